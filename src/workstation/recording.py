@@ -54,6 +54,9 @@ class Annotation:
     channel: str | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "onset", float(self.onset))
+        object.__setattr__(self, "duration", float(self.duration))
+        object.__setattr__(self, "label", str(self.label))
         if not (math.isfinite(self.onset) and math.isfinite(self.duration)):
             raise InvalidRecording(None, f"annotation '{self.label}' has a non-finite time.")
         if self.duration < 0:
@@ -165,9 +168,15 @@ class Recording:
         onsets are relative to the new start.
         """
         first = max(0, int(math.floor(start * self.fs + 1e-9)))
-        last = self.n_samples if stop is None else min(self.n_samples, int(math.ceil(stop * self.fs - 1e-9)))
+        last = (
+            self.n_samples
+            if stop is None
+            else min(self.n_samples, int(math.ceil(stop * self.fs - 1e-9)))
+        )
         if last <= first:
-            raise ValueError(f"empty time window {start:g}–{stop} s in a {self.duration:g} s recording")
+            raise ValueError(
+                f"empty time window {start:g}–{stop} s in a {self.duration:g} s recording"
+            )
         t0, t1 = first / self.fs, last / self.fs
         kept = []
         for a in self.annotations:
@@ -179,7 +188,10 @@ class Recording:
         if self.start_time is not None:
             start_time = self.start_time + timedelta(seconds=t0)
         return replace(
-            self, signals=self.signals[:, first:last], annotations=tuple(kept), start_time=start_time
+            self,
+            signals=self.signals[:, first:last],
+            annotations=tuple(kept),
+            start_time=start_time,
         )
 
     def pick_channels(self, names: Sequence[str]) -> Recording:
@@ -191,7 +203,9 @@ class Recording:
             signals=self.signals[idx],
             channel_names=tuple(self.channel_names[i] for i in idx),
             units=tuple(self.units[i] for i in idx),
-            annotations=tuple(a for a in self.annotations if a.channel is None or a.channel in picked),
+            annotations=tuple(
+                a for a in self.annotations if a.channel is None or a.channel in picked
+            ),
         )
 
     def annotations_for(self, channel: str | None) -> tuple[Annotation, ...]:
@@ -220,13 +234,76 @@ def _check_values(signals: np.ndarray, source: str) -> None:
 
 
 _ECG_NAMES = {
-    "i", "ii", "iii", "avr", "avl", "avf", "v1", "v2", "v3", "v4", "v5", "v6", "mlii", "mli",
-    "mliii", "ecg", "ekg", "mcl1", "vx", "vy", "vz", "v", "ecg1", "ecg2", "ecg_1", "ecg_2",
+    "i",
+    "ii",
+    "iii",
+    "avr",
+    "avl",
+    "avf",
+    "v1",
+    "v2",
+    "v3",
+    "v4",
+    "v5",
+    "v6",
+    "mlii",
+    "mli",
+    "mliii",
+    "ecg",
+    "ekg",
+    "mcl1",
+    "vx",
+    "vy",
+    "vz",
+    "v",
+    "ecg1",
+    "ecg2",
+    "ecg_1",
+    "ecg_2",
 }
 _EEG_ELECTRODES = {
-    "fp1", "fp2", "fpz", "f3", "f4", "f7", "f8", "fz", "c3", "c4", "cz", "p3", "p4", "pz", "o1",
-    "o2", "oz", "t3", "t4", "t5", "t6", "t7", "t8", "p7", "p8", "a1", "a2", "m1", "m2", "af3",
-    "af4", "fc1", "fc2", "fc5", "fc6", "cp1", "cp2", "cp5", "cp6", "po3", "po4", "eeg",
+    "fp1",
+    "fp2",
+    "fpz",
+    "f3",
+    "f4",
+    "f7",
+    "f8",
+    "fz",
+    "c3",
+    "c4",
+    "cz",
+    "p3",
+    "p4",
+    "pz",
+    "o1",
+    "o2",
+    "oz",
+    "t3",
+    "t4",
+    "t5",
+    "t6",
+    "t7",
+    "t8",
+    "p7",
+    "p8",
+    "a1",
+    "a2",
+    "m1",
+    "m2",
+    "af3",
+    "af4",
+    "fc1",
+    "fc2",
+    "fc5",
+    "fc6",
+    "cp1",
+    "cp2",
+    "cp5",
+    "cp6",
+    "po3",
+    "po4",
+    "eeg",
 }
 
 

@@ -1,0 +1,65 @@
+"""The `workstation` command: the GUI by default, and headless subcommands for scripts."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from workstation import __version__
+from workstation.errors import WorkstationError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="workstation",
+        description="Clinician Workstation: offline review of ECG, EEG and video vitals. "
+        "For clinical review, not diagnosis.",
+    )
+    parser.add_argument("--version", action="version", version=f"workstation {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    gui = sub.add_parser("gui", help="start the desktop application (the default)")
+    gui.add_argument("--screenshot", type=Path, help=argparse.SUPPRESS)
+    gui.set_defaults(func=_gui)
+
+    inspect = sub.add_parser("inspect", help="summarise a recording file")
+    inspect.add_argument("file", type=Path, help="WFDB .hea, EDF/BDF, .zip or CSV file")
+    inspect.add_argument("--json", action="store_true", help="print the summary as JSON")
+    inspect.add_argument(
+        "--fs", type=float, help="sampling rate (Hz) of a CSV without a time column"
+    )
+    inspect.set_defaults(func=_inspect)
+    return parser
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    from workstation.io import read_recording
+    from workstation.summary import format_summary, summarize
+
+    summary = summarize(read_recording(args.file, fs=args.fs))
+    print(json.dumps(summary, indent=2) if args.json else format_summary(summary))
+    return 0
+
+
+def _gui(args: argparse.Namespace) -> int:
+    from workstation.ui.app import run_app
+
+    return run_app(screenshot=getattr(args, "screenshot", None))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", _gui)
+    try:
+        return int(func(args))
+    except WorkstationError as exc:
+        print(f"workstation: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

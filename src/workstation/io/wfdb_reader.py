@@ -1,0 +1,359 @@
+"""WFDB records (PhysioNet): every format the wfdb package reads, multi-segment, skew, .mat.
+
+The wfdb package does the decoding; this module makes sure it is only asked to decode what is
+really there. Before anything is read it checks that every file the header names exists and
+is at least as long as the header claims, so a truncated or mismatched record becomes a clear
+``InvalidRecording`` instead of an exception from deep inside NumPy, or an allocation the
+size of a corrupt sample count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import wfdb
+
+from workstation.errors import InvalidRecording
+from workstation.recording import Annotation, Recording, infer_modality, sha256_of_files
+
+#: Bytes per sample of the fixed-size WFDB formats (FLAC formats 508/516/524 are compressed
+#: and .mat files carry their own header, so neither can be checked by size).
+_BYTES_PER_SAMPLE = {
+    "8": 1.0,
+    "16": 2.0,
+    "24": 3.0,
+    "32": 4.0,
+    "61": 2.0,
+    "80": 1.0,
+    "160": 2.0,
+    "212": 1.5,
+    "310": 4 / 3,
+    "311": 4 / 3,
+}
+#: Files sharing the record's name that are never WFDB annotation files.
+_NOT_ANNOTATIONS = {
+    ".hea",
+    ".dat",
+    ".mat",
+    ".edf",
+    ".bdf",
+    ".rec",
+    ".zip",
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".wav",
+    ".json",
+    ".xml",
+    ".pdf",
+    ".png",
+    ".jpg",
+    ".md",
+}
+#: Annotation symbols that open and close a waveform span in WFDB (LUDB marks P, QRS and T
+#: as "(", peak symbol, ")").
+_SPAN_OPEN, _SPAN_CLOSE = "(", ")"
+#: A WFDB header larger than this is not a header.
+_MAX_HEADER_BYTES = 1 << 20
+
+
+def record_base(path: Path) -> Path:
+    """The record path without extension, as wfdb wants it (from the .hea or a data file)."""
+    return path.with_suffix("") if path.suffix else path
+
+
+def read_wfdb(path: Path) -> Recording:
+    """Read a WFDB record from its header (or any file of it with a .hea beside it)."""
+    base = record_base(path)
+    header_path = base.with_suffix(".hea")
+    if not header_path.is_file():
+        raise InvalidRecording(
+            path,
+            f"the WFDB header '{header_path.name}' is missing.",
+            "Copy the .hea file together with the .dat file(s) of the record.",
+        )
+    if header_path.stat().st_size > _MAX_HEADER_BYTES:
+        raise InvalidRecording(path, "the file is far too large to be a WFDB header.")
+    header = _read_header(header_path)
+    files = _check_files(header, header_path)
+    try:
+        record = wfdb.rdrecord(
+            str(base), physical=True, return_res=32, m2s=True, smooth_frames=False
+        )
+    except Exception as exc:
+        raise InvalidRecording(
+            header_path,
+            f"the signal data cannot be decoded ({type(exc).__name__}: {exc}): the data files are "
+            "damaged or do not match the header.",
+        ) from exc
+    signals, fs, kept, left_out = _fastest_channels(record, header_path)
+    names = tuple(str(record.sig_name[i]) for i in kept)
+    units = tuple(str(record.units[i] or "") for i in kept)
+    annotations, warnings = _read_annotations(base, names, float(record.fs), files)
+    return Recording(
+        signals=signals,
+        fs=fs,
+        channel_names=names,
+        units=units,
+        modality=infer_modality(names),
+        start_time=_start_time(header),
+        annotations=annotations,
+        source_name=header_path.name,
+        source_sha256=sha256_of_files([header_path, *files]),
+        source_format="WFDB" + _format_label(header),
+        warnings=(*left_out, *warnings),
+        metadata={"comments": "\n".join(getattr(header, "comments", None) or [])},
+    )
+
+
+def _read_header(header_path: Path) -> wfdb.Record | wfdb.MultiRecord:
+    raw = header_path.read_bytes()
+    if b"\x00" in raw:
+        raise InvalidRecording(header_path, "the WFDB header is not plain text (binary content).")
+    if not raw.strip():
+        raise InvalidRecording(header_path, "the WFDB header is empty.")
+    try:
+        header = wfdb.rdheader(str(header_path.with_suffix("")))
+    except Exception as exc:
+        raise InvalidRecording(header_path, f"the WFDB header cannot be parsed ({exc}).") from exc
+    fs = header.fs
+    _check_rate_field(raw, fs, header_path)
+    if fs is None or not np.isfinite(fs) or fs <= 0:
+        raise InvalidRecording(header_path, f"the header states an invalid sampling rate ({fs}).")
+    if not header.n_sig:
+        raise InvalidRecording(header_path, "the header lists no signals.")
+    if header.sig_len is not None and header.sig_len < 0:
+        raise InvalidRecording(header_path, "the header states a negative length.")
+    return header
+
+
+def _check_rate_field(raw: bytes, fs: float | None, header_path: Path) -> None:
+    """wfdb parses a rate field such as '1e9' as 1 Hz; the field must say what wfdb read."""
+    record_line = next(
+        (
+            ln
+            for ln in raw.decode("latin-1").splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")
+        ),
+        "",
+    )
+    fields = record_line.split()
+    if len(fields) < 3 or fs is None:
+        return
+    text = fields[2].split("/")[0].split("(")[0]
+    try:
+        stated = float(text)
+    except ValueError as exc:
+        raise InvalidRecording(
+            header_path, f"the header's sampling rate field '{fields[2]}' is not a number."
+        ) from exc
+    if not np.isclose(stated, fs):
+        raise InvalidRecording(
+            header_path, f"the header's sampling rate field '{fields[2]}' is not valid WFDB."
+        )
+
+
+def _format_label(header: wfdb.Record | wfdb.MultiRecord) -> str:
+    if isinstance(header, wfdb.MultiRecord):
+        return " (multi-segment)"
+    formats = sorted({str(f) for f in header.fmt or [] if f})
+    return f" (format {', '.join(formats)})" if formats else ""
+
+
+def _check_files(header: wfdb.Record | wfdb.MultiRecord, header_path: Path) -> list[Path]:
+    """Every data (and segment header) file of the record, in header order, checked to exist."""
+    folder = header_path.parent
+    if isinstance(header, wfdb.MultiRecord):
+        return _check_segments(header, header_path)
+    if header.sig_len == 0:
+        raise InvalidRecording(
+            header_path,
+            "this header describes a layout with no samples.",
+            "Open the record's master header (the one listing its segments) instead.",
+        )
+    files = _unique(folder / name for name in header.file_name)
+    missing = [f.name for f in files if not f.is_file()]
+    if missing:
+        raise InvalidRecording(
+            header_path,
+            f"the data file{'s' if len(missing) > 1 else ''} {_list_names(missing)} named by "
+            "the header " + ("are" if len(missing) > 1 else "is") + " missing.",
+            "Copy every file of the record into the same folder as the .hea file.",
+        )
+    _check_sizes(header, header_path)
+    return files
+
+
+def _check_segments(header: wfdb.MultiRecord, header_path: Path) -> list[Path]:
+    folder = header_path.parent
+    files: list[Path] = []
+    missing: list[str] = []
+    for name in header.seg_name:
+        if name == "~":
+            continue
+        seg_header = folder / f"{name}.hea"
+        if not seg_header.is_file():
+            missing.append(seg_header.name)
+            continue
+        files.append(seg_header)
+        try:
+            segment = wfdb.rdheader(str(folder / name))
+        except Exception as exc:
+            raise InvalidRecording(
+                header_path, f"the segment header '{seg_header.name}' cannot be parsed ({exc})."
+            ) from exc
+        if segment.sig_len == 0:
+            continue
+        seg_files = _unique(folder / f for f in segment.file_name or [] if f and f != "~")
+        missing.extend(f.name for f in seg_files if not f.is_file())
+        files.extend(f for f in seg_files if f.is_file())
+        if not missing:
+            _check_sizes(segment, seg_header)
+    if missing:
+        raise InvalidRecording(
+            header_path,
+            f"{len(missing)} file(s) of this multi-segment record are missing: "
+            f"{_list_names(missing)}.",
+            "Copy every segment header and data file of the record into one folder.",
+        )
+    if not files:
+        raise InvalidRecording(
+            header_path, "every segment of this record is a gap: it holds no samples."
+        )
+    return _unique(files)
+
+
+def _check_sizes(header: wfdb.Record, header_path: Path) -> None:
+    """Refuse a data file shorter than the header says (truncated or mismatched record)."""
+    if not header.sig_len:
+        return
+    per_file: dict[str, float] = {}
+    offsets: dict[str, int] = {}
+    spf = header.samps_per_frame or [1] * header.n_sig
+    for i, name in enumerate(header.file_name):
+        width = _BYTES_PER_SAMPLE.get(str(header.fmt[i]))
+        if width is None or name.lower().endswith(".mat"):
+            return
+        per_file[name] = per_file.get(name, 0.0) + width * (spf[i] or 1)
+        offsets[name] = int((header.byte_offset or [0] * header.n_sig)[i] or 0)
+    for name, frame_bytes in per_file.items():
+        needed = offsets[name] + int(frame_bytes * header.sig_len)
+        have = (header_path.parent / name).stat().st_size
+        if have + 2 < needed:
+            raise InvalidRecording(
+                header_path,
+                f"the data file '{name}' holds {have:,} bytes but the header describes "
+                f"{header.sig_len:,} samples ({needed:,} bytes): the file is truncated or does "
+                "not belong to this header.",
+            )
+
+
+def _fastest_channels(
+    record: wfdb.Record, header_path: Path
+) -> tuple[np.ndarray, float, list[int], list[str]]:
+    """The channels sampled most often per frame, at their own rate, as channels × samples.
+
+    WFDB lets channels carry several samples per frame (an ECG at 4 × 125 Hz beside a
+    125 Hz blood pressure). Averaging the ECG down to the frame rate would throw away the
+    detail a clinician needs, so the fastest channels are kept at full rate and the slower
+    ones are named in the warnings.
+    """
+    expanded = record.e_p_signal
+    if not expanded or any(channel is None or channel.size == 0 for channel in expanded):
+        raise InvalidRecording(header_path, "the record holds no samples.")
+    per_frame = [int(s or 1) for s in (record.samps_per_frame or [1] * len(expanded))]
+    fastest = max(per_frame)
+    kept = [i for i, s in enumerate(per_frame) if s == fastest]
+    fs = float(record.fs) * fastest
+    left_out = [
+        f"channel '{record.sig_name[i]}' ({float(record.fs) * s:g} Hz) was left out: it is "
+        f"sampled slower than the main channels ({fs:g} Hz)."
+        for i, s in enumerate(per_frame)
+        if s != fastest
+    ]
+    signals = np.empty((len(kept), expanded[kept[0]].shape[0]), dtype=np.float32)
+    for row, index in enumerate(kept):
+        signals[row] = expanded[index]
+    return signals, fs, kept, left_out
+
+
+def _start_time(header: wfdb.Record | wfdb.MultiRecord) -> datetime | None:
+    if header.base_date is None or header.base_time is None:
+        return None
+    return datetime.combine(header.base_date, header.base_time)
+
+
+def _annotation_files(base: Path, data_files: list[Path]) -> Iterator[Path]:
+    taken = {f.name for f in data_files}
+    for candidate in sorted(base.parent.glob(f"{base.name}.*")):
+        if candidate.name in taken or candidate.suffix.lower() in _NOT_ANNOTATIONS:
+            continue
+        if candidate.is_file() and candidate.stem == base.name:
+            yield candidate
+
+
+def _read_annotations(
+    base: Path, channels: tuple[str, ...], fs: float, data_files: list[Path]
+) -> tuple[tuple[Annotation, ...], tuple[str, ...]]:
+    """Annotation files beside the record; a file named after a lead belongs to that lead.
+
+    A file that wfdb cannot parse as annotations (another signal file sharing the record
+    name, such as a PTB record's .xyz) is reported in the warnings, not dropped silently.
+    """
+    by_name = {c.casefold(): c for c in channels}
+    annotations: list[Annotation] = []
+    warnings: list[str] = []
+    for path in _annotation_files(base, data_files):
+        extension = path.suffix[1:]
+        try:
+            ann = wfdb.rdann(str(base), extension)
+        except Exception as exc:
+            warnings.append(f"'{path.name}' was not read as annotations ({type(exc).__name__}).")
+            continue
+        channel = by_name.get(extension.casefold())
+        annotations.extend(_convert(ann, fs, channel, path))
+    annotations.sort(key=lambda a: (a.onset, a.channel or "", a.label))
+    return tuple(annotations), tuple(warnings)
+
+
+def _convert(ann: wfdb.Annotation, fs: float, channel: str | None, path: Path) -> list[Annotation]:
+    """WFDB annotations to Annotation objects, pairing "(" X ")" into one span labelled X."""
+    samples = np.asarray(ann.sample, dtype=np.int64)
+    symbols = list(ann.symbol or [])
+    notes = list(ann.aux_note or [""] * len(symbols))
+    if len(symbols) != len(samples):
+        raise InvalidRecording(path, "the annotation file is inconsistent (symbols ≠ samples).")
+    out: list[Annotation] = []
+    i = 0
+    while i < len(symbols):
+        if (
+            symbols[i] == _SPAN_OPEN
+            and i + 2 < len(symbols)
+            and symbols[i + 2] == _SPAN_CLOSE
+            and samples[i + 2] >= samples[i]
+        ):
+            onset, offset = samples[i] / fs, samples[i + 2] / fs
+            out.append(Annotation(onset, offset - onset, symbols[i + 1], channel))
+            i += 3
+            continue
+        note = (notes[i] or "").strip("\x00").strip()
+        label = f"{symbols[i]} {note}".strip() if note else symbols[i]
+        out.append(Annotation(samples[i] / fs, 0.0, label, channel))
+        i += 1
+    return out
+
+
+def _unique(paths: Iterator[Path] | list[Path]) -> list[Path]:
+    seen: dict[Path, None] = {}
+    for p in paths:
+        seen.setdefault(p, None)
+    return list(seen)
+
+
+def _list_names(names: list[str]) -> str:
+    quoted = [f"'{n}'" for n in names[:3]]
+    more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+    return ", ".join(quoted) + more

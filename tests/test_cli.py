@@ -1,0 +1,68 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from helpers import ROOT
+
+from workstation import __version__
+from workstation.cli import main
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.strip() == f"workstation {__version__}"
+
+
+def test_inspect_json_matches_the_record(ludb_dir, capsys):
+    assert main(["inspect", str(ludb_dir / "1.hea"), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["format"] == "WFDB (format 16)"
+    assert summary["modality"] == "ecg"
+    assert summary["n_channels"] == 12 and summary["channels"][0] == {"name": "i", "unit": "mV"}
+    assert summary["sampling_rate_hz"] == 500 and summary["duration_s"] == 10
+    assert summary["n_annotations"] > 100
+    assert len(summary["sha256"]) == 64
+
+
+def test_inspect_text(edf_file, capsys):
+    assert main(["inspect", str(edf_file)]) == 0
+    out = capsys.readouterr().out
+    assert "Sampling rate  256 Hz" in out and "Fp1 (uV)" in out and "2025-03-14T09:26:53" in out
+
+
+def test_inspect_csv_with_rate_option(tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("A,B\n" + "\n".join(f"{i},{i}" for i in range(50)))
+    assert main(["inspect", str(path), "--fs", "25", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["duration_s"] == 2
+
+
+def test_bad_file_gives_a_message_and_exit_code_2(wfdb_samples, capsys):
+    assert main(["inspect", str(wfdb_samples / "n16.hea")]) == 2
+    err = capsys.readouterr().err
+    assert "'n16.dat'" in err and "missing" in err and "Traceback" not in err
+
+
+def test_console_script_is_installed():
+    script = shutil.which("workstation", path=os.path.dirname(sys.executable))
+    assert script, "the console script is not installed in the environment"
+    out = subprocess.run(
+        [script, "--version"], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert __version__ in out.stdout
+
+
+def test_core_imports_no_qt_and_no_torch():
+    code = (
+        "import sys, workstation.cli, workstation.io, workstation.summary;"
+        "from workstation.cli import build_parser; build_parser();"
+        "bad = [m for m in ('torch', 'PySide6', 'pyqtgraph') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
