@@ -32,6 +32,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--fs", type=float, help="sampling rate (Hz) of a CSV without a time column"
     )
     inspect.set_defaults(func=_inspect)
+
+    from workstation.ecg.cli import add_analyze_ecg_parser
+    from workstation.training.cli import add_train_parser
+
+    analyze = sub.add_parser("analyze", help="analyse a recording (ecg)")
+    add_analyze_ecg_parser(analyze.add_subparsers(dest="analysis", metavar="KIND", required=True))
+    train = sub.add_parser("train", help="train a model from the shared data sets")
+    add_train_parser(train.add_subparsers(dest="model", metavar="MODEL", required=True))
     return parser
 
 

@@ -50,3 +50,48 @@ class UnsupportedFormat(RecordingError):
         ),
     ) -> None:
         super().__init__(path, problem, advice)
+
+
+class ModelError(WorkstationError):
+    """An analysis model could not be used; the analysis it serves cannot run."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class ModelMissing(ModelError):
+    """The model file or its model card is not where the registry looks."""
+
+    def __init__(self, name: str, path: str | Path) -> None:
+        self.name = name
+        self.path = str(path)
+        super().__init__(
+            f"The analysis model '{name}' (or its model card) is missing at '{self.path}'.",
+            "Reinstall the workstation or ask an administrator to restore the models folder; "
+            "a model without its card is never used.",
+        )
+
+
+class ModelTampered(ModelError):
+    """The model file's sha256 differs from the one its card records."""
+
+    def __init__(self, name: str, expected: str, actual: str) -> None:
+        self.name = name
+        super().__init__(
+            f"The analysis model '{name}' does not match its model card (sha256 {actual[:12]}… "
+            f"instead of {expected[:12]}…), so it may have been altered and was not loaded.",
+            "Reinstall the workstation or ask an administrator to restore the original model.",
+        )
+
+
+class NotMeasurable(WorkstationError):
+    """The recording is readable but no trustworthy ECG measurement can be made from it."""
+
+    def __init__(
+        self, problem: str, advice: str = "Record the ECG again or review it by eye."
+    ) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())

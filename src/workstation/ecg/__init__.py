@@ -1,0 +1,1 @@
+"""ECG engine: preprocessing, segmentation, delineation, measurements and statements."""

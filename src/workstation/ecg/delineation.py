@@ -1,0 +1,125 @@
+"""From per-sample masks to wave boundaries per lead, and to global fiducials per beat.
+
+Per lead: runs of one class become waves; a gap shorter than ``MERGE_GAP_S`` inside a wave
+is closed (a notched QRS or a biphasic T must stay one wave) and waves shorter than
+physiology allows are dropped as specks. Across leads: QRS complexes that overlap in time
+are one beat; its global onset is taken early and its offset late among the leads (robust
+percentiles rather than extremes), as a cardiologist measures intervals over all 12 leads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from workstation.ecg.waves import CLASSES, WAVES
+
+MIN_DURATION_S = {"p": 0.03, "qrs": 0.03, "t": 0.05}
+MERGE_GAP_S = {"p": 0.02, "qrs": 0.02, "t": 0.04}
+BEAT_GAP_S = 0.15
+ONSET_PERCENTILE = 20.0
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One heartbeat's global fiducials (sample indices at 500 Hz); None when not seen."""
+
+    qrs_on: int
+    qrs_off: int
+    p_on: int | None
+    p_off: int | None
+    t_on: int | None
+    t_off: int | None
+    n_leads: int
+
+    @property
+    def qrs_centre(self) -> float:
+        return 0.5 * (self.qrs_on + self.qrs_off)
+
+
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (start, end) of every run of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    starts = np.flatnonzero(edges == 1)
+    ends = np.flatnonzero(edges == -1) - 1
+    return list(zip(starts.tolist(), ends.tolist(), strict=True))
+
+
+def clean_runs(spans: list[tuple[int, int]], wave: str, fs: float) -> list[tuple[int, int]]:
+    """Close short gaps, then drop waves too short to be real."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start - merged[-1][1] - 1 <= MERGE_GAP_S[wave] * fs:
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    min_len = MIN_DURATION_S[wave] * fs
+    return [(s, e) for s, e in merged if e - s + 1 >= min_len]
+
+
+def lead_waves(labels: np.ndarray, fs: float = 500.0) -> dict[str, list[tuple[int, int]]]:
+    """Onset/offset sample pairs of each wave type in one lead's label sequence."""
+    return {w: clean_runs(runs(labels == CLASSES.index(w)), w, fs) for w in WAVES}
+
+
+def _cluster(centres: np.ndarray, gap: float) -> list[np.ndarray]:
+    order = np.argsort(centres)
+    groups: list[list[int]] = []
+    for i in order:
+        if groups and centres[i] - centres[groups[-1][-1]] <= gap:
+            groups[-1].append(int(i))
+        else:
+            groups.append([int(i)])
+    return [np.asarray(g) for g in groups]
+
+
+def _nearest_before(spans: list[tuple[int, int]], limit: int, window: int) -> tuple | None:
+    candidates = [s for s in spans if limit - window <= s[1] <= limit]
+    return candidates[-1] if candidates else None
+
+
+def _nearest_after(spans: list[tuple[int, int]], limit: int, stop: int) -> tuple | None:
+    candidates = [s for s in spans if limit <= s[0] < stop]
+    return candidates[0] if candidates else None
+
+
+def _early_late(spans: list[tuple[int, int]]) -> tuple[int, int] | None:
+    if not spans:
+        return None
+    on = np.percentile([s[0] for s in spans], ONSET_PERCENTILE)
+    off = np.percentile([s[1] for s in spans], 100 - ONSET_PERCENTILE)
+    return int(round(on)), int(round(off))
+
+
+def fuse_beats(
+    waves: dict[str, dict[str, list[tuple[int, int]]]], fs: float = 500.0, min_leads: int = 0
+) -> list[Beat]:
+    """Global beats from per-lead waves: a QRS must appear in enough leads to count."""
+    qrs = [(lead, s) for lead, w in waves.items() for s in w["qrs"]]
+    if not qrs:
+        return []
+    needed = min_leads or max(1, (len(waves) + 2) // 3)
+    centres = np.asarray([0.5 * (s[0] + s[1]) for _, s in qrs])
+    groups = [g for g in _cluster(centres, BEAT_GAP_S * fs) if len(g) >= needed]
+    qrs_bounds = [_early_late([qrs[i][1] for i in g]) for g in groups]
+    beats = []
+    for k, (g, (on, off)) in enumerate(zip(groups, qrs_bounds, strict=True)):
+        next_on = qrs_bounds[k + 1][0] if k + 1 < len(groups) else on + int(2 * fs)
+        leads = {qrs[i][0] for i in g}
+        p = [
+            _nearest_before(waves[lead]["p"], on + int(0.02 * fs), int(0.3 * fs)) for lead in leads
+        ]
+        t = [_nearest_after(waves[lead]["t"], off - int(0.02 * fs), next_on) for lead in leads]
+        p_bounds = _early_late([s for s in p if s]) if sum(bool(s) for s in p) >= needed else None
+        t_bounds = _early_late([s for s in t if s]) if sum(bool(s) for s in t) >= needed else None
+        beats.append(
+            Beat(
+                on,
+                off,
+                *(p_bounds or (None, None)),
+                *(t_bounds or (None, None)),
+                n_leads=len(leads),
+            )
+        )
+    return beats

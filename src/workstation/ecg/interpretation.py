@@ -1,0 +1,193 @@
+"""Interpretation statements: every threshold of the ECG engine, with its reference.
+
+Each statement carries the measurements that triggered it, so a clinician can check the
+reasoning on the trace. These are statements for clinical review, not diagnoses.
+
+References
+- [AHA] Rautaharju PM, Surawicz B, Gettes LS, et al. AHA/ACCF/HRS Recommendations for the
+  Standardization and Interpretation of the ECG, parts I-VI. Circulation 2009;119:e235-e481
+  (Surawicz et al. part III: intraventricular conduction; part IV: ST/T, QT; part V: LVH).
+- [Sokolow] Sokolow M, Lyon TP. Am Heart J 1949;37:161-186.
+- [Cornell] Casale PN, Devereux RB, et al. J Am Coll Cardiol 1985;6:572-580.
+- [Gollob] Gollob MH, et al. The short QT syndrome: proposed diagnostic criteria.
+  J Am Coll Cardiol 2011;57:802-812.
+- [AF] Hindricks G, et al. 2020 ESC Guidelines for atrial fibrillation: irregularly
+  irregular RR intervals without distinct repeating P waves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from workstation.ecg.measurements import Measurements
+
+BRADYCARDIA_BPM = 60  # [AHA] part I
+TACHYCARDIA_BPM = 100  # [AHA] part I
+SINUS_P_FRACTION = 0.8  # P before at least 80% of QRS complexes
+SINUS_P_AXIS_DEG = (-30.0, 105.0)  # upright P in I and II/aVF, allowing measurement spread
+IRREGULAR_RR_CV = 0.12  # RR coefficient of variation above which rhythm is irregular
+AF_MAX_P_FRACTION = 0.5  # fewer than half the beats with a P wave
+FIRST_DEGREE_AVB_PR_MS = 200  # [AHA] part I
+WIDE_QRS_MS = 120  # [AHA] part III: complete bundle branch block
+INCOMPLETE_QRS_MS = 110  # [AHA] part III
+LONG_QTC_MS = {"M": 450, "F": 460, None: 460}  # [AHA] part IV, Bazett
+SHORT_QTC_MS = 340  # [Gollob]
+LEFT_AXIS_DEG = -30  # [AHA] part I
+RIGHT_AXIS_DEG = 90  # [AHA] part I (adults)
+LOW_VOLTAGE_LIMB_MV = 0.5  # [AHA] part I: all limb leads QRS peak-to-peak < 0.5 mV
+LOW_VOLTAGE_PRECORDIAL_MV = 1.0  # all precordial leads < 1.0 mV
+SOKOLOW_LYON_MV = 3.5  # [Sokolow] S(V1) + max R(V5, V6)
+CORNELL_MV = {"M": 2.8, "F": 2.0, None: 2.8}  # [Cornell] R(aVL) + S(V3)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One finding: a code for software, text for the clinician, evidence for both."""
+
+    code: str
+    text: str
+    evidence: dict[str, float | str | None] = field(default_factory=dict)
+    abnormal: bool = True
+
+
+def rhythm_statements(m: Measurements) -> list[Statement]:
+    """Sinus rhythm and its rate, or an irregular rhythm without P waves (AF-like)."""
+    r = m.rhythm
+    if r.heart_rate_bpm is None:
+        return []
+    evidence = {"heart_rate_bpm": r.heart_rate_bpm, "p_wave_fraction": m.p_wave_fraction}
+    cv = (r.rr_sd_ms or 0.0) / (r.rr_mean_ms or 1.0)
+    out = []
+    if cv > IRREGULAR_RR_CV and m.p_wave_fraction < AF_MAX_P_FRACTION:
+        out.append(
+            Statement(
+                "af_suspected",
+                "Irregular rhythm without consistent P waves, suggestive of atrial fibrillation",
+                {**evidence, "rr_cv": round(cv, 3), "rr_sd_ms": r.rr_sd_ms},
+            )
+        )
+        return out
+    p_axis = m.axis_deg.get("p")
+    p_axis_ok = p_axis is None or SINUS_P_AXIS_DEG[0] <= p_axis <= SINUS_P_AXIS_DEG[1]
+    if m.p_wave_fraction >= SINUS_P_FRACTION and p_axis_ok:
+        evidence["p_axis_deg"] = p_axis
+        if r.heart_rate_bpm < BRADYCARDIA_BPM:
+            out.append(Statement("sinus_bradycardia", "Sinus bradycardia", evidence))
+        elif r.heart_rate_bpm > TACHYCARDIA_BPM:
+            out.append(Statement("sinus_tachycardia", "Sinus tachycardia", evidence))
+        else:
+            out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
+    else:
+        out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
+    if cv > IRREGULAR_RR_CV:
+        out.append(Statement("irregular_rhythm", "Irregular rhythm", {"rr_cv": round(cv, 3)}))
+    return out
+
+
+def conduction_statements(m: Measurements) -> list[Statement]:
+    """First-degree AV block and wide QRS with its bundle-branch pattern."""
+    out = []
+    if m.pr_ms is not None and m.pr_ms > FIRST_DEGREE_AVB_PR_MS:
+        out.append(Statement("first_degree_av_block", "First-degree AV block", {"pr_ms": m.pr_ms}))
+    if m.qrs_ms is not None and m.qrs_ms >= WIDE_QRS_MS:
+        v1 = m.amplitudes.get("v1")
+        evidence: dict[str, float | str | None] = {"qrs_ms": m.qrs_ms}
+        if v1 is None:
+            out.append(Statement("wide_qrs", "Wide QRS complex", evidence))
+        elif v1.qrs_net_mv > 0:
+            evidence["v1_net_qrs_mv"] = v1.qrs_net_mv
+            out.append(
+                Statement("rbbb_pattern", "Wide QRS, right bundle branch block pattern", evidence)
+            )
+        else:
+            evidence["v1_net_qrs_mv"] = v1.qrs_net_mv
+            out.append(
+                Statement("lbbb_pattern", "Wide QRS, left bundle branch block pattern", evidence)
+            )
+    elif m.qrs_ms is not None and m.qrs_ms >= INCOMPLETE_QRS_MS:
+        out.append(
+            Statement(
+                "incomplete_ivcd", "Borderline QRS widening (110-119 ms)", {"qrs_ms": m.qrs_ms}
+            )
+        )
+    return out
+
+
+def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
+    """Long or short QTc (Bazett), with sex-specific upper limits."""
+    qtc = m.qtc_bazett_ms
+    if qtc is None:
+        return []
+    evidence = {"qtc_bazett_ms": qtc, "qtc_fridericia_ms": m.qtc_fridericia_ms, "sex": sex}
+    if qtc > LONG_QTC_MS[sex]:
+        return [Statement("long_qtc", "Prolonged QTc", {**evidence, "limit_ms": LONG_QTC_MS[sex]})]
+    if qtc < SHORT_QTC_MS:
+        return [Statement("short_qtc", "Short QTc", {**evidence, "limit_ms": SHORT_QTC_MS})]
+    return []
+
+
+def axis_statements(m: Measurements) -> list[Statement]:
+    """Left or right deviation of the frontal QRS axis."""
+    axis = m.axis_deg.get("qrs")
+    if axis is None:
+        return []
+    if LEFT_AXIS_DEG > axis >= -90:
+        return [Statement("left_axis_deviation", "Left axis deviation", {"qrs_axis_deg": axis})]
+    if axis > RIGHT_AXIS_DEG:
+        return [Statement("right_axis_deviation", "Right axis deviation", {"qrs_axis_deg": axis})]
+    if axis < -90:
+        return [Statement("extreme_axis", "Extreme axis deviation", {"qrs_axis_deg": axis})]
+    return []
+
+
+def _peak_to_peak(m: Measurements, lead: str) -> float | None:
+    a = m.amplitudes.get(lead)
+    return None if a is None else a.r_mv - a.s_mv
+
+
+def voltage_statements(m: Measurements, sex: str | None) -> list[Statement]:
+    """Low QRS voltage, and LVH by Sokolow-Lyon and Cornell voltage criteria."""
+    out = []
+    limb = [p for lead in ("i", "ii", "iii", "avr", "avl", "avf") if (p := _peak_to_peak(m, lead))]
+    if len(limb) == 6 and max(limb) < LOW_VOLTAGE_LIMB_MV:
+        out.append(
+            Statement(
+                "low_voltage",
+                "Low QRS voltage in limb leads",
+                {"max_limb_qrs_mv": round(max(limb), 2)},
+            )
+        )
+    amp = m.amplitudes
+    if {"v1", "v5", "v6"} <= amp.keys():
+        sokolow = -amp["v1"].s_mv + max(amp["v5"].r_mv, amp["v6"].r_mv)
+        if sokolow >= SOKOLOW_LYON_MV:
+            out.append(
+                Statement(
+                    "lvh_sokolow_lyon",
+                    "LVH by voltage (Sokolow-Lyon)",
+                    {"sokolow_lyon_mv": round(sokolow, 2), "limit_mv": SOKOLOW_LYON_MV},
+                )
+            )
+    if {"avl", "v3"} <= amp.keys():
+        cornell = amp["avl"].r_mv - amp["v3"].s_mv
+        if cornell > CORNELL_MV[sex]:
+            out.append(
+                Statement(
+                    "lvh_cornell",
+                    "LVH by voltage (Cornell)",
+                    {"cornell_mv": round(cornell, 2), "limit_mv": CORNELL_MV[sex], "sex": sex},
+                )
+            )
+    return out
+
+
+def interpret(m: Measurements, sex: str | None = None) -> list[Statement]:
+    """All statements for one recording, rhythm first."""
+    sex = sex if sex in ("M", "F") else None
+    return [
+        *rhythm_statements(m),
+        *conduction_statements(m),
+        *qt_statements(m, sex),
+        *axis_statements(m),
+        *voltage_statements(m, sex),
+    ]

@@ -1,0 +1,22 @@
+"""The segmentation model as a delineator: recording in, wave boundaries per lead out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workstation.ecg.delineation import lead_waves
+from workstation.ecg.preprocess import MODEL_FS, model_input
+from workstation.ecg.scoring import boundaries
+from workstation.ecg.segmentation import segment_labels
+from workstation.inference.registry import LoadedModel
+from workstation.recording import Recording
+
+
+def model_boundaries(model: LoadedModel, recording: Recording) -> dict[str, dict[str, np.ndarray]]:
+    """Boundary arrays per lead, in samples at the recording's own rate."""
+    labels = segment_labels(model, model_input(recording.signals, recording.fs))
+    factor = recording.fs / MODEL_FS
+    return {
+        lead: {b: v * factor for b, v in boundaries(lead_waves(labels[i], MODEL_FS)).items()}
+        for i, lead in enumerate(recording.channel_names)
+    }

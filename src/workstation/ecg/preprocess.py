@@ -1,0 +1,56 @@
+"""ECG preprocessing for the segmentation model and for measurements.
+
+Two chains on purpose: ``model_input`` is what the segmentation network was trained on
+(500 Hz, 0.5-40 Hz, mains notch, per-lead standardisation), ``diagnostic_signals`` keeps the
+diagnostic band (0.67-150 Hz, AHA) in millivolts so amplitudes and durations are measured on
+an undistorted trace. ``display_signals`` is for the screen only.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from workstation.dsp.filters import bandpass, highpass, lowpass, mains_frequency, notch
+from workstation.dsp.resample import resample
+
+MODEL_FS = 500.0
+MODEL_BAND_HZ = (0.5, 40.0)
+DIAGNOSTIC_BAND_HZ = (0.67, 150.0)
+DISPLAY_BAND_HZ = (0.5, 40.0)
+
+
+def to_model_rate(signals: np.ndarray, fs: float) -> np.ndarray:
+    """Bring leads × samples to 500 Hz, the rate the model and the measurements assume."""
+    return resample(np.atleast_2d(signals), fs, MODEL_FS)
+
+
+def remove_mains(signals: np.ndarray, fs: float) -> np.ndarray:
+    """Notch 50 or 60 Hz only when that line actually stands out of the spectrum."""
+    mains = mains_frequency(signals, fs)
+    return signals if mains is None else notch(signals, fs, mains)
+
+
+def standardize(signals: np.ndarray) -> np.ndarray:
+    """Zero median, unit spread per lead, so gain and electrode impedance do not matter."""
+    centred = signals - np.median(signals, axis=-1, keepdims=True)
+    spread = np.std(centred, axis=-1, keepdims=True)
+    return centred / np.maximum(spread, 1e-6)
+
+
+def model_input(signals: np.ndarray, fs: float) -> np.ndarray:
+    """The segmentation network's input: float32 leads × samples at 500 Hz."""
+    x = remove_mains(to_model_rate(signals, fs), MODEL_FS)
+    x = lowpass(highpass(x, MODEL_FS, MODEL_BAND_HZ[0]), MODEL_FS, MODEL_BAND_HZ[1])
+    return standardize(x).astype(np.float32)
+
+
+def diagnostic_signals(signals: np.ndarray, fs: float) -> np.ndarray:
+    """Millivolt leads at 500 Hz in the diagnostic band, for amplitudes and median beats."""
+    x = remove_mains(to_model_rate(signals, fs), MODEL_FS)
+    return bandpass(x, MODEL_FS, *DIAGNOSTIC_BAND_HZ)
+
+
+def display_signals(signals: np.ndarray, fs: float) -> np.ndarray:
+    """A calmer trace for review at the original rate; never used for measurement."""
+    x = remove_mains(np.atleast_2d(signals).astype(np.float64), fs)
+    return bandpass(x, fs, *DISPLAY_BAND_HZ)

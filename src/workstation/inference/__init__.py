@@ -1,0 +1,1 @@
+"""Model runtime: onnxruntime sessions, device choice and the verified model registry."""

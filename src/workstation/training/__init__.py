@@ -1,0 +1,1 @@
+"""Training scripts (torch). Never imported by the app at run time."""

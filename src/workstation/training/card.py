@@ -1,0 +1,81 @@
+"""Model cards: what a model does, what it learnt from, how well it did, and its sha256."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from workstation.ecg.model_delineator import model_boundaries
+from workstation.ecg.scoring import score_records, summarize
+from workstation.ecg.waves import CLASSES
+from workstation.inference.registry import LoadedModel, sha256_of
+from workstation.inference.sessions import create_session
+from workstation.io import read_recording
+from workstation.training.ludb import record_path
+from workstation.training.split import SPLIT_PATH, load_split
+
+LUDB = {
+    "name": "Lobachevsky University Electrocardiography Database (LUDB)",
+    "version": "1.0.1",
+    "license": "ODC-By 1.0",
+    "citation": "Kalyakulina AI, Yusipov II, Moskalenko VA, et al. LUDB: a new open-access "
+    "validation tool for electrocardiogram delineation algorithms. IEEE Access 2020;8:186181. "
+    "doi:10.13026/eegm-h675",
+}
+
+
+def test_metrics(onnx_path: Path, ludb_dir: Path) -> dict[str, Any]:
+    """Scores on the held-out test records with bootstrap 95% CIs over records."""
+    data = onnx_path.read_bytes()
+    model = LoadedModel(onnx_path.stem, {}, create_session(data), sha256_of(data))
+    ids = load_split()["test"]
+    recordings = ((rid, read_recording(record_path(ludb_dir, rid))) for rid in ids)
+    per_record, _ = score_records(recordings, lambda r: model_boundaries(model, r))
+    return summarize(per_record)
+
+
+def segmentation_card(onnx_path: Path, ludb_dir: Path, training: dict[str, Any]) -> dict:
+    split = load_split()
+    return {
+        "name": onnx_path.stem,
+        "version": "1.0.0",
+        "created": date.today().isoformat(),
+        "task": "ECG wave segmentation: label every sample of one lead as none, P, QRS or T",
+        "architecture": "1-D U-Net, 4 levels, widths 8-32, runs at 250 Hz inside",
+        "inputs": {
+            "ecg": "float32 (batch, 1, length): one lead at 500 Hz, 0.5-40 Hz band-pass, mains "
+            "notch, standardised (zero median, unit SD); length a multiple of 32"
+        },
+        "outputs": {"logits": "float32 (batch, 4, length): class scores per sample"},
+        "classes": list(CLASSES),
+        "training_data": {
+            **LUDB,
+            "split": {
+                "file": SPLIT_PATH.name,
+                "seed": split["seed"],
+                "train_records": len(split["train"]),
+                "validation_records": len(split["validation"]),
+                "test_records": len(split["test"]),
+                "note": "one record per patient; test records never used for training or model "
+                "choice; loss only inside each lead's annotated span",
+            },
+        },
+        "training": training,
+        "metrics": {
+            "protocol": "Moskalenko et al. 2019: onsets/offsets matched within ±150 ms, "
+            "annotated span only; 95% CI bootstrap (1000) over test records",
+            "test": test_metrics(onnx_path, ludb_dir),
+        },
+        "intended_use": "For clinical review, not diagnosis. Resting 12-lead ECG of adults.",
+        "limitations": "Trained on 130 LUDB records (one centre, 500 Hz, 10 s); paced rhythms "
+        "and atrial fibrillation are rare in training data.",
+        "sha256": sha256_of(onnx_path.read_bytes()),
+    }
+
+
+def write_card(onnx_path: Path, card: dict) -> Path:
+    path = onnx_path.with_suffix(".json")
+    path.write_text(json.dumps(card, indent=1) + "\n")
+    return path
