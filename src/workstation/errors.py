@@ -95,3 +95,30 @@ class NotMeasurable(WorkstationError):
         self.problem = problem
         self.advice = advice
         super().__init__(f"{problem} {advice}".strip())
+
+
+class MontageNotApplicable(WorkstationError):
+    """An EEG montage needs electrodes the recording does not have."""
+
+    def __init__(self, montage: str, missing: list[str], present: list[str]) -> None:
+        self.montage = montage
+        self.missing = list(missing)
+        self.present = list(present)
+        shown = ", ".join(self.present) if self.present else "none"
+        super().__init__(
+            f"The {montage} montage needs electrode(s) {', '.join(self.missing)}, which the "
+            f"recording does not have (EEG electrodes found: {shown}). Choose another montage "
+            "(the average reference works with any set of electrodes) or check the channel "
+            "names in the recording.",
+        )
+
+
+class InvalidFilterSetting(WorkstationError):
+    """A filter setting cannot be applied at this recording's sampling rate."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            f"{problem} Choose a cut-off between 0 Hz and half the sampling rate, with the "
+            "low-frequency filter below the high-frequency filter."
+        )

@@ -1,0 +1,1 @@
+"""EEG review, headless: channel names, montages, filters, spectrograms, trends, detectors."""
