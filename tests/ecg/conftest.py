@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("WORKSTATION_DATA", REPO.parent / "shared" / "data"))
-MODEL = REPO / "models" / "ecg-segmentation.onnx"
+MODELS = (REPO / "models" / "ecg-segmentation.onnx", REPO / "models" / "ecg-abnormality.onnx")
 
 
 @pytest.fixture(scope="session")
@@ -36,5 +36,6 @@ def one_thread() -> None:
 
 @pytest.fixture(scope="session")
 def model_available() -> None:
-    if not MODEL.is_file():
-        pytest.skip("the segmentation model has not been trained yet (models/ is empty)")
+    missing = [m.name for m in MODELS if not m.is_file()]
+    if missing:
+        pytest.skip(f"models not trained yet: {', '.join(missing)} absent from models/")

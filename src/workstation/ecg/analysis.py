@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from workstation.ecg.abnormality import abnormality_model, abnormality_score
 from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret
 from workstation.ecg.leads import canonical_lead, is_flat
@@ -117,8 +118,11 @@ def _rescale(spans: list[tuple[int, int]], factor: float) -> list[tuple[int, int
     return [(int(round(a * factor)), int(round(b * factor))) for a, b in spans]
 
 
-def analyze_ecg(recording: Recording, sex: str | None = None) -> EcgAnalysis:
-    """Segment, measure and interpret a resting ECG. Raises NotMeasurable when it cannot."""
+def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
+    """Segment, measure and interpret a resting ECG. Raises NotMeasurable when it cannot.
+
+    ``score=False`` skips the abnormality score (used when training that score's model).
+    """
     check_recording(recording)
     names, raw = select_leads(recording)
     diagnostic = diagnostic_signals(raw, recording.fs)
@@ -143,6 +147,12 @@ def analyze_ecg(recording: Recording, sex: str | None = None) -> EcgAnalysis:
     measurements = measure(beats, leads, MODEL_FS)
     statements = interpret(measurements, sex or sex_from_metadata(recording))
     factor = recording.fs / MODEL_FS
+    models = [model.describe()]
+    abnormality = None
+    if score:
+        scorer = abnormality_model()
+        abnormality = abnormality_score(scorer, measurements)
+        models.append(scorer.describe())
     return EcgAnalysis(
         measurements,
         statements,
@@ -150,9 +160,10 @@ def analyze_ecg(recording: Recording, sex: str | None = None) -> EcgAnalysis:
         beats,
         [names[i] for i in usable],
         unusable,
-        [model.describe()],
+        models,
         model.provider,
         recording.fs,
+        abnormality,
     )
 
 

@@ -181,10 +181,27 @@ def voltage_statements(m: Measurements, sex: str | None) -> list[Statement]:
     return out
 
 
+def technical_statements(m: Measurements) -> list[Statement]:
+    """Negative P and QRS in lead I: the classic sign of swapped arm electrodes."""
+    lead_i = m.amplitudes.get("i")
+    if lead_i is None or lead_i.p_mv is None:
+        return []
+    if lead_i.p_mv < 0 and lead_i.qrs_net_mv < 0:
+        return [
+            Statement(
+                "arm_lead_reversal_suspected",
+                "Negative P and QRS in lead I: check for reversed arm electrodes",
+                {"lead_i_p_mv": lead_i.p_mv, "lead_i_net_qrs_mv": lead_i.qrs_net_mv},
+            )
+        ]
+    return []
+
+
 def interpret(m: Measurements, sex: str | None = None) -> list[Statement]:
     """All statements for one recording, rhythm first."""
     sex = sex if sex in ("M", "F") else None
     return [
+        *technical_statements(m),
         *rhythm_statements(m),
         *conduction_statements(m),
         *qt_statements(m, sex),

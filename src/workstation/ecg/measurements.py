@@ -38,6 +38,7 @@ class LeadAmplitudes:
     s_mv: float
     t_mv: float | None
     qrs_net_mv: float
+    qrs_mean_mv: float
 
 
 @dataclass
@@ -158,6 +159,7 @@ def lead_amplitudes(beat: np.ndarray, typical: Beat, fs: float) -> LeadAmplitude
         round(float(min(qrs.min(), 0.0)), 3),
         extreme(typical.t_on, typical.t_off),
         round(float(qrs.max() + qrs.min()), 3),
+        round(float(qrs.mean()), 4),
     )
 
 
@@ -169,13 +171,17 @@ def frontal_axis(lead_i: float | None, lead_avf: float | None) -> float | None:
 
 
 def axes(amplitudes: dict[str, LeadAmplitudes]) -> dict[str, float | None]:
-    """Frontal P, QRS and T axes; None without leads I and aVF."""
+    """Frontal P, QRS and T axes; None without leads I and aVF.
+
+    The QRS axis uses the net QRS area (mean over the complex), the standard way, because
+    peak amplitudes mislead when a deep S wave is narrow.
+    """
     i, avf = amplitudes.get("i"), amplitudes.get("avf")
     if i is None or avf is None:
         return {"p": None, "qrs": None, "t": None}
     return {
         "p": frontal_axis(i.p_mv, avf.p_mv),
-        "qrs": frontal_axis(i.qrs_net_mv, avf.qrs_net_mv),
+        "qrs": frontal_axis(i.qrs_mean_mv, avf.qrs_mean_mv),
         "t": frontal_axis(i.t_mv, avf.t_mv),
     }
 

@@ -79,3 +79,36 @@ def write_card(onnx_path: Path, card: dict) -> Path:
     path = onnx_path.with_suffix(".json")
     path.write_text(json.dumps(card, indent=1) + "\n")
     return path
+
+
+def abnormality_card(onnx_path: Path, metrics: dict[str, Any], medians: list[float]) -> dict:
+    from workstation.ecg.features import FEATURES
+
+    return {
+        "name": onnx_path.stem,
+        "version": "1.0.0",
+        "created": date.today().isoformat(),
+        "task": "Resting 12-lead ECG: probability of any abnormality vs a normal ECG",
+        "architecture": "scikit-learn GradientBoostingClassifier (150 trees, depth 2), skl2onnx",
+        "inputs": {"features": f"float32 (batch, {len(FEATURES)}): see 'features'"},
+        "outputs": {
+            "label": "int64 (batch,)",
+            "probabilities": "float32 (batch, 2): normal, abnormal",
+        },
+        "classes": ["normal", "abnormal"],
+        "features": list(FEATURES),
+        "feature_medians": [round(float(m), 4) for m in medians],
+        "threshold": metrics["threshold"],
+        "training_data": {
+            **LUDB,
+            "split": "all 200 records, cross-validated",
+            "labels": "normal = sinus rhythm, no conduction, hypertrophy, "
+            "ischaemia, pacing, extrasystole or repolarisation finding, no axis "
+            "deviation (23 of 200)",
+        },
+        "metrics": {"cross_validation": metrics},
+        "intended_use": "For clinical review, not diagnosis: prioritises ECGs for reading.",
+        "limitations": "Only 23 normal ECGs to learn from; measurements come from the "
+        "segmentation model, which saw 150 of these records in training/validation.",
+        "sha256": sha256_of(onnx_path.read_bytes()),
+    }

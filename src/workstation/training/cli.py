@@ -7,6 +7,8 @@ import logging
 import os
 from pathlib import Path
 
+import numpy as np
+
 TRAIN_THREADS = 2
 
 
@@ -20,6 +22,13 @@ def add_train_parser(subparsers: argparse._SubParsersAction) -> None:
     seg.add_argument("--seed", type=int, default=6)
     seg.add_argument("--out", type=Path, default=Path("models"), help="output folder")
     seg.set_defaults(func=_train_segmentation)
+
+    score = subparsers.add_parser(
+        "ecg-abnormality", help="train the normal/abnormal ECG score on LUDB measurements"
+    )
+    score.add_argument("--data", type=Path, default=default_data, help="LUDB folder")
+    score.add_argument("--out", type=Path, default=Path("models"), help="output folder")
+    score.set_defaults(func=_train_abnormality)
 
 
 def _train_segmentation(args: argparse.Namespace) -> int:
@@ -44,4 +53,23 @@ def _train_segmentation(args: argparse.Namespace) -> int:
     }
     card = write_card(onnx_path, segmentation_card(onnx_path, args.data, training))
     print(f"wrote {onnx_path} and {card}")
+    return 0
+
+
+def _train_abnormality(args: argparse.Namespace) -> int:
+    from workstation.training.abnormality import (
+        cross_validated,
+        export_classifier,
+        ludb_features,
+        make_classifier,
+    )
+    from workstation.training.card import abnormality_card, write_card
+
+    x, y, _ = ludb_features(args.data)
+    metrics = cross_validated(x, y)
+    medians = np.nanmedian(x, axis=0)
+    clf = make_classifier().fit(np.where(np.isnan(x), medians, x), y)
+    onnx_path = export_classifier(clf, args.out / "ecg-abnormality.onnx")
+    card = write_card(onnx_path, abnormality_card(onnx_path, metrics, medians.tolist()))
+    print(f"wrote {onnx_path} and {card}: CV AUC {metrics['auc']} {metrics['auc_ci95']}")
     return 0

@@ -1,0 +1,97 @@
+"""Speed of the whole ECG analysis of one 12-lead 10 s record, vs NeuroKit2, same run.
+
+One thread: median wall time of analyze_ecg (reading excluded) and of NeuroKit2's
+ecg_clean + ecg_peaks + ecg_delineate over the 12 leads (dwt and prominence). All cores:
+records per second with one single-threaded worker process per core. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import time
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from workstation.ecg.analysis import analyze_ecg
+from workstation.io import read_recording
+from workstation.training.ludb import record_path
+from workstation.training.split import load_split
+
+
+def median_ms(fn, repeats: int) -> float:
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return round(1000 * statistics.median(times), 1)
+
+
+def neurokit_12_leads(recording, method: str) -> None:
+    import neurokit2 as nk
+
+    fs = int(recording.fs)
+    for lead in recording.signals:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            clean = nk.ecg_clean(lead, sampling_rate=fs)
+            _, peaks = nk.ecg_peaks(clean, sampling_rate=fs)
+            try:
+                nk.ecg_delineate(clean, peaks, sampling_rate=fs, method=method)
+            except Exception:  # noqa: BLE001 - a failed lead still cost its time
+                continue
+
+
+def _analyze_path(path: str) -> None:
+    analyze_ecg(read_recording(Path(path)))
+
+
+def records_per_second(paths: list[Path], workers: int) -> float:
+    with ProcessPoolExecutor(workers) as pool:
+        list(pool.map(_analyze_path, [str(p) for p in paths[:workers]]))
+        start = time.perf_counter()
+        list(pool.map(_analyze_path, [str(p) for p in paths]))
+    return round(len(paths) / (time.perf_counter() - start), 1)
+
+
+def main() -> None:
+    os.environ["OMP_NUM_THREADS"] = "1"
+    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    ids = load_split()["test"]
+    recording = read_recording(record_path(args.data, ids[0]))
+    ours = median_ms(lambda: analyze_ecg(recording), args.repeats)
+    nk_repeats = max(3, args.repeats // 6)
+    dwt = median_ms(lambda: neurokit_12_leads(recording, "dwt"), nk_repeats)
+    prominence = median_ms(lambda: neurokit_12_leads(recording, "prominence"), nk_repeats)
+    cores = os.cpu_count() or 1
+    result = {
+        "benchmark": "ecg_speed",
+        "record": ids[0],
+        "analysis_median_ms_1_thread": ours,
+        "neurokit2_dwt_median_ms_1_thread": dwt,
+        "neurokit2_prominence_median_ms_1_thread": prominence,
+        "speedup_vs_dwt": round(dwt / ours, 1),
+        "speedup_vs_prominence": round(prominence / ours, 1),
+        "records_per_s_all_cores": records_per_second(
+            [record_path(args.data, i) for i in ids], cores
+        ),
+        "cores": cores,
+    }
+    text = json.dumps(result, indent=1)
+    print(text)
+    if args.out:
+        args.out.write_text(text + "\n")
+
+
+if __name__ == "__main__":
+    main()
