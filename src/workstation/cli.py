@@ -34,12 +34,18 @@ def build_parser() -> argparse.ArgumentParser:
     inspect.set_defaults(func=_inspect)
 
     from workstation.ecg.cli import add_analyze_ecg_parser
+    from workstation.eeg.commands import add_analyze_eeg_parser
     from workstation.training.cli import add_train_parser
+    from workstation.training.eeg_cli import add_eeg_train_parsers
 
-    analyze = sub.add_parser("analyze", help="analyse a recording (ecg)")
-    add_analyze_ecg_parser(analyze.add_subparsers(dest="analysis", metavar="KIND", required=True))
+    analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg)")
+    analyze_kinds = analyze.add_subparsers(dest="analysis", metavar="KIND", required=True)
+    add_analyze_ecg_parser(analyze_kinds)
+    add_analyze_eeg_parser(analyze_kinds)
     train = sub.add_parser("train", help="train a model from the shared data sets")
-    add_train_parser(train.add_subparsers(dest="model", metavar="MODEL", required=True))
+    train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
+    add_train_parser(train_models)
+    add_eeg_train_parsers(train_models)
     return parser
 
 

@@ -1,0 +1,83 @@
+"""`workstation train eeg-seizure` and `workstation train eeg-hms`: reproduce the EEG models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+#: One thread (torch and OpenMP): on a shared 2-core PC a second thread made steps 7x slower.
+TRAIN_THREADS = 1
+
+
+def _default_data(name: str) -> Path:
+    return Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / name
+
+
+def add_eeg_train_parsers(subparsers: argparse._SubParsersAction) -> None:
+    seizure = subparsers.add_parser(
+        "eeg-seizure",
+        help="cross-validate and train the single-channel seizure-like-activity detector (Bonn)",
+    )
+    seizure.add_argument("--data", type=Path, default=_default_data("bonn-eeg"))
+    seizure.add_argument("--out", type=Path, default=Path("models"), help="output folder")
+    seizure.add_argument("--epochs", type=int, default=12)
+    seizure.add_argument("--seed", type=int, default=0)
+    seizure.add_argument("--per-set", type=int, help="use only the first N segments per set")
+    seizure.add_argument("--max-steps", type=int, help="stop each training after N steps")
+    seizure.add_argument("--folds", type=int, default=5, help="cross-validation folds")
+    seizure.add_argument("--metrics-out", type=Path, help="also write the metrics JSON here")
+    seizure.set_defaults(func=_train_seizure)
+
+
+def _train_seizure(args: argparse.Namespace) -> int:
+    import torch
+    from threadpoolctl import threadpool_limits
+
+    from workstation.training.eeg_bonn import load_bonn_windows
+    from workstation.training.eeg_export import export_onnx, write_card
+    from workstation.training.eeg_seizure_card import MODEL_NAME, seizure_card
+    from workstation.training.eeg_seizure_train import TrainSettings, evaluate, train_cnn
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.set_num_threads(TRAIN_THREADS)
+    started = time.perf_counter()
+    settings = TrainSettings(
+        epochs=args.epochs, seed=args.seed, max_steps=args.max_steps, folds=args.folds
+    )
+    data = load_bonn_windows(args.data, per_set=args.per_set)
+    with threadpool_limits(TRAIN_THREADS):
+        metrics = evaluate(data, settings)
+        model = train_cnn(data.windows, data.labels, standardised=True, settings=settings)
+    example = (torch.from_numpy(data.windows[:2]).unsqueeze(1),)
+    onnx_path = export_onnx(
+        model,
+        example,
+        args.out / f"{MODEL_NAME}.onnx",
+        ["eeg"],
+        ["probability"],
+        {"eeg": {0: "batch"}, "probability": {0: "batch"}},
+    )
+    command = f"workstation train eeg-seizure --epochs {args.epochs} --seed {args.seed}"
+    if args.per_set or args.max_steps or args.folds != 5:
+        command += f" --per-set {args.per_set} --max-steps {args.max_steps} --folds {args.folds}"
+    training = {
+        "command": command,
+        "epochs": settings.epochs,
+        "seed": settings.seed,
+        "threads": TRAIN_THREADS,
+        "seconds": round(time.perf_counter() - started),
+        "folds": settings.folds,
+        "segments": int(len(set(data.groups.tolist()))),
+        "windows": int(len(data.labels)),
+    }
+    card_path = write_card(onnx_path, seizure_card(metrics, training))
+    report = {"metrics": metrics, "training": training, "model": str(onnx_path)}
+    if args.metrics_out:
+        args.metrics_out.write_text(json.dumps(report, indent=2) + "\n")
+    print(json.dumps(report, indent=2))
+    print(f"wrote {onnx_path} and {card_path}")
+    return 0
