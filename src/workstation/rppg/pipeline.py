@@ -1,0 +1,196 @@
+"""Video in, vital signs out: frames → skin traces → pulse → heart rate, quality and HRV.
+
+The result always has a status. Only "ok" carries a heart rate, and only from windows the
+quality index accepted; every other status says in words what stopped the measurement
+(too short, too dark, camera covered, no face, pulse not distinguishable from noise).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from workstation.errors import InvalidRecording
+from workstation.rppg.frames import open_video
+from workstation.rppg.heart_rate import WINDOW_S, WindowEstimate, rate_series, summary_rate
+from workstation.rppg.hrv import Hrv, hrv_from_peaks, not_enough, pulse_peaks
+from workstation.rppg.methods import pulse
+from workstation.rppg.traces import Roi, Traces, extract
+from workstation.rppg.wellness import CAVEAT, Indicator, indicators
+
+#: Mean grey level (0–255) below which the picture is too dark to measure skin colour. Kept
+#: low on purpose: darker skin under ward lighting sits at grey levels of 20–40, and a
+#: threshold set for light skin would refuse exactly the patients rPPG already serves worst
+#: (Dasari et al. 2021). Below 15 a 1 % pulse is a fraction of one 8-bit level per pixel.
+MIN_LUMINANCE = 15.0
+#: Spatial standard deviation of grey levels below which the picture is featureless
+#: (a lens cap, a hand or a wall in front of the camera).
+MIN_CONTRAST = 4.0
+#: Fraction of frames that must show a face for a face-region measurement.
+MIN_FACE_FRACTION = 0.5
+
+
+@dataclass
+class VideoVitals:
+    status: str
+    message: str
+    method: str
+    roi: str
+    frames: int
+    fps: float
+    dropped_frames: int
+    heart_rate_bpm: float | None = None
+    series: list[WindowEstimate] = field(default_factory=list)
+    hrv: Hrv | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    pulse: np.ndarray | None = field(default=None, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "status": self.status,
+            "message": self.message,
+            "heart_rate_bpm": _round(self.heart_rate_bpm),
+            "series": [
+                [round(w.time_s, 3), round(w.bpm, 2), round(w.snr_db, 2), w.measurable]
+                for w in self.series
+            ],
+            "series_columns": ["t_s", "bpm", "snr_db", "measurable"],
+            "measurable_windows": sum(w.measurable for w in self.series),
+            "windows": len(self.series),
+            "hrv": asdict(self.hrv) if self.hrv else None,
+            "indicators": [asdict(i) for i in self.indicators],
+            "indicators_note": CAVEAT,
+            "frames": self.frames,
+            "fps": round(self.fps, 3),
+            "dropped_frames": self.dropped_frames,
+            "method": self.method,
+            "roi": self.roi,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def uniform_rgb(traces: Traces, fps: float) -> tuple[np.ndarray, np.ndarray]:
+    """RGB and motion on a uniform time grid (a live camera's frames arrive with jitter)."""
+    t = np.asarray(traces.timestamps, dtype=np.float64)
+    rgb, motion = traces.rgb_array(), traces.motion_array()
+    grid = t[0] + np.arange(int(np.floor((t[-1] - t[0]) * fps)) + 1) / fps
+    if len(grid) == len(t) and np.allclose(grid, t, atol=0.25 / fps):
+        return rgb, motion
+    resampled = np.stack([np.interp(grid, t, rgb[:, c]) for c in range(3)], axis=1)
+    nearest = np.clip(np.searchsorted(t, grid), 0, len(t) - 1)
+    return resampled, motion[nearest]
+
+
+def _refusal(traces: Traces, fps: float, window_s: float) -> tuple[str, str] | None:
+    duration = traces.n_frames / fps if fps else 0.0
+    if duration < window_s:
+        return (
+            "too_short",
+            f"The clip lasts {duration:.1f} s; at least {window_s:.0f} s are needed for one "
+            "heart-rate window.",
+        )
+    if np.median(traces.luminance) < MIN_LUMINANCE:
+        return (
+            "too_dark",
+            "The picture is too dark to measure skin colour. Add light in front of the face.",
+        )
+    if np.median(traces.contrast) < MIN_CONTRAST and traces.roi is Roi.FACE:
+        return (
+            "covered",
+            "The picture is featureless: the camera seems covered. Uncover the lens and face "
+            "the camera.",
+        )
+    if traces.roi is Roi.FACE and np.mean(traces.valid) < MIN_FACE_FRACTION:
+        return "no_face", (
+            f"A face with visible skin was found in {np.mean(traces.valid):.0%} of the frames. "
+            "Face the camera with the forehead and cheeks uncovered."
+        )
+    return None
+
+
+def analyze_traces(
+    traces: Traces,
+    fps: float,
+    method: str = "pos",
+    dropped_frames: int = 0,
+    window_s: float = WINDOW_S,
+) -> VideoVitals:
+    """Heart rate, quality and HRV from per-frame skin traces."""
+    base = {
+        "method": method,
+        "roi": traces.roi.value,
+        "frames": traces.n_frames,
+        "fps": fps,
+        "dropped_frames": dropped_frames,
+    }
+    refused = _refusal(traces, fps, window_s)
+    if refused is not None:
+        return VideoVitals(status=refused[0], message=refused[1], **base)
+    started = time.perf_counter()
+    rgb, motion = uniform_rgb(traces, fps)
+    series = rate_series(rgb, fps, method, motion, window_s=window_s)
+    rate = summary_rate(series)
+    bvp = pulse(rgb.T[None], fps, method)[0]
+    timings = {"pulse_and_rate_s": time.perf_counter() - started}
+    if rate is None:
+        return VideoVitals(
+            status="low_quality",
+            message="No window had a pulse distinguishable from noise and motion; no heart rate "
+            "is reported.",
+            series=series,
+            hrv=not_enough(0, "no measurable window."),
+            timings=timings,
+            pulse=bvp,
+            **base,
+        )
+    measurable = sum(w.measurable for w in series)
+    hrv = hrv_from_peaks(pulse_peaks(bvp, fps, rate), measurable / len(series))
+    timings["total_analysis_s"] = time.perf_counter() - started
+    return VideoVitals(
+        status="ok",
+        message=f"Heart rate from {measurable} of {len(series)} windows that passed the quality "
+        "check.",
+        heart_rate_bpm=rate,
+        series=series,
+        hrv=hrv,
+        indicators=indicators(rate, hrv),
+        timings=timings,
+        pulse=bvp,
+        **base,
+    )
+
+
+def analyze_video(
+    path: str | Path,
+    method: str = "pos",
+    roi: Roi | str = Roi.FACE,
+    should_stop: Callable[[], bool] | None = None,
+) -> VideoVitals:
+    """The whole pipeline on a video file."""
+    started = time.perf_counter()
+    with open_video(path) as source:
+        traces = extract(source, Roi(roi), should_stop)
+        stats = source.stats
+        nominal = source.nominal_fps
+    if traces.n_frames == 0:
+        raise InvalidRecording(path, "no frame of the video could be decoded: the file is damaged.")
+    extraction_s = time.perf_counter() - started
+    fps = stats.measured_fps or nominal
+    result = analyze_traces(traces, fps, method, stats.dropped)
+    result.timings = {
+        "frames_s": extraction_s,
+        **result.timings,
+        "total_s": time.perf_counter() - started,
+    }
+    result.timings["frames_per_s"] = traces.n_frames / extraction_s if extraction_s > 0 else 0.0
+    return result
