@@ -35,13 +35,15 @@ def build_parser() -> argparse.ArgumentParser:
 
     from workstation.ecg.cli import add_analyze_ecg_parser
     from workstation.eeg.commands import add_analyze_eeg_parser
+    from workstation.rppg.cli import add_analyze_video_parser
     from workstation.training.cli import add_train_parser
     from workstation.training.eeg_cli import add_eeg_train_parsers
 
-    analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg)")
+    analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg, video)")
     analyze_kinds = analyze.add_subparsers(dest="analysis", metavar="KIND", required=True)
     add_analyze_ecg_parser(analyze_kinds)
     add_analyze_eeg_parser(analyze_kinds)
+    add_analyze_video_parser(analyze_kinds)
     train = sub.add_parser("train", help="train a model from the shared data sets")
     train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
     add_train_parser(train_models)
