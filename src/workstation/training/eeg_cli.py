@@ -32,6 +32,18 @@ def add_eeg_train_parsers(subparsers: argparse._SubParsersAction) -> None:
     seizure.add_argument("--metrics-out", type=Path, help="also write the metrics JSON here")
     seizure.set_defaults(func=_train_seizure)
 
+    hms = subparsers.add_parser(
+        "eeg-hms",
+        help="train the six-class HMS model (seizure, LPD, GPD, LRDA, GRDA, other) and export it",
+    )
+    hms.add_argument("--data", type=Path, required=True, help="folder with train.csv, train_eegs/")
+    hms.add_argument("--out", type=Path, default=Path("models"), help="output folder")
+    hms.add_argument("--epochs", type=int, default=10)
+    hms.add_argument("--seed", type=int, default=0)
+    hms.add_argument("--max-rows", type=int, help="use only the first N labelled windows")
+    hms.add_argument("--max-steps", type=int, help="stop training after N steps")
+    hms.set_defaults(func=_train_hms)
+
 
 def _train_seizure(args: argparse.Namespace) -> int:
     import torch
@@ -79,5 +91,44 @@ def _train_seizure(args: argparse.Namespace) -> int:
     if args.metrics_out:
         args.metrics_out.write_text(json.dumps(report, indent=2) + "\n")
     print(json.dumps(report, indent=2))
+    print(f"wrote {onnx_path} and {card_path}")
+    return 0
+
+
+def _train_hms(args: argparse.Namespace) -> int:
+    import torch
+
+    from workstation.eeg.hms import MODEL_NAME
+    from workstation.training.eeg_export import export_onnx, write_card
+    from workstation.training.eeg_hms_card import hms_card
+    from workstation.training.eeg_hms_data import load_hms, patient_split
+    from workstation.training.eeg_hms_train import HmsSettings, evaluate_hms, train_hms
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    torch.set_num_threads(TRAIN_THREADS)
+    started = time.perf_counter()
+    settings = HmsSettings(epochs=args.epochs, seed=args.seed, max_steps=args.max_steps)
+    data = load_hms(args.data, max_rows=args.max_rows)
+    train_index, val_index = patient_split(data.patients, seed=args.seed)
+    train, validation = data.subset(train_index), data.subset(val_index)
+    model = train_hms(train, settings)
+    metrics = evaluate_hms(model, train, validation)
+    example = (torch.from_numpy(data.raw[:2]), torch.from_numpy(data.spectrograms[:2]))
+    onnx_path = export_onnx(
+        model,
+        example,
+        args.out / f"{MODEL_NAME}.onnx",
+        ["raw", "spectrograms"],
+        ["probabilities"],
+        {"raw": {0: "batch"}, "spectrograms": {0: "batch"}, "probabilities": {0: "batch"}},
+    )
+    training = {
+        "command": f"workstation train eeg-hms --data {args.data.name} --epochs {args.epochs}",
+        "seed": args.seed,
+        "threads": TRAIN_THREADS,
+        "seconds": round(time.perf_counter() - started),
+    }
+    card_path = write_card(onnx_path, hms_card(args.data, metrics, training))
+    print(json.dumps({"metrics": metrics, "training": training}, indent=2))
     print(f"wrote {onnx_path} and {card_path}")
     return 0
