@@ -18,7 +18,7 @@ from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret
 from workstation.ecg.leads import canonical_lead, is_flat
 from workstation.ecg.measurements import Measurements, measure
-from workstation.ecg.preprocess import MODEL_FS, diagnostic_signals, model_input
+from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.segmentation import segment_labels, segmentation_model
 from workstation.errors import NotMeasurable
 from workstation.recording import Recording
@@ -26,6 +26,7 @@ from workstation.recording import Recording
 MIN_DURATION_S = 4.0
 MIN_FS = 100.0
 MIN_BEATS = 3
+PLAUSIBLE_RATE_BPM = (20, 300)
 
 
 @dataclass
@@ -125,7 +126,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     """
     check_recording(recording)
     names, raw = select_leads(recording)
-    diagnostic = diagnostic_signals(raw, recording.fs)
+    model_x, diagnostic = analysis_inputs(raw, recording.fs)
     flat = [is_flat(x) for x in diagnostic]
     unusable = {n: "flat signal (electrode off?)" for n, f in zip(names, flat, strict=True) if f}
     usable = [i for i, f in enumerate(flat) if not f]
@@ -135,7 +136,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             "Check the electrodes and record again.",
         )
     model = segmentation_model()
-    labels = segment_labels(model, model_input(raw[usable], recording.fs))
+    labels = segment_labels(model, model_x[usable])
     waves = {names[i]: lead_waves(labels[k], MODEL_FS) for k, i in enumerate(usable)}
     beats = fuse_beats(waves, MODEL_FS)
     if len(beats) < MIN_BEATS:
@@ -145,6 +146,12 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         )
     leads = {names[i]: diagnostic[i] for i in usable}
     measurements = measure(beats, leads, MODEL_FS)
+    rate = measurements.rhythm.heart_rate_bpm
+    if rate is None or not PLAUSIBLE_RATE_BPM[0] <= rate <= PLAUSIBLE_RATE_BPM[1]:
+        raise NotMeasurable(
+            f"The beats found give a heart rate of {rate} bpm, outside "
+            f"{PLAUSIBLE_RATE_BPM[0]}-{PLAUSIBLE_RATE_BPM[1]} bpm: the trace is probably noise.",
+        )
     statements = interpret(measurements, sex or sex_from_metadata(recording))
     factor = recording.fs / MODEL_FS
     models = [model.describe()]

@@ -18,6 +18,7 @@ from workstation.ecg.waves import CLASSES, WAVES
 MIN_DURATION_S = {"p": 0.03, "qrs": 0.03, "t": 0.05}
 MERGE_GAP_S = {"p": 0.02, "qrs": 0.02, "t": 0.04}
 BEAT_GAP_S = 0.15
+MAX_QRS_S = 0.25  # a fused QRS longer than this is scattered noise, not one complex
 ONSET_PERCENTILE = 20.0
 
 
@@ -103,6 +104,9 @@ def fuse_beats(
     centres = np.asarray([0.5 * (s[0] + s[1]) for _, s in qrs])
     groups = [g for g in _cluster(centres, BEAT_GAP_S * fs) if len(g) >= needed]
     qrs_bounds = [_early_late([qrs[i][1] for i in g]) for g in groups]
+    compact = [k for k, (on, off) in enumerate(qrs_bounds) if off - on <= MAX_QRS_S * fs]
+    groups = [groups[k] for k in compact]
+    qrs_bounds = [qrs_bounds[k] for k in compact]
     beats = []
     for k, (g, (on, off)) in enumerate(zip(groups, qrs_bounds, strict=True)):
         next_on = qrs_bounds[k + 1][0] if k + 1 < len(groups) else on + int(2 * fs)

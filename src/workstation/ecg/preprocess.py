@@ -39,15 +39,25 @@ def standardize(signals: np.ndarray) -> np.ndarray:
 
 def model_input(signals: np.ndarray, fs: float) -> np.ndarray:
     """The segmentation network's input: float32 leads × samples at 500 Hz."""
-    x = remove_mains(to_model_rate(signals, fs), MODEL_FS)
-    x = lowpass(highpass(x, MODEL_FS, MODEL_BAND_HZ[0]), MODEL_FS, MODEL_BAND_HZ[1])
-    return standardize(x).astype(np.float32)
+    return _model_band(remove_mains(to_model_rate(signals, fs), MODEL_FS))
 
 
 def diagnostic_signals(signals: np.ndarray, fs: float) -> np.ndarray:
     """Millivolt leads at 500 Hz in the diagnostic band, for amplitudes and median beats."""
+    return bandpass(
+        remove_mains(to_model_rate(signals, fs), MODEL_FS), MODEL_FS, *DIAGNOSTIC_BAND_HZ
+    )
+
+
+def analysis_inputs(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Model input and diagnostic leads sharing one resampling and mains notch."""
     x = remove_mains(to_model_rate(signals, fs), MODEL_FS)
-    return bandpass(x, MODEL_FS, *DIAGNOSTIC_BAND_HZ)
+    return _model_band(x), bandpass(x, MODEL_FS, *DIAGNOSTIC_BAND_HZ)
+
+
+def _model_band(x: np.ndarray) -> np.ndarray:
+    x = lowpass(highpass(x, MODEL_FS, MODEL_BAND_HZ[0]), MODEL_FS, MODEL_BAND_HZ[1])
+    return standardize(x).astype(np.float32)
 
 
 def display_signals(signals: np.ndarray, fs: float) -> np.ndarray:

@@ -18,7 +18,7 @@ def add_train_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     default_data = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
     seg.add_argument("--data", type=Path, default=default_data, help="LUDB folder")
-    seg.add_argument("--epochs", type=int, default=30)
+    seg.add_argument("--epochs", type=int, default=14)
     seg.add_argument("--seed", type=int, default=6)
     seg.add_argument("--out", type=Path, default=Path("models"), help="output folder")
     seg.set_defaults(func=_train_segmentation)

@@ -21,7 +21,7 @@ from workstation.training.unet import DOWNSAMPLE, UNet1d
 
 log = logging.getLogger(__name__)
 
-CROP = 4096
+CROP = 2048
 BATCH = 32
 LEARNING_RATE = 3e-3
 
@@ -96,7 +96,7 @@ def validation_loss(model: UNet1d, data: LeadArrays) -> float:
 
 def train_segmentation(
     ludb_dir: Path,
-    epochs: int = 60,
+    epochs: int = 14,
     seed: int = 6,
     train_ids: list[int] | None = None,
     validation_ids: list[int] | None = None,
