@@ -72,7 +72,8 @@ class EegViewer(QWidget):
         self.analysis: EegAnalysis | None = None
         self._request_id = 0
         self._analysis_worker: AnalysisWorker | None = None
-        self._curves: list[pg.PlotDataItem] = []
+        self._curve: pg.PlotCurveItem | None = None
+        self._drawn_names: tuple[str, ...] = ()
         self._annotation_items: list[pg.GraphicsObject] = []
         self._build()
         self._worker = PageWorker(recording)
@@ -100,6 +101,9 @@ class EegViewer(QWidget):
         self.page_box = self._combo(PAGE_LENGTHS_S, self.page_s, self._on_page_length,
                                     lambda v: f"{v:g} s")  # fmt: skip
         self.position_label = QLabel()
+        # A fixed width: a label that resizes on every page re-lays out and repaints the row.
+        self.position_label.setFixedWidth(self.position_label.fontMetrics().horizontalAdvance(
+            "00000-00000 s of 00000 s  "))  # fmt: skip
         self.message_label = QLabel()
         self.message_label.setWordWrap(True)
         self.message_label.setStyleSheet("color: #a00000;")
@@ -249,16 +253,24 @@ class EegViewer(QWidget):
         self.pageShown.emit(page.start_s)
 
     def _draw(self, page: Page) -> None:
+        """All channels as one path: one item to bound and paint instead of one per channel."""
         plot = self.traces.getPlotItem()
         n = len(page.names)
-        if len(self._curves) != n:
+        if self._curve is None or self._drawn_names != page.names:
             plot.clear()
+            plot.disableAutoRange()
             self._annotation_items = []
-            self._curves = [plot.plot(pen=pg.mkPen((20, 20, 20), width=1)) for _ in range(n)]
+            self._curve = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=1))
+            plot.addItem(self._curve)
             plot.getAxis("left").setTicks([[(n - i, name) for i, name in enumerate(page.names)]])
-        scale = self.units_per_microvolt()
-        for i, curve in enumerate(self._curves):
-            curve.setData(page.times, (n - i) + page.values[i] * scale, skipFiniteCheck=True)
+            self._drawn_names = page.names
+        offsets = (n - np.arange(n, dtype=np.float32))[:, None]
+        y = offsets + page.values * np.float32(self.units_per_microvolt())
+        connect = np.ones(y.shape, dtype=bool)
+        connect[:, -1] = False
+        self._curve.setData(
+            np.tile(page.times, n), y.ravel(), connect=connect.ravel(), skipFiniteCheck=True
+        )
         plot.setXRange(page.start_s, page.start_s + page.duration_s, padding=0)
         plot.setYRange(0, n + 1, padding=0)
         self._draw_annotations(page)

@@ -14,9 +14,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from workstation.eeg.analysis import analyze_eeg
 from workstation.eeg.filters import FilterSettings
 from workstation.eeg.montages import Montage
-from workstation.eeg.paging import PageSource
+from workstation.eeg.paging import Page, PageSource
 from workstation.errors import WorkstationError
 from workstation.recording import Recording
+
+PAGE_CACHE_SIZE = 8
 
 
 @dataclass(frozen=True)
@@ -32,7 +34,11 @@ class PageRequest:
 
 
 class PageWorker(QObject):
-    """Renders pages in its thread; results reach the viewer's @Slot on the GUI thread."""
+    """Renders pages in its thread; results reach the viewer's @Slot on the GUI thread.
+
+    After each page it also prepares the next one, because the reader mostly pages forward:
+    a flip then costs only the drawing.
+    """
 
     pageReady = Signal(int, object)
     failed = Signal(str)
@@ -40,6 +46,7 @@ class PageWorker(QObject):
     def __init__(self, recording: Recording) -> None:
         super().__init__()
         self._source = PageSource(recording)
+        self._cache: dict[tuple, Page] = {}
         self.latest_request = 0
 
     @Slot(object)
@@ -47,15 +54,26 @@ class PageWorker(QObject):
         if request.request_id < self.latest_request:
             return
         try:
-            if request.montage != self._source.montage or self._source._matrix is None:
-                self._source.set_montage(request.montage)
-            self._source.filters = request.filters
-            self._source.page_s = request.page_s
-            page = self._source.page(request.start_s, request.max_points)
+            page = self._page(request, request.start_s)
         except WorkstationError as exc:
             self.failed.emit(str(exc))
             return
         self.pageReady.emit(request.request_id, page)
+        following = request.start_s + request.page_s
+        if following < self._source.recording.duration:
+            self._page(request, following)
+
+    def _page(self, request: PageRequest, start_s: float) -> Page:
+        key = (start_s, request.montage, request.filters, request.page_s, request.max_points)
+        if key not in self._cache:
+            if request.montage != self._source.montage or self._source._matrix is None:
+                self._source.set_montage(request.montage)
+            self._source.filters = request.filters
+            self._source.page_s = request.page_s
+            if len(self._cache) >= PAGE_CACHE_SIZE:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[key] = self._source.page(start_s, request.max_points)
+        return self._cache[key]
 
 
 class AnalysisWorker(QThread):
