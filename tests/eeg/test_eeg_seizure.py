@@ -139,4 +139,6 @@ def test_cli_analyze_eeg_with_the_shipped_model(tmp_path: Path, capsys) -> None:
     assert result["model"]["name"] == "eeg-seizure"
     assert len(result["detector"]["windows"]) == 14
     assert 0.0 <= result["detector"]["max_probability"] <= 1.0
+    assert result["six_class"]["installed"] is False
+    assert "workstation train eeg-hms" in result["six_class"]["message"]
     assert "not diagnosis" in capsys.readouterr().out

@@ -36,11 +36,22 @@ def _analyze_eeg(args: argparse.Namespace) -> int:
         loaded = load_model(MODEL_NAME, threads=1)
         session, model = loaded.session, {**loaded.describe(), "device": loaded.provider}
     result = analyze_eeg(recording, session, model, epoch_s=args.epoch).to_dict()
+    result["six_class"] = six_class_status()
     result["timings_s"] = {"read": round(read_s, 3), **result["timings_s"]}
     if args.json:
         args.json.write_text(json.dumps(result, indent=2) + "\n")
     print(format_analysis(result))
     return 0
+
+
+def six_class_status() -> dict[str, Any]:
+    """Whether an HMS six-class model is installed; none ships, and the reader is told why."""
+    from workstation.eeg.hms import MODEL_NAME as HMS_MODEL
+    from workstation.eeg.hms import NO_MODEL_MESSAGE
+    from workstation.inference.registry import models_dir
+
+    installed = (models_dir() / f"{HMS_MODEL}.onnx").is_file()
+    return {"installed": installed, "message": "" if installed else NO_MODEL_MESSAGE}
 
 
 def format_analysis(result: dict[str, Any]) -> str:
@@ -65,6 +76,8 @@ def format_analysis(result: dict[str, Any]) -> str:
         for w in top:
             channels = ", ".join(c["channel"] for c in w["top_channels"])
             lines.append(f"    {w['start_s']:8.1f} s  p={w['probability']:.2f}  ({channels})")
+    if result.get("six_class") and not result["six_class"]["installed"]:
+        lines.append(f"  six-class (HMS): {result['six_class']['message']}")
     timings = ", ".join(f"{k} {v:.2f} s" for k, v in result["timings_s"].items())
     lines.append(f"  timings: {timings}")
     lines.append(f"  {result['disclaimer']}")
