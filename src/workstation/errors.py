@@ -52,6 +52,162 @@ class UnsupportedFormat(RecordingError):
         super().__init__(path, problem, advice)
 
 
+class VaultError(WorkstationError):
+    """The encrypted vault refused an operation or could not be used.
+
+    Like ``RecordingError`` the message is a problem followed by advice, because the same text
+    reaches a clinician in the GUI and an administrator at the command line.
+    """
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class VaultLocked(VaultError):
+    """The vault is locked or the credentials did not open it; nothing in it was read."""
+
+    def __init__(
+        self,
+        problem: str = "The vault is locked.",
+        advice: str = (
+            "Sign in with your username and password. If you forgot your password, ask an "
+            "administrator to reset it."
+        ),
+    ) -> None:
+        super().__init__(problem, advice)
+
+
+class VaultNotFound(VaultError):
+    """There is no vault database at the expected place."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"There is no vault at '{self.path}'.",
+            "Check the vault location (--vault or the WORKSTATION_VAULT variable), or ask an "
+            "administrator to create one with 'workstation vault init'.",
+        )
+
+
+class VaultExists(VaultError):
+    """Creating or restoring a vault would overwrite one that is already there."""
+
+    def __init__(self, path: str | Path, advice: str = "Choose another location.") -> None:
+        self.path = str(path)
+        super().__init__(f"A vault already exists at '{self.path}'.", advice)
+
+
+class KeyFileMissing(VaultError):
+    """The key-slot file beside the database is gone, so no password can open the vault."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"The vault's key file '{self.path}' is missing or unreadable, so no password can "
+            "open the vault.",
+            "An administrator can rebuild it with the recovery key ('workstation vault "
+            "recover') or restore the key file from a backup.",
+        )
+
+
+class VaultCorrupt(VaultError):
+    """The vault failed a check: a damaged page, a broken audit chain, mismatched files.
+
+    ``row`` is the id of the first audit row that does not match the chain, when the problem
+    is in the audit table.
+    """
+
+    def __init__(
+        self,
+        problem: str,
+        row: int | None = None,
+        advice: str = (
+            "Stop using this vault and ask an administrator to restore the latest verified "
+            "backup ('workstation vault restore')."
+        ),
+    ) -> None:
+        self.row = row
+        super().__init__(problem, advice)
+
+
+class VaultBusy(VaultError):
+    """Another program held the vault for longer than we were willing to wait."""
+
+    def __init__(self, waited_s: float) -> None:
+        self.waited_s = waited_s
+        super().__init__(
+            f"Another program is writing to the vault and did not finish within {waited_s:g} s.",
+            "Wait a moment and try again; if this persists, close the other Workstation windows "
+            "or commands that use the same vault.",
+        )
+
+
+class PermissionDenied(VaultError):
+    """The signed-in user's role does not allow the operation (enforced by the vault API)."""
+
+    def __init__(self, username: str, role: str, action: str) -> None:
+        self.username = username
+        self.role = role
+        self.action = action
+        super().__init__(
+            f"User '{username}' ({role}) is not allowed to {action}.",
+            "Ask an administrator to do it.",
+        )
+
+
+class UserExists(VaultError):
+    """A user of that name already has an account."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(
+            f"A user named '{username}' already exists.",
+            "Choose another username, or change that user's password instead.",
+        )
+
+
+class UnknownUser(VaultError):
+    """No active account has that name."""
+
+    def __init__(self, username: str) -> None:
+        self.username = username
+        super().__init__(
+            f"There is no user named '{username}'.",
+            "Check the spelling; 'workstation vault users' lists the accounts.",
+        )
+
+
+class PasswordRejected(VaultError):
+    """A new password or username does not meet the vault's rules."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        super().__init__(problem, advice)
+
+
+class InvalidRecoveryKey(VaultError):
+    """The recovery key is mistyped or belongs to another vault."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            problem,
+            "Type the recovery key exactly as printed when the vault was created (dashes and "
+            "spaces do not matter).",
+        )
+
+
+class NotInVault(VaultError):
+    """An id that names nothing in the vault (a stale list, or an id from another vault)."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        super().__init__(
+            f"There is no {what} in the vault.",
+            "Refresh the list and choose again; the item may belong to another vault.",
+        )
+
+
 class ModelError(WorkstationError):
     """An analysis model could not be used; the analysis it serves cannot run."""
 

@@ -1,0 +1,77 @@
+"""Durable, private writes of the small files that sit beside the database.
+
+The key-slot file decides whether anyone can open the vault, so a crash must leave either the
+old or the new version, never half of one: write a temporary file in the same folder, fsync
+it, rename it over the old one, then fsync the folder so the rename itself survives a power
+cut. Every file is created readable by its owner only.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PRIVATE_FILE_MODE = 0o600
+PRIVATE_DIR_MODE = 0o700
+
+
+def ensure_private_dir(path: Path) -> None:
+    """Create the vault folder (owner-only) if it does not exist yet."""
+    path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+
+
+def fsync_dir(path: Path) -> None:
+    """Make a rename or a new file in ``path`` durable (a no-op where folders cannot be opened)."""
+    if os.name != "posix":
+        return
+    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new bytes, never a mix."""
+    temp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    fsync_dir(path.parent)
+
+
+def append_durably(path: Path, line: bytes) -> None:
+    """Append one line with a single ``write`` (atomic on local file systems) and fsync it."""
+    created = not path.exists()
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+    try:
+        written = os.write(fd, line)
+        if written != len(line):
+            raise OSError(f"only {written} of {len(line)} bytes reached '{path.name}'")
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    if created:
+        fsync_dir(path.parent)
+
+
+def create_private(path: Path) -> None:
+    """Create an empty owner-only file that SQLite then fills.
+
+    SQLite gives its ``-wal`` and ``-shm`` files the mode of the database file, so creating the
+    database ourselves, private from the first byte, keeps every sidecar private too.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
+def make_private(path: Path) -> None:
+    """Restrict a file that another library created (SQLite's database file) to its owner."""
+    os.chmod(path, PRIVATE_FILE_MODE)

@@ -1,0 +1,213 @@
+"""Key slots: one wrapped copy of the database key per user, in a JSON file beside the vault.
+
+The database key is 256 random bits. Each user's password goes through Argon2id (with that
+user's salt and the cost parameters stored in the slot, so the cost can be raised later without
+breaking old slots) to a 256-bit key-encryption key, which wraps the database key with
+AES-256-GCM. The associated data binds the slot to its vault, username and role: editing the
+role in the JSON file from clinician to administrator makes the slot fail to open instead of
+granting rights. A password change rewrites one slot; removing a user deletes theirs.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from argon2.low_level import Type, hash_secret_raw
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from workstation.errors import KeyFileMissing, VaultCorrupt, VaultError, VaultLocked
+from workstation.vault.accounts import Role
+from workstation.vault.files import atomic_write
+
+KEY_BYTES = 32
+SALT_BYTES = 16
+NONCE_BYTES = 12
+FILE_FORMAT = "workstation-vault-keyslots"
+FILE_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Argon2Params:
+    """Argon2id cost: by default RFC 9106's second recommended option (64 MiB, 3 passes,
+    4 lanes).
+
+    On the 2-core ward PC it takes ~0.2 s idle and ~0.5 s with both cores busy with another
+    job; 128 MiB doubled that to 1.1 s under the same load, over the 1 s sign-in budget
+    (benchmarks/RESULTS.md). Each slot stores its own cost, so it can be raised later without
+    breaking existing slots.
+    """
+
+    memory_kib: int = 65_536
+    time_cost: int = 3
+    parallelism: int = 4
+
+    def __post_init__(self) -> None:
+        if self.time_cost < 1 or self.parallelism < 1 or self.memory_kib < 8 * self.parallelism:
+            raise VaultError(
+                f"The Argon2id cost {self.memory_kib} KiB × {self.time_cost} passes × "
+                f"{self.parallelism} lanes is not valid.",
+                "Use at least one pass and one lane, and at least 8 KiB of memory per lane.",
+            )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "algorithm": "argon2id",
+            "version": 19,
+            "memory_kib": self.memory_kib,
+            "time_cost": self.time_cost,
+            "parallelism": self.parallelism,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Argon2Params:
+        if data.get("algorithm") != "argon2id" or data.get("version") != 19:
+            raise ValueError(f"unsupported key derivation {data.get('algorithm')!r}")
+        return cls(int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]))
+
+    def derive(self, password: str, salt: bytes) -> bytes:
+        return hash_secret_raw(
+            password.encode("utf-8"),
+            salt,
+            time_cost=self.time_cost,
+            memory_cost=self.memory_kib,
+            parallelism=self.parallelism,
+            hash_len=KEY_BYTES,
+            type=Type.ID,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class KeySlot:
+    username: str
+    role: Role
+    kdf: Argon2Params
+    salt: bytes
+    nonce: bytes
+    wrapped_key: bytes
+
+
+def _associated_data(vault_id: str, username: str, role: Role) -> bytes:
+    return json.dumps(
+        ["workstation-vault-slot", FILE_VERSION, vault_id, username, str(role)]
+    ).encode()
+
+
+def seal_slot(
+    vault_id: str, username: str, role: Role, password: str, db_key: bytes, kdf: Argon2Params
+) -> KeySlot:
+    """Wrap the database key under a key derived from one user's password."""
+    salt = os.urandom(SALT_BYTES)
+    nonce = os.urandom(NONCE_BYTES)
+    wrapping_key = kdf.derive(password, salt)
+    wrapped = AESGCM(wrapping_key).encrypt(
+        nonce, db_key, _associated_data(vault_id, username, role)
+    )
+    return KeySlot(username, role, kdf, salt, nonce, wrapped)
+
+
+def open_slot(vault_id: str, slot: KeySlot, password: str) -> bytes:
+    """The database key, or VaultLocked when the password (or the slot's role) is wrong."""
+    wrapping_key = slot.kdf.derive(password, slot.salt)
+    aad = _associated_data(vault_id, slot.username, slot.role)
+    try:
+        return AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped_key, aad)
+    except InvalidTag as error:
+        raise wrong_credentials() from error
+
+
+def wrong_credentials() -> VaultLocked:
+    """The one message for a wrong name or password, so neither reveals which accounts exist."""
+    return VaultLocked(
+        "The username or password is wrong.",
+        "Check both (and Caps Lock) and try again; after several failures each attempt waits "
+        "longer. If you forgot your password, ask an administrator to reset it.",
+    )
+
+
+def spend_equal_time(kdf: Argon2Params, password: str) -> None:
+    """Pay the Argon2 cost of a real attempt, so timing does not reveal unknown usernames."""
+    kdf.derive(password, os.urandom(SALT_BYTES))
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+@dataclass(slots=True)
+class KeySlotFile:
+    """The whole slot file: the vault it belongs to, the cost for new slots, and the slots."""
+
+    vault_id: str
+    new_slot_kdf: Argon2Params
+    slots: dict[str, KeySlot] = field(default_factory=dict)
+
+    def to_bytes(self) -> bytes:
+        document = {
+            "format": FILE_FORMAT,
+            "version": FILE_VERSION,
+            "vault_id": self.vault_id,
+            "new_slot_kdf": self.new_slot_kdf.to_json(),
+            "slots": [
+                {
+                    "username": s.username,
+                    "role": str(s.role),
+                    "kdf": s.kdf.to_json(),
+                    "salt": _b64(s.salt),
+                    "nonce": _b64(s.nonce),
+                    "wrapped_key": _b64(s.wrapped_key),
+                }
+                for s in sorted(self.slots.values(), key=lambda s: s.username)
+            ],
+        }
+        return (json.dumps(document, indent=2) + "\n").encode("utf-8")
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> KeySlotFile:
+        document = json.loads(data)
+        if document.get("format") != FILE_FORMAT or document.get("version") != FILE_VERSION:
+            raise ValueError("not a workstation key-slot file of a known version")
+        slots = {}
+        for item in document["slots"]:
+            slot = KeySlot(
+                username=item["username"],
+                role=Role(item["role"]),
+                kdf=Argon2Params.from_json(item["kdf"]),
+                salt=_unb64(item["salt"]),
+                nonce=_unb64(item["nonce"]),
+                wrapped_key=_unb64(item["wrapped_key"]),
+            )
+            slots[slot.username] = slot
+        return cls(
+            vault_id=str(document["vault_id"]),
+            new_slot_kdf=Argon2Params.from_json(document["new_slot_kdf"]),
+            slots=slots,
+        )
+
+    def save(self, path: Path) -> None:
+        atomic_write(path, self.to_bytes())
+
+    @classmethod
+    def load(cls, path: Path) -> KeySlotFile:
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError as error:
+            raise KeyFileMissing(path) from error
+        try:
+            return cls.from_bytes(data)
+        except (ValueError, KeyError, TypeError) as error:
+            raise VaultCorrupt(
+                f"The key file '{path}' is damaged ({error}).",
+                advice="Restore the key file from a backup, or rebuild it with the recovery key "
+                "('workstation vault recover').",
+            ) from error

@@ -1,0 +1,47 @@
+"""A second process for the crash and concurrency tests.
+
+    python vault_child.py save VAULT USER PASSWORD COUNT FIRST_SEED
+        signs in and saves COUNT sessions, printing "session_id seed" after each save returns
+    python vault_child.py hold DATABASE KEY_HEX
+        holds the database's write lock (raw SQL) until a line arrives on stdin
+"""
+
+from __future__ import annotations
+
+import sys
+
+from vault_helpers import synthetic_recording
+
+from workstation.vault.driver import sqlcipher3
+from workstation.vault.vault import Vault
+
+SAVE_CHANNELS, SAVE_SAMPLES = 8, 20_000
+
+
+def save(vault_path: str, user: str, password: str, count: int, first_seed: int) -> None:
+    vault = Vault(vault_path, busy_timeout_s=30)
+    vault.unlock(user, password)
+    patient = vault.add_patient(f"child-{first_seed}", "Child Process Patient")
+    for seed in range(first_seed, first_seed + count):
+        recording = synthetic_recording(seed, SAVE_CHANNELS, SAVE_SAMPLES)
+        session_id = vault.save_session(patient.id, recording)
+        print(session_id, seed, flush=True)
+    vault.close()
+
+
+def hold(database: str, key_hex: str) -> None:
+    conn = sqlcipher3.connect(database, isolation_level=None)
+    conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
+    conn.execute("BEGIN IMMEDIATE")
+    print("holding", flush=True)
+    sys.stdin.readline()
+    conn.execute("COMMIT")
+    conn.close()
+
+
+if __name__ == "__main__":
+    command, *arguments = sys.argv[1:]
+    if command == "save":
+        save(arguments[0], arguments[1], arguments[2], int(arguments[3]), int(arguments[4]))
+    else:
+        hold(arguments[0], arguments[1])
