@@ -66,3 +66,20 @@ def test_core_imports_no_qt_and_no_torch():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+def test_vault_commands_are_reachable_from_the_workstation_command(tmp_path, monkeypatch, capsys):
+    import io
+
+    vault = tmp_path / "ward" / "vault.db"
+    fast = ["--argon2-memory-kib", "8", "--argon2-time-cost", "1", "--argon2-parallelism", "1"]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("first admin password\n"))
+    assert (
+        main(["vault", "init", "--admin", "root", *fast, "--vault", str(vault), "--password-stdin"])
+        == 0
+    )
+    assert "RECOVERY KEY" in capsys.readouterr().out
+    monkeypatch.setattr(sys, "stdin", io.StringIO("first admin password\n"))
+    assert (
+        main(["vault", "verify", "--user", "root", "--vault", str(vault), "--password-stdin"]) == 0
+    )

@@ -38,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.rppg.cli import add_analyze_video_parser
     from workstation.training.cli import add_train_parser
     from workstation.training.eeg_cli import add_eeg_train_parsers
+    from workstation.vault.cli import add_parser as add_vault_parser
 
     analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg, video)")
     analyze_kinds = analyze.add_subparsers(dest="analysis", metavar="KIND", required=True)
@@ -48,6 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
     add_train_parser(train_models)
     add_eeg_train_parsers(train_models)
+    add_vault_parser(sub)
     return parser
 
 
