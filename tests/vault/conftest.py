@@ -22,8 +22,9 @@ def new_vault(vault_path: Path) -> Callable[..., tuple[Vault, str]]:
     recovery key, signed in as the administrator."""
 
     def make(**options: object) -> tuple[Vault, str]:
-        vault, recovery_key = Vault.create(vault_path, ADMIN, ADMIN_PASSWORD, kdf=FAST_KDF,
-                                           **options)
+        vault, recovery_key = Vault.create(
+            vault_path, ADMIN, ADMIN_PASSWORD, kdf=FAST_KDF, **options
+        )
         vault.add_user(CLINICIAN, CLINICIAN_PASSWORD, "clinician")
         return vault, recovery_key
 

@@ -76,8 +76,13 @@ def test_files_are_private_to_their_owner(vault: Vault, tmp_path: Path) -> None:
     vault.backup(tmp_path / "backups" / "b.db")
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert {p.name for p in written} >= {
-        "vault.db", "vault.db-wal", "vault.db-shm", "vault.db.keys", "vault.db.failures",
-        "b.db", "b.db.keys",
+        "vault.db",
+        "vault.db-wal",
+        "vault.db-shm",
+        "vault.db.keys",
+        "vault.db.failures",
+        "b.db",
+        "b.db.keys",
     }
     for path in written + [vault.paths.database.parent, tmp_path / "backups"]:
         assert path.stat().st_mode & 0o077 == 0, path.name

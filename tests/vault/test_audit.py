@@ -43,7 +43,15 @@ def test_every_kind_of_event_is_audited_without_patient_names(
     entries = vault.audit_log()
     actions = {e.action for e in entries}
     assert {
-        "create", "user_add", "edit", "list", "open", "lock", "unlock", "verify", "export"
+        "create",
+        "user_add",
+        "edit",
+        "list",
+        "open",
+        "lock",
+        "unlock",
+        "verify",
+        "export",
     } <= actions
     assert report.audit_rows >= 9
     text = " ".join(f"{e.username} {e.target} {e.detail}" for e in entries)

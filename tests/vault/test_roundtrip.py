@@ -56,8 +56,12 @@ def test_analysis_round_trips_with_named_arrays(vault: Vault) -> None:
     attributions[0, 0] = np.nan
     analysis = Analysis(
         kind="ecg-delineation",
-        results={"heart_rate_bpm": 61.25, "qtc_ms": None, "statements": ["sinus rhythm"],
-                 "nan": float("nan")},
+        results={
+            "heart_rate_bpm": 61.25,
+            "qtc_ms": None,
+            "statements": ["sinus rhythm"],
+            "nan": float("nan"),
+        },
         models=(ModelInfo("seg-unet", "1.2.0", "cd" * 32), ModelInfo("clf", "0.9", "ef" * 32)),
         arrays={"mask": mask, "attributions": attributions, "empty": np.zeros((0, 3))},
         recording_id=info.id,
@@ -137,6 +141,18 @@ def test_unknown_ids_and_duplicates_give_clear_errors(vault: Vault) -> None:
 
 
 def _fields(recording: Recording) -> dict[str, object]:
-    names = ("signals", "fs", "channel_names", "units", "modality", "start_time", "annotations",
-             "source_name", "source_sha256", "source_format", "warnings", "metadata")
+    names = (
+        "signals",
+        "fs",
+        "channel_names",
+        "units",
+        "modality",
+        "start_time",
+        "annotations",
+        "source_name",
+        "source_sha256",
+        "source_format",
+        "warnings",
+        "metadata",
+    )
     return {name: getattr(recording, name) for name in names}

@@ -23,13 +23,25 @@ def test_new_vault_is_at_the_latest_schema_version(
     assert conn.execute("PRAGMA user_version").fetchone()[0] == schema.SCHEMA_VERSION
     assert schema.SCHEMA_VERSION == len(schema.MIGRATIONS)
     tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-    assert {"patients", "sessions", "recordings", "recording_chunks", "analyses",
-            "analysis_arrays", "notes", "reports", "audit", "users", "settings"} <= tables
+    assert {
+        "patients",
+        "sessions",
+        "recordings",
+        "recording_chunks",
+        "analyses",
+        "analysis_arrays",
+        "notes",
+        "reports",
+        "audit",
+        "users",
+        "settings",
+    } <= tables
     conn.close()
 
 
 def test_a_pending_migration_runs_at_sign_in_and_is_audited(
-    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path,
+    new_vault: Callable[..., tuple[Vault, str]],
+    vault_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     vault, _ = new_vault()

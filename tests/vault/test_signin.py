@@ -44,9 +44,7 @@ def test_wrong_password_is_refused_with_a_clear_error_and_no_access(
             attempt()
 
 
-def test_failures_wait_longer_each_time_and_are_all_audited(
-    vault: Vault, vault_path: Path
-) -> None:
+def test_failures_wait_longer_each_time_and_are_all_audited(vault: Vault, vault_path: Path) -> None:
     vault.close()
     sleeper = SleepRecorder()
     locked = Vault(vault_path, sleep=sleeper)
@@ -116,7 +114,9 @@ def test_clinician_cannot_manage_users_but_administrator_can(vault: Vault) -> No
     assert len(denied) == 6 and {e.username for e in denied} == {CLINICIAN}
     vault.add_user("dave", "dave password 1", Role.ADMINISTRATOR)
     assert [(u.username, u.role) for u in vault.list_users()] == [
-        (ADMIN, Role.ADMINISTRATOR), (CLINICIAN, Role.CLINICIAN), ("dave", Role.ADMINISTRATOR),
+        (ADMIN, Role.ADMINISTRATOR),
+        (CLINICIAN, Role.CLINICIAN),
+        ("dave", Role.ADMINISTRATOR),
     ]
 
 
@@ -205,8 +205,13 @@ def test_default_argon2_parameters_are_stored_in_the_slot(tmp_path: Path) -> Non
     vault, _ = Vault.create(path, ADMIN, ADMIN_PASSWORD)
     vault.close()
     [slot] = json.loads(path.with_name("default.db.keys").read_text())["slots"]
-    assert slot["kdf"] == {"algorithm": "argon2id", "version": 19, "memory_kib": 65_536,
-                           "time_cost": 3, "parallelism": 4}
+    assert slot["kdf"] == {
+        "algorithm": "argon2id",
+        "version": 19,
+        "memory_kib": 65_536,
+        "time_cost": 3,
+        "parallelism": 4,
+    }
     assert len(base64.b64decode(slot["salt"])) == 16
     Vault(path).unlock(ADMIN, ADMIN_PASSWORD)
 
@@ -231,8 +236,12 @@ def test_forged_failure_lines_reach_the_audit_only_as_unreadable(
     vault: Vault, vault_path: Path
 ) -> None:
     vault.close()
-    forged = {"type": "failure", "time": "2026-01-01T00:00:00+00:00", "username": CLINICIAN,
-              "reason": "Quokka Zebrafinch was here"}
+    forged = {
+        "type": "failure",
+        "time": "2026-01-01T00:00:00+00:00",
+        "username": CLINICIAN,
+        "reason": "Quokka Zebrafinch was here",
+    }
     with vault.paths.failure_log.open("a") as handle:
         handle.write(json.dumps(forged) + "\n")
     again = Vault(vault_path, sleep=SleepRecorder())

@@ -21,8 +21,9 @@ FAST = ["--argon2-memory-kib", "8", "--argon2-time-cost", "1", "--argon2-paralle
 class Cli:
     """Runs one command line in-process with the given lines on standard input."""
 
-    def __init__(self, vault: Path, monkeypatch: pytest.MonkeyPatch,
-                 capsys: pytest.CaptureFixture[str]) -> None:
+    def __init__(
+        self, vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         self.vault = vault
         self.monkeypatch = monkeypatch
         self.capsys = capsys
@@ -40,8 +41,7 @@ class Cli:
 
 
 @pytest.fixture
-def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> Cli:
+def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> Cli:
     return Cli(tmp_path / "ward" / "vault.db", monkeypatch, capsys)
 
 
@@ -51,22 +51,39 @@ def test_administrator_workflow(cli: Cli, tmp_path: Path) -> None:
     recovery_key = re.search(r"RECOVERY KEY.*\n\s+(\S+)", out).group(1)
     assert len(recovery_key.replace("-", "")) == 55
 
-    assert cli("adduser", "nina", "--admin", "root",
-               stdin=("root password 1", "nina password 1"))[0] == 0
-    assert cli("adduser", "olaf", "--role", "administrator", "--admin", "root",
-               stdin=("root password 1", "olaf password 1"))[0] == 0
+    assert (
+        cli("adduser", "nina", "--admin", "root", stdin=("root password 1", "nina password 1"))[0]
+        == 0
+    )
+    assert (
+        cli(
+            "adduser",
+            "olaf",
+            "--role",
+            "administrator",
+            "--admin",
+            "root",
+            stdin=("root password 1", "olaf password 1"),
+        )[0]
+        == 0
+    )
     code, out, _ = cli("users", "--admin", "root", stdin=("root password 1",))
     assert [line.split("\t")[:2] for line in out.splitlines()] == [
-        ["nina", "clinician"], ["olaf", "administrator"], ["root", "administrator"],
+        ["nina", "clinician"],
+        ["olaf", "administrator"],
+        ["root", "administrator"],
     ]
 
-    code, _, err = cli("adduser", "piet", "--admin", "nina",
-                       stdin=("nina password 1", "piet password 1"))
+    code, _, err = cli(
+        "adduser", "piet", "--admin", "nina", stdin=("nina password 1", "piet password 1")
+    )
     assert code == 1 and "not allowed to add users" in err
 
     assert cli("passwd", "nina", stdin=("nina password 1", "nina password 2"))[0] == 0
-    assert cli("passwd", "nina", "--admin", "olaf",
-               stdin=("olaf password 1", "nina password 3"))[0] == 0
+    assert (
+        cli("passwd", "nina", "--admin", "olaf", stdin=("olaf password 1", "nina password 3"))[0]
+        == 0
+    )
     code, out, _ = cli("verify", "--user", "nina", stdin=("nina password 3",))
     assert code == 0 and "intact" in out
 
@@ -80,15 +97,18 @@ def test_administrator_workflow(cli: Cli, tmp_path: Path) -> None:
 
     code, _, err = cli("restore", str(backup), "--admin", "root", stdin=("root password 1",))
     assert code == 1 and "--force" in err
-    assert cli("restore", str(backup), "--admin", "root", "--force",
-               stdin=("root password 1",))[0] == 0
+    assert (
+        cli("restore", str(backup), "--admin", "root", "--force", stdin=("root password 1",))[0]
+        == 0
+    )
     assert cli("verify", "--user", "nina", stdin=("nina password 3",))[0] == 0
 
     cli.vault.with_name("vault.db.keys").unlink()
     code, _, err = cli("verify", "--user", "root", stdin=("root password 1",))
     assert code == 1 and "vault recover" in err
-    assert cli("recover", "--admin", "root",
-               stdin=(recovery_key.lower(), "root password 2"))[0] == 0
+    assert (
+        cli("recover", "--admin", "root", stdin=(recovery_key.lower(), "root password 2"))[0] == 0
+    )
     assert cli("verify", "--user", "root", stdin=("root password 2",))[0] == 0
 
 
@@ -105,9 +125,21 @@ def test_errors_are_messages_not_tracebacks(cli: Cli) -> None:
 def test_runs_as_a_module_with_the_environment_variable(tmp_path: Path) -> None:
     location = tmp_path / "env" / "vault.db"
     completed = subprocess.run(
-        [sys.executable, "-m", "workstation.vault.cli", "vault", "init", "--admin", "root",
-         "--password-stdin", *FAST],
-        input="root password 1\n", capture_output=True, text=True, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "workstation.vault.cli",
+            "vault",
+            "init",
+            "--admin",
+            "root",
+            "--password-stdin",
+            *FAST,
+        ],
+        input="root password 1\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={**os.environ, ENV_VAR: str(location)},
     )
     assert completed.returncode == 0, completed.stderr

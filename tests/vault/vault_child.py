@@ -1,9 +1,9 @@
 """A second process for the crash and concurrency tests.
 
-    python vault_child.py save VAULT USER PASSWORD COUNT FIRST_SEED
-        signs in and saves COUNT sessions, printing "session_id seed" after each save returns
-    python vault_child.py hold DATABASE KEY_HEX
-        holds the database's write lock (raw SQL) until a line arrives on stdin
+python vault_child.py save VAULT USER PASSWORD COUNT FIRST_SEED
+    signs in and saves COUNT sessions, printing "session_id seed" after each save returns
+python vault_child.py hold DATABASE KEY_HEX
+    holds the database's write lock (raw SQL) until a line arrives on stdin
 """
 
 from __future__ import annotations

@@ -70,8 +70,16 @@ def assert_same_recording(actual: Recording, expected: Recording) -> None:
     assert actual.signals.shape == expected.signals.shape
     assert np.array_equal(actual.signals.view(np.uint32), expected.signals.view(np.uint32))
     for name in (
-        "fs", "channel_names", "units", "modality", "start_time", "annotations", "source_name",
-        "source_sha256", "source_format", "warnings",
+        "fs",
+        "channel_names",
+        "units",
+        "modality",
+        "start_time",
+        "annotations",
+        "source_name",
+        "source_sha256",
+        "source_format",
+        "warnings",
     ):
         assert getattr(actual, name) == getattr(expected, name), name
     assert dict(actual.metadata) == dict(expected.metadata)
@@ -94,5 +102,3 @@ def raw_connection(database: Path, recovery_key: str) -> sqlcipher3.Connection:
     conn.execute("PRAGMA cipher_log_level = NONE")
     conn.execute(f"PRAGMA key = \"x'{key.hex()}'\"")
     return conn
-
-
