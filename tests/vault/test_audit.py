@@ -137,3 +137,16 @@ def test_failed_verification_is_itself_audited(
     last = vault.audit_log()[-2]
     assert (last.action, last.outcome) == ("verify", "failed")
     assert "row 2" in last.detail
+
+
+def test_triggers_recreated_to_refuse_nothing_fail_verification(
+    new_vault: Callable[..., tuple[Vault, str]],
+) -> None:
+    vault, recovery_key = _busy_vault(new_vault)
+    vault.verify()
+    conn = raw_connection(vault.paths.database, recovery_key)
+    conn.execute("DROP TRIGGER audit_refuse_update")
+    conn.execute("CREATE TRIGGER audit_refuse_update BEFORE UPDATE ON audit BEGIN SELECT 1; END")
+    conn.close()
+    with pytest.raises(VaultCorrupt, match="audit_refuse_update changed"):
+        vault.verify()

@@ -21,7 +21,17 @@ from workstation.errors import VaultCorrupt
 from workstation.vault.driver import sqlite_utils
 
 GENESIS_HASH = "0" * 64
-TRIGGERS = ("audit_refuse_update", "audit_refuse_delete")
+
+_TRIGGER_SQL = """
+    CREATE TRIGGER audit_refuse_{verb} BEFORE {VERB} ON audit
+    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
+    """
+#: The append-only triggers by name, with the exact statement that creates each.
+TRIGGER_DEFINITIONS = {
+    f"audit_refuse_{verb}": _TRIGGER_SQL.format(verb=verb, VERB=verb.upper())
+    for verb in ("update", "delete")
+}
+TRIGGERS = tuple(TRIGGER_DEFINITIONS)
 
 SCHEMA = (
     """
@@ -37,14 +47,7 @@ SCHEMA = (
         hash TEXT NOT NULL
     ) STRICT
     """,
-    """
-    CREATE TRIGGER audit_refuse_update BEFORE UPDATE ON audit
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
-    """,
-    """
-    CREATE TRIGGER audit_refuse_delete BEFORE DELETE ON audit
-    BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END
-    """,
+    *TRIGGER_DEFINITIONS.values(),
 )
 
 
@@ -164,17 +167,28 @@ def _check_row(row: tuple, expected_id: int, expected_prev: str) -> None:
         )
 
 
+def _same_statement(a: str, b: str) -> bool:
+    return " ".join(a.split()) == " ".join(b.split())
+
+
 def _check_triggers(db: sqlite_utils.Database) -> None:
-    present = {
-        name
-        for (name,) in db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
+    """The two triggers must exist with exactly their original statements: a trigger of the
+    same name that no longer refuses anything (``BEGIN SELECT 1; END``) is no protection."""
+    present = dict(
+        db.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit'"
         ).fetchall()
-    }
-    missing = [t for t in TRIGGERS if t not in present]
-    if missing:
+    )
+    missing = [name for name in TRIGGER_DEFINITIONS if name not in present]
+    changed = [
+        name
+        for name, sql in TRIGGER_DEFINITIONS.items()
+        if name in present and not _same_statement(present[name] or "", sql)
+    ]
+    if missing or changed:
+        what = [f"{name} removed" for name in missing] + [f"{name} changed" for name in changed]
         raise VaultCorrupt(
-            f"The audit table's append-only protection was removed ({', '.join(missing)}).",
+            f"The audit table's append-only protection was removed ({', '.join(what)}).",
         )
 
 
