@@ -16,6 +16,7 @@ from workstation.errors import (
     PermissionDenied,
     UnknownUser,
     UserExists,
+    VaultCorrupt,
     VaultError,
     VaultLocked,
     VaultNotFound,
@@ -250,3 +251,34 @@ def test_forged_failure_lines_reach_the_audit_only_as_unreadable(
     assert len(details) == 1 and details[0].startswith("unreadable line")
     assert "Quokka" not in json.dumps([e.detail for e in again.audit_log()])
     again.close()
+
+
+@pytest.mark.parametrize(
+    ("damage", "words"),
+    [
+        (lambda doc: doc["slots"][0].update(nonce="AAAA"), "wrong size"),
+        (lambda doc: doc["slots"][0].update(kdf="argon2id"), "damaged"),
+        (lambda doc: doc["slots"][0]["kdf"].update(memory_kib=1 << 40), "out of range"),
+        (lambda doc: doc["slots"][0].update(wrapped_key="AAAA"), "wrong size"),
+    ],
+)
+def test_damaged_key_file_is_reported_as_such(
+    vault: Vault, vault_path: Path, damage: Callable[[dict], None], words: str
+) -> None:
+    vault.close()
+    document = json.loads(vault.paths.key_file.read_text())
+    document["slots"].sort(key=lambda slot: slot["username"] != ADMIN)
+    damage(document)
+    vault.paths.key_file.write_text(json.dumps(document))
+    with pytest.raises(VaultCorrupt, match=words) as caught:
+        Vault(vault_path, sleep=SleepRecorder()).unlock(ADMIN, ADMIN_PASSWORD)
+    assert "key file" in str(caught.value) and "recover" in str(caught.value)
+
+
+def test_key_file_that_is_not_an_object_is_reported_as_damaged(
+    vault: Vault, vault_path: Path
+) -> None:
+    vault.close()
+    vault.paths.key_file.write_text("[]")
+    with pytest.raises(VaultCorrupt, match="key file .* is damaged"):
+        Vault(vault_path, sleep=SleepRecorder()).unlock(ADMIN, ADMIN_PASSWORD)

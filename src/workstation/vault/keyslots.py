@@ -31,6 +31,12 @@ SALT_BYTES = 16
 NONCE_BYTES = 12
 FILE_FORMAT = "workstation-vault-keyslots"
 FILE_VERSION = 1
+WRAPPED_KEY_BYTES = KEY_BYTES + 16  # AES-GCM appends a 16-byte tag
+# Upper bounds on a stored cost: the key file is writable by anyone who can write the folder,
+# and an absurd cost would make every sign-in exhaust memory or hang instead of failing.
+MAX_MEMORY_KIB = 4 << 20
+MAX_TIME_COST = 64
+MAX_PARALLELISM = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +55,16 @@ class Argon2Params:
     parallelism: int = 4
 
     def __post_init__(self) -> None:
-        if self.time_cost < 1 or self.parallelism < 1 or self.memory_kib < 8 * self.parallelism:
+        if not (
+            1 <= self.time_cost <= MAX_TIME_COST
+            and 1 <= self.parallelism <= MAX_PARALLELISM
+            and 8 * self.parallelism <= self.memory_kib <= MAX_MEMORY_KIB
+        ):
             raise VaultError(
                 f"The Argon2id cost {self.memory_kib} KiB × {self.time_cost} passes × "
                 f"{self.parallelism} lanes is not valid.",
-                "Use at least one pass and one lane, and at least 8 KiB of memory per lane.",
+                f"Use 1–{MAX_TIME_COST} passes, 1–{MAX_PARALLELISM} lanes, and at least 8 KiB "
+                f"of memory per lane but no more than {MAX_MEMORY_KIB // 1024 // 1024} GiB.",
             )
 
     def to_json(self) -> dict[str, Any]:
@@ -69,7 +80,10 @@ class Argon2Params:
     def from_json(cls, data: Mapping[str, Any]) -> Argon2Params:
         if data.get("algorithm") != "argon2id" or data.get("version") != 19:
             raise ValueError(f"unsupported key derivation {data.get('algorithm')!r}")
-        return cls(int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]))
+        try:
+            return cls(int(data["memory_kib"]), int(data["time_cost"]), int(data["parallelism"]))
+        except VaultError as error:
+            raise ValueError(f"Argon2id cost out of range: {error.problem}") from error
 
     def derive(self, password: str, salt: bytes) -> bytes:
         return hash_secret_raw(
@@ -136,6 +150,14 @@ def spend_equal_time(kdf: Argon2Params, password: str) -> None:
     kdf.derive(password, os.urandom(SALT_BYTES))
 
 
+def _check_sizes(slot: KeySlot) -> None:
+    """Refuse a slot that could only fail later with a library error instead of a clear one."""
+    if len(slot.salt) < SALT_BYTES or len(slot.nonce) != NONCE_BYTES:
+        raise ValueError(f"the slot of '{slot.username}' has a salt or nonce of the wrong size")
+    if len(slot.wrapped_key) != WRAPPED_KEY_BYTES:
+        raise ValueError(f"the slot of '{slot.username}' holds a wrapped key of the wrong size")
+
+
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
@@ -175,18 +197,23 @@ class KeySlotFile:
     @classmethod
     def from_bytes(cls, data: bytes) -> KeySlotFile:
         document = json.loads(data)
-        if document.get("format") != FILE_FORMAT or document.get("version") != FILE_VERSION:
+        if (
+            not isinstance(document, dict)
+            or document.get("format") != FILE_FORMAT
+            or document.get("version") != FILE_VERSION
+        ):
             raise ValueError("not a workstation key-slot file of a known version")
         slots = {}
         for item in document["slots"]:
             slot = KeySlot(
-                username=item["username"],
+                username=str(item["username"]),
                 role=Role(item["role"]),
                 kdf=Argon2Params.from_json(item["kdf"]),
                 salt=_unb64(item["salt"]),
                 nonce=_unb64(item["nonce"]),
                 wrapped_key=_unb64(item["wrapped_key"]),
             )
+            _check_sizes(slot)
             slots[slot.username] = slot
         return cls(
             vault_id=str(document["vault_id"]),
@@ -201,11 +228,11 @@ class KeySlotFile:
     def load(cls, path: Path) -> KeySlotFile:
         try:
             data = path.read_bytes()
-        except FileNotFoundError as error:
+        except OSError as error:  # missing, a folder, or not readable by this account
             raise KeyFileMissing(path) from error
         try:
             return cls.from_bytes(data)
-        except (ValueError, KeyError, TypeError) as error:
+        except (ValueError, KeyError, TypeError, AttributeError) as error:
             raise VaultCorrupt(
                 f"The key file '{path}' is damaged ({error}).",
                 advice="Restore the key file from a backup, or rebuild it with the recovery key "
