@@ -2,9 +2,10 @@
 
 The face detector is OpenCV's frontal-face Haar cascade, whose file ships inside the
 opencv-python-headless 4.x wheel (the 5.0 wheels ship none), so nothing is downloaded. It
-runs on a reduced grey image every few frames; between detections the box is held, and
-successive detections are smoothed, so the regions do not jitter with the detector's noise
-(jitter of the region is the largest error source of rPPG on small skin patches). The
+runs on a reduced grey image every few frames; between detections the box follows optical
+flow, and successive detections are smoothed, so the regions do not jitter with the
+detector's noise (jitter of the region is the largest error source of rPPG on small skin
+patches). The
 forehead and cheeks are placed from the box in proportions of the face, and only pixels
 inside the skin colour range of Chai & Ngan (IEEE TCSVT 1999; YCrCb Cr 133–173, Cb 77–127)
 are averaged.
@@ -60,28 +61,70 @@ def _cascade() -> cv2.CascadeClassifier:
 
 
 class FaceTracker:
-    """Detects the largest face every few frames and keeps a smoothed box in between."""
+    """Detects the largest face every few frames and follows it in between.
+
+    Between detections the box moves with the median optical flow (Lucas-Kanade) of corner
+    points inside it, so a head that turns or slides is followed frame by frame and the
+    per-frame movement is known: it feeds the motion part of the quality index. A new
+    detection is blended into the followed box unless it jumped (a different face position).
+    """
 
     def __init__(self, detect_every: int = DETECT_EVERY) -> None:
         self._cascade = _cascade()
         self._detect_every = max(1, detect_every)
         self._count = 0
+        self._grey: np.ndarray | None = None
+        self._points: np.ndarray | None = None
+        self._scale = 1.0
         self.box: Box | None = None
         self.last_motion = 0.0
 
     def update(self, image: np.ndarray) -> Box | None:
         """The face box for this frame; ``last_motion`` is its shift relative to its width."""
-        self.last_motion = 0.0
+        self._scale = min(1.0, DETECT_WIDTH / image.shape[1])
+        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        if self._scale < 1.0:
+            grey = cv2.resize(
+                grey, None, fx=self._scale, fy=self._scale, interpolation=cv2.INTER_AREA
+            )
+        self.last_motion = self._follow(grey)
         if self._count % self._detect_every == 0:
-            found = self._detect(image)
+            found = self._detect(grey)
             if found is None:
                 self.box = None
             elif self.box is None:
                 self.box = found
             else:
-                self.last_motion = self._blend(found)
+                self.last_motion = max(self.last_motion, self._blend(found))
+            self._points = self._corners(grey)
+        self._grey = grey
         self._count += 1
         return self.box
+
+    def _follow(self, grey: np.ndarray) -> float:
+        if self.box is None or self._grey is None or self._points is None or len(self._points) < 4:
+            return 0.0
+        moved, status, _ = cv2.calcOpticalFlowPyrLK(
+            self._grey, grey, self._points, None, winSize=(15, 15), maxLevel=2
+        )
+        ok = status.reshape(-1) == 1
+        if ok.sum() < 4:
+            return 0.0
+        dx, dy = np.median((moved - self._points).reshape(-1, 2)[ok], axis=0) / self._scale
+        self._points = moved[ok].reshape(-1, 1, 2)
+        old = self.box
+        self.box = Box(old.x + dx, old.y + dy, old.w, old.h)
+        return float(np.hypot(dx, dy) / max(old.w, 1.0))
+
+    def _corners(self, grey: np.ndarray) -> np.ndarray | None:
+        if self.box is None:
+            return None
+        mask = np.zeros_like(grey)
+        x0, y0, x1, y1 = (int(v * self._scale) for v in self.box.part((0.15, 0.1, 0.85, 0.9)))
+        mask[max(0, y0) : max(0, y1), max(0, x0) : max(0, x1)] = 255
+        return cv2.goodFeaturesToTrack(
+            grey, maxCorners=40, qualityLevel=0.01, minDistance=4, mask=mask
+        )
 
     def _blend(self, found: Box) -> float:
         old = self.box
@@ -102,20 +145,17 @@ class FaceTracker:
             )
         return shift
 
-    def _detect(self, image: np.ndarray) -> Box | None:
-        scale = min(1.0, DETECT_WIDTH / image.shape[1])
-        grey = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-        if scale < 1.0:
-            grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        grey = cv2.equalizeHist(grey)
+    def _detect(self, grey: np.ndarray) -> Box | None:
+        equalised = cv2.equalizeHist(grey)
         min_side = max(24, int(0.12 * grey.shape[1]))
         faces = self._cascade.detectMultiScale(
-            grey, scaleFactor=1.15, minNeighbors=5, minSize=(min_side, min_side)
+            equalised, scaleFactor=1.15, minNeighbors=5, minSize=(min_side, min_side)
         )
         if len(faces) == 0:
             return None
         x, y, w, h = max(faces, key=lambda f: f[2] * f[3])
-        return Box(x / scale, y / scale, w / scale, h / scale)
+        s = self._scale
+        return Box(float(x / s), float(y / s), float(w / s), float(h / s))
 
 
 def skin_mask(bgr: np.ndarray) -> np.ndarray:
