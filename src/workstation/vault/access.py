@@ -1,0 +1,180 @@
+"""What an unlocked vault holds, and the plumbing every operation goes through.
+
+Every public method of the vault checks that it is unlocked, checks the role where one is
+needed, and writes its audit row in the same transaction as its change. A read is audited first
+(its own short write transaction) and then served from a read snapshot, so opening a long EEG
+never holds the write lock while it decompresses, and no data leaves the vault without a row
+saying who asked for it.
+
+While unlocked the object holds the 256-bit database key (to wrap it for new users) and one
+connection. ``lock()`` closes the connection and overwrites the key buffer; Python may keep
+other copies (the PRAGMA text) until they are garbage-collected, which is the limit of what a
+Python process can promise. Methods are serialised by a lock, so GUI worker threads may share
+one Vault.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self, TypeVar
+
+from workstation.errors import NotInVault, PermissionDenied, VaultLocked
+from workstation.vault import audit
+from workstation.vault.accounts import Role, User
+from workstation.vault.audit import Action, Outcome
+from workstation.vault.connection import (
+    DEFAULT_BUSY_TIMEOUT_S,
+    close,
+    read_transaction,
+    translate_errors,
+    write_transaction,
+)
+from workstation.vault.driver import sqlite_utils
+from workstation.vault.location import VaultPaths
+from workstation.vault.store import Store
+from workstation.vault.throttle import DelayPolicy, escalating_delay
+
+T = TypeVar("T")
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class VaultAccess:
+    """The state of one vault object (locked or signed in) and its audited transactions.
+
+    ``delay`` and ``sleep`` make the sign-in rate limit testable; ``clock`` stamps rows.
+    """
+
+    def __init__(
+        self,
+        path: str | Path | None = None,
+        *,
+        busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+        delay: DelayPolicy = escalating_delay,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.paths = VaultPaths.at(path)
+        self._busy_timeout_s = busy_timeout_s
+        self._delay = delay
+        self._sleep = sleep
+        self._clock = clock
+        self._mutex = threading.RLock()
+        self._db: sqlite_utils.Database | None = None
+        self._key: bytearray | None = None
+        self._user: User | None = None
+        self._vault_id = ""
+        self._last_username: str | None = None
+
+    @property
+    def is_locked(self) -> bool:
+        return self._db is None
+
+    @property
+    def user(self) -> User:
+        """The signed-in user; VaultLocked while locked."""
+        if self._user is None:
+            raise VaultLocked()
+        return self._user
+
+    def _become_unlocked(
+        self, db: sqlite_utils.Database, key: bytes, vault_id: str, user: User
+    ) -> None:
+        self._db = db
+        self._key = bytearray(key)
+        self._vault_id = vault_id
+        self._user = user
+        self._last_username = user.username
+
+    def lock(self) -> None:
+        """Forget the key and close the database; the lock happens even if auditing it fails."""
+        with self._mutex:
+            if self._db is None:
+                return
+            try:
+                with self._writing() as store:
+                    self._audit(store, Action.LOCK)
+            finally:
+                close(self._db)
+                if self._key is not None:
+                    self._key[:] = bytes(len(self._key))
+                self._db = self._key = self._user = None
+
+    def close(self) -> None:
+        self.lock()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.lock()
+
+    def _now(self) -> str:
+        return self._clock().astimezone(UTC).isoformat(timespec="microseconds")
+
+    def _require_db(self) -> sqlite_utils.Database:
+        if self._db is None:
+            raise VaultLocked()
+        return self._db
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Store]:
+        with self._mutex:
+            db = self._require_db()
+            try:
+                with translate_errors(self._busy_timeout_s), write_transaction(db):
+                    yield Store(db)
+            except LookupError as error:
+                raise NotInVault(str(error)) from error
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[Store]:
+        with self._mutex:
+            db = self._require_db()
+            try:
+                with translate_errors(self._busy_timeout_s), read_transaction(db):
+                    yield Store(db)
+            except LookupError as error:
+                raise NotInVault(str(error)) from error
+
+    def _audit(
+        self,
+        store: Store,
+        action: Action,
+        target: str = "",
+        outcome: Outcome = Outcome.OK,
+        detail: str = "",
+    ) -> None:
+        audit.append(
+            store.db,
+            time=self._now(),
+            username=self.user.username,
+            action=action,
+            target=target,
+            outcome=outcome,
+            detail=detail,
+        )
+
+    def _audited_read(self, action: Action, target: str, read: Callable[[Store], T]) -> T:
+        with self._mutex:
+            with self._writing() as store:
+                self._audit(store, action, target)
+            with self._reading() as store:
+                return read(store)
+
+    def _require_admin(self, what: str, action: Action, target: str) -> None:
+        """Refuse (and audit the refusal) unless the signed-in user is an administrator."""
+        user = self.user
+        if user.role is Role.ADMINISTRATOR:
+            return
+        with self._writing() as store:
+            self._audit(store, action, target, Outcome.DENIED, f"needs administrator: {what}")
+        raise PermissionDenied(user.username, str(user.role), what)
