@@ -44,6 +44,7 @@ HIGH_CUTS_HZ = (None, 15.0, 30.0, 35.0, 50.0, 70.0)
 NOTCHES_HZ = (None, 50.0, 60.0)
 PAGE_LENGTHS_S = (5.0, 10.0, 15.0, 20.0, 30.0, 60.0)
 MM_PER_INCH = 25.4
+PREPARED_PAGES = 4
 
 
 def _hz_label(value: float | None) -> str:
@@ -71,6 +72,7 @@ class EegViewer(QWidget):
         self.last_error = ""
         self.analysis: EegAnalysis | None = None
         self._request_id = 0
+        self._prepared: dict[tuple, Page] = {}
         self._analysis_worker: AnalysisWorker | None = None
         self._curve: pg.PlotCurveItem | None = None
         self._drawn_names: tuple[str, ...] = ()
@@ -80,6 +82,7 @@ class EegViewer(QWidget):
         self._thread: QThread = start_page_thread(self._worker)
         self.pageRequested.connect(self._worker.render)
         self._worker.pageReady.connect(self._on_page_ready)
+        self._worker.pagePrepared.connect(self._on_page_prepared)
         self._worker.failed.connect(self._on_failed)
         self.timeline.jumpRequested.connect(self.jump_to)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
@@ -246,8 +249,16 @@ class EegViewer(QWidget):
 
     @Slot(int, object)
     def _on_page_ready(self, request_id: int, page: Page) -> None:
-        if request_id != self._request_id:
-            return
+        if request_id == self._request_id:
+            self._show(page)
+
+    @Slot(object, object)
+    def _on_page_prepared(self, key: tuple, page: Page) -> None:
+        if len(self._prepared) >= PREPARED_PAGES:
+            self._prepared.pop(next(iter(self._prepared)))
+        self._prepared[key] = page
+
+    def _show(self, page: Page) -> None:
         self.page = page
         self._draw(page)
         self.pageShown.emit(page.start_s)

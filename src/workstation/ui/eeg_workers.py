@@ -31,6 +31,13 @@ class PageRequest:
     filters: FilterSettings
     page_s: float
     max_points: int
+    #: The viewer already holds this page: only prepare the one after it.
+    prefetch_only: bool = False
+
+    def key(self, start_s: float | None = None) -> tuple:
+        """What identifies a rendered page, so a prepared one can be reused."""
+        start = self.start_s if start_s is None else start_s
+        return (start, self.montage, self.filters, self.page_s, self.max_points)
 
 
 class PageWorker(QObject):
@@ -41,6 +48,7 @@ class PageWorker(QObject):
     """
 
     pageReady = Signal(int, object)
+    pagePrepared = Signal(object, object)
     failed = Signal(str)
 
     def __init__(self, recording: Recording) -> None:
@@ -54,17 +62,16 @@ class PageWorker(QObject):
         if request.request_id < self.latest_request:
             return
         try:
-            page = self._page(request, request.start_s)
+            if not request.prefetch_only:
+                self.pageReady.emit(request.request_id, self._page(request, request.start_s))
+            following = request.start_s + request.page_s
+            if following < self._source.recording.duration:
+                self.pagePrepared.emit(request.key(following), self._page(request, following))
         except WorkstationError as exc:
             self.failed.emit(str(exc))
-            return
-        self.pageReady.emit(request.request_id, page)
-        following = request.start_s + request.page_s
-        if following < self._source.recording.duration:
-            self._page(request, following)
 
     def _page(self, request: PageRequest, start_s: float) -> Page:
-        key = (start_s, request.montage, request.filters, request.page_s, request.max_points)
+        key = request.key(start_s)
         if key not in self._cache:
             if request.montage != self._source.montage or self._source._matrix is None:
                 self._source.set_montage(request.montage)
