@@ -100,8 +100,7 @@ class VaultAccess:
             if self._db is None:
                 return
             try:
-                with self._writing() as store:
-                    self._audit(store, Action.LOCK)
+                self._record(Action.LOCK)
             finally:
                 close(self._db)
                 if self._key is not None:
@@ -163,10 +162,16 @@ class VaultAccess:
             detail=detail,
         )
 
+    def _record(
+        self, action: Action, target: str = "", outcome: Outcome = Outcome.OK, detail: str = ""
+    ) -> None:
+        """One audit row in a transaction of its own: a read, an attempt, a refusal."""
+        with self._writing() as store:
+            self._audit(store, action, target, outcome, detail)
+
     def _audited_read(self, action: Action, target: str, read: Callable[[Store], T]) -> T:
         with self._mutex:
-            with self._writing() as store:
-                self._audit(store, action, target)
+            self._record(action, target)
             with self._reading() as store:
                 return read(store)
 
@@ -175,6 +180,5 @@ class VaultAccess:
         user = self.user
         if user.role is Role.ADMINISTRATOR:
             return
-        with self._writing() as store:
-            self._audit(store, action, target, Outcome.DENIED, f"needs administrator: {what}")
+        self._record(action, target, Outcome.DENIED, f"needs administrator: {what}")
         raise PermissionDenied(user.username, str(user.role), what)

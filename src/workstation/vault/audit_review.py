@@ -27,28 +27,20 @@ class AuditReview(VaultAccess):
 
         The result, pass or fail, is itself audited.
         """
+        target = f"vault:{self._vault_id}"
         with self._mutex:
             try:
                 with self._reading() as store:
                     head = audit.verify_chain(store.db)
                     check_pages(store.db)
             except VaultCorrupt as error:
-                with self._writing() as store:
-                    self._audit(
-                        store,
-                        Action.VERIFY,
-                        f"vault:{self._vault_id}",
-                        Outcome.FAILED,
-                        error.problem,
-                    )
+                self._record(Action.VERIFY, target, Outcome.FAILED, error.problem)
                 raise
-            with self._writing() as store:
-                self._audit(
-                    store,
-                    Action.VERIFY,
-                    f"vault:{self._vault_id}",
-                    detail=f"{head.rows} audit rows, head {head.hash}",
-                )
+            self._record(
+                Action.VERIFY,
+                target,
+                detail=f"{head.rows} audit rows, head {head.hash}",
+            )
             return VerifyReport(head.rows, head.hash)
 
     def audit_log(self, after_id: int = 0, limit: int = 1000) -> list[AuditEntry]:

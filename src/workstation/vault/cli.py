@@ -233,24 +233,17 @@ def add_parser(subparsers: Any) -> None:
 
     parser = _command(commands, "init", init, common)
     parser.add_argument("--admin", required=True, help="username of the first administrator")
-    parser.add_argument(
-        "--argon2-memory-kib",
-        type=_positive_int,
-        default=_DEFAULT_KDF.memory_kib,
-        help="Argon2id memory per password",
-    )
-    parser.add_argument(
-        "--argon2-time-cost",
-        type=_positive_int,
-        default=_DEFAULT_KDF.time_cost,
-        help="Argon2id passes",
-    )
-    parser.add_argument(
-        "--argon2-parallelism",
-        type=_positive_int,
-        default=_DEFAULT_KDF.parallelism,
-        help="Argon2id lanes",
-    )
+    for field, what in (
+        ("memory_kib", "memory per password in KiB"),
+        ("time_cost", "passes"),
+        ("parallelism", "lanes"),
+    ):
+        parser.add_argument(
+            f"--argon2-{field.replace('_', '-')}",
+            type=_positive_int,
+            default=getattr(_DEFAULT_KDF, field),
+            help=f"Argon2id {what}",
+        )
 
     parser = _command(commands, "adduser", adduser, common)
     parser.add_argument("username")

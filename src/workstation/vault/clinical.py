@@ -4,6 +4,7 @@ notes and reports. Clinicians and administrators alike may use all of it; every 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,10 @@ from workstation.vault.entities import (
     SessionStatus,
     SessionSummary,
 )
+from workstation.vault.store import Store
+
+#: Who writes a row and when: the keyword arguments every Store write takes.
+Stamp = dict[str, str]
 
 
 class ClinicalRecords(VaultAccess):
@@ -56,18 +61,25 @@ class ClinicalRecords(VaultAccess):
     def list_patients(self) -> list[Patient]:
         return self._audited_read(Action.LIST, "patients", lambda store: store.patients())
 
-    def create_session(self, patient_id: int, modality: Modality | str) -> int:
+    def _create(
+        self,
+        kind: str,
+        write: Callable[[Store, Stamp], int],
+        detail: str,
+        action: Action = Action.EDIT,
+    ) -> int:
+        """Run ``write`` (which returns the new row's id) and audit ``kind:id`` with it."""
         with self._writing() as store:
-            session_id = store.add_session(
-                patient_id, Modality(modality), actor=self.user.username, now=self._now()
-            )
-            self._audit(
-                store,
-                Action.EDIT,
-                f"session:{session_id}",
-                detail=f"session created for patient:{patient_id}",
-            )
-        return session_id
+            new_id = write(store, {"actor": self.user.username, "now": self._now()})
+            self._audit(store, action, f"{kind}:{new_id}", detail=detail)
+        return new_id
+
+    def create_session(self, patient_id: int, modality: Modality | str) -> int:
+        return self._create(
+            "session",
+            lambda store, stamp: store.add_session(patient_id, Modality(modality), **stamp),
+            f"session created for patient:{patient_id}",
+        )
 
     def save_session(
         self, patient_id: int, recording: Recording, modality: Modality | str | None = None
@@ -93,17 +105,11 @@ class ClinicalRecords(VaultAccess):
         return session_id
 
     def add_recording(self, session_id: int, recording: Recording) -> int:
-        with self._writing() as store:
-            recording_id = store.add_recording(
-                session_id, recording, actor=self.user.username, now=self._now()
-            )
-            self._audit(
-                store,
-                Action.EDIT,
-                f"recording:{recording_id}",
-                detail=f"added to session:{session_id}",
-            )
-        return recording_id
+        return self._create(
+            "recording",
+            lambda store, stamp: store.add_recording(session_id, recording, **stamp),
+            f"added to session:{session_id}",
+        )
 
     def list_sessions(self, patient_id: int | None = None) -> list[SessionSummary]:
         target = "sessions" if patient_id is None else f"patient:{patient_id}"
@@ -136,17 +142,12 @@ class ClinicalRecords(VaultAccess):
 
     def save_analysis(self, session_id: int, analysis: Analysis) -> int:
         models = ", ".join(f"{m.name} {m.version} sha256:{m.sha256}" for m in analysis.models)
-        with self._writing() as store:
-            analysis_id = store.add_analysis(
-                session_id, analysis, actor=self.user.username, now=self._now()
-            )
-            self._audit(
-                store,
-                Action.ANALYSIS,
-                f"analysis:{analysis_id}",
-                detail=f"{analysis.kind} in session:{session_id}; models: {models or '-'}",
-            )
-        return analysis_id
+        return self._create(
+            "analysis",
+            lambda store, stamp: store.add_analysis(session_id, analysis, **stamp),
+            f"{analysis.kind} in session:{session_id}; models: {models or '-'}",
+            Action.ANALYSIS,
+        )
 
     def list_analyses(self, session_id: int) -> list[AnalysisInfo]:
         return self._audited_read(
@@ -168,17 +169,11 @@ class ClinicalRecords(VaultAccess):
         return self._add_note(session_id, NoteKind.CONFIRMED_STATEMENT, statement, analysis_id)
 
     def _add_note(self, session_id: int, kind: NoteKind, text: str, analysis_id: int | None) -> int:
-        with self._writing() as store:
-            note_id = store.add_note(
-                session_id, kind, text, analysis_id, actor=self.user.username, now=self._now()
-            )
-            self._audit(
-                store,
-                Action.EDIT,
-                f"note:{note_id}",
-                detail=f"{kind} added to session:{session_id}",
-            )
-        return note_id
+        return self._create(
+            "note",
+            lambda store, stamp: store.add_note(session_id, kind, text, analysis_id, **stamp),
+            f"{kind} added to session:{session_id}",
+        )
 
     def list_notes(self, session_id: int) -> list[Note]:
         return self._audited_read(
@@ -186,17 +181,11 @@ class ClinicalRecords(VaultAccess):
         )
 
     def save_report(self, session_id: int, title: str, pdf: bytes) -> int:
-        with self._writing() as store:
-            report_id = store.add_report(
-                session_id, title, pdf, actor=self.user.username, now=self._now()
-            )
-            self._audit(
-                store,
-                Action.EDIT,
-                f"report:{report_id}",
-                detail=f"report stored for session:{session_id}",
-            )
-        return report_id
+        return self._create(
+            "report",
+            lambda store, stamp: store.add_report(session_id, title, pdf, **stamp),
+            f"report stored for session:{session_id}",
+        )
 
     def list_reports(self, session_id: int) -> list[ReportInfo]:
         return self._audited_read(

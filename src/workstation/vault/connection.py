@@ -150,6 +150,20 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
 
 
 @contextlib.contextmanager
+def first_write(
+    db: sqlite_utils.Database, busy_timeout_s: float
+) -> Iterator[sqlite_utils.Database]:
+    """The first write transaction on a connection just opened, errors translated; if it
+    fails the connection is closed, so a refused sign-in or creation leaves nothing open."""
+    try:
+        with translate_errors(busy_timeout_s), write_transaction(db):
+            yield db
+    except BaseException:
+        close(db)
+        raise
+
+
+@contextlib.contextmanager
 def read_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """A consistent snapshot across several SELECTs (a recording's row and its chunks)."""
     db.conn.execute("BEGIN")

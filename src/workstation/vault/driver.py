@@ -27,13 +27,11 @@ if _sqlite_utils_driver is not sqlcipher3:
         "sqlite3 module; import workstation.vault first."
     )
 
-Connection = sqlcipher3.dbapi2.Connection
 DatabaseError = sqlcipher3.dbapi2.DatabaseError
 OperationalError = sqlcipher3.dbapi2.OperationalError
 IntegrityError = sqlcipher3.dbapi2.IntegrityError
 
 __all__ = [
-    "Connection",
     "DatabaseError",
     "IntegrityError",
     "OperationalError",

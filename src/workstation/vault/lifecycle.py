@@ -21,9 +21,8 @@ from workstation.vault.audit import Action
 from workstation.vault.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     close,
+    first_write,
     open_keyed,
-    translate_errors,
-    write_transaction,
 )
 from workstation.vault.driver import sqlite_utils
 from workstation.vault.failures import FailureLog
@@ -81,10 +80,9 @@ class VaultLifecycle(SignIn):
             paths.database.unlink()
             raise
         try:
-            with translate_errors(busy_timeout_s), write_transaction(db):
+            with first_write(db, busy_timeout_s):
                 vault._initialise(db, slots, admin_username)
         except BaseException:
-            close(db)
             for created in paths.all_files():
                 created.unlink(missing_ok=True)
             raise
@@ -149,12 +147,8 @@ class VaultLifecycle(SignIn):
             raise InvalidRecoveryKey(
                 f"This recovery key does not open the vault at '{vault.paths.database}'."
             ) from error
-        try:
-            with translate_errors(busy_timeout_s), write_transaction(db):
-                user = vault._recover_slot(db, key, admin_username, admin_password, kdf)
-        except BaseException:
-            close(db)
-            raise
+        with first_write(db, busy_timeout_s):
+            user = vault._recover_slot(db, key, admin_username, admin_password, kdf)
         vault._become_unlocked(db, key, settings.get(db, settings.VAULT_ID) or "", user)
         return vault
 
@@ -221,10 +215,7 @@ class VaultLifecycle(SignIn):
         target = Path(destination)
         self._require_admin("make backups", Action.BACKUP, "vault")
         with self._mutex:
-            with self._writing() as store:
-                self._audit(
-                    store, Action.BACKUP, f"vault:{self._vault_id}", detail=f"backup to {target}"
-                )
+            self._record(Action.BACKUP, f"vault:{self._vault_id}", detail=f"backup to {target}")
             if self._key is None:
                 raise VaultLocked()
             return backup.write_backup(
@@ -276,7 +267,7 @@ class VaultLifecycle(SignIn):
         backup.install_backup(source, target)
         db = open_keyed(target.database, key, busy_timeout_s=busy_timeout_s)
         try:
-            with translate_errors(busy_timeout_s), write_transaction(db):
+            with first_write(db, busy_timeout_s):
                 failures.adopt(db, FailureLog(target.failure_log))
                 audit.append(
                     db,

@@ -7,7 +7,7 @@ from workstation.vault import audit, failures, keyslots, schema, settings
 from workstation.vault.access import VaultAccess
 from workstation.vault.accounts import User
 from workstation.vault.audit import Action, Outcome
-from workstation.vault.connection import close, open_keyed, translate_errors, write_transaction
+from workstation.vault.connection import close, first_write, open_keyed
 from workstation.vault.driver import sqlite_utils
 from workstation.vault.failures import FailureLog
 from workstation.vault.keyslots import KeySlotFile
@@ -35,12 +35,8 @@ class SignIn(VaultAccess):
             slots = KeySlotFile.load(self.paths.key_file)
             key = self._open_slot(slots, log, username, password)
             db = open_keyed(self.paths.database, key, busy_timeout_s=self._busy_timeout_s)
-            try:
-                with translate_errors(self._busy_timeout_s), write_transaction(db):
-                    user = self._sign_in(db, slots, log, username)
-            except BaseException:
-                close(db)
-                raise
+            with first_write(db, self._busy_timeout_s):
+                user = self._sign_in(db, slots, log, username)
             if user is None:
                 close(db)
                 raise VaultLocked(

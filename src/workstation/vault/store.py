@@ -355,16 +355,6 @@ class Store:
         ).fetchall()
         return [ReportInfo(*r) for r in rows]
 
-    def report_session(self, report_id: int) -> int:
-        return int(
-            _one(
-                self.db,
-                "SELECT session_id FROM reports WHERE id = ?",
-                [report_id],
-                f"report {report_id}",
-            )[0]
-        )
-
     def load_report(self, report_id: int) -> bytes:
         return bytes(
             _one(

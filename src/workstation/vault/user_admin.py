@@ -115,14 +115,9 @@ class UserAdministration(VaultAccess):
         try:
             keyslots.open_slot(slots.vault_id, slot, current_password)
         except VaultLocked as error:
-            with self._writing() as store:
-                self._audit(
-                    store,
-                    Action.PASSWORD_CHANGE,
-                    f"user:{username}",
-                    Outcome.FAILED,
-                    "current password wrong",
-                )
+            self._record(
+                Action.PASSWORD_CHANGE, f"user:{username}", Outcome.FAILED, "current password wrong"
+            )
             raise VaultLocked(
                 "The current password is wrong.", "Type your current password again."
             ) from error
