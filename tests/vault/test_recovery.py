@@ -9,7 +9,13 @@ import pytest
 from conftest import ADMIN, CLINICIAN, CLINICIAN_PASSWORD
 from vault_helpers import FAST_KDF, SleepRecorder, assert_same_recording, synthetic_recording
 
-from workstation.errors import InvalidRecoveryKey, KeyFileMissing, PermissionDenied, VaultLocked
+from workstation.errors import (
+    InvalidRecoveryKey,
+    KeyFileMissing,
+    PermissionDenied,
+    VaultCorrupt,
+    VaultLocked,
+)
 from workstation.vault import recovery
 from workstation.vault.vault import Vault
 
@@ -83,3 +89,20 @@ def test_a_wrong_recovery_key_opens_nothing(
     other = recovery.format_recovery_key(recovery.new_recovery_secret())
     with pytest.raises(InvalidRecoveryKey, match="does not open"):
         Vault.recover(vault_path, other, ADMIN, "a new password 1", kdf=FAST_KDF)
+
+
+def test_key_file_of_another_vault_is_named_as_the_problem(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path, tmp_path: Path
+) -> None:
+    vault, recovery_key = new_vault()
+    vault.close()
+    other_path = tmp_path / "other" / "vault.db"
+    other, _ = Vault.create(other_path, ADMIN, "admin password 1", kdf=FAST_KDF)
+    other.close()
+    vault.paths.key_file.write_bytes(other.paths.key_file.read_bytes())
+
+    with pytest.raises(VaultCorrupt, match="key file .* does not open the database") as caught:
+        Vault(vault_path, sleep=SleepRecorder()).unlock(ADMIN, "admin password 1")
+    assert "recovery key" in str(caught.value)
+    Vault.recover(vault_path, recovery_key, ADMIN, "after the mix-up", kdf=FAST_KDF).close()
+    Vault(vault_path, sleep=SleepRecorder()).unlock(ADMIN, "after the mix-up")

@@ -34,7 +34,7 @@ class SignIn(VaultAccess):
             self._sleep(self._delay(before.consecutive_failures()))
             slots = KeySlotFile.load(self.paths.key_file)
             key = self._open_slot(slots, log, username, password)
-            db = open_keyed(self.paths.database, key, busy_timeout_s=self._busy_timeout_s)
+            db = self._open_database(key)
             with first_write(db, self._busy_timeout_s):
                 user = self._sign_in(db, slots, log, username)
             if user is None:
@@ -47,6 +47,25 @@ class SignIn(VaultAccess):
                 log.record_reset(self._now())
             self._become_unlocked(db, key, slots.vault_id, user)
             return user
+
+    def _open_database(self, key: bytes) -> sqlite_utils.Database:
+        """The database, opened with the key from the user's slot.
+
+        The password was right (the slot opened), so a database that refuses this key means the
+        key file and the database do not belong together, or the database's first page is
+        damaged; "the file is not a database" would tell the administrator neither.
+        """
+        try:
+            return open_keyed(self.paths.database, key, busy_timeout_s=self._busy_timeout_s)
+        except VaultCorrupt as error:
+            raise VaultCorrupt(
+                f"The password is right, but the key in the key file '{self.paths.key_file}' "
+                f"does not open the database '{self.paths.database}': the key file belongs to "
+                "another vault, or the database is damaged.",
+                advice="An administrator can put back this database's own key file (from the "
+                "backup it came with), rebuild it with the recovery key ('workstation vault "
+                "recover'), or restore the latest verified backup ('workstation vault restore').",
+            ) from error
 
     def _open_slot(
         self, slots: KeySlotFile, log: FailureLog, username: str, password: str
