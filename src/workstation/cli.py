@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     from workstation.ecg.cli import add_analyze_ecg_parser
     from workstation.eeg.commands import add_analyze_eeg_parser
+    from workstation.reports.cli import add_report_parser
     from workstation.rppg.cli import add_analyze_video_parser
     from workstation.training.cli import add_train_parser
     from workstation.training.eeg_cli import add_eeg_train_parsers
@@ -50,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_train_parser(train_models)
     add_eeg_train_parsers(train_models)
     add_vault_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

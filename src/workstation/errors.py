@@ -278,3 +278,34 @@ class InvalidFilterSetting(WorkstationError):
             f"{problem} Choose a cut-off between 0 Hz and half the sampling rate, with the "
             "low-frequency filter below the high-frequency filter."
         )
+
+
+class ReportError(WorkstationError):
+    """A report could not be produced; nothing was stored or written."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class ReportSettingsInvalid(ReportError):
+    """The report settings file (institution name, paper) cannot be used."""
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        super().__init__(
+            f"The report settings file '{self.path}' cannot be used: {problem}",
+            'Correct it (institution = "…", paper = "A4" or "Letter") or remove it to use '
+            "the defaults.",
+        )
+
+
+class NothingToReport(ReportError):
+    """The session holds no recording or analysis a report could be made of."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            problem,
+            "Open the session, add or analyse its ECG recording, then generate the report again.",
+        )

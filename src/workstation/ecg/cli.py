@@ -13,6 +13,7 @@ def add_analyze_ecg_parser(subparsers: argparse._SubParsersAction) -> None:
     ecg.add_argument("--json", type=Path, metavar="OUT", help="also write the JSON to OUT")
     ecg.add_argument("--fs", type=float, help="sampling rate (Hz) of a CSV without time column")
     ecg.add_argument("--sex", choices=["M", "F"], help="for sex-specific QTc and LVH limits")
+    ecg.add_argument("--pdf", type=Path, metavar="OUT.pdf", help="also write a PDF report")
     ecg.set_defaults(func=_analyze_ecg)
 
 
@@ -20,7 +21,13 @@ def _analyze_ecg(args: argparse.Namespace) -> int:
     from workstation.ecg.analysis import analyze_ecg
     from workstation.io import read_recording
 
-    result = analyze_ecg(read_recording(args.file, fs=args.fs), sex=args.sex).to_json()
+    recording = read_recording(args.file, fs=args.fs)
+    analysis = analyze_ecg(recording, sex=args.sex)
+    result = analysis.to_json()
+    if args.pdf:
+        from workstation.reports.cli import write_file_report
+
+        write_file_report(recording, analysis, args.pdf, sex=args.sex)
     text = json.dumps(result, indent=1)
     if args.json:
         args.json.write_text(text + "\n")

@@ -1,0 +1,91 @@
+"""A vault session's ECG report: gather, build, store; exporting it is a separate, audited step.
+
+Every read goes through the Vault API, so the audit log shows who opened which session,
+recording and analysis to make the report, and ``save_report`` records its creation. The PDF
+never touches the disk until the user exports it (``Vault.export_report``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from workstation.errors import NothingToReport
+from workstation.recording import Modality, Recording
+from workstation.reports.ecg_content import Confirmation, PatientHeader, Signature, format_time
+from workstation.reports.ecg_inputs import age_on, analyze_for_report, sex_text
+from workstation.reports.ecg_report import EcgReport, build_ecg_report
+from workstation.reports.settings import ReportSettings
+from workstation.vault import Analysis, ModelInfo, NoteKind, Vault
+
+ECG_ANALYSIS_KIND = "ecg"
+REPORT_TITLE = "12-lead ECG report"
+
+
+def create_session_report(
+    vault: Vault, session_id: int, settings: ReportSettings, now: datetime | None = None
+) -> int:
+    """Build the session's ECG report, signed by the vault's user, and store it; its id."""
+    pdf = session_report_pdf(vault, session_id, settings, now or datetime.now(UTC))
+    return vault.save_report(session_id, REPORT_TITLE, pdf)
+
+
+def session_report_pdf(
+    vault: Vault, session_id: int, settings: ReportSettings, now: datetime
+) -> bytes:
+    """The PDF of the session's latest ECG analysis (analysing its recording if none yet)."""
+    session = vault.get_session(session_id)
+    patient = vault.get_patient(session.patient_id)
+    recording_id, recording = _ecg_recording(vault, session_id)
+    analysis_id, results = _ecg_analysis(vault, session_id, recording_id, recording)
+    recorded_on = (recording.start_time or now).date()
+    user = vault.user
+    report = EcgReport(
+        recording=recording,
+        analysis=results,
+        patient=PatientHeader(
+            patient.identifier,
+            patient.name,
+            sex_text(patient.sex),
+            age_on(patient.birth_date, recorded_on),
+        ),
+        signature=Signature(user.username, str(user.role), True, now),
+        confirmations=confirmations(vault, session_id, analysis_id),
+        settings=settings,
+    )
+    return build_ecg_report(report)
+
+
+def _ecg_recording(vault: Vault, session_id: int) -> tuple[int, Recording]:
+    infos = [r for r in vault.list_recordings(session_id) if r.modality == Modality.ECG]
+    if not infos:
+        raise NothingToReport(f"Session {session_id} holds no ECG recording to report on.")
+    return infos[-1].id, vault.load_recording(infos[-1].id)
+
+
+def _ecg_analysis(
+    vault: Vault, session_id: int, recording_id: int, recording: Recording
+) -> tuple[int, dict[str, Any]]:
+    """The latest stored ECG analysis of that recording, or a new one, stored first."""
+    stored = [
+        a
+        for a in vault.list_analyses(session_id)
+        if a.kind == ECG_ANALYSIS_KIND and a.recording_id in (None, recording_id)
+    ]
+    if stored:
+        return stored[-1].id, dict(vault.load_analysis(stored[-1].id).results)
+    results = analyze_for_report(recording)
+    models = tuple(ModelInfo(m["name"], m["version"], m["sha256"]) for m in results["models"])
+    analysis_id = vault.save_analysis(
+        session_id, Analysis(ECG_ANALYSIS_KIND, results, models, recording_id=recording_id)
+    )
+    return analysis_id, results
+
+
+def confirmations(vault: Vault, session_id: int, analysis_id: int) -> list[Confirmation]:
+    """Statements clinicians confirmed for this analysis (or for the session as a whole)."""
+    return [
+        Confirmation(note.text, note.author, format_time(datetime.fromisoformat(note.created_at)))
+        for note in vault.list_notes(session_id)
+        if note.kind == NoteKind.CONFIRMED_STATEMENT and note.analysis_id in (None, analysis_id)
+    ]

@@ -1,0 +1,50 @@
+"""Report settings an administrator sets once per ward: institution name and paper size.
+
+Kept in a small TOML file (``reports.toml`` in the user's configuration folder, or the file
+``WORKSTATION_REPORT_SETTINGS`` names) because it is not patient data and must be readable
+before anyone signs in to the vault.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import platformdirs
+
+from workstation.errors import ReportSettingsInvalid
+from workstation.reports.page_layout import Paper
+
+ENV_VAR = "WORKSTATION_REPORT_SETTINGS"
+APP_NAME = "clinician-workstation"
+FILE_NAME = "reports.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class ReportSettings:
+    institution: str = ""
+    paper: Paper = Paper.A4
+
+
+def settings_path() -> Path:
+    configured = os.environ.get(ENV_VAR)
+    if configured:
+        return Path(configured).expanduser()
+    return platformdirs.user_config_path(APP_NAME, appauthor=False) / FILE_NAME
+
+
+def load_report_settings(path: Path | None = None) -> ReportSettings:
+    """The settings file's values; defaults (no institution, A4) when there is no file."""
+    path = path or settings_path()
+    if not path.is_file():
+        return ReportSettings()
+    try:
+        values = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ReportSettingsInvalid(path, f"it is not valid TOML ({error}).") from error
+    paper = str(values.get("paper", Paper.A4))
+    if paper not in {p.value for p in Paper}:
+        raise ReportSettingsInvalid(path, f"paper '{paper}' is neither 'A4' nor 'Letter'.")
+    return ReportSettings(str(values.get("institution", "")), Paper(paper))

@@ -1,0 +1,149 @@
+"""What the report says, what it keeps to itself, and that it is reproducible."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import logging
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import INSTITUTION, PATIENT, SIGNATURE
+from pypdf import PdfReader
+
+from workstation.recording import Recording
+from workstation.reports import Confirmation, EcgReport, ReportSettings, build_ecg_report
+from workstation.reports.ecg_content import DISCLAIMER
+
+
+def _text(pdf: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+
+
+def _patient_strings() -> list[str]:
+    return [PATIENT.name, PATIENT.identifier, "Quixote"]
+
+
+@pytest.mark.shared_data
+def test_the_text_holds_the_measurements_the_engine_produced(
+    ludb_record: Recording, engine_analysis: dict[str, Any]
+) -> None:
+    report = EcgReport(ludb_record, engine_analysis, PATIENT, SIGNATURE)
+    text = _text(build_ecg_report(report))
+    for key in ("heart_rate_bpm", "pr_ms", "qrs_ms", "qt_ms", "qtc_bazett_ms"):
+        value = engine_analysis[key]
+        if value is not None:
+            assert f"{value:.0f} " in text, key
+    for statement in engine_analysis["statements"]:
+        assert statement["text"][:30] in text
+    for model in engine_analysis["models"]:
+        assert model["sha256"] in text
+    assert f"{engine_analysis['abnormality']['probability_abnormal']:.2f}" in text
+
+
+@pytest.mark.shared_data
+def test_the_page_names_patient_source_signer_and_intended_use(
+    layout_report: EcgReport,
+) -> None:
+    text = _text(build_ecg_report(layout_report))
+    for expected in (
+        PATIENT.name,
+        PATIENT.identifier,
+        "female / 51 years",
+        INSTITUTION,
+        layout_report.recording.source_sha256,
+        "1.hea",
+        "dr.ada",
+        "2026-11-22 14:03 UTC",
+        DISCLAIMER,
+        "Page 1 of 2",
+        "Page 2 of 2",
+        "25 mm/s",
+        "10 mm/mV",
+        "QRS axis",
+    ):
+        assert expected in text, expected
+
+
+@pytest.mark.shared_data
+def test_unconfirmed_statements_are_announced_and_confirmed_ones_marked(
+    layout_report: EcgReport,
+) -> None:
+    text = _text(build_ecg_report(layout_report))
+    assert "UNCONFIRMED: 2 of 3 interpretation statement(s)" in text
+    assert "Confirmed by dr.ada" in text
+    everything = tuple(
+        Confirmation(s["text"], "dr.ada", "2026-11-22 13:58 UTC")
+        for s in layout_report.analysis["statements"]
+    )
+    confirmed = dataclasses.replace(layout_report, confirmations=everything)
+    assert "UNCONFIRMED" not in _text(build_ecg_report(confirmed))
+
+
+@pytest.mark.shared_data
+def test_an_unsigned_report_says_so(layout_report: EcgReport) -> None:
+    unsigned = dataclasses.replace(
+        layout_report, signature=dataclasses.replace(SIGNATURE, signed_in=False)
+    )
+    assert "NOT SIGNED" in _text(build_ecg_report(unsigned))
+
+
+@pytest.mark.shared_data
+def test_metadata_names_the_generator_and_no_patient(layout_report: EcgReport) -> None:
+    pdf = build_ecg_report(layout_report)
+    info = PdfReader(io.BytesIO(pdf)).metadata
+    assert set(info) <= {
+        "/Title", "/Author", "/Subject", "/Creator", "/Producer", "/Keywords",
+        "/CreationDate", "/ModDate", "/Trapped",
+    }  # fmt: skip
+    assert "Clinician Workstation 0.1.0" in info["/Creator"]
+    assert "Clinician Workstation" in info["/Producer"]
+    assert info["/CreationDate"].startswith("D:20261122140300")
+    values = " ".join(str(v) for v in info.values())
+    for secret in [*_patient_strings(), layout_report.recording.source_sha256, "dr.ada"]:
+        assert secret not in values
+    for secret in _patient_strings():
+        assert secret.encode() not in pdf  # only inside the compressed page content
+
+
+@pytest.mark.shared_data
+def test_no_temporary_file_or_log_line_carries_patient_data(
+    layout_report: EcgReport,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setenv("TMPDIR", str(scratch))
+    with caplog.at_level(logging.DEBUG):
+        build_ecg_report(layout_report)
+    assert list(scratch.iterdir()) == []
+    for secret in _patient_strings():
+        assert secret not in caplog.text
+
+
+@pytest.mark.shared_data
+def test_same_report_and_time_give_the_same_bytes(layout_report: EcgReport) -> None:
+    first = build_ecg_report(layout_report)
+    assert build_ecg_report(dataclasses.replace(layout_report)) == first
+    later = dataclasses.replace(
+        layout_report,
+        signature=dataclasses.replace(
+            SIGNATURE, generated_at=SIGNATURE.generated_at + timedelta(minutes=1)
+        ),
+    )
+    assert build_ecg_report(later) != first
+
+
+@pytest.mark.shared_data
+def test_letter_paper_is_letter_landscape(layout_report: EcgReport) -> None:
+    from workstation.reports import Paper
+
+    letter = dataclasses.replace(layout_report, settings=ReportSettings("", Paper.LETTER))
+    box = PdfReader(io.BytesIO(build_ecg_report(letter))).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (792, 612)
