@@ -156,3 +156,21 @@ def _fields(recording: Recording) -> dict[str, object]:
         "metadata",
     )
     return {name: getattr(recording, name) for name in names}
+
+
+def test_export_or_backup_to_an_unwritable_place_is_a_clear_error(
+    vault: Vault, tmp_path: Path
+) -> None:
+    patient = vault.add_patient("E-1", "Someone")
+    session_id = vault.create_session(patient.id, "ecg")
+    report_id = vault.save_report(session_id, "report", b"%PDF-1.7")
+    not_a_folder = tmp_path / "file.txt"
+    not_a_folder.write_text("a file where a folder should be")
+
+    with pytest.raises(VaultError, match="Could not write the report to .*export.pdf") as caught:
+        vault.export_report(report_id, not_a_folder / "export.pdf")
+    assert "Choose a folder" in str(caught.value)
+    with pytest.raises(VaultError, match="Could not write the backup to"):
+        vault.backup(not_a_folder / "backup.db")
+    exports = [(e.target, e.outcome) for e in vault.audit_log() if e.action == "export"]
+    assert exports == [(f"report:{report_id}", "ok"), (f"report:{report_id}", "failed")]

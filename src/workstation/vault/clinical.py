@@ -11,7 +11,7 @@ from pathlib import Path
 from workstation.errors import VaultError
 from workstation.recording import Modality, Recording
 from workstation.vault.access import VaultAccess
-from workstation.vault.audit import Action
+from workstation.vault.audit import Action, Outcome
 from workstation.vault.entities import (
     Analysis,
     AnalysisInfo,
@@ -23,6 +23,7 @@ from workstation.vault.entities import (
     SessionStatus,
     SessionSummary,
 )
+from workstation.vault.files import reported_as_vault_error
 from workstation.vault.store import Store
 
 #: Who writes a row and when: the keyword arguments every Store write takes.
@@ -203,9 +204,14 @@ class ClinicalRecords(VaultAccess):
         The audit row names the report by id, not by the file name (which often contains the
         patient's name).
         """
+        target = Path(destination)
         pdf = self._audited_read(
             Action.EXPORT, f"report:{report_id}", lambda store: store.load_report(report_id)
         )
-        target = Path(destination)
-        target.write_bytes(pdf)
+        try:
+            with reported_as_vault_error("the report to", target):
+                target.write_bytes(pdf)
+        except VaultError:
+            self._record(Action.EXPORT, f"report:{report_id}", Outcome.FAILED, "file not written")
+            raise
         return target

@@ -8,12 +8,31 @@ cut. Every file is created readable by its owner only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
+
+from workstation.errors import VaultError
 
 PRIVATE_FILE_MODE = 0o600
 PRIVATE_DIR_MODE = 0o700
+
+
+@contextlib.contextmanager
+def reported_as_vault_error(what: str, path: Path) -> Iterator[None]:
+    """Turn a failed file operation (full disk, read-only USB stick, missing folder) into a
+    message for the person who chose ``path``, instead of an OSError traceback."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise VaultError(
+            f"Could not write {what} '{path}': {reason}.",
+            "Choose a folder that exists and that you may write to, on a disk with enough free "
+            "space, and try again.",
+        ) from error
 
 
 def ensure_private_dir(path: Path) -> None:

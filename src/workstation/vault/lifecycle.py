@@ -26,7 +26,7 @@ from workstation.vault.connection import (
 )
 from workstation.vault.driver import sqlite_utils
 from workstation.vault.failures import FailureLog
-from workstation.vault.files import create_private, ensure_private_dir
+from workstation.vault.files import create_private, ensure_private_dir, reported_as_vault_error
 from workstation.vault.keyslots import Argon2Params, KeySlotFile
 from workstation.vault.location import VaultPaths
 from workstation.vault.signin import SignIn
@@ -218,13 +218,14 @@ class VaultLifecycle(SignIn):
             self._record(Action.BACKUP, f"vault:{self._vault_id}", detail=f"backup to {target}")
             if self._key is None:
                 raise VaultLocked()
-            return backup.write_backup(
-                self._require_db(),
-                bytes(self._key),
-                self.paths.key_file,
-                target,
-                self._busy_timeout_s,
-            )
+            with reported_as_vault_error("the backup to", target):
+                return backup.write_backup(
+                    self._require_db(),
+                    bytes(self._key),
+                    self.paths.key_file,
+                    target,
+                    self._busy_timeout_s,
+                )
 
     @classmethod
     def restore(
@@ -263,8 +264,10 @@ class VaultLifecycle(SignIn):
                     "Add --force to replace it; the current files are then moved to a dated "
                     "folder beside it, not deleted.",
                 )
-            backup.set_aside(target)
-        backup.install_backup(source, target)
+            with reported_as_vault_error("aside the vault at", target.database):
+                backup.set_aside(target)
+        with reported_as_vault_error("the restored vault to", target.database):
+            backup.install_backup(source, target)
         db = open_keyed(target.database, key, busy_timeout_s=busy_timeout_s)
         try:
             with first_write(db, busy_timeout_s):
