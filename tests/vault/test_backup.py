@@ -72,3 +72,31 @@ def test_a_tampered_backup_is_refused(
     with pytest.raises(VaultCorrupt):
         Vault.restore(backup_file, tmp_path / "elsewhere.db", ADMIN, ADMIN_PASSWORD)
     assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_restore_does_not_replay_a_stale_write_ahead_log(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path, tmp_path: Path
+) -> None:
+    """A -wal left by a deleted vault would be replayed onto the restored database."""
+    vault, _ = new_vault()
+    patient = vault.add_patient("BK-3", "Someone")
+    backup_file = tmp_path / "b.db"
+    vault.backup(backup_file)
+    for seed in range(3):
+        vault.save_session(patient.id, synthetic_recording(seed, channels=2, samples=500))
+    wal = vault_path.with_name("vault.db-wal")
+    stale = wal.read_bytes()
+    assert len(stale) > 4096
+    vault.close()
+    for path in vault.paths.all_files():
+        path.unlink(missing_ok=True)
+    wal.write_bytes(stale)
+
+    with pytest.raises(VaultExists, match="--force"):
+        Vault.restore(backup_file, vault_path, ADMIN, ADMIN_PASSWORD)
+    restored = Vault.restore(backup_file, vault_path, ADMIN, ADMIN_PASSWORD, force=True)
+    assert restored.list_sessions() == []
+    restored.verify()
+    restored.close()
+    [aside] = vault_path.parent.glob("vault.db.replaced-*")
+    assert (aside / "vault.db-wal").read_bytes() == stale

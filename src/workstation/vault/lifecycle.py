@@ -257,10 +257,15 @@ class VaultLifecycle(SignIn):
         if role is not Role.ADMINISTRATOR or slot.role is not Role.ADMINISTRATOR:
             raise PermissionDenied(admin_username, str(role or slot.role), "restore backups")
         target = vault.paths
-        if target.database.exists() or target.key_file.exists():
+        # A -wal or -shm left by a deleted vault counts: SQLite would replay that log onto the
+        # restored database and ruin it, so it is moved aside with the rest.
+        present = [
+            p for p in (target.database, target.key_file, *target.sqlite_sidecars) if p.exists()
+        ]
+        if present:
             if not force:
                 raise VaultExists(
-                    target.database,
+                    present[0],
                     "Add --force to replace it; the current files are then moved to a dated "
                     "folder beside it, not deleted.",
                 )
