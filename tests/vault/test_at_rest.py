@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from vault_helpers import FAST_KDF, synthetic_recording
 
+from workstation.errors import VaultLocked
 from workstation.recording import Recording
 from workstation.vault.vault import Vault
 
@@ -62,6 +63,11 @@ def test_no_name_or_signal_bytes_in_any_file_written(
     vault.backup(tmp_path / "backups" / "b1.db")
     vault.verify()
     vault.close()
+    # A name typed into the wrong field of the sign-in form must not reach the failed-login file.
+    for username, password in ((NAMES[0], "admin password 1"), ("admin", NAMES[1])):
+        with pytest.raises(VaultLocked):
+            Vault(vault_path, sleep=lambda _: None).unlock(username, password)
+    assert vault.paths.failure_log.stat().st_size > 0
 
     assert open_scan == []
     assert _scan(tmp_path, needles) == []

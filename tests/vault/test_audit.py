@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN, ADMIN_PASSWORD
-from vault_helpers import raw_connection, synthetic_recording
+from vault_helpers import SleepRecorder, raw_connection, synthetic_recording
 
-from workstation.errors import VaultCorrupt
+from workstation.errors import VaultCorrupt, VaultLocked
 from workstation.vault import audit
 from workstation.vault.driver import IntegrityError
+from workstation.vault.entities import Analysis
 from workstation.vault.vault import Vault
 
 
@@ -150,3 +151,70 @@ def test_triggers_recreated_to_refuse_nothing_fail_verification(
     conn.close()
     with pytest.raises(VaultCorrupt, match="audit_refuse_update changed"):
         vault.verify()
+
+
+def test_each_kind_of_event_named_in_the_issue_leaves_its_row(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
+) -> None:
+    vault, _ = new_vault()
+    patient = vault.add_patient("EV-1", "Event Patient")
+    session_id = vault.save_session(patient.id, synthetic_recording(1, channels=1, samples=32))
+    vault.load_recording(vault.list_recordings(session_id)[0].id)
+    vault.save_analysis(session_id, Analysis("ecg-test", {"hr": 60}))
+    vault.add_note(session_id, "a note")
+    vault.export_report(vault.save_report(session_id, "r", b"%PDF"), vault_path.with_name("r.pdf"))
+    vault.add_user("erin", "erin password 1", "clinician")
+    vault.change_password("erin", "erin password 2")
+    vault.remove_user("erin")
+    vault.verify()
+    vault.close()
+    again = Vault(vault_path, sleep=SleepRecorder())
+    with pytest.raises(VaultLocked):
+        again.unlock(ADMIN, "not the password")
+    again.unlock(ADMIN, ADMIN_PASSWORD)
+    again.lock()
+    again.unlock(ADMIN, ADMIN_PASSWORD)
+
+    rows = [(e.action, e.outcome) for e in again.audit_log()]
+    for expected in [
+        ("login", "ok"),
+        ("login_failed", "failed"),
+        ("unlock", "ok"),
+        ("lock", "ok"),
+        ("open", "ok"),
+        ("list", "ok"),
+        ("edit", "ok"),
+        ("analysis", "ok"),
+        ("export", "ok"),
+        ("user_add", "ok"),
+        ("password_change", "ok"),
+        ("user_remove", "ok"),
+        ("verify", "ok"),
+    ]:
+        assert expected in rows, expected
+    again.verify()
+    again.close()
+
+
+def test_verify_reports_a_damaged_page_found_by_cipher_integrity_check(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
+) -> None:
+    vault, _ = new_vault()
+    patient = vault.add_patient("PG-1", "Someone")
+    vault.close()
+    before = vault_path.stat().st_size
+    vault.unlock(ADMIN, ADMIN_PASSWORD)
+    vault.save_session(patient.id, synthetic_recording(2, channels=8, samples=40_000))
+    vault.close()
+    after = vault_path.stat().st_size
+    assert after - before > 20 * 4096, "the recording must fill many pages"
+    page = (before + after) // 2 // 4096
+    with vault_path.open("r+b") as damaged:
+        damaged.seek(page * 4096 + 200)
+        damaged.write(b"\x00" * 16)
+
+    vault.unlock(ADMIN, ADMIN_PASSWORD)
+    with pytest.raises(VaultCorrupt, match="pages failed their integrity check") as caught:
+        vault.verify()
+    assert "restore" in str(caught.value)
+    vault.close()

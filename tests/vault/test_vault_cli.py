@@ -11,7 +11,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from vault_helpers import raw_connection
 
+from workstation.vault import audit
 from workstation.vault.cli import add_parser
 from workstation.vault.location import ENV_VAR
 
@@ -144,3 +146,20 @@ def test_runs_as_a_module_with_the_environment_variable(tmp_path: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     assert location.exists() and str(location) in completed.stdout
+
+
+def test_verify_command_names_the_first_broken_row(cli: Cli) -> None:
+    code, out, _ = cli("init", "--admin", "root", *FAST, stdin=("root password 1",))
+    recovery_key = re.search(r"RECOVERY KEY.*\n\s+(\S+)", out).group(1)
+    passwords = ("root password 1", "nina pass 12")
+    code, _, _ = cli("adduser", "nina", "--admin", "root", stdin=passwords)
+    assert code == 0
+    conn = raw_connection(cli.vault, recovery_key)
+    for trigger in audit.TRIGGERS:
+        conn.execute(f"DROP TRIGGER {trigger}")
+    conn.execute("UPDATE audit SET username = 'someone' WHERE id = 3")
+    conn.close()
+
+    code, out, err = cli("verify", "--user", "nina", stdin=("nina pass 12",))
+    assert code == 1 and out == ""
+    assert err.startswith("error: Audit row 3 was altered") and "restore" in err
