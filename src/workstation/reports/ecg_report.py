@@ -296,7 +296,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
     p = report.patient
     canvas.drawRightString(box.right, box.top - 10, f"{p.name}   ID {p.identifier}")
     y = box.top - 16
-    y = _draw_signature(canvas, box, y, report)
+    y = _draw_signature(canvas, box, y, report) - 2 * mm
     lines = content.statement_lines(a, report.confirmations)
     notice = content.unconfirmed_notice(lines)
     if notice:
