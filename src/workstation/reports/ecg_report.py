@@ -128,14 +128,13 @@ def panel_scale(grid: Box, panel: LeadPanel) -> TraceScale:
 def draw_printout_page(canvas: Canvas, report: EcgReport) -> None:
     paper = report.settings.paper
     grid = grid_box(paper)
-    header_bottom = draw_header(canvas, report, paper)
+    draw_header(canvas, report, paper)
     lines = content.statement_lines(report.analysis, report.confirmations)
     notice = content.unconfirmed_notice(lines)
     if notice:
         box = content_box(paper)
         banner_y = grid.top + HEADER_GAP_MM * mm
         draw_banner(canvas, Box(box.x, banner_y, box.width, 6 * mm), notice, size=8)
-        header_bottom = min(header_bottom, banner_y)
     draw_grid(canvas, grid)
     draw_leads(canvas, report.recording, grid)
     draw_scale_line(canvas, report.recording, grid)
