@@ -282,3 +282,18 @@ def test_key_file_that_is_not_an_object_is_reported_as_damaged(
     vault.paths.key_file.write_text("[]")
     with pytest.raises(VaultCorrupt, match="key file .* is damaged"):
         Vault(vault_path, sleep=SleepRecorder()).unlock(ADMIN, ADMIN_PASSWORD)
+
+
+def test_guessing_the_current_password_while_signed_in_waits_longer_each_time(
+    vault: Vault, vault_path: Path
+) -> None:
+    vault.close()
+    sleeper = SleepRecorder()
+    signed_in = Vault(vault_path, sleep=sleeper)
+    signed_in.unlock(CLINICIAN, CLINICIAN_PASSWORD)
+    for _ in range(4):
+        with pytest.raises(VaultLocked, match="current password is wrong"):
+            signed_in.change_password(CLINICIAN, "a new password", current_password="guess")
+    signed_in.change_password(CLINICIAN, "a new password", current_password=CLINICIAN_PASSWORD)
+    assert sleeper.delays == [0, 0, 0, 1, 2, 4]
+    signed_in.close()

@@ -73,6 +73,8 @@ class VaultAccess:
         self._user: User | None = None
         self._vault_id = ""
         self._last_username: str | None = None
+        # Wrong current passwords given to change_password since the last right one.
+        self._password_check_failures = 0
 
     @property
     def is_locked(self) -> bool:

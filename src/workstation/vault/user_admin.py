@@ -112,9 +112,14 @@ class UserAdministration(VaultAccess):
                 "Your account has no key slot any more.",
                 "Ask an administrator to reset your password.",
             )
+        # Someone at a workstation left signed in could otherwise test guesses for the
+        # password here at Argon2 speed: the same growing wait as at sign-in applies.
+        self._sleep(self._delay(self._password_check_failures))
         try:
             keyslots.open_slot(slots.vault_id, slot, current_password)
+            self._password_check_failures = 0
         except VaultLocked as error:
+            self._password_check_failures += 1
             self._record(
                 Action.PASSWORD_CHANGE, f"user:{username}", Outcome.FAILED, "current password wrong"
             )
