@@ -46,7 +46,7 @@ def test_known_intervals_are_measured(synthetic: Recording) -> None:
 
 
 def test_first_degree_block_and_wide_qrs_are_stated() -> None:
-    result = analyze_ecg(synthetic_ecg(pr_ms=280.0, p_ms=100.0, qrs_ms=150.0, qt_ms=460.0))
+    result = analyze_ecg(synthetic_ecg(heart_rate=60.0, pr_ms=240.0, qrs_ms=130.0, qt_ms=440.0))
     codes = {s.code for s in result.statements}
     assert "first_degree_av_block" in codes
     assert codes & {"rbbb_pattern", "lbbb_pattern", "wide_qrs"}
