@@ -142,3 +142,18 @@ def test_cli_analyze_eeg_with_the_shipped_model(tmp_path: Path, capsys) -> None:
     assert result["six_class"]["installed"] is False
     assert "workstation train eeg-hms" in result["six_class"]["message"]
     assert "not diagnosis" in capsys.readouterr().out
+
+
+@pytest.mark.shared_data
+@pytest.mark.skipif(not (MODELS / "eeg-seizure.onnx").exists(), reason="no shipped model")
+def test_shipped_model_separates_bonn_seizure_segments() -> None:
+    """A smoke check on training data (not a metric: the card holds the cross-validated AUC)."""
+    from workstation.eeg.seizure import run_windows
+    from workstation.training.eeg_bonn import load_bonn_windows
+
+    data = load_bonn_windows(shared("bonn-eeg"), per_set=4)
+    session = load_model("eeg-seizure").session
+    p = run_windows(session, data.windows)
+    assert p[data.labels == 1].mean() > 0.8 > 0.2 > p[data.labels == 0].mean()
+    rescaled = run_windows(session, data.windows * 10)  # amplitude cannot change the answer
+    np.testing.assert_allclose(rescaled, p, atol=1e-3)

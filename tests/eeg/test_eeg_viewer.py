@@ -115,3 +115,15 @@ def test_timeline_shows_analysis_and_click_jumps(viewer, qtbot) -> None:
     assert shown.args == [30.0]
     assert viewer.timeline.page_band.getRegion() == (30.0, 40.0)
     assert analyze_eeg  # the same analysis the CLI runs
+
+
+def test_following_page_is_prepared_and_shown_without_the_worker(viewer, qtbot) -> None:
+    with qtbot.waitSignal(viewer.pageShown, timeout=5000):
+        viewer.jump_to(0.0)  # at the widget's final width, which the prepared page matches
+    width = max(200, viewer.traces.width())
+    qtbot.waitUntil(lambda: any(k[0] == 10.0 and k[-1] == 2 * width for k in viewer._prepared),
+                    timeout=5000)  # fmt: skip
+    shown = []
+    viewer.pageShown.connect(shown.append)
+    viewer.next_page()  # drawn synchronously from the prepared page
+    assert shown == [10.0]

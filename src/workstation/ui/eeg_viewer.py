@@ -19,7 +19,7 @@ from dataclasses import replace
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QThread, Signal, Slot
+from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -45,6 +45,7 @@ NOTCHES_HZ = (None, 50.0, 60.0)
 PAGE_LENGTHS_S = (5.0, 10.0, 15.0, 20.0, 30.0, 60.0)
 MM_PER_INCH = 25.4
 PREPARED_PAGES = 4
+PREFETCH_DELAY_MS = 80
 
 
 def _hz_label(value: float | None) -> str:
@@ -73,6 +74,7 @@ class EegViewer(QWidget):
         self.analysis: EegAnalysis | None = None
         self._request_id = 0
         self._prepared: dict[tuple, Page] = {}
+        self._pending_prefetch: PageRequest | None = None
         self._analysis_worker: AnalysisWorker | None = None
         self._curve: pg.PlotCurveItem | None = None
         self._drawn_names: tuple[str, ...] = ()
@@ -179,15 +181,32 @@ class EegViewer(QWidget):
             super().keyPressEvent(event)
 
     def request_page(self) -> None:
-        """Ask the worker for the current page; older requests still queued are dropped."""
+        """Show the current page: at once if the worker prepared it, else ask the worker.
+
+        Older requests still queued are dropped; either way the worker then prepares the
+        following page, so paging forward does not wait for a thread round trip.
+        """
         self._request_id += 1
         self._worker_latest(self._request_id)
+        # One min/max pair per pixel column: a spike narrower than a pixel keeps its height.
         width = max(200, self.traces.width())
-        self.pageRequested.emit(
-            PageRequest(
-                self._request_id, self.start_s, self.montage, self.filters, self.page_s, 2 * width
-            )  # fmt: skip
+        request = PageRequest(
+            self._request_id, self.start_s, self.montage, self.filters, self.page_s, 2 * width
         )
+        prepared = self._prepared.get(request.key())
+        if prepared is None:
+            self.pageRequested.emit(request)
+            return
+        self._show(prepared)
+        # Prepare the next page only after this one is painted, so the two do not compete.
+        self._pending_prefetch = replace(request, prefetch_only=True)
+        QTimer.singleShot(PREFETCH_DELAY_MS, self._emit_prefetch)
+
+    @Slot()
+    def _emit_prefetch(self) -> None:
+        request, self._pending_prefetch = self._pending_prefetch, None
+        if request is not None and request.request_id == self._request_id:
+            self.pageRequested.emit(request)
 
     def _worker_latest(self, request_id: int) -> None:
         # A plain attribute write: the worker only reads it to skip stale requests.
