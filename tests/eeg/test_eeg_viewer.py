@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pyqtgraph as pg
 import pytest
 from eeg_synth import TEN_TWENTY, referential_recording
 from PySide6.QtCore import Qt
@@ -127,3 +128,22 @@ def test_following_page_is_prepared_and_shown_without_the_worker(viewer, qtbot) 
     viewer.pageShown.connect(shown.append)
     viewer.next_page()  # drawn synchronously from the prepared page
     assert shown == [10.0]
+
+
+def test_double_click_on_traces_marks_an_event(viewer, qtbot) -> None:
+    class DoubleClick:
+        def __init__(self, pos) -> None:
+            self._pos = pos
+
+        def double(self) -> bool:
+            return True
+
+        def scenePos(self):
+            return self._pos
+
+    vb = viewer.traces.getPlotItem().vb
+    scene_pos = vb.mapViewToScene(pg.Point(4.0, 5.0))
+    with qtbot.waitSignal(viewer.annotationsChanged):
+        viewer._on_traces_clicked(DoubleClick(scene_pos))
+    assert viewer.annotations[-1].label == "Event"
+    assert viewer.annotations[-1].onset == pytest.approx(4.0, abs=0.05)

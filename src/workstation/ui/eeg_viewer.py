@@ -46,6 +46,7 @@ PAGE_LENGTHS_S = (5.0, 10.0, 15.0, 20.0, 30.0, 60.0)
 MM_PER_INCH = 25.4
 PREPARED_PAGES = 4
 PREFETCH_DELAY_MS = 80
+NEW_EVENT_LABEL = "Event"
 
 
 def _hz_label(value: float | None) -> str:
@@ -87,6 +88,7 @@ class EegViewer(QWidget):
         self._worker.pagePrepared.connect(self._on_page_prepared)
         self._worker.failed.connect(self._on_failed)
         self.timeline.jumpRequested.connect(self.jump_to)
+        self.traces.scene().sigMouseClicked.connect(self._on_traces_clicked)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.request_page()
 
@@ -347,6 +349,14 @@ class EegViewer(QWidget):
             self.annotations[index], onset=max(0.0, onset), duration=max(0.0, duration)
         )
         self._annotations_edited()
+
+    @Slot(object)
+    def _on_traces_clicked(self, event) -> None:
+        """A double click on the traces marks an event there; drag it to adjust."""
+        if not event.double():
+            return
+        x = self.traces.getPlotItem().vb.mapSceneToView(event.scenePos()).x()
+        self.add_annotation(float(np.clip(x, 0, self.recording.duration)), 0.0, NEW_EVENT_LABEL)
 
     @Slot(object)
     def _on_region_moved(self, item) -> None:
