@@ -144,3 +144,9 @@ def test_cli_two_second_record_exits_with_message(tmp_path: Path, capsys) -> Non
     csv.write_text("\n".join([header, *rows]) + "\n")
     assert main(["analyze", "ecg", str(csv)]) == 2
     assert "at least 4 s" in capsys.readouterr().err
+
+
+def test_normalised_amplitudes_skip_voltage_criteria(ludb: Path) -> None:
+    codes = {s.code for s in analyze_ecg(read_recording(ludb / "data" / "1.hea")).statements}
+    assert "voltage_not_measurable" in codes
+    assert not codes & {"lvh_sokolow_lyon", "lvh_cornell", "low_voltage"}

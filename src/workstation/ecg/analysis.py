@@ -152,7 +152,9 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             f"The beats found give a heart rate of {rate} bpm, outside "
             f"{PLAUSIBLE_RATE_BPM[0]}-{PLAUSIBLE_RATE_BPM[1]} bpm: the trace is probably noise.",
         )
-    statements = interpret(measurements, sex or sex_from_metadata(recording))
+    statements = interpret(
+        measurements, sex or sex_from_metadata(recording), amplitudes_calibrated(raw[usable])
+    )
     factor = recording.fs / MODEL_FS
     models = [model.describe()]
     abnormality = None
@@ -172,6 +174,15 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         recording.fs,
         abnormality,
     )
+
+
+def amplitudes_calibrated(raw: np.ndarray) -> bool:
+    """False when every lead spans exactly the same range: gains were set per lead to
+    normalise amplitudes (LUDB's headers do this), so millivolts are not true millivolts."""
+    if raw.shape[0] < 3:
+        return True
+    spans = np.ptp(raw, axis=1)
+    return not np.allclose(spans, spans[0], rtol=1e-3)
 
 
 def sex_from_metadata(recording: Recording) -> str | None:

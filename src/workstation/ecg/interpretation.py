@@ -197,14 +197,27 @@ def technical_statements(m: Measurements) -> list[Statement]:
     return []
 
 
-def interpret(m: Measurements, sex: str | None = None) -> list[Statement]:
+def uncalibrated_statement() -> Statement:
+    """Said instead of the voltage criteria when the file's amplitudes are not in true mV."""
+    return Statement(
+        "voltage_not_measurable",
+        "Lead amplitudes appear normalised in this file (every lead spans the same range), so "
+        "voltage criteria (LVH, low voltage) were not applied",
+        abnormal=False,
+    )
+
+
+def interpret(
+    m: Measurements, sex: str | None = None, voltage_calibrated: bool = True
+) -> list[Statement]:
     """All statements for one recording, rhythm first."""
     sex = sex if sex in ("M", "F") else None
+    voltage = voltage_statements(m, sex) if voltage_calibrated else [uncalibrated_statement()]
     return [
         *technical_statements(m),
         *rhythm_statements(m),
         *conduction_statements(m),
         *qt_statements(m, sex),
         *axis_statements(m),
-        *voltage_statements(m, sex),
+        *voltage,
     ]
