@@ -8,7 +8,7 @@ measurable raises NotMeasurable with the reason.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
@@ -43,7 +43,6 @@ class EcgAnalysis:
     device: str
     sample_rate_hz: float
     abnormality: dict[str, Any] | None = None
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def heart_rate_bpm(self) -> float | None:
