@@ -14,8 +14,16 @@ SMALL = {"width": 160, "height": 120, "seconds": 14.0}
 
 @pytest.fixture(scope="module")
 def clips(tmp_path_factory):
+    """Writes each named clip once per module; later requests reuse the file."""
     folder = tmp_path_factory.mktemp("clips")
-    return lambda name, **kw: write_clip(folder / f"{name}.avi", ClipSpec(**{**SMALL, **kw}))
+    written = {}
+
+    def clip(name, **kw):
+        if name not in written:
+            written[name] = write_clip(folder / f"{name}.avi", ClipSpec(**{**SMALL, **kw}))
+        return written[name]
+
+    return clip
 
 
 @pytest.mark.parametrize("bpm", [45, 72, 110, 150])
