@@ -1,53 +1,45 @@
-"""The main window, offscreen, with real files read by the real worker."""
+"""The start of the app, offscreen: the dialogs a clinician meets before any patient data."""
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
+from pathlib import Path
 
-from workstation.ui.main_window import DISCLAIMER, MainWindow
+from PySide6.QtWidgets import QApplication
 
+from workstation.ui.app import Launcher
+from workstation.ui.signin_dialog import DISCLAIMER, FirstRunDialog, SignInDialog
+from workstation.vault import Argon2Params, Vault
 
-@pytest.fixture
-def window(qtbot):
-    win = MainWindow()
-    qtbot.addWidget(win)
-    win.show()
-    return win
+FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 
 
-def _cell(window, key):
-    table = window._table
-    for row in range(table.rowCount()):
-        if table.item(row, 0).text() == key:
-            return table.item(row, 1).text()
-    raise AssertionError(f"no row {key}")
+def test_first_start_offers_to_create_the_vault(qtbot, tmp_path: Path):
+    launcher = Launcher(tmp_path / "v.db", FAST_KDF)
+    qtbot.addWidget(launcher.dialog)
+    assert isinstance(launcher.dialog, FirstRunDialog)
+    launcher.dialog.user_edit.setText("admin")
+    launcher.dialog.password_edit.setText("admin password 1")
+    launcher.dialog.repeat_edit.setText("another password 1")
+    launcher.dialog.create_button.click()
+    assert "differ" in launcher.dialog.message.text()
+    assert not (tmp_path / "v.db").exists()
 
 
-def test_opening_a_recording_shows_its_summary(qtbot, window, ludb_dir):
-    with qtbot.waitSignal(
-        window.statusBar().messageChanged,
-        timeout=10000,
-        check_params_cb=lambda m: m.startswith("Opened"),
-    ):
-        window.open_recording(ludb_dir / "1.hea")
-    assert _cell(window, "Format") == "WFDB (format 16)"
-    assert _cell(window, "Sampling rate") == "500 Hz"
-    assert _cell(window, "Channels").startswith("i, ii, iii")
+def test_a_wrong_password_says_so_and_keeps_the_dialog(qtbot, tmp_path: Path):
+    vault, _ = Vault.create(tmp_path / "v.db", "admin", "admin password 1", kdf=FAST_KDF)
+    vault.lock()
+    launcher = Launcher(tmp_path / "v.db", FAST_KDF)
+    dialog = launcher.dialog
+    qtbot.addWidget(dialog)
+    assert isinstance(dialog, SignInDialog)
+    dialog.form.user_edit.setText("admin")
+    dialog.form.password_edit.setText("not the password")
+    dialog.form.sign_in_button.click()
+    qtbot.waitUntil(lambda: dialog.form.sign_in_button.isEnabled(), timeout=20000)
+    assert dialog.form.message.text()
+    assert dialog.user is None and launcher.window is None
+    assert QApplication.instance() is not None
 
 
-def test_a_bad_file_shows_the_readers_message(qtbot, window, tmp_path, monkeypatch):
-    shown = []
-    monkeypatch.setattr(
-        QMessageBox, "warning", lambda parent, title, text: shown.append((title, text))
-    )
-    bad = tmp_path / "broken.edf"
-    bad.write_bytes(b"garbage")
-    window.open_recording(bad)
-    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    assert shown[0][0] == "Cannot open recording"
-    assert "'broken.edf'" in shown[0][1] and "EDF" in shown[0][1]
-    assert window._table.isHidden()
-
-
-def test_the_window_states_its_limits(window):
-    assert DISCLAIMER in window._subtitle.text()
-    assert window.windowTitle() == "Clinician Workstation"
+def test_the_sign_in_states_the_limits(qtbot, tmp_path: Path):
+    dialog = FirstRunDialog(tmp_path / "v.db", FAST_KDF)
+    qtbot.addWidget(dialog)
+    assert any(DISCLAIMER in label.text() for label in dialog.findChildren(type(dialog.message)))

@@ -1,10 +1,18 @@
-"""The main window. For now it opens a recording and shows what is in it."""
+"""The main window: patients and sessions on the left, open sessions in tabs on the right.
+
+Every vault access and every analysis runs in a TaskWorker; this class only starts them and
+shows their results in ``@Slot`` methods. It also owns locking: after the idle time (or
+Ctrl+L) the content is replaced by the lock screen, the lists are cleared and the vault
+forgets its key.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from PySide6.QtCore import Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -12,133 +20,569 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QProgressBar,
-    QTableWidget,
-    QTableWidgetItem,
-    QVBoxLayout,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTabWidget,
     QWidget,
 )
 
 from workstation import __version__
-from workstation.recording import Recording
-from workstation.summary import summarize
-from workstation.ui.workers import LoadRecordingWorker
+from workstation.recording import Modality
+from workstation.reports import load_report_settings
+from workstation.reports.session_report import create_session_report
+from workstation.ui import session_tasks
+from workstation.ui.ecg_paper import Layout
+from workstation.ui.ecg_workspace import EcgWorkspace
+from workstation.ui.lock import IdleWatcher, LockScreen
+from workstation.ui.patients_panel import NewPatientDialog, PatientsPanel
+from workstation.ui.preferences import Preferences, PreferencesDialog
+from workstation.ui.session_tasks import OpenedSession
+from workstation.ui.signin_dialog import DISCLAIMER, PRODUCT
+from workstation.ui.workers import Progress, TaskWorker
+from workstation.vault import Patient, User, Vault
 
-DISCLAIMER = "For clinical review, not diagnosis."
 FILE_FILTER = "Recordings (*.hea *.edf *.bdf *.rec *.zip *.csv);;All files (*)"
+CONTENT, LOCKED = 0, 1
 
 
 class MainWindow(QMainWindow):
-    def __init__(self) -> None:
+    def __init__(self, vault: Vault, prefs: Preferences | None = None) -> None:
         super().__init__()
-        self.setWindowTitle("Clinician Workstation")
-        self.resize(1100, 720)
-        self._worker: LoadRecordingWorker | None = None
+        self.vault = vault
+        self.prefs = prefs or Preferences.load()
+        self.setWindowTitle(PRODUCT)
+        self.resize(1500, 940)
+        self.setAcceptDrops(True)
+        self._workers: set[TaskWorker] = set()
+        self._foreground: TaskWorker | None = None
+        self._username = vault.user.username
+        self.patients = PatientsPanel()
+        self.patients.patientChosen.connect(self._load_sessions)
+        self.patients.sessionActivated.connect(self.open_session)
+        self.patients.newPatientRequested.connect(self.new_patient)
+        self.patients.importRequested.connect(self.choose_import)
+        self.tabs = QTabWidget()
+        self.tabs.setTabsClosable(True)
+        self.tabs.setDocumentMode(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.addTab(self._welcome(), "Start")
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.patients)
+        split.addWidget(self.tabs)
+        split.setStretchFactor(1, 1)
+        split.setSizes([330, 1170])
+        self.lock_screen = LockScreen(vault)
+        self.lock_screen.form.signedIn.connect(self._unlocked)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(split)
+        self.stack.addWidget(self.lock_screen)
+        self.setCentralWidget(self.stack)
+        self._build_status_bar()
         self._build_menus()
-        self._build_central()
-        self._progress = QProgressBar()
-        self._progress.setRange(0, 0)
-        self._progress.setMaximumWidth(160)
-        self._progress.hide()
-        self.statusBar().addPermanentWidget(self._progress)
-        self.statusBar().addPermanentWidget(QLabel(f"v{__version__} · {DISCLAIMER}"))
-        self.statusBar().showMessage("Ready. Open a recording with Ctrl+O.")
+        self.idle = IdleWatcher(self.prefs.idle_ms, self)
+        self.idle.idle.connect(self._lock_for_idle)
+        self.idle.start()
+        self._show_user()
+        self.refresh_patients()
+        self._run(self._model_info, self._show_models, "Loading the models…", foreground=False)
+
+    # Building ------------------------------------------------------------------------------
+
+    def _welcome(self) -> QWidget:
+        label = QLabel(
+            f"<h2>{PRODUCT}</h2><p>Choose a patient on the left, or create one with "
+            "<b>New patient…</b> (Ctrl+N). Import an ECG or EEG recording with <b>Import "
+            "recording…</b> (Ctrl+I) or drop the file (or a .zip) on this window.</p>"
+            f"<p><i>{DISCLAIMER}</i></p>"
+        )
+        label.setObjectName("welcome")
+        label.setWordWrap(True)
+        label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        return label
+
+    def _build_status_bar(self) -> None:
+        bar = self.statusBar()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(200)
+        self.progress.hide()
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel_job)
+        self.cancel_button.hide()
+        self.user_label = QLabel()
+        self.vault_label = QLabel()
+        self.device_label = QLabel("Inference: loading models…")
+        disclaimer = QLabel(DISCLAIMER)
+        disclaimer.setObjectName("disclaimer")
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.cancel_button)
+        for widget in (self.user_label, self.vault_label, self.device_label, disclaimer):
+            bar.addPermanentWidget(widget)
+
+    def _action(
+        self, menu, text: str, slot: Callable[[], Any], shortcut: QKeySequence | str | None = None
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        self.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
-        open_action = QAction("&Open recording…", self)
-        open_action.setShortcut(QKeySequence.StandardKey.Open)
-        open_action.triggered.connect(self.choose_recording)
-        file_menu.addAction(open_action)
-        file_menu.addSeparator()
-        quit_action = QAction("&Quit", self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
-        help_menu = self.menuBar().addMenu("&Help")
-        about_action = QAction("&About", self)
-        about_action.triggered.connect(self.show_about)
-        help_menu.addAction(about_action)
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        self._action(file, "&New patient…", self.new_patient, QKeySequence.StandardKey.New)
+        self._action(file, "&Import recording…", self.choose_import, "Ctrl+I")
+        self._action(file, "&Save review", self.save_review, QKeySequence.StandardKey.Save)
+        self._action(file, "&Export report…", self.export_report, "Ctrl+E")
+        self._action(file, "&Close session", self.close_current, "Ctrl+W")
+        file.addSeparator()
+        self._action(file, "&Lock", self.lock_now, "Ctrl+L")
+        self._action(file, "&Preferences…", self.edit_preferences, "Ctrl+,")
+        file.addSeparator()
+        self._action(file, "&Quit", self.close, QKeySequence.StandardKey.Quit)
+        view = bar.addMenu("&View")
+        self._action(view, "Find patient", self.patients.search.setFocus, "Ctrl+F")
+        self._action(view, "Layout 3 × 4 + rhythm", self.layout_standard, "Ctrl+1")
+        self._action(view, "Layout 6 × 2", self.layout_six, "Ctrl+2")
+        self._action(view, "Single lead", self.layout_single, "Ctrl+3")
+        view.addSeparator()
+        self._action(view, "Toggle &masks", self.toggle_masks, "M")
+        self._action(view, "Toggle &fiducials", self.toggle_fiducials, "F")
+        self._action(view, "Toggle &attribution", self.toggle_attribution, "A")
+        self._action(view, "Toggle &calipers", self.toggle_calipers, "C")
+        view.addSeparator()
+        self._action(view, "Zoom in", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self._action(view, "Zoom out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "True size", self.true_size, "Ctrl+0")
+        help_menu = bar.addMenu("&Help")
+        self._action(help_menu, "&About", self.show_about)
 
-    def _build_central(self) -> None:
-        central = QWidget()
-        layout = QVBoxLayout(central)
-        layout.setContentsMargins(32, 24, 32, 24)
-        self._title = QLabel("<h2>Clinician Workstation</h2>")
-        self._subtitle = QLabel(
-            "Open an ECG or EEG recording (WFDB, EDF/EDF+/BDF, a .zip holding one record, or "
-            f"CSV) with <b>File › Open recording…</b> (Ctrl+O).<br><i>{DISCLAIMER}</i>"
-        )
-        self._subtitle.setWordWrap(True)
-        self._table = QTableWidget(0, 2)
-        self._table.setHorizontalHeaderLabels(["Property", "Value"])
-        self._table.horizontalHeader().setStretchLastSection(True)
-        self._table.verticalHeader().hide()
-        self._table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self._table.hide()
-        layout.addWidget(self._title)
-        layout.addWidget(self._subtitle)
-        layout.addWidget(self._table, stretch=1)
-        layout.addStretch(0)
-        self.setCentralWidget(central)
+    # Jobs ----------------------------------------------------------------------------------
+
+    def _run(
+        self,
+        task: Callable[[Progress], Any],
+        on_success: Callable[[Any], None],
+        message: str,
+        foreground: bool = True,
+    ) -> TaskWorker:
+        """Start ``task`` in a worker; ``on_success`` must be a @Slot method of this window."""
+        worker = TaskWorker(task, self)
+        worker.succeeded.connect(on_success)
+        worker.failed.connect(self._job_failed)
+        worker.finished.connect(self._job_finished)
+        if foreground:
+            self._foreground = worker
+            worker.progressed.connect(self._job_progress)
+            worker.cancelled.connect(self._job_cancelled)
+            self.progress.setValue(0)
+            self.progress.show()
+            self.cancel_button.show()
+            self.statusBar().showMessage(message)
+        self._workers.add(worker)
+        worker.start()
+        return worker
+
+    @Slot(int, str)
+    def _job_progress(self, percent: int, message: str) -> None:
+        self.progress.setValue(percent)
+        self.statusBar().showMessage(message)
 
     @Slot()
-    def choose_recording(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open recording", "", FILE_FILTER)
-        if path:
-            self.open_recording(Path(path))
-
-    def open_recording(self, path: Path) -> None:
-        if self._worker is not None and self._worker.isRunning():
-            self._worker.requestInterruption()
-        self._worker = LoadRecordingWorker(path, self)
-        self._worker.loaded.connect(self.show_recording)
-        self._worker.failed.connect(self.show_error)
-        self._progress.show()
-        self.statusBar().showMessage(f"Reading {path.name}…")
-        self._worker.start()
-
-    @Slot(object)
-    def show_recording(self, recording: Recording) -> None:
-        self._progress.hide()
-        summary = summarize(recording)
-        rows = [
-            ("File", summary["file"]),
-            ("Format", summary["format"]),
-            ("Modality", summary["modality"].upper()),
-            ("Channels", ", ".join(c["name"] for c in summary["channels"])),
-            ("Sampling rate", f"{summary['sampling_rate_hz']:g} Hz"),
-            ("Duration", f"{summary['duration_s']:.3f} s"),
-            ("Annotations", str(summary["n_annotations"])),
-            ("SHA-256", summary["sha256"]),
-            *[("Warning", w) for w in summary["warnings"]],
-        ]
-        self._table.setRowCount(len(rows))
-        for i, (key, value) in enumerate(rows):
-            self._table.setItem(i, 0, QTableWidgetItem(key))
-            item = QTableWidgetItem(value)
-            item.setToolTip(value)
-            self._table.setItem(i, 1, item)
-        self._table.resizeColumnToContents(0)
-        self._table.show()
-        self.statusBar().showMessage(f"Opened {recording.source_name}.")
+    def _job_finished(self) -> None:
+        worker = self.sender()
+        self._workers.discard(worker)
+        if worker is self._foreground:
+            self._foreground = None
+            self.progress.hide()
+            self.cancel_button.hide()
+        worker.deleteLater()
 
     @Slot(str)
-    def show_error(self, message: str) -> None:
-        self._progress.hide()
-        self.statusBar().showMessage("The recording could not be opened.")
-        QMessageBox.warning(self, "Cannot open recording", message)
+    def _job_failed(self, message: str) -> None:
+        self.statusBar().showMessage("The last action failed; nothing was changed.")
+        QMessageBox.warning(self, PRODUCT, message)
+
+    @Slot()
+    def _job_cancelled(self) -> None:
+        self.statusBar().showMessage("Cancelled; nothing was saved.")
+
+    @Slot()
+    def cancel_job(self) -> None:
+        if self._foreground is not None:
+            self._foreground.requestInterruption()
+
+    def wait_for_jobs(self, timeout_ms: int = 30000) -> None:
+        for worker in list(self._workers):
+            worker.wait(timeout_ms)
+
+    # Status --------------------------------------------------------------------------------
+
+    def _show_user(self) -> None:
+        user = self.vault.user
+        self.user_label.setText(f"Signed in: {user.username} ({user.role})")
+        self.vault_label.setText(f"Vault: unlocked · {self.vault.paths.database.name}")
+
+    @staticmethod
+    def _model_info(_progress: Progress) -> str:
+        from workstation.ecg.abnormality import abnormality_model
+        from workstation.ecg.segmentation import segmentation_model
+
+        seg, score = segmentation_model(), abnormality_model()
+        return (
+            f"Inference: {seg.provider.removesuffix('ExecutionProvider')} · "
+            f"{seg.name} {seg.version}, {score.name} {score.version}"
+        )
+
+    @Slot(object)
+    def _show_models(self, text: str) -> None:
+        self.device_label.setText(text)
+
+    # Patients and sessions -----------------------------------------------------------------
+
+    def refresh_patients(self, select: int | None = None) -> None:
+        vault = self.vault
+        self._select_after_refresh = select
+        self._run(lambda _p: vault.list_patients(), self._show_patients, "", foreground=False)
+
+    @Slot(object)
+    def _show_patients(self, patients: list[Patient]) -> None:
+        if self.stack.currentIndex() == LOCKED:
+            return
+        self.patients.set_patients(patients, self._select_after_refresh)
+
+    @Slot(int)
+    def _load_sessions(self, patient_id: int) -> None:
+        vault = self.vault
+        self._run(
+            lambda _p: vault.list_sessions(patient_id), self._show_sessions, "", foreground=False
+        )
+
+    @Slot(object)
+    def _show_sessions(self, sessions: list) -> None:
+        current = self.patients.current_patient_id()
+        if self.stack.currentIndex() == CONTENT:
+            self.patients.set_sessions([s for s in sessions if s.patient_id == current])
+
+    @Slot()
+    def new_patient(self) -> None:
+        dialog = NewPatientDialog(self)
+        if dialog.exec() != NewPatientDialog.DialogCode.Accepted:
+            return
+        identifier, name, sex, birth = dialog.values()
+        vault = self.vault
+        self._run(
+            lambda _p: vault.add_patient(identifier, name, sex, birth),
+            self._patient_added,
+            "Adding the patient…",
+        )
+
+    @Slot(object)
+    def _patient_added(self, patient: Patient) -> None:
+        self.statusBar().showMessage(f"Patient {patient.identifier} added.")
+        self.refresh_patients(select=patient.id)
+
+    @Slot()
+    def choose_import(self) -> None:
+        if self.patients.current_patient_id() is None:
+            QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "Import recording", "", FILE_FILTER)
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> TaskWorker | None:
+        """Read, analyse and store ``path`` as a new session of the chosen patient."""
+        patient_id = self.patients.current_patient_id()
+        if patient_id is None:
+            QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
+            return None
+        vault = self.vault
+        return self._run(
+            lambda progress: session_tasks.import_recording(vault, patient_id, path, progress),
+            self._session_ready,
+            f"Importing {path.name}…",
+        )
+
+    @Slot(int)
+    def open_session(self, session_id: int) -> TaskWorker | None:
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if getattr(widget, "opened", None) and widget.opened.session.id == session_id:
+                self.tabs.setCurrentIndex(index)
+                return None
+        vault = self.vault
+        return self._run(
+            lambda progress: session_tasks.open_session(vault, session_id, progress),
+            self._session_ready,
+            "Opening the session…",
+        )
+
+    @Slot(object)
+    def _session_ready(self, opened: OpenedSession) -> None:
+        """Show a session that was imported or opened; refresh the patient's sessions."""
+        widget = self._workspace_for(opened)
+        title = f"{opened.patient.name} · {opened.session.modality.upper()} {opened.session.id}"
+        index = self.tabs.addTab(widget, title)
+        self.tabs.setCurrentIndex(index)
+        self.statusBar().showMessage(f"Session {opened.session.id} open.")
+        if opened.results.get("device"):
+            self.device_label.setText(
+                f"Inference: {opened.results['device'].removesuffix('ExecutionProvider')} · "
+                + ", ".join(f"{m['name']} {m['version']}" for m in opened.results["models"])
+            )
+        if self.patients.current_patient_id() == opened.patient.id:
+            self._load_sessions(opened.patient.id)
+
+    def _workspace_for(self, opened: OpenedSession) -> QWidget:
+        if opened.traces is not None:
+            workspace = EcgWorkspace(
+                opened, self.prefs.dpi_for(self.screen()), self.vault.user.username
+            )
+            workspace.saveRequested.connect(self.save_review)
+            workspace.exportRequested.connect(self.export_report)
+            return workspace
+        if opened.recording.modality == Modality.EEG:
+            from workstation.ui.eeg_viewer import EegViewer
+
+            viewer = EegViewer(opened.recording)
+            viewer.opened = opened
+            return viewer
+        label = QLabel(f"{opened.recording.source_name}: no viewer for this modality yet.")
+        label.opened = opened
+        return label
+
+    def current_workspace(self) -> EcgWorkspace | None:
+        widget = self.tabs.currentWidget()
+        return widget if isinstance(widget, EcgWorkspace) else None
+
+    @Slot()
+    def save_review(self) -> TaskWorker | None:
+        workspace = self.current_workspace()
+        if workspace is None:
+            return None
+        vault, opened, changes = self.vault, workspace.opened, workspace.changes()
+        self._saving = workspace
+        return self._run(
+            lambda progress: session_tasks.save_review(vault, opened, changes, progress),
+            self._review_saved,
+            "Saving the review…",
+        )
+
+    @Slot(object)
+    def _review_saved(self, opened: OpenedSession) -> None:
+        self._saving.show_session(opened)
+        self.statusBar().showMessage(f"Session {opened.session.id} saved.")
+
+    @Slot()
+    def export_report(self) -> TaskWorker | None:
+        workspace = self.current_workspace()
+        if workspace is None:
+            return None
+        if workspace.has_changes:
+            QMessageBox.information(
+                self, PRODUCT, "Save the review first (Ctrl+S): the report shows what is stored."
+            )
+            return None
+        name = f"ecg-report-session-{workspace.opened.session.id}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export report", name, "PDF (*.pdf)")
+        if not path:
+            return None
+        return self.export_report_to(workspace.opened.session.id, Path(path))
+
+    def export_report_to(self, session_id: int, path: Path) -> TaskWorker:
+        vault = self.vault
+
+        def export(progress: Progress) -> Path:
+            settings = load_report_settings()
+            progress.step(20, "Building the report…")
+            report_id = create_session_report(vault, session_id, settings)
+            progress.step(80, "Writing the PDF…")
+            return vault.export_report(report_id, path)
+
+        return self._run(export, self._report_exported, "Exporting the report…")
+
+    @Slot(object)
+    def _report_exported(self, path: Path) -> None:
+        self.statusBar().showMessage(f"Report exported to {path}.")
+
+    @Slot(int)
+    def close_tab(self, index: int) -> None:
+        widget = self.tabs.widget(index)
+        if isinstance(widget, EcgWorkspace) and widget.has_changes:
+            answer = QMessageBox.question(
+                self, PRODUCT, "This review has unsaved changes. Close it and discard them?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.tabs.removeTab(index)
+        if hasattr(widget, "close_workers"):
+            widget.close_workers()
+        widget.deleteLater()
+
+    @Slot()
+    def close_current(self) -> None:
+        if self.tabs.currentIndex() > 0:
+            self.close_tab(self.tabs.currentIndex())
+
+    # View actions (on the current ECG workspace) ---------------------------------------------
+
+    def _on_workspace(self, act: Callable[[EcgWorkspace], None]) -> None:
+        workspace = self.current_workspace()
+        if workspace is not None and self.stack.currentIndex() == CONTENT:
+            act(workspace)
+
+    @Slot()
+    def layout_standard(self) -> None:
+        self._on_workspace(lambda w: w.layout_box.setCurrentText(Layout.STANDARD))
+
+    @Slot()
+    def layout_six(self) -> None:
+        self._on_workspace(lambda w: w.layout_box.setCurrentText(Layout.SIX_BY_TWO))
+
+    @Slot()
+    def layout_single(self) -> None:
+        self._on_workspace(lambda w: w.layout_box.setCurrentText(Layout.SINGLE))
+
+    @Slot()
+    def toggle_masks(self) -> None:
+        self._on_workspace(lambda w: w.masks_check.toggle())
+
+    @Slot()
+    def toggle_fiducials(self) -> None:
+        self._on_workspace(lambda w: w.fiducials_check.toggle())
+
+    @Slot()
+    def toggle_attribution(self) -> None:
+        self._on_workspace(lambda w: w.attribution_check.toggle())
+
+    @Slot()
+    def toggle_calipers(self) -> None:
+        self._on_workspace(lambda w: w.calipers_check.toggle())
+
+    @Slot()
+    def zoom_in(self) -> None:
+        self._on_workspace(lambda w: w.paper.zoom_by(1.25))
+
+    @Slot()
+    def zoom_out(self) -> None:
+        self._on_workspace(lambda w: w.paper.zoom_by(0.8))
+
+    @Slot()
+    def true_size(self) -> None:
+        self._on_workspace(lambda w: w.paper.reset_zoom())
+
+    # Locking -------------------------------------------------------------------------------
+
+    @Slot()
+    def _lock_for_idle(self) -> None:
+        minutes = self.prefs.idle_minutes
+        self.lock(f"Locked after {minutes:g} min without activity.")
+
+    @Slot()
+    def lock_now(self) -> None:
+        self.lock("Locked.")
+
+    def lock(self, reason: str) -> None:
+        """Hide every patient detail at once, then lock the vault in a worker."""
+        if self.stack.currentIndex() == LOCKED:
+            return
+        self.idle.stop()
+        self.stack.setCurrentIndex(LOCKED)
+        self.patients.clear()
+        self.setWindowTitle(f"{PRODUCT} — locked")
+        self.menuBar().setEnabled(False)
+        self.lock_screen.prepare(self._username, reason)
+        self.vault_label.setText("Vault: locked")
+        vault = self.vault
+        self._run(lambda _p: vault.lock(), self._vault_locked, "", foreground=False)
+
+    @Slot(object)
+    def _vault_locked(self, _none: object) -> None:
+        self.statusBar().showMessage("Locked.")
+
+    @property
+    def is_locked_screen(self) -> bool:
+        return self.stack.currentIndex() == LOCKED
+
+    @Slot(object)
+    def _unlocked(self, user: User) -> None:
+        if user.username != self._username:
+            self._close_all_sessions()
+        self._username = user.username
+        self.stack.setCurrentIndex(CONTENT)
+        self.setWindowTitle(PRODUCT)
+        self.menuBar().setEnabled(True)
+        self._show_user()
+        self.refresh_patients()
+        self.idle.start()
+
+    def _close_all_sessions(self) -> None:
+        """Another user signed in: the previous user's open sessions are closed, unsaved
+        changes included, so nobody sees or saves work under someone else's name."""
+        while self.tabs.count() > 1:
+            widget = self.tabs.widget(1)
+            self.tabs.removeTab(1)
+            widget.deleteLater()
+
+    # Preferences, help, drag and drop, closing ---------------------------------------------
+
+    @Slot()
+    def edit_preferences(self) -> None:
+        dialog = PreferencesDialog(self.prefs, self.screen(), self)
+        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+            return
+        self.prefs = dialog.values()
+        self.prefs.save()
+        self.idle.set_timeout(self.prefs.idle_ms)
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if isinstance(widget, EcgWorkspace):
+                widget.paper.set_dpi(self.prefs.dpi_for(self.screen()))
 
     @Slot()
     def show_about(self) -> None:
         QMessageBox.about(
             self,
-            "About Clinician Workstation",
-            f"<b>Clinician Workstation</b> {__version__}<br>Offline review of ECG, EEG and "
-            f"video vitals.<br><br>{DISCLAIMER}",
+            f"About {PRODUCT}",
+            f"<b>{PRODUCT}</b> {__version__}<br>Offline review of ECG, EEG and video vitals."
+            f"<br>Settings: {QSettings().fileName()}<br><br>{DISCLAIMER}",
         )
 
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        urls = event.mimeData().urls()
+        if len(urls) == 1 and urls[0].isLocalFile() and not self.is_locked_screen:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.import_file(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        if self._worker is not None and self._worker.isRunning():
-            self._worker.requestInterruption()
-            self._worker.wait(5000)
+        unsaved = [
+            self.tabs.widget(i)
+            for i in range(self.tabs.count())
+            if isinstance(self.tabs.widget(i), EcgWorkspace) and self.tabs.widget(i).has_changes
+        ]
+        if unsaved and not self.is_locked_screen:
+            answer = QMessageBox.question(
+                self, PRODUCT, "Some reviews have unsaved changes. Quit and discard them?"
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                event.ignore()
+                return
+        for worker in list(self._workers):
+            worker.requestInterruption()
+        self.wait_for_jobs()
+        self.idle.stop()
+        for index in range(self.tabs.count()):
+            widget = self.tabs.widget(index)
+            if hasattr(widget, "close_workers"):
+                widget.close_workers()
+        self.vault.lock()
         super().closeEvent(event)

@@ -1,0 +1,55 @@
+"""The data an ECG sheet draws, prepared in a worker (no Qt here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from workstation.ecg.analysis import select_leads
+from workstation.recording import Recording
+
+
+@dataclass
+class EcgTraces:
+    """What the paper draws, prepared off the GUI thread (signals in mV at ``fs``)."""
+
+    leads: list[str]
+    signals_mv: np.ndarray
+    fs: float
+    waves: dict[str, dict[str, list[list[int]]]] = field(default_factory=dict)
+    attribution: np.ndarray | None = None
+    attribution_leads: list[str] = field(default_factory=list)
+    attribution_fs: float = 500.0
+
+    @property
+    def duration(self) -> float:
+        return self.signals_mv.shape[1] / self.fs
+
+    @classmethod
+    def from_results(
+        cls,
+        leads: list[str],
+        signals_mv: np.ndarray,
+        fs: float,
+        results: dict[str, Any],
+        attribution: np.ndarray | None,
+    ) -> EcgTraces:
+        return cls(
+            leads,
+            signals_mv,
+            fs,
+            results.get("waves") or {},
+            attribution,
+            list(results.get("attribution_leads") or []),
+            float(results.get("attribution_fs") or 500.0),
+        )
+
+
+def ecg_traces(
+    recording: Recording, results: dict[str, Any], attribution: np.ndarray | None
+) -> EcgTraces:
+    """The standard leads in millivolts with the analysis' waves and attribution."""
+    leads, signals_mv = select_leads(recording)
+    return EcgTraces.from_results(leads, signals_mv, recording.fs, results, attribution)

@@ -1,0 +1,361 @@
+"""The ECG on paper: traces, calibration pulses, P/QRS/T masks, fiducials, attribution strips.
+
+Everything here is cheap drawing of data prepared in a worker (``EcgTraces``): building a
+12-lead sheet creates a few dozen graphics items, so opening a session never stalls the GUI.
+The colours are the Okabe-Ito palette, distinguishable with every common colour-vision
+deficiency; the attribution strip is a lightness ramp (paper to dark purple), readable
+without any colour vision at all.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsPathItem, QWidget
+
+from workstation.ui.calipers import CaliperItem, CaliperReading
+from workstation.ui.ecg_paper import (
+    CALIBRATION_S,
+    Cell,
+    Layout,
+    PaperGrid,
+    PaperScale,
+    display_name,
+    layout_cells,
+    paper_rect,
+    row_height_mm,
+)
+from workstation.ui.ecg_traces import EcgTraces
+
+WAVE_COLORS = {  # Okabe-Ito
+    "p": QColor(0, 114, 178),  # blue
+    "qrs": QColor(213, 94, 0),  # vermillion
+    "t": QColor(0, 158, 115),  # bluish green
+}
+WAVE_NAMES = {"p": "P", "qrs": "QRS", "t": "T"}
+MASK_ALPHA = 70
+TRACE_PEN = pg.mkPen(QColor(20, 20, 20), width=1.4)
+STRIP_HEIGHT_MM = 2.0
+HIGHLIGHT_COLOR = QColor(230, 159, 0, 90)  # Okabe-Ito orange
+WHEEL_STEP = 1.0015
+
+
+def attribution_lut() -> np.ndarray:
+    """256 colours from the paper's white (no influence) to dark purple (most influence)."""
+    low, high = np.array([255, 250, 247]), np.array([70, 20, 100])
+    ramp = np.linspace(0.0, 1.0, 256)[:, None]
+    return (low + (high - low) * ramp).astype(np.uint8)
+
+
+class PaperViewBox(pg.ViewBox):
+    """Pans by dragging, zooms with the wheel about the pointer, and measures with calipers
+    when they are switched on (then a left drag draws a caliper instead of panning)."""
+
+    caliperMeasured = Signal(object)  # CaliperReading
+
+    def __init__(self, view: EcgPaperView) -> None:
+        super().__init__(enableMenu=False)
+        self._view = view
+        self.calipers_on = False
+        self.caliper: CaliperItem | None = None
+
+    def wheelEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt's name)
+        self._view.zoom_by(WHEEL_STEP ** ev.delta(), self.mapSceneToView(ev.scenePos()))
+        ev.accept()
+
+    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: N802 (Qt's name)
+        if not self.calipers_on or ev.button() != Qt.MouseButton.LeftButton:
+            super().mouseDragEvent(ev, axis)
+            return
+        ev.accept()
+        if ev.isStart():
+            self.clear_caliper()
+            start = self.mapSceneToView(ev.buttonDownScenePos())
+            self.caliper = CaliperItem(start, self._view.scale)
+            self.addItem(self.caliper)
+        if self.caliper is None:
+            return
+        self.caliper.set_end(self.mapSceneToView(ev.scenePos()))
+        if ev.isFinish():
+            self.caliperMeasured.emit(self.caliper.reading)
+
+    def measure(self, start: QPointF, end: QPointF) -> CaliperReading:
+        """Place a caliper programmatically (keyboard users, tests)."""
+        self.clear_caliper()
+        self.caliper = CaliperItem(start, self._view.scale)
+        self.addItem(self.caliper)
+        self.caliper.set_end(end)
+        self.caliperMeasured.emit(self.caliper.reading)
+        return self.caliper.reading
+
+    def clear_caliper(self) -> None:
+        if self.caliper is not None:
+            self.removeItem(self.caliper)
+            self.caliper = None
+
+
+class EcgPaperView(pg.PlotWidget):
+    """One sheet of ECG paper showing a recording in a layout, at a speed and a gain."""
+
+    def __init__(self, traces: EcgTraces, dpi: float, parent: QWidget | None = None) -> None:
+        self.box = PaperViewBox(self)
+        super().__init__(parent, viewBox=self.box)
+        self.traces = traces
+        self.scale = PaperScale(dpi=dpi)
+        self.layout_name = Layout.STANDARD
+        self.single_lead = "ii"
+        self.cells: list[Cell] = []
+        self._zoom = 1.0
+        self._masks: list[QGraphicsPathItem] = []
+        self._fiducials: pg.ScatterPlotItem | None = None
+        self._strips: list[pg.ImageItem] = []
+        self._highlight: QGraphicsPathItem | None = None
+        self.masks_visible = True
+        self.fiducials_visible = True
+        self.attribution_visible = True
+        self.setBackground(QColor(236, 236, 236))
+        self.hideAxis("left")
+        self.hideAxis("bottom")
+        self.setMenuEnabled(False)
+        self.box.sigResized.connect(self._keep_scale)
+        self._grid = PaperGrid(QRectF(0, 0, 1, 1))
+        self.redraw()
+
+    # Scale and zoom ------------------------------------------------------------------------
+
+    def set_dpi(self, dpi: float) -> None:
+        self.scale = PaperScale(self.scale.speed_mm_s, self.scale.gain_mm_mv, dpi)
+        self.reset_zoom()
+
+    def set_speed(self, speed_mm_s: float) -> None:
+        self.scale = PaperScale(speed_mm_s, self.scale.gain_mm_mv, self.scale.dpi)
+        self.redraw()
+
+    def set_gain(self, gain_mm_mv: float) -> None:
+        self.scale = PaperScale(self.scale.speed_mm_s, gain_mm_mv, self.scale.dpi)
+        self.redraw()
+
+    def set_layout(self, layout: str, single_lead: str | None = None) -> None:
+        self.layout_name = layout
+        if single_lead is not None:
+            self.single_lead = single_lead
+        self.redraw()
+
+    def _apply_view(self, zoom: float, left: float, top: float) -> None:
+        """Show the paper from (left, top) at ``zoom`` × true size (1 = real millimetres)."""
+        self._zoom = zoom
+        px_per_mm = self.scale.px_per_mm * zoom
+        width = max(self.box.width(), 1.0) / px_per_mm
+        height = max(self.box.height(), 1.0) / px_per_mm
+        self.box.setRange(
+            xRange=(left, left + width), yRange=(top - height, top), padding=0, update=True
+        )
+
+    def _keep_scale(self) -> None:
+        rect = self.box.viewRect()
+        self._apply_view(self._zoom, rect.left(), rect.bottom())
+
+    def reset_zoom(self) -> None:
+        """True size, the sheet's top-left corner in the window's top-left corner."""
+        sheet = self._grid.boundingRect()
+        self._apply_view(1.0, sheet.left(), sheet.bottom())
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        rect = self.box.viewRect()
+        anchor = anchor or rect.center()
+        left = anchor.x() - (anchor.x() - rect.left()) / factor
+        top = anchor.y() + (rect.bottom() - anchor.y()) / factor
+        self._apply_view(min(max(self._zoom * factor, 0.2), 12.0), left, top)
+
+    @property
+    def zoom(self) -> float:
+        return self._zoom
+
+    def screen_mm_per_second(self) -> float:
+        """Millimetres of screen one second of signal spans, from the view's own transform."""
+        a = self.box.mapViewToDevice(QPointF(0.0, 0.0))
+        b = self.box.mapViewToDevice(QPointF(self.scale.x_mm(1.0), 0.0))
+        return (b.x() - a.x()) / self.scale.px_per_mm
+
+    def screen_mm_per_millivolt(self) -> float:
+        a = self.box.mapViewToDevice(QPointF(0.0, 0.0))
+        b = self.box.mapViewToDevice(QPointF(0.0, self.scale.y_mm(1.0)))
+        return (a.y() - b.y()) / self.scale.px_per_mm
+
+    # Drawing -------------------------------------------------------------------------------
+
+    def redraw(self) -> None:
+        """Rebuild the sheet for the current layout, speed and gain; keeps the zoom."""
+        self.box.clear_caliper()
+        self.box.clear()
+        self._highlight = None
+        t = self.traces
+        self.cells = layout_cells(
+            self.layout_name, t.leads, t.duration, self.scale, self.single_lead
+        )
+        self._grid.set_rect(paper_rect(self.cells, self.scale))
+        self.box.addItem(self._grid)
+        for cell in self.cells:
+            self._draw_trace(cell)
+        self._draw_calibration()
+        self._draw_masks()
+        self._draw_fiducials()
+        self._draw_strips()
+        self.reset_zoom()
+
+    def _samples(self, cell: Cell, fs: float, n: int) -> tuple[int, int]:
+        return max(int(round(cell.t0 * fs)), 0), min(int(round(cell.t1 * fs)), n)
+
+    def _draw_trace(self, cell: Cell) -> None:
+        t = self.traces
+        row = t.signals_mv[t.leads.index(cell.lead)]
+        i0, i1 = self._samples(cell, t.fs, row.size)
+        y = row[i0:i1]
+        baseline = float(np.median(y)) if y.size else 0.0
+        x = cell.x_mm + (np.arange(i0, i1) / t.fs - cell.t0) * self.scale.speed_mm_s
+        item = pg.PlotDataItem(x, cell.y_mm + (y - baseline) * self.scale.gain_mm_mv, pen=TRACE_PEN)
+        item.setZValue(10)
+        self.box.addItem(item)
+        label = pg.TextItem(display_name(cell.lead), color=(30, 30, 30), anchor=(0, 0))
+        label.setPos(cell.x_mm + 1.0, cell.y_mm + row_height_mm(self.scale) / 2 - 1.0)
+        label.setZValue(20)
+        self.box.addItem(label)
+
+    def _draw_calibration(self) -> None:
+        """A 1 mV, 200 ms rectangular pulse at the start of every row: the reference the eye
+        checks the gain and the speed against."""
+        path = QPainterPath()
+        width = self.scale.x_mm(CALIBRATION_S)
+        height = self.scale.y_mm(1.0)
+        for y in sorted({c.y_mm for c in self.cells}):
+            path.moveTo(0.0, y)
+            path.lineTo(1.0, y)
+            path.lineTo(1.0, y + height)
+            path.lineTo(1.0 + width, y + height)
+            path.lineTo(1.0 + width, y)
+            path.lineTo(2.0 + width, y)
+        item = QGraphicsPathItem(path)
+        item.setPen(QPen(QColor(20, 20, 20), 0))
+        item.setZValue(10)
+        self.box.addItem(item)
+
+    def _spans(self, cell: Cell, wave: str) -> list[tuple[float, float]]:
+        """The cell's spans of one wave as paper x ranges (clipped to the cell)."""
+        spans = self.traces.waves.get(cell.lead, {}).get(wave, [])
+        out = []
+        for a, b in spans:
+            t0, t1 = max(a / self.traces.fs, cell.t0), min(b / self.traces.fs, cell.t1)
+            if t1 > t0:
+                out.append((cell.x_of(t0, self.scale), cell.x_of(t1, self.scale)))
+        return out
+
+    def _draw_masks(self) -> None:
+        self._masks = []
+        half = row_height_mm(self.scale) * 0.42
+        for wave, color in WAVE_COLORS.items():
+            path = QPainterPath()
+            for cell in self.cells:
+                for x0, x1 in self._spans(cell, wave):
+                    path.addRect(QRectF(x0, cell.y_mm - half, x1 - x0, 2 * half))
+            fill = QColor(color)
+            fill.setAlpha(MASK_ALPHA)
+            item = QGraphicsPathItem(path)
+            item.setBrush(fill)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
+            item.setZValue(1)
+            item.setVisible(self.masks_visible)
+            item.setData(0, wave)
+            self.box.addItem(item)
+            self._masks.append(item)
+
+    def mask_rects(self, wave: str) -> list[QRectF]:
+        """The drawn bands of one wave, in paper millimetres (for checks and tests)."""
+        item = next(m for m in self._masks if m.data(0) == wave)
+        return [poly.boundingRect() for poly in item.path().toSubpathPolygons()]
+
+    def _draw_fiducials(self) -> None:
+        """Onset and offset of every wave, as small ticks on the baseline."""
+        spots = []
+        drop = row_height_mm(self.scale) * 0.42
+        for cell in self.cells:
+            for wave, color in WAVE_COLORS.items():
+                for x0, x1 in self._spans(cell, wave):
+                    for x in (x0, x1):
+                        spots.append({"pos": (x, cell.y_mm - drop), "brush": color})
+        self._fiducials = pg.ScatterPlotItem(spots=spots, symbol="t1", size=7, pen=None)
+        self._fiducials.setZValue(15)
+        self._fiducials.setVisible(self.fiducials_visible)
+        self.box.addItem(self._fiducials)
+
+    def _draw_strips(self) -> None:
+        """Under each trace, the model attribution as a 2 mm strip (paper white = none)."""
+        self._strips = []
+        t = self.traces
+        if t.attribution is None:
+            return
+        lut = attribution_lut()
+        base = row_height_mm(self.scale) / 2
+        for cell in self.cells:
+            if cell.lead not in t.attribution_leads:
+                continue
+            row = t.attribution[t.attribution_leads.index(cell.lead)]
+            i0, i1 = self._samples(cell, t.attribution_fs, row.size)
+            if i1 <= i0:
+                continue
+            strip = pg.ImageItem(row[i0:i1][:, None], levels=(0.0, 1.0), lut=lut)
+            x0, x1 = (
+                cell.x_of(i0 / t.attribution_fs, self.scale),
+                cell.x_of(i1 / t.attribution_fs, self.scale),
+            )
+            strip.setRect(QRectF(x0, cell.y_mm - base + 0.5, x1 - x0, STRIP_HEIGHT_MM))
+            strip.setZValue(2)
+            strip.setVisible(self.attribution_visible)
+            self.box.addItem(strip)
+            self._strips.append(strip)
+
+    # Toggles -------------------------------------------------------------------------------
+
+    def show_masks(self, visible: bool) -> None:
+        self.masks_visible = visible
+        for item in self._masks:
+            item.setVisible(visible)
+
+    def show_fiducials(self, visible: bool) -> None:
+        self.fiducials_visible = visible
+        if self._fiducials is not None:
+            self._fiducials.setVisible(visible)
+
+    def show_attribution(self, visible: bool) -> None:
+        self.attribution_visible = visible
+        for item in self._strips:
+            item.setVisible(visible)
+
+    @property
+    def strip_count(self) -> int:
+        return len(self._strips)
+
+    def highlight(self, seconds: float, lead: str | None = None) -> None:
+        """Mark a moment (an annotation) in every cell that shows it and bring it into view."""
+        if self._highlight is not None:
+            self.box.removeItem(self._highlight)
+        path = QPainterPath()
+        half = row_height_mm(self.scale) / 2
+        shown = [c for c in self.cells if c.t0 <= seconds < c.t1]
+        for cell in shown:
+            if lead is None or cell.lead == lead or lead not in self.traces.leads:
+                x = cell.x_of(seconds, self.scale)
+                path.addRect(QRectF(x - 1.0, cell.y_mm - half, 2.0, 2 * half))
+        self._highlight = QGraphicsPathItem(path)
+        self._highlight.setBrush(HIGHLIGHT_COLOR)
+        self._highlight.setPen(QPen(Qt.PenStyle.NoPen))
+        self._highlight.setZValue(5)
+        self.box.addItem(self._highlight)
+        if not path.isEmpty():
+            centre = path.boundingRect().center()
+            rect = self.box.viewRect()
+            if not rect.contains(centre):
+                self._apply_view(
+                    self._zoom, centre.x() - rect.width() / 2, centre.y() + rect.height() / 2
+                )

@@ -1,0 +1,230 @@
+"""The ECG review workspace: the paper, its display controls, and the review panel.
+
+It shows a session exactly as the worker delivered it (``OpenedSession``) and collects the
+clinician's changes; saving and exporting are asked of the main window, which runs them in
+workers, so the workspace itself never touches the vault.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from workstation.ui.calipers import CaliperReading
+from workstation.ui.ecg_paper import (
+    GAINS_MM_MV,
+    SPEEDS_MM_S,
+    Cell,
+    Layout,
+    display_name,
+    row_height_mm,
+)
+from workstation.ui.ecg_review_panel import EcgReviewPanel
+from workstation.ui.ecg_view import EcgPaperView
+from workstation.ui.session_tasks import OpenedSession, ReviewChanges
+
+
+def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
+    box = QComboBox()
+    for text, value in items:
+        box.addItem(text, value)
+    box.setCurrentIndex([v for _, v in items].index(current))
+    return box
+
+
+class EcgWorkspace(QWidget):
+    """One ECG session under review."""
+
+    saveRequested = Signal()
+    exportRequested = Signal()
+    changed = Signal()
+
+    def __init__(
+        self, opened: OpenedSession, dpi: float, username: str, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("ecgWorkspace")
+        self.username = username
+        self.opened = opened
+        assert opened.traces is not None, "an ECG workspace needs prepared traces"
+        self.paper = EcgPaperView(opened.traces, dpi)
+        self.paper.box.caliperMeasured.connect(self._show_caliper)
+        self.paper.scene().sigMouseClicked.connect(self._paper_clicked)
+        self.panel = EcgReviewPanel()
+        self.panel.annotationChosen.connect(self._go_to_annotation)
+        self.panel.changed.connect(self.changed)
+        self.header = QLabel()
+        self.header.setObjectName("sessionHeader")
+        self.caliper_label = QLabel("Calipers: off (press C, then drag on the paper)")
+        self.caliper_label.setObjectName("caliperReadout")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.header)
+        layout.addLayout(self._controls())
+        split = QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(self.paper)
+        split.addWidget(self.panel)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1000, 360])
+        layout.addWidget(split, 1)
+        layout.addWidget(self.caliper_label)
+        self.show_session(opened)
+
+    def _controls(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.layout_box = _combo([(name, name) for name in Layout.ALL], Layout.STANDARD)
+        self.layout_box.currentIndexChanged.connect(self._layout_changed)
+        leads = self.opened.traces.leads if self.opened.traces else []
+        self.lead_box = _combo([(display_name(lead), lead) for lead in leads], leads[0])
+        if "ii" in leads:
+            self.lead_box.setCurrentIndex(leads.index("ii"))
+        self.lead_box.currentIndexChanged.connect(self._layout_changed)
+        self.speed_box = _combo([(f"{s:g} mm/s", s) for s in SPEEDS_MM_S], 25.0)
+        self.speed_box.currentIndexChanged.connect(self._speed_changed)
+        self.gain_box = _combo([(f"{g:g} mm/mV", g) for g in GAINS_MM_MV], 10.0)
+        self.gain_box.currentIndexChanged.connect(self._gain_changed)
+        self.masks_check = QCheckBox("Masks")
+        self.masks_check.setChecked(True)
+        self.masks_check.toggled.connect(self.paper.show_masks)
+        self.fiducials_check = QCheckBox("Fiducials")
+        self.fiducials_check.setChecked(True)
+        self.fiducials_check.toggled.connect(self.paper.show_fiducials)
+        self.attribution_check = QCheckBox("Attribution")
+        self.attribution_check.setChecked(True)
+        self.attribution_check.setToolTip(
+            "Where the segmentation model looked (see the Explanations tab)"
+        )
+        self.attribution_check.toggled.connect(self.paper.show_attribution)
+        self.calipers_check = QCheckBox("Calipers")
+        self.calipers_check.toggled.connect(self.set_calipers)
+        true_size = QPushButton("True size")
+        true_size.setToolTip("Back to 1:1 paper size (Ctrl+0)")
+        true_size.clicked.connect(self.paper.reset_zoom)
+        self.save_button = QPushButton("Save review")
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.saveRequested)
+        export = QPushButton("Export report…")
+        export.clicked.connect(self.exportRequested)
+        for widget in (
+            QLabel("Layout"),
+            self.layout_box,
+            self.lead_box,
+            self.speed_box,
+            self.gain_box,
+            self.masks_check,
+            self.fiducials_check,
+            self.attribution_check,
+            self.calipers_check,
+            true_size,
+        ):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.save_button)
+        row.addWidget(export)
+        return row
+
+    # Showing -------------------------------------------------------------------------------
+
+    def show_session(self, opened: OpenedSession) -> None:
+        """Show (or refresh after a save) the session as stored."""
+        self.opened = opened
+        s, p = opened.session, opened.patient
+        results = opened.results
+        device = results.get("device", "")
+        models = ", ".join(f"{m['name']} {m['version']}" for m in results.get("models") or [])
+        self.header.setText(
+            f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
+            f"{s.status} · {opened.recording.source_name} · {opened.recording.duration:.1f} s "
+            f"at {opened.recording.fs:g} Hz<br><span style='color:#555'>Analysis: {models} on "
+            f"{device}</span>"
+        )
+        self.panel.load(results, opened.confirmations, opened.notes, opened.recording.annotations)
+
+    @property
+    def has_changes(self) -> bool:
+        return self.panel.has_changes
+
+    def changes(self) -> ReviewChanges:
+        statements = self.panel.statements
+        return ReviewChanges(
+            statements.statements() if statements.edited else None,
+            list(self.panel.clinician_annotations) if self.panel.annotations_edited else None,
+            list(statements.pending_confirmations),
+            list(self.panel.pending_notes),
+        )
+
+    # Controls ------------------------------------------------------------------------------
+
+    @Slot(int)
+    def _layout_changed(self, _index: int) -> None:
+        layout = self.layout_box.currentData()
+        self.lead_box.setEnabled(layout == Layout.SINGLE)
+        self.paper.set_layout(layout, self.lead_box.currentData())
+
+    @Slot(int)
+    def _speed_changed(self, _index: int) -> None:
+        self.paper.set_speed(self.speed_box.currentData())
+
+    @Slot(int)
+    def _gain_changed(self, _index: int) -> None:
+        self.paper.set_gain(self.gain_box.currentData())
+
+    @Slot(bool)
+    def set_calipers(self, on: bool) -> None:
+        self.paper.box.calipers_on = on
+        if self.calipers_check.isChecked() != on:
+            self.calipers_check.setChecked(on)
+        if not on:
+            self.paper.box.clear_caliper()
+        self.caliper_label.setText(
+            "Calipers: drag on the paper to measure an interval and an amplitude"
+            if on
+            else "Calipers: off (press C, then drag on the paper)"
+        )
+
+    @Slot(object)
+    def _show_caliper(self, reading: CaliperReading) -> None:
+        self.caliper_label.setText(f"Calipers: {reading.text()}")
+
+    def measure(self, start: QPointF, end: QPointF) -> CaliperReading:
+        return self.paper.box.measure(start, end)
+
+    @Slot(float, str)
+    def _go_to_annotation(self, seconds: float, lead: str) -> None:
+        self.paper.highlight(seconds, lead or None)
+
+    @Slot(object)
+    def _paper_clicked(self, event) -> None:
+        """Double-click on a trace: add the clinician's own annotation at that moment."""
+        if not event.double():
+            return
+        point = self.paper.box.mapSceneToView(event.scenePos())
+        cell = self._cell_at(point)
+        if cell is None:
+            return
+        seconds = cell.t0 + (point.x() - cell.x_mm) / self.paper.scale.speed_mm_s
+        label, ok = QInputDialog.getText(self, "Add annotation", f"Annotation at {seconds:.2f} s:")
+        if ok and label.strip():
+            self.add_annotation(seconds, label.strip(), cell.lead)
+
+    def _cell_at(self, point: QPointF) -> Cell | None:
+        half = row_height_mm(self.paper.scale) / 2
+        for cell in self.paper.cells:
+            width = self.paper.scale.x_mm(cell.t1 - cell.t0)
+            if cell.x_mm <= point.x() <= cell.x_mm + width and abs(point.y() - cell.y_mm) <= half:
+                return cell
+        return None
+
+    def add_annotation(self, seconds: float, label: str, lead: str = "") -> None:
+        self.panel.add_annotation(seconds, label, self.username, lead)
