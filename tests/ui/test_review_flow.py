@@ -15,9 +15,10 @@ def _import(qtbot, window, path: Path) -> EcgWorkspace:
     before = window.tabs.count()
     window.import_file(path)
     qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=60000)
+    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=10000)
     wait_idle(qtbot, window)
     workspace = window.current_workspace()
-    assert workspace is not None
+    workspace.finish_building()
     return workspace
 
 
@@ -99,6 +100,7 @@ def test_first_use_import_review_save_and_reopen_identical(
     qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=30000)
     wait_idle(qtbot, window)
     reopened = window.current_workspace()
+    reopened.finish_building()
     assert _statement_status(reopened) == saved_status
     assert _measurements(reopened) == saved_measurements
     assert reopened.panel.notes.count() == saved_notes

@@ -9,9 +9,11 @@ without any colour vision at all.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
@@ -96,12 +98,20 @@ class PaperViewBox(pg.ViewBox):
             self.caliper = None
 
 
-class EcgPaperView(pg.PlotWidget):
-    """One sheet of ECG paper showing a recording in a layout, at a speed and a gain."""
+class EcgPaperView(pg.GraphicsView):
+    """One sheet of ECG paper showing a recording in a layout, at a speed and a gain.
+
+    The sheet is built in small steps, one per turn of the event loop (``redraw``), so that
+    opening a session or changing the layout never holds the GUI thread for long; ``drawn``
+    is emitted when the sheet is complete.
+    """
+
+    drawn = Signal()
 
     def __init__(self, traces: EcgTraces, dpi: float, parent: QWidget | None = None) -> None:
+        super().__init__(parent, background=QColor(236, 236, 236))
         self.box = PaperViewBox(self)
-        super().__init__(parent, viewBox=self.box)
+        self.setCentralItem(self.box)
         self.traces = traces
         self.scale = PaperScale(dpi=dpi)
         self.layout_name = Layout.STANDARD
@@ -115,12 +125,12 @@ class EcgPaperView(pg.PlotWidget):
         self.masks_visible = True
         self.fiducials_visible = True
         self.attribution_visible = True
-        self.setBackground(QColor(236, 236, 236))
-        self.hideAxis("left")
-        self.hideAxis("bottom")
-        self.setMenuEnabled(False)
         self.box.sigResized.connect(self._keep_scale)
         self._grid = PaperGrid(QRectF(0, 0, 1, 1))
+        self._steps: Iterator[None] | None = None
+        self._step_timer = QTimer(self)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._next_step)
         self.redraw()
 
     # Scale and zoom ------------------------------------------------------------------------
@@ -187,23 +197,48 @@ class EcgPaperView(pg.PlotWidget):
     # Drawing -------------------------------------------------------------------------------
 
     def redraw(self) -> None:
-        """Rebuild the sheet for the current layout, speed and gain; keeps the zoom."""
+        """Rebuild the sheet for the current layout, speed and gain, step by step."""
+        self._steps = self._drawing_steps()
+        self._step_timer.start()
+
+    @Slot()
+    def _next_step(self) -> None:
+        if self._steps is None or next(self._steps, StopIteration) is StopIteration:
+            self._step_timer.stop()
+            self._steps = None
+            self.drawn.emit()
+
+    def finish_drawing(self) -> None:
+        """Complete a pending redraw at once (for code that must read the finished sheet)."""
+        while self._steps is not None:
+            self._next_step()
+
+    @property
+    def is_drawing(self) -> bool:
+        return self._steps is not None
+
+    def _drawing_steps(self) -> Iterator[None]:
+        """Each yield hands the event loop back: a few milliseconds of work per step."""
         self.box.clear_caliper()
         self.box.clear()
-        self._highlight = None
+        self._masks, self._strips, self._fiducials, self._highlight = [], [], None, None
         t = self.traces
         self.cells = layout_cells(
             self.layout_name, t.leads, t.duration, self.scale, self.single_lead
         )
         self._grid.set_rect(paper_rect(self.cells, self.scale))
         self.box.addItem(self._grid)
+        self.reset_zoom()
+        yield
         for cell in self.cells:
             self._draw_trace(cell)
+            yield
         self._draw_calibration()
         self._draw_masks()
+        yield
         self._draw_fiducials()
+        yield
         self._draw_strips()
-        self.reset_zoom()
 
     def _samples(self, cell: Cell, fs: float, n: int) -> tuple[int, int]:
         return max(int(round(cell.t0 * fs)), 0), min(int(round(cell.t1 * fs)), n)
@@ -215,7 +250,9 @@ class EcgPaperView(pg.PlotWidget):
         y = row[i0:i1]
         baseline = float(np.median(y)) if y.size else 0.0
         x = cell.x_mm + (np.arange(i0, i1) / t.fs - cell.t0) * self.scale.speed_mm_s
-        item = pg.PlotDataItem(x, cell.y_mm + (y - baseline) * self.scale.gain_mm_mv, pen=TRACE_PEN)
+        item = pg.PlotCurveItem(
+            x, cell.y_mm + (y - baseline) * self.scale.gain_mm_mv, pen=TRACE_PEN
+        )
         item.setZValue(10)
         self.box.addItem(item)
         label = pg.TextItem(display_name(cell.lead), color=(30, 30, 30), anchor=(0, 0))

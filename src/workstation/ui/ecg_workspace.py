@@ -7,7 +7,9 @@ workers, so the workspace itself never touches the vault.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, Qt, Signal, Slot
+from collections.abc import Iterator
+
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -48,6 +50,7 @@ class EcgWorkspace(QWidget):
     saveRequested = Signal()
     exportRequested = Signal()
     changed = Signal()
+    built = Signal()
 
     def __init__(
         self, opened: OpenedSession, dpi: float, username: str, parent: QWidget | None = None
@@ -56,30 +59,60 @@ class EcgWorkspace(QWidget):
         self.setObjectName("ecgWorkspace")
         self.username = username
         self.opened = opened
+        self._dpi = dpi
         assert opened.traces is not None, "an ECG workspace needs prepared traces"
-        self.paper = EcgPaperView(opened.traces, dpi)
-        self.paper.box.caliperMeasured.connect(self._show_caliper)
-        self.paper.scene().sigMouseClicked.connect(self._paper_clicked)
-        self.panel = EcgReviewPanel()
-        self.panel.annotationChosen.connect(self._go_to_annotation)
-        self.panel.changed.connect(self.changed)
         self.header = QLabel()
         self.header.setObjectName("sessionHeader")
         self.caliper_label = QLabel("Calipers: off (press C, then drag on the paper)")
         self.caliper_label.setObjectName("caliperReadout")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.header)
-        layout.addLayout(self._controls())
-        split = QSplitter(Qt.Orientation.Horizontal)
-        split.addWidget(self.paper)
-        split.addWidget(self.panel)
-        split.setStretchFactor(0, 4)
-        split.setStretchFactor(1, 1)
-        split.setSizes([1000, 360])
-        layout.addWidget(split, 1)
-        layout.addWidget(self.caliper_label)
-        self.show_session(opened)
+        self._split = QSplitter(Qt.Orientation.Horizontal)
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(6, 6, 6, 6)
+        self._layout.addWidget(self.header)
+        self._layout.addWidget(self._split, 1)
+        self._layout.addWidget(self.caliper_label)
+        self._steps: Iterator[None] | None = self._building_steps()
+        self._step_timer = QTimer(self)
+        self._step_timer.setInterval(0)
+        self._step_timer.timeout.connect(self._next_step)
+        self._step_timer.start()
+
+    def _building_steps(self) -> Iterator[None]:
+        """The workspace is assembled over a few turns of the event loop (widgets with a
+        style sheet take tens of milliseconds each), so the window keeps responding."""
+        self.paper = EcgPaperView(self.opened.traces, self._dpi)
+        self.paper.box.caliperMeasured.connect(self._show_caliper)
+        self.paper.scene().sigMouseClicked.connect(self._paper_clicked)
+        self._split.addWidget(self.paper)
+        yield
+        self._layout.insertLayout(1, self._controls())
+        yield
+        self.panel = EcgReviewPanel()
+        self.panel.annotationChosen.connect(self._go_to_annotation)
+        self.panel.changed.connect(self.changed)
+        self._split.addWidget(self.panel)
+        self._split.setStretchFactor(0, 4)
+        self._split.setStretchFactor(1, 1)
+        self._split.setSizes([1000, 360])
+        yield
+        self.show_session(self.opened)
+
+    @Slot()
+    def _next_step(self) -> None:
+        if self._steps is None or next(self._steps, StopIteration) is StopIteration:
+            self._step_timer.stop()
+            self._steps = None
+            self.built.emit()
+
+    def finish_building(self) -> None:
+        """Complete the workspace and its sheet at once (for code that reads them)."""
+        while self._steps is not None:
+            self._next_step()
+        self.paper.finish_drawing()
+
+    @property
+    def is_built(self) -> bool:
+        return self._steps is None
 
     def _controls(self) -> QHBoxLayout:
         row = QHBoxLayout()
@@ -153,7 +186,7 @@ class EcgWorkspace(QWidget):
 
     @property
     def has_changes(self) -> bool:
-        return self.panel.has_changes
+        return self.is_built and self.panel.has_changes
 
     def changes(self) -> ReviewChanges:
         statements = self.panel.statements

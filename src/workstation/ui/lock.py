@@ -14,13 +14,16 @@ from workstation.ui.signin_dialog import DISCLAIMER, PRODUCT, SignInForm
 from workstation.vault import Vault
 
 DEFAULT_IDLE_MINUTES = 10
-ACTIVITY_EVENTS = {
-    QEvent.Type.KeyPress,
-    QEvent.Type.MouseButtonPress,
-    QEvent.Type.MouseMove,
-    QEvent.Type.Wheel,
-    QEvent.Type.TouchBegin,
-}
+ACTIVITY_EVENTS = frozenset(
+    t.value
+    for t in (
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    )
+)
 
 
 class IdleWatcher(QObject):
@@ -51,7 +54,7 @@ class IdleWatcher(QObject):
         self._timer.stop()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if event.type() in ACTIVITY_EVENTS and self._timer.isActive():
+        if event.type().value in ACTIVITY_EVENTS and self._timer.isActive():
             self._timer.start()
         return False
 

@@ -356,8 +356,9 @@ class MainWindow(QMainWindow):
         return label
 
     def current_workspace(self) -> EcgWorkspace | None:
+        """The ECG workspace in front, once it is fully built (None otherwise)."""
         widget = self.tabs.currentWidget()
-        return widget if isinstance(widget, EcgWorkspace) else None
+        return widget if isinstance(widget, EcgWorkspace) and widget.is_built else None
 
     @Slot()
     def save_review(self) -> TaskWorker | None:
@@ -540,7 +541,7 @@ class MainWindow(QMainWindow):
         self.idle.set_timeout(self.prefs.idle_ms)
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
-            if isinstance(widget, EcgWorkspace):
+            if isinstance(widget, EcgWorkspace) and widget.is_built:
                 widget.paper.set_dpi(self.prefs.dpi_for(self.screen()))
 
     @Slot()

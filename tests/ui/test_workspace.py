@@ -1,0 +1,102 @@
+"""The ECG paper: true scale on the screen, layouts, speeds and gains, calipers, toggles."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPointF
+
+from workstation.io import read_recording
+from workstation.ui.calipers import read_caliper
+from workstation.ui.ecg_paper import Layout, PaperScale, layout_cells
+from workstation.ui.ecg_traces import ecg_traces
+from workstation.ui.ecg_view import EcgPaperView
+from workstation.ui.preferences import screen_dpi
+from workstation.ui.session_tasks import ecg_explained
+
+
+class _NoProgress:
+    def step(self, percent: int, message: str) -> None:
+        pass
+
+    def check(self) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def traces(ludb_record_module):
+    recording = read_recording(ludb_record_module)
+    results, attribution = ecg_explained(recording, _NoProgress())
+    return ecg_traces(recording, results, attribution)
+
+
+@pytest.fixture(scope="module")
+def ludb_record_module():
+    from helpers import shared
+
+    return shared("ludb", "data", "1.hea")
+
+
+@pytest.fixture
+def paper(qtbot, app, traces):
+    view = EcgPaperView(traces, screen_dpi(app.primaryScreen()))
+    qtbot.addWidget(view)
+    view.resize(1200, 800)
+    view.show()
+    qtbot.waitExposed(view)
+    view.finish_drawing()
+    view.reset_zoom()
+    return view
+
+
+def test_one_second_spans_25_mm_of_screen_at_25_mm_per_s(paper, app):
+    assert paper.scale.dpi == pytest.approx(screen_dpi(app.primaryScreen()))
+    assert paper.screen_mm_per_second() == pytest.approx(25.0, rel=1e-3)
+    assert paper.screen_mm_per_millivolt() == pytest.approx(10.0, rel=1e-3)
+    paper.set_speed(50.0)
+    paper.set_gain(20.0)
+    paper.finish_drawing()
+    assert paper.screen_mm_per_second() == pytest.approx(50.0, rel=1e-3)
+    assert paper.screen_mm_per_millivolt() == pytest.approx(20.0, rel=1e-3)
+
+
+def test_zoom_scales_and_true_size_returns(paper):
+    paper.zoom_by(2.0)
+    assert paper.screen_mm_per_second() == pytest.approx(50.0, rel=1e-3)
+    paper.reset_zoom()
+    assert paper.screen_mm_per_second() == pytest.approx(25.0, rel=1e-3)
+
+
+def test_a_calibrated_dpi_keeps_the_true_scale(paper):
+    paper.set_dpi(120.0)
+    assert paper.scale.px_per_mm == pytest.approx(120.0 / 25.4)
+    assert paper.screen_mm_per_second() == pytest.approx(25.0, rel=1e-3)
+
+
+def test_layouts_place_every_lead_and_the_rhythm_strip(traces):
+    scale = PaperScale()
+    standard = layout_cells(Layout.STANDARD, traces.leads, traces.duration, scale)
+    assert len(standard) == 13 and standard[-1].lead == "ii"
+    assert standard[-1].t1 - standard[-1].t0 == pytest.approx(10.0)
+    assert all(c.t1 - c.t0 == pytest.approx(2.5) for c in standard[:-1])
+    six = layout_cells(Layout.SIX_BY_TWO, traces.leads, traces.duration, scale)
+    assert len(six) == 12 and {c.row for c in six} == set(range(6))
+    single = layout_cells(Layout.SINGLE, traces.leads, traces.duration, scale, "v5")
+    assert [c.lead for c in single] == ["v5"]
+
+
+def test_calipers_read_interval_rate_and_amplitude(paper):
+    reading = paper.box.measure(QPointF(10.0, 0.0), QPointF(35.0, 10.0))
+    assert reading.interval_ms == pytest.approx(1000.0)
+    assert reading.rate_bpm == pytest.approx(60.0)
+    assert reading.amplitude_mv == pytest.approx(1.0)
+    fast = read_caliper(QPointF(0, 0), QPointF(10, -5), PaperScale(speed_mm_s=50, gain_mm_mv=5))
+    assert fast.interval_ms == pytest.approx(200.0) and fast.amplitude_mv == pytest.approx(-1.0)
+
+
+def test_masks_fiducials_and_attribution_toggle(paper):
+    assert paper.strip_count == 13
+    paper.show_masks(False)
+    paper.show_attribution(False)
+    assert not any(item.isVisible() for item in paper._masks + paper._strips)
+    paper.show_masks(True)
+    assert all(item.isVisible() for item in paper._masks)
