@@ -3,6 +3,7 @@ what the explanations mean. It holds the clinician's pending changes until they 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 from typing import Any
 
@@ -178,15 +179,25 @@ class EcgReviewPanel(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPanel")
+        self.pending_notes: list[str] = []
+        self._annotation_rows: list[tuple[float, str]] = []
+        self.clinician_annotations: list[dict[str, Any]] = []
+        self.annotations_edited = False
+
+    def building_steps(self) -> Iterator[None]:
+        """The tabs, one per step: styled widgets are slow to create, so the caller spreads
+        them over turns of the event loop."""
         self.measurements = QTableWidget(0, 2)
         self.measurements.setHorizontalHeaderLabels(["Measurement", "Value"])
         self.measurements.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.measurements.verticalHeader().hide()
         self.measurements.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.addTab(self._measurements_tab(), "Measurements")
+        yield
         self.statements = StatementsTable()
         self.statements.changed.connect(self.changed)
         self.addTab(self._statements_tab(), "Statements")
+        yield
         self.annotations = QTableWidget(0, 4)
         self.annotations.setHorizontalHeaderLabels(["Time", "Lead", "Label", "By"])
         self.annotations.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -195,20 +206,17 @@ class EcgReviewPanel(QTabWidget):
         self.annotations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.annotations.cellClicked.connect(self._annotation_clicked)
         self.addTab(self.annotations, "Annotations")
+        yield
         self.notes = QListWidget()
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Add a note to this session and press Enter")
         self.note_edit.returnPressed.connect(self._add_note)
-        self.pending_notes: list[str] = []
         self.addTab(self._notes_tab(), "Notes")
         self.explanation = QLabel()
         self.explanation.setWordWrap(True)
         self.explanation.setTextFormat(Qt.TextFormat.RichText)
         self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop)
         self.addTab(self.explanation, "Explanations")
-        self._annotation_rows: list[tuple[float, str]] = []
-        self.clinician_annotations: list[dict[str, Any]] = []
-        self.annotations_edited = False
 
     def _measurements_tab(self) -> QWidget:
         page = QWidget()

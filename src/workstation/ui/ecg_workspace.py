@@ -88,6 +88,7 @@ class EcgWorkspace(QWidget):
         self._layout.insertLayout(1, self._controls())
         yield
         self.panel = EcgReviewPanel()
+        yield from self.panel.building_steps()
         self.panel.annotationChosen.connect(self._go_to_annotation)
         self.panel.changed.connect(self.changed)
         self._split.addWidget(self.panel)
