@@ -15,7 +15,7 @@ def test_version(capsys):
     with pytest.raises(SystemExit) as done:
         main(["--version"])
     assert done.value.code == 0
-    assert capsys.readouterr().out.strip() == f"workstation {__version__}"
+    assert capsys.readouterr().out.splitlines()[0] == f"workstation {__version__}"
 
 
 def test_inspect_json_matches_the_record(ludb_dir, capsys):

@@ -18,7 +18,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Clinician Workstation: offline review of ECG, EEG and video vitals. "
         "For clinical review, not diagnosis.",
     )
-    parser.add_argument("--version", action="version", version=f"workstation {__version__}")
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="show the version and the shipped models, then exit",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     gui = sub.add_parser("gui", help="start the desktop application (the default)")
@@ -37,8 +41,6 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.eeg.commands import add_analyze_eeg_parser
     from workstation.reports.cli import add_report_parser
     from workstation.rppg.cli import add_analyze_video_parser
-    from workstation.training.cli import add_train_parser
-    from workstation.training.eeg_cli import add_eeg_train_parsers
     from workstation.vault.cli import add_parser as add_vault_parser
 
     analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg, video)")
@@ -46,13 +48,45 @@ def build_parser() -> argparse.ArgumentParser:
     add_analyze_ecg_parser(analyze_kinds)
     add_analyze_eeg_parser(analyze_kinds)
     add_analyze_video_parser(analyze_kinds)
-    train = sub.add_parser("train", help="train a model from the shared data sets")
-    train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
-    add_train_parser(train_models)
-    add_eeg_train_parsers(train_models)
+    try:  # the ward bundle leaves training (and torch) out
+        from workstation.training.cli import add_train_parser
+        from workstation.training.eeg_cli import add_eeg_train_parsers
+    except ImportError:
+        pass
+    else:
+        train = sub.add_parser("train", help="train a model from the shared data sets")
+        train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
+        add_train_parser(train_models)
+        add_eeg_train_parsers(train_models)
     add_vault_parser(sub)
     add_report_parser(sub)
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """Print the app version and each shipped model's name, version and sha256, then exit.
+
+    A ward can then tell exactly what it runs. The registry (and with it onnxruntime) is
+    imported only when asked, so the other commands do not pay for it at start-up.
+    """
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        from workstation.inference.registry import models_dir, read_card, sha256_of
+
+        lines = [f"workstation {__version__}", f"models in {models_dir()}:"]
+        for card_file in sorted(models_dir().glob("*.json")):
+            card = read_card(card_file.stem)
+            model = card_file.with_suffix(".onnx")
+            digest = sha256_of(model.read_bytes()) if model.is_file() else "missing"
+            check = "" if digest == card.get("sha256") else f"  MISMATCH: file is {digest}"
+            lines.append(
+                f"  {card_file.stem} {card.get('version')} sha256:{card.get('sha256')}{check}"
+            )
+        print("\n".join(lines))
+        parser.exit()
 
 
 def _inspect(args: argparse.Namespace) -> int:
