@@ -36,6 +36,7 @@ class Modality(enum.StrEnum):
     ECG = "ecg"
     EEG = "eeg"
     PPG = "ppg"
+    VIDEO = "video"  # camera vitals: only derived traces are stored, never frames
     OTHER = "other"
 
 
