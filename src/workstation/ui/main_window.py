@@ -39,6 +39,8 @@ from workstation.ui.patients_panel import NewPatientDialog, PatientsPanel
 from workstation.ui.preferences import Preferences, PreferencesDialog
 from workstation.ui.session_tasks import OpenedSession
 from workstation.ui.signin_dialog import DISCLAIMER, PRODUCT
+from workstation.ui.video_panel import VideoPanel
+from workstation.ui.video_sessions import SavedVideo, open_any_session
 from workstation.ui.workers import Progress, TaskWorker
 from workstation.vault import Patient, User, Vault
 
@@ -135,6 +137,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self._action(file, "&New patient…", self.new_patient, QKeySequence.StandardKey.New)
         self._action(file, "&Import recording…", self.choose_import, "Ctrl+I")
+        self._action(file, "&Video vitals…", self.open_video_vitals, "Ctrl+Shift+V")
         self._action(file, "&Save review", self.save_review, QKeySequence.StandardKey.Save)
         self._action(file, "&Export report…", self.export_report, "Ctrl+E")
         self._action(file, "&Close session", self.close_current, "Ctrl+W")
@@ -316,7 +319,7 @@ class MainWindow(QMainWindow):
                 return None
         vault = self.vault
         return self._run(
-            lambda progress: session_tasks.open_session(vault, session_id, progress),
+            lambda progress: open_any_session(vault, session_id, progress),
             self._session_ready,
             "Opening the session…",
         )
@@ -337,7 +340,9 @@ class MainWindow(QMainWindow):
         if self.patients.current_patient_id() == opened.patient.id:
             self._load_sessions(opened.patient.id)
 
-    def _workspace_for(self, opened: OpenedSession) -> QWidget:
+    def _workspace_for(self, opened: OpenedSession | SavedVideo) -> QWidget:
+        if isinstance(opened, SavedVideo):
+            return self._video_panel(opened.patient, opened)
         if opened.traces is not None:
             workspace = EcgWorkspace(
                 opened, self.prefs.dpi_for(self.screen()), self.vault.user.username
@@ -354,6 +359,36 @@ class MainWindow(QMainWindow):
         label = QLabel(f"{opened.recording.source_name}: no viewer for this modality yet.")
         label.opened = opened
         return label
+
+    @Slot()
+    def open_video_vitals(self) -> None:
+        """A video-vitals tab for the chosen patient (the patient is read in a worker)."""
+        patient_id = self.patients.current_patient_id()
+        if patient_id is None:
+            QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
+            return
+        vault = self.vault
+        self._run(
+            lambda _p: vault.get_patient(patient_id), self._show_video_panel, "", foreground=False
+        )
+
+    @Slot(object)
+    def _show_video_panel(self, patient: Patient) -> None:
+        index = self.tabs.addTab(self._video_panel(patient), f"{patient.name} · Video vitals")
+        self.tabs.setCurrentIndex(index)
+
+    def _video_panel(self, patient: Patient, saved: SavedVideo | None = None) -> VideoPanel:
+        panel = VideoPanel(self.vault, patient, saved)
+        panel.sessionSaved.connect(self._video_saved)
+        return panel
+
+    @Slot(int)
+    def _video_saved(self, session_id: int) -> None:
+        panel = self.sender()
+        self.tabs.setTabText(self.tabs.indexOf(panel), f"{panel.patient.name} · VIDEO {session_id}")
+        self.statusBar().showMessage(f"Video session {session_id} saved.")
+        if self.patients.current_patient_id() == panel.patient.id:
+            self._load_sessions(panel.patient.id)
 
     def current_workspace(self) -> EcgWorkspace | None:
         """The ECG workspace in front, once it is fully built (None otherwise)."""
@@ -527,6 +562,8 @@ class MainWindow(QMainWindow):
         while self.tabs.count() > 1:
             widget = self.tabs.widget(1)
             self.tabs.removeTab(1)
+            if hasattr(widget, "close_workers"):
+                widget.close_workers()
             widget.deleteLater()
 
     # Preferences, help, drag and drop, closing ---------------------------------------------

@@ -1,0 +1,191 @@
+"""The video-vitals panel, fed generated face clips through the same path a camera uses."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from conftest import FAST_KDF, add_patient, first_run, wait_idle
+from PySide6.QtCore import QObject, Slot
+
+from workstation.recording import Modality
+from workstation.rppg.synthetic import ClipSpec, write_clip
+from workstation.ui import video_analysis, video_panel
+from workstation.ui.preferences import Preferences
+from workstation.ui.video_panel import VideoPanel
+from workstation.ui.video_sessions import VIDEO_ANALYSIS_KIND, stored_results
+from workstation.ui.video_worker import StopReason
+from workstation.vault import Vault
+
+BPM = 80.0
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory) -> Path:
+    return write_clip(
+        tmp_path_factory.mktemp("video_panel") / "face.avi",
+        ClipSpec(bpm=BPM, seconds=14, width=160, height=120),
+    )
+
+
+@pytest.fixture
+def vault(tmp_path) -> Vault:
+    vault, _recovery = Vault.create(tmp_path / "vault.db", "dr.meyer", "ward 7 pass", kdf=FAST_KDF)
+    yield vault
+    vault.lock()
+
+
+@pytest.fixture
+def panel(qtbot, app, vault) -> VideoPanel:
+    patient = vault.add_patient("H-204518", "Doe, Jane", "F")
+    widget = VideoPanel(vault, patient)
+    qtbot.addWidget(widget)
+    yield widget
+    widget.close_workers()
+
+
+class ThreadEnd(QObject):
+    """Whether the capture thread still ran when it reported finishing (the panel then
+    deletes the worker, so this is recorded as it happens)."""
+
+    def __init__(self, worker) -> None:
+        super().__init__()
+        self.worker = worker
+        self.running: bool | None = None
+        self.frames = 0
+        worker.finished.connect(self.on_finished)
+
+    @Slot()
+    def on_finished(self) -> None:
+        self.running = self.worker.isRunning()
+        self.frames = self.worker.frames
+
+
+def _start_file(panel: VideoPanel, clip: Path, realtime: bool) -> ThreadEnd:
+    panel.set_video_file(clip)
+    panel.realtime_check.setChecked(realtime)
+    panel.start()
+    return ThreadEnd(panel.worker)
+
+
+def _wait_stopped(qtbot, panel: VideoPanel, end: ThreadEnd, reason: str) -> None:
+    qtbot.waitUntil(lambda: panel.last_stop_reason is not None, timeout=60000)
+    assert panel.last_stop_reason == reason
+    qtbot.waitUntil(lambda: end.running is not None, timeout=5000)
+    assert end.running is False and panel.worker is None
+
+
+def _wait_result(qtbot, panel: VideoPanel) -> None:
+    qtbot.waitUntil(lambda: panel.result is not None and panel._analysis is None, timeout=90000)
+
+
+def test_a_file_run_shows_the_clip_heart_rate_then_the_whole_run_result(qtbot, panel, clip):
+    end = _start_file(panel, clip, realtime=False)
+    qtbot.waitUntil(lambda: any(ok for *_, ok in panel.trend_plot.rows), timeout=60000)
+    assert abs(float(panel.hr_value.text()) - BPM) <= 1.5
+    assert "SNR" in panel.hr_detail.text()
+    _wait_stopped(qtbot, panel, end, StopReason.END_OF_FILE)
+    assert end.frames == 420
+    assert not panel.preview.pixmap().isNull()
+    assert panel.pulse_plot.curve.getData()[0] is not None
+    _wait_result(qtbot, panel)
+    vitals = panel.result.vitals
+    assert vitals.status == "ok" and abs(vitals.heart_rate_bpm - BPM) <= 1.5
+    assert abs(float(panel.hr_value.text()) - BPM) <= 1.5
+    card = panel.result_label.text()
+    assert "Measured" in card and "windows measurable" in card
+    assert panel.save_button.isEnabled() and panel.start_button.isEnabled()
+
+
+def test_stop_cancels_the_run_and_the_worker_stops_cleanly(qtbot, panel, clip):
+    end = _start_file(panel, clip, realtime=True)
+    qtbot.waitUntil(lambda: end.worker.frames >= 45, timeout=20000)
+    assert not panel.preview.pixmap().isNull()
+    assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
+    panel.stop_button.click()
+    _wait_stopped(qtbot, panel, end, StopReason.CANCELLED)
+    assert end.frames < 420
+    assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
+    qtbot.waitUntil(lambda: panel._analysis is None, timeout=30000)
+    assert "too_short" == panel.result.vitals.status
+    assert "at least 10 s" in panel.status.text()
+
+
+def test_a_camera_that_cannot_open_shows_the_error_and_the_panel_stays_usable(qtbot, panel, clip):
+    panel.camera_radio.setChecked(True)
+    panel.camera_index.setValue(9)
+    panel.start()
+    qtbot.waitUntil(lambda: panel.last_stop_reason is not None, timeout=20000)
+    assert panel.last_stop_reason == StopReason.FAILED
+    assert "camera 9" in panel.status.text() and "cannot be opened" in panel.status.text()
+    assert panel.start_button.isEnabled() and panel.result is None
+    end = _start_file(panel, clip, realtime=False)
+    _wait_stopped(qtbot, panel, end, StopReason.END_OF_FILE)
+
+
+def test_whole_file_analysis_reports_rate_hrv_and_wellness_and_can_be_cancelled(qtbot, panel, clip):
+    panel.set_video_file(clip)
+    panel.analyse_whole_file()
+    panel.cancel_analysis()
+    qtbot.waitUntil(lambda: panel._analysis is None, timeout=30000)
+    assert panel.result is None and "cancelled" in panel.status.text()
+    panel.analyse_button.click()
+    _wait_result(qtbot, panel)
+    assert abs(panel.result.vitals.heart_rate_bpm - BPM) <= 1.5
+    card = panel.result_label.text()
+    assert "Not enough clean signal for HRV" in card
+    assert "resting heart rate 80" in card and "<b>within</b> the reference range" in card
+    assert "a camera pulse is not an ECG" in card
+    assert "windows measurable" in card
+
+
+def test_save_stores_derived_traces_and_results_and_reopening_runs_nothing(
+    qtbot, app, vault_path, clip, monkeypatch, errors
+):
+    launcher = first_run(qtbot, vault_path, Preferences(idle_minutes=30))
+    window = launcher.window
+    add_patient(qtbot, window, monkeypatch, "H-0007", "Roe, Richard")
+    action = next(a for a in window.actions() if a.text() == "&Video vitals…")
+    assert action.shortcut().toString() == "Ctrl+Shift+V"
+    action.trigger()
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), VideoPanel), timeout=10000)
+    panel = window.tabs.currentWidget()
+    panel.set_video_file(clip)
+    panel.analyse_whole_file()
+    _wait_result(qtbot, panel)
+    panel.save_button.click()
+    qtbot.waitUntil(lambda: panel.opened is not None, timeout=30000)
+    wait_idle(qtbot, window)
+    session_id = panel.opened.session.id
+    assert window.patients.session_ids() == [session_id]
+    vault = window.vault
+    assert vault.get_session(session_id).modality == Modality.VIDEO
+    (info,) = vault.list_analyses(session_id)
+    stored = vault.load_analysis(info.id)
+    assert stored.kind == VIDEO_ANALYSIS_KIND
+    assert stored.results == json.loads(json.dumps(stored_results(panel.result)))
+    assert set(stored.arrays) == {"rgb", "timestamps", "pulse"}
+    np.testing.assert_array_equal(stored.arrays["rgb"], panel.result.rgb)
+    np.testing.assert_array_equal(stored.arrays["pulse"], panel.result.vitals.pulse)
+    assert stored.arrays["rgb"].shape == (420, 3) and not vault.list_recordings(session_id)
+    shown_rate, shown_card = panel.hr_value.text(), panel.result_label.text()
+
+    window.close_tab(window.tabs.indexOf(panel))
+
+    def engine_must_not_run(*_args, **_kwargs):
+        raise AssertionError("reopening a saved session ran the engine")
+
+    monkeypatch.setattr(video_analysis, "analyze_traces", engine_must_not_run)
+    monkeypatch.setattr(video_panel, "LiveVitalsWorker", engine_must_not_run)
+    window.open_session(session_id)
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), VideoPanel), timeout=20000)
+    wait_idle(qtbot, window)
+    reopened = window.tabs.currentWidget()
+    assert reopened.review and not reopened.controls.isVisible()
+    assert reopened.hr_value.text() == shown_rate
+    assert reopened.result_label.text() == shown_card
+    assert len(reopened.trend_plot.rows) == stored.results["windows"]
+    assert "nothing is re-run" in reopened.header.text()
+    assert not errors
