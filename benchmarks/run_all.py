@@ -14,7 +14,8 @@ def main() -> int:
     out.mkdir(exist_ok=True)
     failed = []
     for script in sorted(HERE.glob("*.py")):
-        if script.name == Path(__file__).name:
+        helper = script.name.startswith("_") or script.stem.endswith("_common")
+        if script.name == Path(__file__).name or helper:
             continue
         print(f"== {script.name}", flush=True)
         done = subprocess.run(
