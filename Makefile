@@ -42,3 +42,34 @@ system-deps:
 
 clean:
 	rm -rf $(VENV) build dist src/*.egg-info .pytest_cache
+
+# Offline installation for air-gapped wards (packaging/README.md). Only `wheelhouse` and the
+# build venv's PyInstaller need the package index; the installs and smoke tests run in a
+# network namespace with no interfaces (`unshare -rn`, as root or with user namespaces).
+WHEELHOUSE := dist/wheelhouse
+BUILD_VENV := .build-venv
+BUNDLE := dist/bundle/workstation
+PYINSTALLER := pyinstaller==6.22.3
+
+.PHONY: wheelhouse wheelhouse-test bundle bundle-test
+
+wheelhouse: venv
+	$(BIN)/python packaging/wheelhouse.py --out $(WHEELHOUSE)
+
+# Installs the CPU wheelhouse into a fresh venv with no network and smoke-tests it.
+wheelhouse-test:
+	rm -rf build/offline-install
+	unshare -rn sh -c '$(WHEELHOUSE)/cpu/install-offline.sh $(CURDIR)/build/offline-install \
+	  && packaging/smoke-test.sh build/offline-install/bin/workstation'
+
+# The bundle is built from the ward's own wheels (the CPU wheelhouse, installed offline) plus
+# PyInstaller, in a venv of its own, so nothing from the dev venv leaks in.
+bundle: wheelhouse
+	rm -rf $(BUILD_VENV)
+	unshare -rn $(WHEELHOUSE)/cpu/install-offline.sh $(CURDIR)/$(BUILD_VENV)
+	$(BUILD_VENV)/bin/python -m pip install --quiet $(PYINSTALLER)
+	$(BUILD_VENV)/bin/pyinstaller --noconfirm --log-level WARN --distpath $(dir $(BUNDLE)) \
+	  --workpath build/pyinstaller packaging/workstation.spec
+
+bundle-test:
+	unshare -rn packaging/smoke-test.sh $(BUNDLE)/workstation
