@@ -9,9 +9,10 @@ the statements themselves are rule-based thresholds, not fitted to these labels.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from pathlib import Path
+
+from bench_common import emit
 
 from workstation.ecg.analysis import analyze_ecg
 from workstation.errors import NotMeasurable
@@ -73,10 +74,7 @@ def main() -> None:
         "statements": {k: agreement(v) for k, v in pairs.items()},
         "not_measurable": not_measurable,
     }
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -8,13 +8,13 @@ Run: .venv/bin/python benchmarks/ecg_segmentation.py [--data ../shared/data/ludb
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
+from bench_common import emit
 
 from workstation.ecg.delineation import lead_waves
 from workstation.ecg.preprocess import model_input
@@ -115,10 +115,7 @@ def main() -> None:
         "model": segmentation_model().describe(),
         "methods": evaluate(args.data, ids, methods),
     }
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

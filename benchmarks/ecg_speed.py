@@ -9,13 +9,14 @@ records per second with one single-threaded worker process per core. Prints JSON
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import time
 import warnings
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+
+from bench_common import emit
 
 from workstation.ecg.abnormality import abnormality_model
 from workstation.ecg.analysis import analyze_ecg
@@ -100,10 +101,7 @@ def main() -> None:
         ),
         "cores": cores,
     }
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

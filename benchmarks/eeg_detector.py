@@ -13,14 +13,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-import os
-import platform
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
 
+from bench_common import emit, machine
 from io_read import write_hour_edf
 
 from workstation.eeg.analysis import analyze_eeg
@@ -66,8 +64,7 @@ def main() -> int:
     result = {
         "benchmark": "eeg_detector",
         "date": date.today().isoformat(),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-        f"{platform.python_version()}",
+        "machine": machine(),
     }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "hour.edf"
@@ -75,10 +72,7 @@ def main() -> int:
         result["whole_hour"] = whole_hour(path)
     if args.bonn:
         result["cross_validation"] = cross_validation(args.bonn)
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(result, args.out)
     return 0
 
 

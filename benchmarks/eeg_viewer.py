@@ -13,15 +13,15 @@ The headless page time (what the worker spends) is reported separately.
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import tempfile
 import time
 import tracemalloc
 from datetime import date
 from pathlib import Path
+
+from bench_common import emit, machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -128,15 +128,11 @@ def main() -> int:
         result = {
             "benchmark": "eeg_viewer",
             "date": date.today().isoformat(),
-            "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python "
-            f"{platform.python_version()}",
+            "machine": machine(),
             "case": "1-hour 19-channel 256 Hz EDF (generated), double banana, 10 s pages",
             **measure(path),
         }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(result, args.out)
     return 0
 
 

@@ -11,9 +11,7 @@ the float32 signal it returns, so "read once, not twice" can be checked by their
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import statistics
 import tempfile
 import time
@@ -23,6 +21,7 @@ from pathlib import Path
 
 import edfio
 import numpy as np
+from bench_common import emit, machine
 
 from workstation.io import read_recording
 
@@ -99,9 +98,7 @@ def main() -> None:
     result: dict = {
         "benchmark": "io_read",
         "date": date.today().isoformat(),
-        "machine": (
-            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        ),
+        "machine": machine(),
         "cases": {},
     }
     ludb = sorted((args.data / "ludb" / "data").glob("*.hea"))[:20]
@@ -120,10 +117,7 @@ def main() -> None:
             "file_mib": path.stat().st_size / 2**20,
             **measure(path, 3),
         }
-    text = json.dumps(result, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

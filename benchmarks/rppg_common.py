@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import subprocess
 import tempfile
 from pathlib import Path
@@ -25,10 +24,6 @@ PYVHR_METHODS = {
     "pca": "cpu_PCA",
     "ica": "cpu_ICA",
 }
-
-
-def machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def peer_available() -> bool:

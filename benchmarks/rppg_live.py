@@ -10,7 +10,6 @@ The figure is process CPU time over wall time: 0.5 means half of one core.
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 import time
 from datetime import date
@@ -18,7 +17,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-from rppg_common import machine
+from bench_common import emit, machine
 from rppg_synthetic import to_mjpeg
 
 from workstation.rppg.frames import open_video
@@ -75,10 +74,7 @@ def main() -> None:
         "median_estimate_bpm": float(np.median(good)) if good else None,
         "note": "CPU includes decoding the file, which a camera's driver does instead.",
     }
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import json
 import tempfile
 import time
 from collections import defaultdict
@@ -23,7 +22,8 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
-from rppg_common import PYVHR_METHODS, SHARED, ensure_peer, errors, machine, run_pyvhr
+from bench_common import emit, machine
+from rppg_common import PYVHR_METHODS, SHARED, ensure_peer, errors, run_pyvhr
 
 from workstation.rppg.frames import open_video
 from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB
@@ -160,10 +160,7 @@ def main() -> None:
                 )
             per_country[country] = entry
         result["methods"][method] = per_country
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit(result, args.out)
 
 
 if __name__ == "__main__":

@@ -14,14 +14,14 @@ written as MJPEG, the usual webcam recording codec. On the same files, in one ru
 from __future__ import annotations
 
 import argparse
-import json
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import cv2
 import numpy as np
-from rppg_common import PYVHR_METHODS, ensure_peer, errors, machine, run_pyvhr
+from bench_common import emit, machine
+from rppg_common import PYVHR_METHODS, ensure_peer, errors, run_pyvhr
 
 from workstation.rppg.frames import open_video
 from workstation.rppg.heart_rate import rate_series
@@ -125,10 +125,7 @@ def main() -> None:
             ]
         peer = run_pyvhr(jobs) if not args.no_peer and ensure_peer() else None
     summarize(result, peer)
-    text = json.dumps(result, indent=1)
-    print(text)
-    if args.out:
-        args.out.write_text(text)
+    emit(result, args.out)
 
 
 def summarize(result: dict, peer: list[dict] | None) -> None:

@@ -17,7 +17,6 @@ Run: ``.venv/bin/python benchmarks/vault.py [--out FILE] [--sessions N]``.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import statistics
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from bench_common import emit
 from scipy.signal import lfilter
 
 from workstation.recording import Modality, Recording
@@ -241,10 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             "store_encrypted_vs_plain": encrypted_vs_plain(folder, ecg, eeg, args.sessions),
             "targets": {"unlock_s": 1.0, "ecg_save_ms": 50, "list_10000_sessions_ms": 200},
         }
-    text = json.dumps(report, indent=2)
-    print(text)
-    if args.out:
-        args.out.write_text(text + "\n")
+    emit(report, args.out)
     return 0
 
 

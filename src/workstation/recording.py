@@ -234,7 +234,8 @@ def _check_values(signals: np.ndarray, source: str) -> None:
         raise InvalidRecording(source or None, "every sample of every channel is missing (NaN).")
 
 
-_ECG_NAMES = {
+#: The standard 12 leads, lower case, in the conventional order.
+STANDARD_ECG_LEADS: tuple[str, ...] = (
     "i",
     "ii",
     "iii",
@@ -247,6 +248,9 @@ _ECG_NAMES = {
     "v4",
     "v5",
     "v6",
+)
+_ECG_NAMES = {
+    *STANDARD_ECG_LEADS,
     "mlii",
     "mli",
     "mliii",

@@ -6,20 +6,9 @@ import re
 
 import numpy as np
 
-STANDARD_LEADS: tuple[str, ...] = (
-    "i",
-    "ii",
-    "iii",
-    "avr",
-    "avl",
-    "avf",
-    "v1",
-    "v2",
-    "v3",
-    "v4",
-    "v5",
-    "v6",
-)
+from workstation.recording import STANDARD_ECG_LEADS
+
+STANDARD_LEADS = STANDARD_ECG_LEADS
 LIMB_LEADS = STANDARD_LEADS[:6]
 PRECORDIAL_LEADS = STANDARD_LEADS[6:]
 FLAT_MV = 0.01
