@@ -3,18 +3,26 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 from conftest import FAST_KDF, add_patient, first_run, wait_idle
+from helpers import ARTIFACTS
 from PySide6.QtCore import QObject, Slot
+from PySide6.QtGui import QImage
 
 from workstation.recording import Modality
 from workstation.rppg.synthetic import ClipSpec, write_clip
 from workstation.ui import video_analysis, video_panel
 from workstation.ui.preferences import Preferences
 from workstation.ui.video_panel import VideoPanel
+from workstation.ui.video_plots import TrendPlot, gap_spans
 from workstation.ui.video_sessions import VIDEO_ANALYSIS_KIND, stored_results
 from workstation.ui.video_worker import StopReason
 from workstation.vault import Vault
@@ -106,9 +114,9 @@ def test_stop_cancels_the_run_and_the_worker_stops_cleanly(qtbot, panel, clip):
     assert panel.stop_button.isEnabled() and not panel.start_button.isEnabled()
     panel.stop_button.click()
     _wait_stopped(qtbot, panel, end, StopReason.CANCELLED)
-    assert end.frames < 420
-    assert panel.start_button.isEnabled() and not panel.stop_button.isEnabled()
+    assert end.frames < 420 and not panel.stop_button.isEnabled()
     qtbot.waitUntil(lambda: panel._analysis is None, timeout=30000)
+    assert panel.start_button.isEnabled()
     assert "too_short" == panel.result.vitals.status
     assert "at least 10 s" in panel.status.text()
 
@@ -189,3 +197,92 @@ def test_save_stores_derived_traces_and_results_and_reopening_runs_nothing(
     assert len(reopened.trend_plot.rows) == stored.results["windows"]
     assert "nothing is re-run" in reopened.header.text()
     assert not errors
+
+
+def test_non_measurable_windows_become_joined_grey_bands_not_values(qtbot, app):
+    rows = [(5.0, 70.0, True), (6.0, 90.0, False), (7.0, 95.0, False), (9.0, 60.0, False)]
+    assert gap_spans(rows) == [(5.5, 7.5), (8.5, 9.5)]
+    plot = TrendPlot()
+    qtbot.addWidget(plot.widget)
+    plot.set_rows(rows)
+    times, rates = plot.line.getData()
+    assert rates[0] == 70.0 and np.isnan(rates[1:]).all()
+    assert len(plot._bands) == 2
+
+
+def _screenshot(work: Path, out: Path) -> None:
+    """Run under Xvfb by the test below: a real window, a file run to its end, a picture."""
+    from workstation.ui.app import Launcher, application, grab
+
+    app = application()
+    clip = write_clip(work / "face.avi", ClipSpec(bpm=74, seconds=24, width=320, height=240))
+    vault, _ = Vault.create(work / "vault.db", "dr.meyer", "ward 7 password", kdf=FAST_KDF)
+    vault.add_patient("H-204518", "Doe, Jane", "F")
+    vault.lock()
+    launcher = Launcher(work / "vault.db", FAST_KDF, Preferences(idle_minutes=30))
+    launcher.start()
+    launcher.dialog.form.user_edit.setText("dr.meyer")
+    launcher.dialog.form.password_edit.setText("ward 7 password")
+    launcher.dialog.form.sign_in_button.click()
+    _pump(app, lambda: launcher.window is not None)
+    window = launcher.window
+    window.showMaximized()
+    _pump(app, lambda: window.patients.patient_list.count() == 1)
+    window.patients.patient_list.setCurrentRow(0)
+    window.open_video_vitals()
+    _pump(app, lambda: isinstance(window.tabs.currentWidget(), VideoPanel))
+    panel = window.tabs.currentWidget()
+    panel.set_video_file(clip)
+    panel.realtime_check.setChecked(False)
+    panel.start()
+    _pump(app, lambda: panel.result is not None and panel._analysis is None)
+    _settle(app, 1.0)
+    grab(window).save(str(out / "video_panel.png"))
+    window.close()
+
+
+def _pump(app, done, seconds: float = 120.0) -> None:
+    """Process events until ``done()``; a timeout is an error."""
+    end = time.monotonic() + seconds
+    while not done():
+        if time.monotonic() > end:
+            raise TimeoutError("the panel did not get there in time")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def _settle(app, seconds: float) -> None:
+    """Let the window paint for a while."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+
+
+@pytest.mark.xvfb
+def test_video_panel_screenshot_under_xvfb(tmp_path):
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("xvfb-run is not installed (make test installs it)")
+    target = ARTIFACTS / "video_panel.png"
+    target.unlink(missing_ok=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if k.startswith(("PATH", "LANG", "WORKSTATION"))},
+        "HOME": str(tmp_path),
+        "QT_QPA_PLATFORM": "xcb",
+        "PYTHONPATH": str(Path(__file__).parents[1]),
+    }
+    done = subprocess.run(
+        ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24 -dpi 96", sys.executable, __file__]
+        + [str(tmp_path), str(ARTIFACTS)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    image = QImage(str(target))
+    assert image.width() >= 1200 and image.height() >= 800
+
+
+if __name__ == "__main__":
+    _screenshot(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -52,6 +52,10 @@ STORAGE_NOTE = (
     "Save stores only the derived colour traces, pulse and results. The video itself is "
     "never stored: the vault has no store for video files."
 )
+PENDING_RESULT = (
+    "<span style='color:#55606b'>The result of the whole run (heart rate, HRV, wellness "
+    "indicators) appears here when the run ends.</span>"
+)
 STOP_WORDS = {
     StopReason.END_OF_FILE: "End of the file.",
     StopReason.CANCELLED: "Stopped.",
@@ -349,7 +353,7 @@ class VideoPanel(QWidget):
     def _clear_views(self) -> None:
         self.pulse_plot.clear()
         self.trend_plot.clear()
-        self.result_label.clear()
+        self.result_label.setText(PENDING_RESULT)
         self.hr_value.setText("—")
         self.hr_detail.setText(f"Collecting the first {WINDOW_S:.0f}-s window…")
 

@@ -34,8 +34,9 @@ class PulsePlot:
     """Band-passed pulse (arbitrary units): the last seconds live, the whole trace reopened."""
 
     def __init__(self) -> None:
-        self.widget = _plot("Pulse (band-passed, last 10 s)", "pulse (a.u.)")
+        self.widget = _plot("Pulse (band-passed, last 10 s)", "pulse")
         self.widget.getAxis("left").setStyle(showValues=False)
+        self.widget.getAxis("left").enableAutoSIPrefix(False)  # arbitrary units: no "×0.001"
         self.curve = self.widget.plot(pen=pg.mkPen(PULSE, width=1.6))
 
     def show_snippet(self, snippet: PulseSnippet) -> None:
