@@ -27,7 +27,7 @@ grep -q "ecg-segmentation" "$SCRATCH/version.txt"
 if grep -q "MISMATCH" "$SCRATCH/version.txt"; then exit 1; fi
 
 "$WORKSTATION" analyze ecg "$RECORD" --json "$SCRATCH/ecg.json" >/dev/null
-test -s "$SCRATCH/ecg.json"
+grep -q '"ecg-segmentation"' "$SCRATCH/ecg.json"  # the ONNX model ran, not a fallback
 echo "analyze ecg: $(wc -c <"$SCRATCH/ecg.json") bytes of JSON"
 
 # The GUI saves a screenshot 1.5 s after start-up and quits; the wall time minus that
