@@ -309,3 +309,16 @@ class NothingToReport(ReportError):
             problem,
             "Open the session, add or analyse its ECG recording, then generate the report again.",
         )
+
+
+class ComponentNotInstalled(WorkstationError):
+    """A research or training feature needs a library this installation leaves out."""
+
+    def __init__(self, feature: str, library: str) -> None:
+        self.feature = feature
+        self.library = library
+        super().__init__(
+            f"{feature} needs the '{library}' library, which this installation does not "
+            "include (the ward bundle leaves research and training tools out). Use a full "
+            "installation of the workstation (the wheelhouse or a development checkout) for it."
+        )

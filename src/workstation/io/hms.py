@@ -9,14 +9,14 @@ and carry the votes of several experts over six classes. The votes are kept as c
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
-import pyarrow.csv as pacsv
-import pyarrow.parquet as pq
 
-from workstation.errors import InvalidRecording
+from workstation.errors import ComponentNotInstalled, InvalidRecording
 from workstation.recording import Modality, Recording, sha256_of_files
 
 HMS_FS_HZ = 200.0
@@ -27,6 +27,14 @@ HMS_CHANNELS = (
 )  # fmt: skip
 HMS_CLASSES = ("seizure", "lpd", "gpd", "lrda", "grda", "other")
 VOTE_COLUMNS = tuple(f"{c}_vote" for c in HMS_CLASSES)
+
+
+def _pyarrow(module: str) -> ModuleType:
+    """pyarrow.<module>, imported on first use: the ward bundle leaves pyarrow out."""
+    try:
+        return importlib.import_module(f"pyarrow.{module}")
+    except ImportError as exc:
+        raise ComponentNotInstalled("Reading Kaggle HMS files", "pyarrow") from exc
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +56,7 @@ class HmsLabel:
 def read_hms_eeg(path: Path) -> Recording:
     """One HMS EEG parquet as a Recording (µV, 200 Hz, channel names as in the file)."""
     path = Path(path)
+    pq = _pyarrow("parquet")
     try:
         table = pq.read_table(path)
     except (OSError, ValueError) as exc:
@@ -89,7 +98,7 @@ def hms_window(recording: Recording, offset_s: float) -> Recording:
 def read_hms_labels(csv_path: Path) -> list[HmsLabel]:
     """Rows of a train.csv-style file; rows without any vote are refused, not skipped."""
     csv_path = Path(csv_path)
-    table = pacsv.read_csv(csv_path)
+    table = _pyarrow("csv").read_csv(csv_path)
     needed = ("eeg_id", "eeg_label_offset_seconds", "patient_id", *VOTE_COLUMNS)
     missing = [c for c in needed if c not in table.column_names]
     if missing:
