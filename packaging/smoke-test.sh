@@ -4,6 +4,9 @@
 #
 #   unshare -rn packaging/smoke-test.sh PATH/TO/workstation [RECORD.hea]
 #
+# For the one-folder bundle (an _internal/ folder beside the executable) it first checks the
+# folder's size against MAX_BUNDLE_MB (default 600, project issue #9).
+#
 # Meant to run with no network (unshare -rn: a namespace whose only interface is a down
 # loopback); it refuses to run where another interface exists, so a pass proves offline.
 set -eu
@@ -14,6 +17,18 @@ RECORD=${2:-${WORKSTATION_DATA:-../shared/data}/ludb/data/1.hea}
 if [ "$(tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' ')" != "lo" ]; then
     echo "smoke-test: a network interface is present; run me under 'unshare -rn'" >&2
     exit 1
+fi
+
+BUNDLE_DIR=$(dirname "$WORKSTATION")
+if [ -d "$BUNDLE_DIR/_internal" ]; then
+    MAX_BUNDLE_MB=${MAX_BUNDLE_MB:-600}
+    SIZE_MB=$(du -sm "$BUNDLE_DIR" | cut -f1)
+    if [ "$SIZE_MB" -gt "$MAX_BUNDLE_MB" ]; then
+        echo "smoke-test: FAILED: the bundle $BUNDLE_DIR is $SIZE_MB MB, over the" \
+            "$MAX_BUNDLE_MB MB limit (see packaging/README.md on what is left out)" >&2
+        exit 1
+    fi
+    echo "bundle size: $SIZE_MB MB (limit $MAX_BUNDLE_MB MB)"
 fi
 
 # A throw-away home: the first-run dialog must not find (or create) a real vault.
