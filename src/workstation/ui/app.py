@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -61,10 +62,20 @@ class Launcher(QObject):
         assert vault is not None and not vault.is_locked
         self.window = MainWindow(vault, self.prefs)
         self.window.show()
+        _settle_heap()
 
     @Slot()
     def _gave_up(self) -> None:
         QApplication.instance().quit()
+
+
+def _settle_heap() -> None:
+    """Take everything alive after start-up (modules, models, the window) out of the cyclic
+    garbage collector's scans. A full collection walks every tracked object; with the whole
+    scientific stack loaded that is tens of milliseconds on the GUI thread, long enough to
+    stall the window during an import. What the session creates later is still collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def run_app(screenshot: Path | None = None) -> int:
