@@ -1,8 +1,8 @@
 """The workstation never touches the network.
 
-The end-to-end path that exists so far (import a recording, summarise it) runs in a network
-namespace with no interfaces (`unshare -rn`), and again in-process with sockets refused. As
-analysis, saving and reporting land, they join this test.
+The ward's end-to-end path (import a recording, analyse it, save it in the vault, make and
+export the signed report, verify the vault) runs in a network namespace with no interfaces
+(`unshare -rn`), and again in-process with sockets refused.
 """
 
 import json
@@ -12,8 +12,25 @@ import subprocess
 import sys
 
 import pytest
+from helpers import ROOT
+from offline_flow import run_flow
 
 from workstation.cli import main
+
+
+@pytest.fixture
+def no_sockets(monkeypatch):
+    """Every socket connection or lookup raises; the list records any attempt."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise OSError("network access attempted")
+
+    for method in ("connect", "connect_ex", "sendto", "bind"):
+        monkeypatch.setattr(socket.socket, method, refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    return attempts
 
 
 def _unshare_works() -> bool:
@@ -59,17 +76,39 @@ def test_inspect_runs_in_a_namespace_without_network(ludb_dir):
     assert probe.returncode != 0, "the namespace unexpectedly has a network"
 
 
-def test_inspect_with_sockets_refused(monkeypatch, ludb_dir, edf_file, capsys):
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise OSError("network access attempted")
-
-    for method in ("connect", "connect_ex", "sendto", "bind"):
-        monkeypatch.setattr(socket.socket, method, refuse)
-    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+def test_inspect_with_sockets_refused(no_sockets, ludb_dir, edf_file, capsys):
     for path in (ludb_dir / "1.hea", edf_file):
         assert main(["inspect", "--json", str(path)]) == 0
-    assert attempts == []
+    assert no_sockets == []
     capsys.readouterr()
+
+
+@pytest.mark.skipif(
+    not _unshare_works(), reason="unshare -rn is not permitted here; the in-process test covers it"
+)
+def test_import_analyse_save_report_without_network(ludb_dir, tmp_path):
+    done = subprocess.run(
+        [
+            "unshare",
+            "-rn",
+            sys.executable,
+            str(ROOT / "tests" / "offline_flow.py"),
+            str(ludb_dir / "1.hea"),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert 30 < result["heart_rate_bpm"] < 120
+    assert result["pdf_header"] == "%PDF-" and result["pdf_bytes"] > 10_000
+    assert result["audit_rows"] > 3
+
+
+def test_import_analyse_save_report_with_sockets_refused(no_sockets, ludb_dir, tmp_path):
+    result = run_flow(ludb_dir / "1.hea", tmp_path)
+    assert no_sockets == []
+    assert result["pdf_header"] == "%PDF-"
+    assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")

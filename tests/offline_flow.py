@@ -1,0 +1,50 @@
+"""The end-to-end path a ward runs, as one function: import, analyse, save, report, export.
+
+tests/test_offline.py runs it in a network namespace without interfaces and again in-process
+with sockets refused. Run directly: ``python tests/offline_flow.py RECORD FOLDER`` prints JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from workstation.ecg.analysis import analyze_ecg
+from workstation.io import read_recording
+from workstation.reports import ReportSettings
+from workstation.reports.session_report import ECG_ANALYSIS_KIND, create_session_report
+from workstation.vault import Analysis, ModelInfo, Vault
+from workstation.vault.keyslots import Argon2Params
+
+FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
+
+
+def run_flow(record: Path, folder: Path) -> dict:
+    recording = read_recording(record)
+    analysis = analyze_ecg(recording).to_json()
+    vault, _ = Vault.create(folder / "vault.db", "admin", "offline ward password", kdf=FAST_KDF)
+    try:
+        patient = vault.add_patient("MRN-OFFLINE-1", "Offline Testpatient", "F")
+        session_id = vault.save_session(patient.id, recording)
+        recording_id = vault.list_recordings(session_id)[0].id
+        models = tuple(ModelInfo(**m) for m in analysis["models"])
+        vault.save_analysis(
+            session_id, Analysis(ECG_ANALYSIS_KIND, analysis, models, recording_id=recording_id)
+        )
+        report_id = create_session_report(vault, session_id, ReportSettings("Offline Ward"))
+        pdf = vault.export_report(report_id, folder / "report.pdf")
+        report = vault.verify()
+    finally:
+        vault.close()
+    return {
+        "heart_rate_bpm": analysis["heart_rate_bpm"],
+        "device": analysis["device"],
+        "pdf_bytes": pdf.stat().st_size,
+        "pdf_header": pdf.read_bytes()[:5].decode("ascii"),
+        "audit_rows": report.audit_rows,
+    }
+
+
+if __name__ == "__main__":
+    print(json.dumps(run_flow(Path(sys.argv[1]), Path(sys.argv[2]))))
