@@ -10,37 +10,18 @@ same rate in training and in use.
 from __future__ import annotations
 
 from dataclasses import replace
-from fractions import Fraction
 
 import numpy as np
-from scipy import signal
 
+from workstation.dsp.resample import resample
 from workstation.recording import Recording
 
 EEG_RATE_HZ = 256.0
 
-#: Largest denominator of the rational rate ratio before falling back to FFT resampling.
-_MAX_DENOMINATOR = 1000
-_RATIO_TOLERANCE = 1e-6
-
 
 def resample_signals(signals: np.ndarray, fs: float, target_fs: float) -> np.ndarray:
-    """A channels × samples block at ``target_fs``, anti-aliased.
-
-    Rational ratios (250→256, 500→256) use polyphase filtering, which is exact and fast on
-    long recordings; an irrational ratio (173.61→256) falls back to FFT resampling, which
-    suits the short segments it arises with.
-    """
-    data = np.asarray(signals, dtype=np.float64)
-    if abs(fs - target_fs) < 1e-9:
-        return data.astype(np.float32)
-    ratio = Fraction(target_fs / fs).limit_denominator(_MAX_DENOMINATOR)
-    if abs(float(ratio) - target_fs / fs) <= _RATIO_TOLERANCE * target_fs / fs:
-        out = signal.resample_poly(data, ratio.numerator, ratio.denominator, axis=-1)
-    else:
-        n_out = int(round(data.shape[-1] * target_fs / fs))
-        out = signal.resample(data, n_out, axis=-1)
-    return out.astype(np.float32)
+    """A channels × samples block at ``target_fs``, anti-aliased, as float32."""
+    return resample(signals, fs, target_fs).astype(np.float32)
 
 
 def resample_recording(recording: Recording, target_fs: float = EEG_RATE_HZ) -> Recording:
