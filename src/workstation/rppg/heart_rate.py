@@ -16,7 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from workstation.rppg.methods import PULSE_BAND_HZ, pulse
+from workstation.rppg.methods import PULSE_BAND_HZ, parabolic_offset, pulse
 
 WINDOW_S = 10.0
 STEP_S = 1.0
@@ -66,11 +66,7 @@ def spectral_rate(bvp: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
     left, mid, right = (
         np.log(power[rows, np.clip(peak + k, 0, len(freqs) - 1)] + 1e-30) for k in (-1, 0, 1)
     )
-    denom = left - 2 * mid + right
-    shift = np.where(
-        np.abs(denom) > 1e-12, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0
-    )
-    f0 = freqs[peak] + np.clip(shift, -0.5, 0.5) * (freqs[1] - freqs[0])
+    f0 = freqs[peak] + parabolic_offset(left, mid, right) * (freqs[1] - freqs[0])
     signal_mask = (np.abs(freqs[None, :] - f0[:, None]) <= _SNR_HALF_WIDTH_HZ) | (
         np.abs(freqs[None, :] - 2 * f0[:, None]) <= 2 * _SNR_HALF_WIDTH_HZ
     )

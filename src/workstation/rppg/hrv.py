@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.signal import find_peaks
 
+from workstation.rppg.methods import parabolic_offset
+
 MIN_BEATS = 30
 MIN_MEASURABLE_FRACTION = 0.8
 LF_HF_MIN_SECONDS = 120.0
@@ -42,11 +44,7 @@ def pulse_peaks(bvp: np.ndarray, fps: float, rate_bpm: float) -> np.ndarray:
     peaks, _ = find_peaks(bvp, distance=spacing, prominence=0.3 * np.std(bvp))
     inner = peaks[(peaks > 0) & (peaks < len(bvp) - 1)]
     left, mid, right = bvp[inner - 1], bvp[inner], bvp[inner + 1]
-    denom = left - 2 * mid + right
-    shift = np.where(
-        np.abs(denom) > 1e-12, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0
-    )
-    return (inner + np.clip(shift, -0.5, 0.5)) / fps
+    return (inner + parabolic_offset(left, mid, right)) / fps
 
 
 def hrv_from_peaks(peak_times_s: np.ndarray, measurable_fraction: float) -> Hrv:

@@ -46,6 +46,15 @@ def bandpass(x: np.ndarray, fps: float, band: tuple[float, float] = PULSE_BAND_H
     return sosfiltfilt(sos, x, axis=-1, padlen=int(padlen))
 
 
+def parabolic_offset(left: np.ndarray, mid: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Where the true peak lies between samples, in samples (−0.5…0.5), from a parabola
+    through a peak and its two neighbours: finer than the spectrum's bins or the frames."""
+    denom = left - 2 * mid + right
+    safe = np.where(denom == 0, 1, denom)
+    shift = np.where(np.abs(denom) > 1e-12, 0.5 * (left - right) / safe, 0.0)
+    return np.clip(shift, -0.5, 0.5)
+
+
 def _normalised(rgb: np.ndarray) -> np.ndarray:
     return rgb / (rgb.mean(axis=-1, keepdims=True) + _EPS)
 
