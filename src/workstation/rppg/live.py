@@ -50,8 +50,8 @@ class LiveVitals:
         fps = self.measured_fps()
         if fps is None:
             return None
-        rgb, motion = uniform_rgb(self.traces, fps)
         length = int(round(self.window_s * fps))
+        rgb, motion = uniform_rgb(self.traces.tail(length + length // 10 + 2), fps)
         if rgb.shape[0] < length or not np.isfinite(rgb[-length:]).all():
             return None
         series = rate_series(

@@ -9,7 +9,7 @@ soon as they are reduced.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from enum import StrEnum
 
 import cv2
@@ -43,6 +43,13 @@ class Traces:
     @property
     def n_frames(self) -> int:
         return len(self.timestamps)
+
+    def tail(self, frames: int) -> Traces:
+        """The last ``frames`` frames, so live estimates cost the same after an hour."""
+        per_frame = {
+            f.name: getattr(self, f.name)[-frames:] for f in fields(self) if f.name != "roi"
+        }
+        return Traces(self.roi, **per_frame)
 
     def rgb_array(self) -> np.ndarray:
         """(n_frames, 3) float64 with frames lacking skin filled by linear interpolation.
