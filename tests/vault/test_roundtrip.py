@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,6 @@ import pytest
 from vault_helpers import assert_same_recording, ludb_recording, synthetic_recording
 
 from workstation.errors import NotInVault, VaultError
-from workstation.recording import Recording
 from workstation.vault.entities import Analysis, ModelInfo, NoteKind, SessionStatus
 from workstation.vault.vault import Vault
 
@@ -21,7 +21,7 @@ def test_ludb_record_with_gaps_round_trips_bit_exactly(vault: Vault) -> None:
     signals = original.signals.copy()
     signals[3, 1000:1250] = np.nan
     signals[7, -10:] = np.float32(np.nan) * -1  # a NaN with the sign bit set
-    gappy = Recording(**{**_fields(original), "signals": signals})
+    gappy = replace(original, signals=signals)
     patient = vault.add_patient("LUDB-1", "Test Patient", "F", date(1970, 5, 17))
     session_id = vault.save_session(patient.id, gappy)
 
@@ -138,24 +138,6 @@ def test_unknown_ids_and_duplicates_give_clear_errors(vault: Vault) -> None:
     with pytest.raises(NotInVault, match="patient 77"):
         vault.create_session(77, "ecg")
     assert vault.list_sessions(patient.id) == []
-
-
-def _fields(recording: Recording) -> dict[str, object]:
-    names = (
-        "signals",
-        "fs",
-        "channel_names",
-        "units",
-        "modality",
-        "start_time",
-        "annotations",
-        "source_name",
-        "source_sha256",
-        "source_format",
-        "warnings",
-        "metadata",
-    )
-    return {name: getattr(recording, name) for name in names}
 
 
 def test_export_or_backup_to_an_unwritable_place_is_a_clear_error(
