@@ -20,18 +20,24 @@ from workstation.vault.keyslots import Argon2Params
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 
 
-def run_flow(record: Path, folder: Path) -> dict:
+def store_ecg_session(vault: Vault, record: Path) -> tuple[int, dict]:
+    """Read and analyse ``record``, store it for a new patient; the session id and analysis."""
     recording = read_recording(record)
     analysis = analyze_ecg(recording).to_json()
+    patient = vault.add_patient("MRN-OFFLINE-1", "Offline Testpatient", "F")
+    session_id = vault.save_session(patient.id, recording)
+    recording_id = vault.list_recordings(session_id)[0].id
+    models = tuple(ModelInfo(**m) for m in analysis["models"])
+    vault.save_analysis(
+        session_id, Analysis(ECG_ANALYSIS_KIND, analysis, models, recording_id=recording_id)
+    )
+    return session_id, analysis
+
+
+def run_flow(record: Path, folder: Path) -> dict:
     vault, _ = Vault.create(folder / "vault.db", "admin", "offline ward password", kdf=FAST_KDF)
     try:
-        patient = vault.add_patient("MRN-OFFLINE-1", "Offline Testpatient", "F")
-        session_id = vault.save_session(patient.id, recording)
-        recording_id = vault.list_recordings(session_id)[0].id
-        models = tuple(ModelInfo(**m) for m in analysis["models"])
-        vault.save_analysis(
-            session_id, Analysis(ECG_ANALYSIS_KIND, analysis, models, recording_id=recording_id)
-        )
+        session_id, analysis = store_ecg_session(vault, record)
         report_id = create_session_report(vault, session_id, ReportSettings("Offline Ward"))
         pdf = vault.export_report(report_id, folder / "report.pdf")
         report = vault.verify()

@@ -322,3 +322,16 @@ class ComponentNotInstalled(WorkstationError):
             "include (the ward bundle leaves research and training tools out). Use a full "
             "installation of the workstation (the wheelhouse or a development checkout) for it."
         )
+
+
+class TelemetryNotOff(WorkstationError):
+    """A library that reports usage was started before its reporting could be switched off."""
+
+    def __init__(self, library: str) -> None:
+        self.library = library
+        super().__init__(
+            f"The model runtime ({library}) was started before the workstation could switch its "
+            "usage reporting off, so no model is run: the workstation must not send anything "
+            "over the network. Start the workstation with its own command (workstation), not "
+            f"from a program that loads {library} first."
+        )

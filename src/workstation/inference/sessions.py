@@ -12,6 +12,8 @@ from pathlib import Path
 
 import onnxruntime as ort
 
+from workstation.offline import confirm_telemetry_off
+
 CUDA = "CUDAExecutionProvider"
 CPU = "CPUExecutionProvider"
 
@@ -26,6 +28,7 @@ def create_session(
     model: Path | bytes, threads: int = 1, prefer_gpu: bool = True
 ) -> ort.InferenceSession:
     """A session for a verified model file (or its bytes) on the best available device."""
+    confirm_telemetry_off(ort)
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from workstation.training.scratch import with_private_caches
+
 TRAIN_THREADS = 2
 
 
@@ -21,14 +23,14 @@ def add_train_parser(subparsers: argparse._SubParsersAction) -> None:
     seg.add_argument("--epochs", type=int, default=14)
     seg.add_argument("--seed", type=int, default=6)
     seg.add_argument("--out", type=Path, default=Path("models"), help="output folder")
-    seg.set_defaults(func=_train_segmentation)
+    seg.set_defaults(func=with_private_caches(_train_segmentation))
 
     score = subparsers.add_parser(
         "ecg-abnormality", help="train the normal/abnormal ECG score on LUDB measurements"
     )
     score.add_argument("--data", type=Path, default=default_data, help="LUDB folder")
     score.add_argument("--out", type=Path, default=Path("models"), help="output folder")
-    score.set_defaults(func=_train_abnormality)
+    score.set_defaults(func=with_private_caches(_train_abnormality))
 
 
 def _train_segmentation(args: argparse.Namespace) -> int:

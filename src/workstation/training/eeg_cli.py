@@ -9,6 +9,8 @@ import os
 import time
 from pathlib import Path
 
+from workstation.training.scratch import with_private_caches
+
 #: One thread (torch and OpenMP): on a shared 2-core PC a second thread made steps 7x slower.
 TRAIN_THREADS = 1
 
@@ -30,7 +32,7 @@ def add_eeg_train_parsers(subparsers: argparse._SubParsersAction) -> None:
     seizure.add_argument("--max-steps", type=int, help="stop each training after N steps")
     seizure.add_argument("--folds", type=int, default=5, help="cross-validation folds")
     seizure.add_argument("--metrics-out", type=Path, help="also write the metrics JSON here")
-    seizure.set_defaults(func=_train_seizure)
+    seizure.set_defaults(func=with_private_caches(_train_seizure))
 
     hms = subparsers.add_parser(
         "eeg-hms",
@@ -42,7 +44,7 @@ def add_eeg_train_parsers(subparsers: argparse._SubParsersAction) -> None:
     hms.add_argument("--seed", type=int, default=0)
     hms.add_argument("--max-rows", type=int, help="use only the first N labelled windows")
     hms.add_argument("--max-steps", type=int, help="stop training after N steps")
-    hms.set_defaults(func=_train_hms)
+    hms.set_defaults(func=with_private_caches(_train_hms))
 
 
 def _train_seizure(args: argparse.Namespace) -> int:

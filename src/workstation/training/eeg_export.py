@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import onnxruntime as ort
 import torch
 from torch import nn
+
+from workstation.inference.sessions import create_session
 
 
 def export_onnx(
@@ -43,9 +44,7 @@ def check_onnx_matches_torch(
     model: nn.Module, example: tuple[torch.Tensor, ...], path: Path, atol: float = 1e-4
 ) -> float:
     """Largest absolute difference between torch and onnxruntime; raises above ``atol``."""
-    options = ort.SessionOptions()
-    options.intra_op_num_threads = 1
-    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    session = create_session(path, threads=1, prefer_gpu=False)
     feeds = {i.name: t.numpy() for i, t in zip(session.get_inputs(), example, strict=True)}
     onnx_out = session.run(None, feeds)[0]
     with torch.no_grad():
