@@ -9,28 +9,24 @@ folder that can be copied onto a ward machine:
     <out>/<variant>/requirements.lock  name==version --hash=sha256:... for every wheel
     <out>/<variant>/install-offline.sh, install-offline.ps1, models/, resources/
 
-Run it with the tested development venv's Python: versions come from that venv
-(`pip freeze` as constraints), so the ward runs
-what the tests ran; only the app's own dependencies are resolved, so torch and the dev
-tools stay out. The locks without the project's wheel (whose hash changes on every build)
-are kept in packaging/locks/ and committed, so a dependency change shows up in review.
-Needs the package index; everything after it does not.
+Nothing is resolved here: the wheels are exactly those of the committed locks
+(packaging/locks/<variant>.txt, written by `make lock` with the versions the tests run), and
+pip refuses any file whose hash differs. Needs the package index; everything after it does not.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+LOCKS = ROOT / "packaging" / "locks"
 VARIANTS = {"cpu": "onnxruntime", "cuda": "onnxruntime-gpu"}
 PROJECT = "clinician-workstation"
 SHIPPED_ALONGSIDE = ["models", "resources"]  # found beside the installed package, see below
@@ -50,45 +46,6 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def constraints() -> list[str]:
-    """The dev venv's exact versions; onnxruntime-gpu follows the tested onnxruntime."""
-    pins = [
-        line
-        for line in pip("freeze", "--all").splitlines()
-        if "==" in line and not line.startswith(("-e", "#", PROJECT))
-    ]
-    ort = next(line for line in pins if line.startswith("onnxruntime=="))
-    return [*pins, ort.replace("onnxruntime==", "onnxruntime-gpu==")]
-
-
-def resolve(project_wheel: Path, runtime: str, constraint_file: Path) -> list[str]:
-    """Lock lines (name==version --hash) for the project wheel plus `runtime`, wheels only."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.json"
-        pip(
-            "install",
-            "--dry-run",
-            "--ignore-installed",
-            "--only-binary=:all:",
-            "--quiet",
-            "--report",
-            str(report),
-            "-c",
-            str(constraint_file),
-            str(project_wheel),
-            runtime,
-        )
-        installs = json.loads(report.read_text())["install"]
-    lines = []
-    for item in installs:
-        meta = item["metadata"]
-        if meta["name"] == PROJECT:
-            continue  # added per build, with the hash of the wheel just built
-        sha = item["download_info"]["archive_info"]["hashes"]["sha256"]
-        lines.append(f"{normalise(meta['name'])}=={meta['version']} --hash=sha256:{sha}")
-    return sorted(lines)
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -97,31 +54,22 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     build_dir = out / ".build"
     shutil.rmtree(build_dir, ignore_errors=True)
-    pip("wheel", "--no-deps", "--quiet", "-w", str(build_dir), str(ROOT))
+    # The dev venv's locked setuptools builds it: nothing is fetched for the build either.
+    pip("wheel", "--no-deps", "--no-build-isolation", "--quiet", "-w", str(build_dir), str(ROOT))
     project_wheel = next(build_dir.glob("clinician_workstation-*.whl"))
-    constraint_file = build_dir / "constraints.txt"
-    constraint_file.write_text("\n".join(constraints()) + "\n")
-
-    locks = ROOT / "packaging" / "locks"
-    locks.mkdir(exist_ok=True)
-    python = f"CPython {sys.version_info[0]}.{sys.version_info[1]} on {sys.platform}"
-    header = f"# {{variant}} wheels for {python}; written by packaging/wheelhouse.py\n"
     shared: Path | None = None
-    for variant, runtime in VARIANTS.items():
-        lock = locks / f"{variant}.txt"
-        lines = resolve(project_wheel, runtime, constraint_file)
-        lock.write_text(header.format(variant=variant) + "\n".join(lines) + "\n")
-
+    for variant in VARIANTS:
+        lock = LOCKS / f"{variant}.txt"
         folder = out / variant
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir()
         if shared is not None:  # hard-link the wheels both variants share: no second download
-            names = {line.split("==")[0] for line in lines}
+            names = locked_names(lock)
             for wheel in shared.glob("*.whl"):
                 if normalise(wheel.name.split("-")[0]) in names:
                     os.link(wheel, folder / wheel.name)
-        pip("download", "--no-deps", "--require-hashes", "--quiet", "-d", str(folder),
-            "-r", str(lock))  # fmt: skip
+        pip("download", "--no-deps", "--require-hashes", "--only-binary=:all:", "--quiet",
+            "-d", str(folder), "-r", str(lock))  # fmt: skip
         shutil.copy2(project_wheel, folder)
         project_line = f"{PROJECT}=={project_version(project_wheel)}"
         project_line += f" --hash=sha256:{sha256(project_wheel)}"
@@ -132,6 +80,15 @@ def build(out: Path) -> None:
             shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns(".*"))
         shared = folder
     shutil.rmtree(build_dir)
+
+
+def locked_names(lock: Path) -> set[str]:
+    """The distribution names a lock pins."""
+    return {
+        normalise(line.split("==")[0])
+        for line in lock.read_text().splitlines()
+        if "==" in line and not line.startswith((" ", "#"))
+    }
 
 
 def project_version(wheel: Path) -> str:
