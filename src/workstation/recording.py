@@ -24,6 +24,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from workstation.channels import is_ecg_label, is_eeg_label, is_ppg_label
 from workstation.errors import InvalidRecording
 
 #: The plausible range of sampling rates. Below it a "recording" is a trend export, above it
@@ -234,104 +235,15 @@ def _check_values(signals: np.ndarray, source: str) -> None:
         raise InvalidRecording(source or None, "every sample of every channel is missing (NaN).")
 
 
-#: The standard 12 leads, lower case, in the conventional order.
-STANDARD_ECG_LEADS: tuple[str, ...] = (
-    "i",
-    "ii",
-    "iii",
-    "avr",
-    "avl",
-    "avf",
-    "v1",
-    "v2",
-    "v3",
-    "v4",
-    "v5",
-    "v6",
-)
-_ECG_NAMES = {
-    *STANDARD_ECG_LEADS,
-    "mlii",
-    "mli",
-    "mliii",
-    "ecg",
-    "ekg",
-    "mcl1",
-    "vx",
-    "vy",
-    "vz",
-    "v",
-    "ecg1",
-    "ecg2",
-    "ecg_1",
-    "ecg_2",
-}
-_EEG_ELECTRODES = {
-    "fp1",
-    "fp2",
-    "fpz",
-    "f3",
-    "f4",
-    "f7",
-    "f8",
-    "fz",
-    "c3",
-    "c4",
-    "cz",
-    "p3",
-    "p4",
-    "pz",
-    "o1",
-    "o2",
-    "oz",
-    "t3",
-    "t4",
-    "t5",
-    "t6",
-    "t7",
-    "t8",
-    "p7",
-    "p8",
-    "a1",
-    "a2",
-    "m1",
-    "m2",
-    "af3",
-    "af4",
-    "fc1",
-    "fc2",
-    "fc5",
-    "fc6",
-    "cp1",
-    "cp2",
-    "cp5",
-    "cp6",
-    "po3",
-    "po4",
-    "eeg",
-}
-
-
-def _base_name(name: str) -> str:
-    n = name.strip().casefold()
-    for prefix in ("eeg ", "ecg ", "ekg "):
-        if n.startswith(prefix):
-            n = n[len(prefix) :]
-    return n.split("-")[0].split(" ")[0].strip()
-
-
 def infer_modality(channel_names: Iterable[str]) -> Modality:
     """Guess ECG / EEG / PPG from channel names, by majority; OTHER when nothing matches."""
     counts = {Modality.ECG: 0, Modality.EEG: 0, Modality.PPG: 0}
     for raw in channel_names:
-        full = raw.strip().casefold()
-        if full.startswith(("ecg", "ekg")) or (
-            _base_name(raw) in _ECG_NAMES and not full.startswith("eeg")
-        ):
+        if is_ecg_label(raw):
             counts[Modality.ECG] += 1
-        elif full.startswith("eeg") or _base_name(raw) in _EEG_ELECTRODES:
+        elif is_eeg_label(raw):
             counts[Modality.EEG] += 1
-        elif "ppg" in full or "pleth" in full or "bvp" in full:
+        elif is_ppg_label(raw):
             counts[Modality.PPG] += 1
     best = max(counts, key=lambda m: counts[m])
     return best if counts[best] > 0 else Modality.OTHER

@@ -9,7 +9,7 @@ import pytest
 from eeg_synth import TEN_TWENTY, referential_recording
 from scipy import signal
 
-from workstation.eeg.channels import ChannelKind, canonical_electrode, classify_channel
+from workstation.channels import ChannelKind, canonical_electrode, classify_channel
 from workstation.eeg.filters import FilterSettings, apply_filters, design_filters
 from workstation.eeg.montages import apply_montage, montage_matrix
 from workstation.errors import InvalidFilterSetting, MontageNotApplicable

@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from workstation.channels import canonical_lead
 from workstation.ecg.abnormality import abnormality_model, abnormality_score
 from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret
-from workstation.ecg.leads import canonical_lead, is_flat
+from workstation.ecg.leads import is_flat
 from workstation.ecg.measurements import Measurements, measure
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.segmentation import segment_labels, segmentation_model

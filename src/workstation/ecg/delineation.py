@@ -34,10 +34,6 @@ class Beat:
     t_off: int | None
     n_leads: int
 
-    @property
-    def qrs_centre(self) -> float:
-        return 0.5 * (self.qrs_on + self.qrs_off)
-
 
 def runs(mask: np.ndarray) -> list[tuple[int, int]]:
     """Inclusive (start, end) of every run of True."""

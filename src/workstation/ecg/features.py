@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from workstation.channels import LIMB_LEADS
 from workstation.ecg.measurements import Measurements
 
 FEATURES: tuple[str, ...] = (
@@ -47,10 +48,7 @@ def feature_vector(m: Measurements) -> np.ndarray:
     """Float32 vector in FEATURES order; NaN where a measurement is missing."""
     r = m.rhythm
     cv = (r.rr_sd_ms / r.rr_mean_ms) if r.rr_sd_ms is not None and r.rr_mean_ms else None
-    limb = [
-        _amp(m, lead, "r_mv") - _amp(m, lead, "s_mv")
-        for lead in ("i", "ii", "iii", "avr", "avl", "avf")
-    ]
+    limb = [_amp(m, lead, "r_mv") - _amp(m, lead, "s_mv") for lead in LIMB_LEADS]
     t_values = [_amp(m, lead, "t_mv") for lead in ("i", "ii", "avl", "v4", "v5", "v6")]
     values = {
         "heart_rate_bpm": r.heart_rate_bpm,

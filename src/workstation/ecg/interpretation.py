@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from workstation.channels import LIMB_LEADS
 from workstation.ecg.measurements import Measurements
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
@@ -35,7 +36,6 @@ SHORT_QTC_MS = 340  # [Gollob]
 LEFT_AXIS_DEG = -30  # [AHA] part I
 RIGHT_AXIS_DEG = 90  # [AHA] part I (adults)
 LOW_VOLTAGE_LIMB_MV = 0.5  # [AHA] part I: all limb leads QRS peak-to-peak < 0.5 mV
-LOW_VOLTAGE_PRECORDIAL_MV = 1.0  # all precordial leads < 1.0 mV
 SOKOLOW_LYON_MV = 3.5  # [Sokolow] S(V1) + max R(V5, V6)
 CORNELL_MV = {"M": 2.8, "F": 2.0, None: 2.8}  # [Cornell] R(aVL) + S(V3)
 
@@ -148,7 +148,7 @@ def _peak_to_peak(m: Measurements, lead: str) -> float | None:
 def voltage_statements(m: Measurements, sex: str | None) -> list[Statement]:
     """Low QRS voltage, and LVH by Sokolow-Lyon and Cornell voltage criteria."""
     out = []
-    limb = [p for lead in ("i", "ii", "iii", "avr", "avl", "avf") if (p := _peak_to_peak(m, lead))]
+    limb = [p for lead in LIMB_LEADS if (p := _peak_to_peak(m, lead))]
     if len(limb) == 6 and max(limb) < LOW_VOLTAGE_LIMB_MV:
         out.append(
             Statement(

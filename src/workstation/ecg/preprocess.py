@@ -3,7 +3,7 @@
 Two chains on purpose: ``model_input`` is what the segmentation network was trained on
 (500 Hz, 0.5-40 Hz, mains notch, per-lead standardisation), ``diagnostic_signals`` keeps the
 diagnostic band (0.67-150 Hz, AHA) in millivolts so amplitudes and durations are measured on
-an undistorted trace. ``display_signals`` is for the screen only.
+an undistorted trace.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from workstation.dsp.resample import resample
 MODEL_FS = 500.0
 MODEL_BAND_HZ = (0.5, 40.0)
 DIAGNOSTIC_BAND_HZ = (0.67, 150.0)
-DISPLAY_BAND_HZ = (0.5, 40.0)
 
 
 def to_model_rate(signals: np.ndarray, fs: float) -> np.ndarray:
@@ -58,9 +57,3 @@ def analysis_inputs(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndar
 def _model_band(x: np.ndarray) -> np.ndarray:
     x = lowpass(highpass(x, MODEL_FS, MODEL_BAND_HZ[0]), MODEL_FS, MODEL_BAND_HZ[1])
     return standardize(x).astype(np.float32)
-
-
-def display_signals(signals: np.ndarray, fs: float) -> np.ndarray:
-    """A calmer trace for review at the original rate; never used for measurement."""
-    x = remove_mains(np.atleast_2d(signals).astype(np.float64), fs)
-    return bandpass(x, fs, *DISPLAY_BAND_HZ)

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from workstation.eeg.channels import ChannelKind, classify_channel
+from workstation.channels import ChannelKind, classify_channel
 from workstation.eeg.montages import AVERAGE_REFERENCE, DOUBLE_BANANA, apply_montage
 from workstation.eeg.seizure import (
     OnnxSession,

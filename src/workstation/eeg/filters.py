@@ -2,9 +2,9 @@
 
 EEG machines call the high-pass the "low-frequency filter" (LFF, often 1 Hz) and the
 low-pass the "high-frequency filter" (HFF, often 70 Hz); the notch removes mains hum (50 or
-60 Hz). All three are second-order sections run forward and backward (``sosfiltfilt``):
-second-order sections stay stable at low cut-offs where a transfer function would not, and
-the forward-backward pass keeps spikes and sharp waves where they are in time.
+60 Hz). This module holds the reviewer's settings and checks them; the filters are
+designed and run, zero-phase so spikes and sharp waves stay where they are in time, by
+``workstation.dsp.filters`` as one cascade of second-order sections.
 """
 
 from __future__ import annotations
@@ -12,8 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import signal
 
+from workstation.dsp.filters import (
+    below_nyquist,
+    butterworth,
+    notch_sos,
+    pad_length,
+    zero_phase_keeping_gaps,
+)
 from workstation.errors import InvalidFilterSetting
 
 #: Filter orders per single pass; forward-backward doubles the attenuation in dB.
@@ -51,9 +57,7 @@ def design_filters(settings: FilterSettings, fs: float) -> np.ndarray | None:
     sections = []
     if settings.low_cut_hz:
         _check_cutoff("low-frequency filter", settings.low_cut_hz, fs)
-        sections.append(
-            signal.butter(HIGH_PASS_ORDER, settings.low_cut_hz, "highpass", fs=fs, output="sos")
-        )
+        sections.append(butterworth(fs, HIGH_PASS_ORDER, low_hz=settings.low_cut_hz))
     if settings.high_cut_hz:
         _check_cutoff("high-frequency filter", settings.high_cut_hz, fs)
         if settings.low_cut_hz and settings.high_cut_hz <= settings.low_cut_hz:
@@ -61,36 +65,22 @@ def design_filters(settings: FilterSettings, fs: float) -> np.ndarray | None:
                 f"The high-frequency filter ({settings.high_cut_hz:g} Hz) is not above the "
                 f"low-frequency filter ({settings.low_cut_hz:g} Hz)."
             )
-        sections.append(
-            signal.butter(LOW_PASS_ORDER, settings.high_cut_hz, "lowpass", fs=fs, output="sos")
-        )
+        sections.append(butterworth(fs, LOW_PASS_ORDER, high_hz=settings.high_cut_hz))
     if settings.notch_hz:
         _check_cutoff("notch filter", settings.notch_hz, fs)
-        b, a = signal.iirnotch(settings.notch_hz, NOTCH_QUALITY, fs=fs)
-        sections.append(signal.tf2sos(b, a))
+        sections.append(notch_sos(fs, settings.notch_hz, NOTCH_QUALITY))
     return np.vstack(sections) if sections else None
 
 
 def apply_filters(signals: np.ndarray, fs: float, settings: FilterSettings) -> np.ndarray:
-    """Zero-phase filtered copy of a channels × samples block, gaps (NaN) kept as gaps.
-
-    A gap is filled with zeros for the filter only; otherwise one missing sample would turn
-    the whole channel into NaN.
-    """
+    """Zero-phase filtered float32 copy of a channels × samples block, gaps (NaN) kept as gaps."""
     sos = design_filters(settings, fs)
     data = np.asarray(signals, dtype=np.float64)
     if sos is None:
         return data.astype(np.float32)
-    gaps = np.isnan(data)
-    if gaps.any():
-        data = np.where(gaps, 0.0, data)
-    padlen = min(3 * (2 * len(sos) + 1), data.shape[-1] - 1)
-    filtered = signal.sosfiltfilt(sos, data, axis=-1, padlen=max(padlen, 0))
-    if gaps.any():
-        filtered[gaps] = np.nan
-    return filtered.astype(np.float32)
+    return zero_phase_keeping_gaps(sos, data, pad_length(sos)).astype(np.float32)
 
 
 def band_pass(signals: np.ndarray, fs: float, low_hz: float, high_hz: float) -> np.ndarray:
     """A plain band-pass, as the analyses use to match the band their models were trained on."""
-    return apply_filters(signals, fs, FilterSettings(low_hz, min(high_hz, 0.45 * fs), None))
+    return apply_filters(signals, fs, FilterSettings(low_hz, below_nyquist(high_hz, fs), None))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from workstation.eeg.channels import EAR_ELECTRODES, electrode_index
+from workstation.channels import EAR_ELECTRODES, electrode_index
 from workstation.errors import MontageNotApplicable
 from workstation.recording import Modality, Recording
 

@@ -59,9 +59,6 @@ class PageSource:
     def n_pages(self) -> int:
         return max(1, int(np.ceil(self.recording.duration / self.page_s - 1e-9)))
 
-    def page_start(self, index: int) -> float:
-        return min(max(index, 0), self.n_pages - 1) * self.page_s
-
     def page(self, start_s: float, max_points: int | None = 2000) -> Page:
         """The page starting at ``start_s``, decimated to about ``max_points`` per trace."""
         fs = self.recording.fs

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from workstation.eeg.channels import ChannelKind, classify_channel
+from workstation.channels import ChannelKind, classify_channel
 from workstation.eeg.filters import band_pass
 from workstation.eeg.montages import AVERAGE_REFERENCE, apply_montage
 from workstation.eeg.resample import EEG_RATE_HZ, resample_recording
@@ -78,6 +78,15 @@ class WindowExplanation:
             j = int(np.argmax(self.occlusion_drop[i]))
             out.append((name, float(self.segment_starts_s[j]), float(self.occlusion_drop[i, j])))
         return out
+
+
+def load_detector() -> tuple[OnnxSession, dict[str, str]]:
+    """The shipped detector's session (verified against its card) and how an analysis names
+    it; the viewer's background analysis and `workstation analyze eeg` both load it here."""
+    from workstation.inference.registry import load_model
+
+    loaded = load_model(MODEL_NAME, threads=1)
+    return loaded.session, {**loaded.describe(), "device": loaded.provider}
 
 
 def detector_input(recording: Recording) -> Recording:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workstation.eeg.channels import canonical_electrode, is_left, is_right
+from workstation.channels import canonical_electrode, is_left, is_right
 from workstation.eeg.spectral import epoch_spectra
 from workstation.recording import Recording
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workstation.channels import ECG_LEAD_LABELS
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import select_leads
 from workstation.recording import Recording
@@ -28,15 +29,6 @@ GRID_ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("ii", "avl", "v2", "v5"),
     ("iii", "avf", "v3", "v6"),
 )
-LEAD_LABELS = {
-    "i": "I",
-    "ii": "II",
-    "iii": "III",
-    "avr": "aVR",
-    "avl": "aVL",
-    "avf": "aVF",
-    **{f"v{k}": f"V{k}" for k in range(1, 7)},
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +43,7 @@ class LeadPanel:
 
     @property
     def label(self) -> str:
-        return LEAD_LABELS.get(self.lead, self.lead.upper())
+        return ECG_LEAD_LABELS.get(self.lead, self.lead.upper())
 
 
 def standard_panels() -> list[LeadPanel]:

@@ -30,20 +30,24 @@ from collections.abc import Callable
 
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
-from scipy.signal import butter, sosfiltfilt
+
+from workstation.dsp.filters import below_nyquist, butterworth, zero_phase
 
 #: The physiological pulse band, 39–240 bpm.
 PULSE_BAND_HZ = (0.65, 4.0)
+PULSE_FILTER_ORDER = 3
+#: Edge padding of the pulse band-pass: about two periods of the slowest pulse.
+PULSE_PAD_S = 3.0
 POS_WINDOW_S = 1.6
 _EPS = 1e-9
 
 
-def bandpass(x: np.ndarray, fps: float, band: tuple[float, float] = PULSE_BAND_HZ) -> np.ndarray:
-    """Zero-phase Butterworth band-pass along the last axis."""
-    high = min(band[1], 0.45 * fps)
-    sos = butter(3, [band[0], high], btype="bandpass", fs=fps, output="sos")
-    padlen = min(x.shape[-1] - 1, 3 * fps)
-    return sosfiltfilt(sos, x, axis=-1, padlen=int(padlen))
+def pulse_band(x: np.ndarray, fps: float) -> np.ndarray:
+    """Zero-phase Butterworth band-pass to the pulse band along the last axis."""
+    sos = butterworth(
+        fps, PULSE_FILTER_ORDER, PULSE_BAND_HZ[0], below_nyquist(PULSE_BAND_HZ[1], fps)
+    )
+    return zero_phase(sos, x, int(PULSE_PAD_S * fps))
 
 
 def parabolic_offset(left: np.ndarray, mid: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -67,7 +71,7 @@ def chrom(rgb: np.ndarray, fps: float) -> np.ndarray:
     n = _normalised(rgb)
     xs = 3.0 * n[:, 0] - 2.0 * n[:, 1]
     ys = 1.5 * n[:, 0] + n[:, 1] - 1.5 * n[:, 2]
-    xf, yf = bandpass(xs, fps), bandpass(ys, fps)
+    xf, yf = pulse_band(xs, fps), pulse_band(ys, fps)
     alpha = xf.std(axis=-1, keepdims=True) / (yf.std(axis=-1, keepdims=True) + _EPS)
     return xf - alpha * yf
 
@@ -159,4 +163,4 @@ def pulse(rgb_windows: np.ndarray, fps: float, method: str = "pos") -> np.ndarra
             f"unknown rPPG method '{method}' (choose from {', '.join(METHODS)})"
         ) from None
     rgb = np.asarray(rgb_windows, dtype=np.float64)
-    return bandpass(extract(rgb, fps), fps)
+    return pulse_band(extract(rgb, fps), fps)
