@@ -33,6 +33,7 @@ bench: venv
 lint: venv
 	$(BIN)/ruff check src tests benchmarks packaging
 	$(BIN)/ruff format --check src tests benchmarks packaging
+	$(BIN)/lint-imports --no-cache
 
 venv: $(STAMP)
 

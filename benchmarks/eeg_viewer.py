@@ -72,7 +72,7 @@ def _pause(app: QApplication, seconds: float) -> None:
 
 
 def measure(path: Path) -> dict:
-    from workstation.ui.eeg_viewer import EegViewer
+    from workstation.ui.eeg.viewer import EegViewer
 
     app = QApplication.instance() or QApplication([])
     tracemalloc.start()

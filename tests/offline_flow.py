@@ -10,28 +10,22 @@ import json
 import sys
 from pathlib import Path
 
-from workstation.ecg.analysis import analyze_ecg
-from workstation.io import read_recording
+from workstation.app.progress import Progress
+from workstation.app.sessions import import_recording
 from workstation.reports import ReportSettings
-from workstation.reports.session_report import ECG_ANALYSIS_KIND, create_session_report
-from workstation.vault import Analysis, ModelInfo, Vault
+from workstation.reports.session_report import create_session_report
+from workstation.vault import Vault
 from workstation.vault.keyslots import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 
 
 def store_ecg_session(vault: Vault, record: Path) -> tuple[int, dict]:
-    """Read and analyse ``record``, store it for a new patient; the session id and analysis."""
-    recording = read_recording(record)
-    analysis = analyze_ecg(recording).to_json()
+    """Import ``record`` for a new patient through the app's own use case; the session id
+    and the stored analysis."""
     patient = vault.add_patient("MRN-OFFLINE-1", "Offline Testpatient", "F")
-    session_id = vault.save_session(patient.id, recording)
-    recording_id = vault.list_recordings(session_id)[0].id
-    models = tuple(ModelInfo(**m) for m in analysis["models"])
-    vault.save_analysis(
-        session_id, Analysis(ECG_ANALYSIS_KIND, analysis, models, recording_id=recording_id)
-    )
-    return session_id, analysis
+    opened = import_recording(vault, patient.id, record, Progress())
+    return opened.session.id, opened.result.to_json()
 
 
 def run_flow(record: Path, folder: Path) -> dict:

@@ -21,10 +21,10 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from workstation.ui.app import Launcher, application
-from workstation.ui.ecg_workspace import EcgWorkspace
-from workstation.ui.eeg_viewer import EegViewer
-from workstation.ui.preferences import Preferences
-from workstation.ui.video_panel import VideoPanel
+from workstation.ui.ecg.workspace import EcgWorkspace
+from workstation.ui.eeg.viewer import EegViewer
+from workstation.ui.shell.preferences import Preferences
+from workstation.ui.video.panel import VideoPanel
 from workstation.vault import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
@@ -93,7 +93,7 @@ def run(ecg: Path, eeg: Path, video: Path, out: Path, seconds: float) -> dict:
 
     pump(app, lambda: time.monotonic() - started >= seconds, timeout=seconds + 60)
     summary = {
-        "ecg_heart_rate_bpm": workspace.opened.results["heart_rate_bpm"],
+        "ecg_heart_rate_bpm": workspace.opened.result.heart_rate_bpm,
         "report_bytes": report.stat().st_size,
         "eeg_page_start_s": viewer.page.start_s,
         "video_heart_rate_bpm": panel.result.vitals.heart_rate_bpm,

@@ -57,15 +57,63 @@ def test_console_script_is_installed():
     assert __version__ in out.stdout
 
 
-def test_core_imports_no_qt_and_no_torch():
-    code = (
-        "import sys, workstation.cli, workstation.io, workstation.summary;"
-        "from workstation.cli import build_parser; build_parser();"
-        "bad = [m for m in ('torch', 'PySide6', 'pyqtgraph') if m in sys.modules];"
-        "print(','.join(bad))"
+#: Libraries no command may import before it knows it needs them: each adds from a tenth of a
+#: second (onnxruntime) to well over a second (SciPy's signal module) to every start, and
+#: `--version` or `inspect` should take a fraction of a second (benchmarks/RESULTS.md).
+ENGINES = {
+    "onnxruntime",
+    "torch",
+    "PySide6",
+    "pyqtgraph",
+    "scipy",
+    "mne",
+    "neurokit2",
+    "reportlab",
+    "sklearn",
+    "cv2",
+    "sqlcipher3",
+    "sqlite_utils",
+}
+
+
+def packages_loaded_by(code: str) -> set[str]:
+    """Top-level packages in ``sys.modules`` after ``code`` ran in a new interpreter (its
+    output and any ``SystemExit`` are swallowed)."""
+    script = (
+        "import contextlib, io, sys\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        f"    {code}\n"
+        "print(' '.join({name.partition('.')[0] for name in sys.modules}))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == ""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    return set(out.stdout.split())
+
+
+def test_parser_and_version_load_no_engine():
+    code = "from workstation.cli import build_parser, main; build_parser(); main(['--version'])"
+    loaded = packages_loaded_by(code)
+    assert sorted(loaded & (ENGINES | {"numpy", "pandas", "wfdb", "edfio"})) == []
+
+
+def test_inspect_loads_only_the_reader_the_file_needs(ludb_dir):
+    loaded = packages_loaded_by(
+        f"from workstation.cli import main; main(['inspect', {str(ludb_dir / '1.hea')!r}])"
+    )
+    assert "wfdb" in loaded
+    assert sorted(loaded & (ENGINES | {"edfio"})) == []
+
+
+def test_core_modules_load_no_engine():
+    loaded = packages_loaded_by("import workstation.io, workstation.recording, workstation.summary")
+    assert sorted(loaded & ENGINES) == []
+
+
+def test_video_choices_are_the_engines():
+    """The parser lists rPPG methods from a light module; they must be the engine's."""
+    from workstation.rppg.methods import METHODS
+    from workstation.rppg.options import METHOD_NAMES
+
+    assert sorted(METHOD_NAMES) == sorted(METHODS)
 
 
 def test_vault_commands_are_reachable_from_the_workstation_command(tmp_path, monkeypatch, capsys):

@@ -5,7 +5,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from workstation.ui.app import Launcher
-from workstation.ui.signin_dialog import DISCLAIMER, FirstRunDialog, SignInDialog
+from workstation.ui.shell.signin_dialog import DISCLAIMER, FirstRunDialog, SignInDialog
 from workstation.vault import Argon2Params, Vault
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)

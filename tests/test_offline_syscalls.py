@@ -23,11 +23,9 @@ from pathlib import Path
 
 import pytest
 from helpers import ROOT, shared, write_edf
-from offline_flow import store_ecg_session
 from syscall_audit import Trace, namespace_works, traced_run
 
 from workstation.rppg.synthetic import ClipSpec, write_clip
-from workstation.vault import Vault
 
 APP_FOLDER = "clinician-workstation"  # platformdirs name of the data and settings folders
 ADMIN, PASSWORD, NEW_PASSWORD = "admin", "offline ward password", "another ward password"
@@ -158,7 +156,10 @@ def test_every_cli_command_opens_no_internet_socket(tmp_path, inputs):
             f"{PASSWORD}\n{PASSWORD}\n")  # fmt: skip
     box.run([ws, "vault", "passwd", "dr.b", "--password-stdin"], f"{PASSWORD}\n{NEW_PASSWORD}\n")
     box.run([ws, "vault", "users", "--admin", ADMIN, "--password-stdin"], stdin)
-    session_id = _store_session(box.data / "vault.db", inputs["ecg"])
+    imported = box.run([ws, "import", str(inputs["zip"]), "--patient", "MRN-OFFLINE-3",
+                        "--name", "Offline, Testpatient", "--user", ADMIN, "--json",
+                        "--password-stdin"], stdin)  # fmt: skip
+    session_id = json.loads(imported.stdout)["session_id"]
     box.run([ws, "report", str(session_id), "--user", ADMIN, "--out", str(out / "report.pdf"),
              "--password-stdin"], stdin)  # fmt: skip
     box.run([ws, "vault", "verify", "--user", ADMIN, "--password-stdin"], stdin)
@@ -195,16 +196,6 @@ def _hms_dataset(folder: Path) -> Path:
     subprocess.run([sys.executable, "-c", code, str(ROOT / "tests" / "eeg"), str(folder)],
                    check=True, timeout=120)  # fmt: skip
     return folder
-
-
-def _store_session(vault_path: Path, record: Path) -> int:
-    """An analysed ECG session in the CLI's vault (there is no CLI import command yet)."""
-    vault = Vault(vault_path)
-    vault.unlock(ADMIN, PASSWORD)
-    try:
-        return store_ecg_session(vault, record)[0]
-    finally:
-        vault.close()
 
 
 def _raw_onnxruntime_probe(seconds: int) -> str:

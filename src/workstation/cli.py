@@ -13,6 +13,11 @@ from workstation.errors import WorkstationError
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser of every command, built on each start, ``--version`` and ``inspect`` too.
+
+    So the modules that register commands must import only argparse-level things; each
+    handler imports its engine when it runs (tests/test_cli.py checks what gets loaded).
+    """
     parser = argparse.ArgumentParser(
         prog="workstation",
         description="Clinician Workstation: offline review of ECG, EEG and video vitals. "
@@ -37,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     inspect.set_defaults(func=_inspect)
 
+    from workstation.app.cli import add_import_parser
     from workstation.ecg.cli import add_analyze_ecg_parser
     from workstation.eeg.commands import add_analyze_eeg_parser
     from workstation.reports.cli import add_report_parser
@@ -58,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
         train_models = train.add_subparsers(dest="model", metavar="MODEL", required=True)
         add_train_parser(train_models)
         add_eeg_train_parsers(train_models)
+    add_import_parser(sub)
     add_vault_parser(sub)
     add_report_parser(sub)
     return parser
@@ -66,15 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
 class _VersionAction(argparse.Action):
     """Print the app version and each shipped model's name, version and sha256, then exit.
 
-    A ward can then tell exactly what it runs. The registry (and with it onnxruntime) is
-    imported only when asked, so the other commands do not pay for it at start-up.
+    A ward can then tell exactly what it runs. Cards and hashes come from
+    ``workstation.inference.cards``, imported only when asked; the registry would load
+    onnxruntime, which takes longer than the whole listing.
     """
 
     def __init__(self, option_strings: Sequence[str], dest: str, **kwargs) -> None:
         super().__init__(option_strings, dest, nargs=0, **kwargs)
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
-        from workstation.inference.registry import models_dir, read_card, sha256_of
+        from workstation.inference.cards import models_dir, read_card, sha256_of
 
         lines = [f"workstation {__version__}", f"models in {models_dir()}:"]
         for card_file in sorted(models_dir().glob("*.json")):

@@ -39,7 +39,7 @@ def test_page_source_montages_filters_and_pages() -> None:
 
 @pytest.fixture
 def viewer(qtbot):
-    from workstation.ui.eeg_viewer import EegViewer
+    from workstation.ui.eeg.viewer import EegViewer
 
     rec = referential_recording(seconds=60)
     rec = rec.__class__(**{**{f: getattr(rec, f) for f in rec.__slots__},
@@ -67,7 +67,7 @@ def test_keyboard_paging(viewer, qtbot) -> None:
 
 
 def test_montage_menu_and_missing_electrode_message(qtbot) -> None:
-    from workstation.ui.eeg_viewer import EegViewer
+    from workstation.ui.eeg.viewer import EegViewer
 
     rec = referential_recording(seconds=20, labels=[n for n in TEN_TWENTY if n != "O2"])
     widget = EegViewer(rec)

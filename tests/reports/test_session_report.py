@@ -13,13 +13,10 @@ from stored_analysis import stored_analysis
 from workstation.cli import main
 from workstation.recording import Recording
 from workstation.reports import ReportSettings
-from workstation.reports.session_report import (
-    ECG_ANALYSIS_KIND,
-    create_session_report,
-    session_report_pdf,
-)
+from workstation.reports.session_report import create_session_report, session_report_pdf
 from workstation.vault import Analysis, ModelInfo, Vault
 from workstation.vault.keyslots import Argon2Params
+from workstation.vault.kinds import AnalysisKind
 
 ADMIN, ADMIN_PASSWORD = "admin", "correct horse battery staple"
 CLINICIAN, CLINICIAN_PASSWORD = "dr.ada", "ada lovelace analytical engine"
@@ -46,7 +43,7 @@ def session(vault_path: Path, ludb_record: Recording) -> Iterator[tuple[Vault, i
     results = stored_analysis()
     models = tuple(ModelInfo(**m) for m in results["models"])
     analysis_id = vault.save_analysis(
-        session_id, Analysis(ECG_ANALYSIS_KIND, results, models, recording_id=recording_id)
+        session_id, Analysis(AnalysisKind.ECG, results, models, recording_id=recording_id)
     )
     vault.confirm_statement(session_id, "Sinus rhythm", analysis_id)
     yield vault, session_id

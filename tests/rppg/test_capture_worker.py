@@ -5,7 +5,7 @@ from PySide6.QtCore import QObject, Slot
 
 from workstation.rppg.frames import open_video
 from workstation.rppg.synthetic import ClipSpec, write_clip
-from workstation.ui.video_worker import StopReason, VideoCaptureWorker
+from workstation.ui.video.capture import StopReason, VideoCaptureWorker
 
 
 class Recorder(QObject):

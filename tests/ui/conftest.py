@@ -12,9 +12,9 @@ from helpers import shared
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation.ui.app import Launcher, application
-from workstation.ui.main_window import MainWindow
-from workstation.ui.patients_panel import NewPatientDialog
-from workstation.ui.preferences import Preferences
+from workstation.ui.shell.main_window import MainWindow
+from workstation.ui.shell.patients_panel import NewPatientDialog
+from workstation.ui.shell.preferences import Preferences
 from workstation.vault import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)

@@ -8,7 +8,7 @@ import os
 from conftest import add_patient, first_run, heartbeat, wait_idle
 from helpers import ARTIFACTS
 
-from workstation.ui.preferences import Preferences
+from workstation.ui.shell.preferences import Preferences
 
 MAX_STALL_S = 0.100
 #: On a machine already busier than its cores, the OS alone can deschedule the GUI thread for

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 from conftest import add_patient, first_run, sign_in, wait_idle
 
-from workstation.ui.ecg_workspace import EcgWorkspace
-from workstation.ui.preferences import Preferences
+from workstation.ui.ecg.workspace import EcgWorkspace
+from workstation.ui.shell.preferences import Preferences
 
 
 def _import(qtbot, window, path: Path) -> EcgWorkspace:
@@ -46,11 +46,11 @@ def test_first_use_import_review_save_and_reopen_identical(
     # The analysis is shown: measurements filled, masks drawn where the engine put them.
     rows = dict(_measurements(workspace))
     assert rows["Heart rate"].endswith("bpm") and rows["QTc Bazett"].endswith("ms")
-    results = workspace.opened.results
+    waves = workspace.opened.result.waves
     cell = next(c for c in workspace.paper.cells if c.lead == "i" and c.row == 0)
     engine = [
         (cell.x_of(a / 500.0, workspace.paper.scale), cell.x_of(b / 500.0, workspace.paper.scale))
-        for a, b in results["waves"]["i"]["qrs"]
+        for a, b in waves["i"]["qrs"]
         if a / 500.0 < cell.t1 and b / 500.0 > cell.t0
     ]
     drawn = sorted(
@@ -82,7 +82,7 @@ def test_first_use_import_review_save_and_reopen_identical(
     saved_measurements = _measurements(workspace)
     saved_notes = workspace.panel.notes.count()
     session_id = workspace.opened.session.id
-    saved_results = workspace.opened.results
+    saved_results = workspace.opened.result.to_json()
     saved_attribution = workspace.opened.attribution
     window.close()
     assert window.vault.is_locked
@@ -93,9 +93,9 @@ def test_first_use_import_review_save_and_reopen_identical(
     qtbot.waitUntil(lambda: window.patients.patient_list.count() == 1, timeout=10000)
     window.patients.patient_list.setCurrentRow(0)
     qtbot.waitUntil(lambda: window.patients.session_ids() == [session_id], timeout=10000)
-    import workstation.ui.session_tasks as tasks
+    import workstation.app.sessions as sessions
 
-    monkeypatch.setattr(tasks, "ecg_explained", None)  # reopening must not analyse again
+    monkeypatch.setattr(sessions, "ecg_explained", None)  # reopening must not analyse again
     window.open_session(session_id)
     qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=30000)
     wait_idle(qtbot, window)
@@ -104,7 +104,7 @@ def test_first_use_import_review_save_and_reopen_identical(
     assert _statement_status(reopened) == saved_status
     assert _measurements(reopened) == saved_measurements
     assert reopened.panel.notes.count() == saved_notes
-    assert reopened.opened.results == saved_results
+    assert reopened.opened.result.to_json() == saved_results
     np.testing.assert_array_equal(reopened.opened.attribution, saved_attribution)
     labels = [
         reopened.panel.annotations.item(r, 2).text()

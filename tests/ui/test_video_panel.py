@@ -17,15 +17,18 @@ from helpers import ARTIFACTS
 from PySide6.QtCore import QObject, Slot
 from PySide6.QtGui import QImage
 
+from workstation.app import video_runs
+from workstation.app.video_sessions import stored_results
+from workstation.cli import main
 from workstation.recording import Modality
 from workstation.rppg.synthetic import ClipSpec, write_clip
-from workstation.ui import video_analysis, video_panel
-from workstation.ui.preferences import Preferences
-from workstation.ui.video_panel import VideoPanel
-from workstation.ui.video_plots import TrendPlot, gap_spans
-from workstation.ui.video_sessions import VIDEO_ANALYSIS_KIND, stored_results
-from workstation.ui.video_worker import StopReason
+from workstation.ui.shell.preferences import Preferences
+from workstation.ui.video import panel as video_panel
+from workstation.ui.video.capture import StopReason
+from workstation.ui.video.panel import VideoPanel
+from workstation.ui.video.plots import TrendPlot, gap_spans
 from workstation.vault import Vault
+from workstation.vault.kinds import AnalysisKind
 
 BPM = 80.0
 
@@ -149,6 +152,22 @@ def test_whole_file_analysis_reports_rate_hrv_and_wellness_and_can_be_cancelled(
     assert "windows measurable" in card
 
 
+def test_the_panel_and_the_cli_give_identical_results_on_the_same_file(
+    qtbot, panel, clip, tmp_path
+):
+    out = tmp_path / "cli.json"
+    assert main(["analyze", "video", str(clip), "--json", str(out)]) == 0
+    cli = json.loads(out.read_text())
+    panel.set_video_file(clip)
+    panel.analyse_whole_file()
+    _wait_result(qtbot, panel)
+    gui = json.loads(json.dumps(stored_results(panel.result)))
+    assert gui.pop("source") == clip.name
+    for result in (cli, gui):
+        result.pop("timings")  # wall-clock figures of each run
+    assert gui == cli
+
+
 def test_save_stores_derived_traces_and_results_and_reopening_runs_nothing(
     qtbot, app, vault_path, clip, monkeypatch, errors
 ):
@@ -172,7 +191,7 @@ def test_save_stores_derived_traces_and_results_and_reopening_runs_nothing(
     assert vault.get_session(session_id).modality == Modality.VIDEO
     (info,) = vault.list_analyses(session_id)
     stored = vault.load_analysis(info.id)
-    assert stored.kind == VIDEO_ANALYSIS_KIND
+    assert stored.kind == AnalysisKind.VIDEO
     assert stored.results == json.loads(json.dumps(stored_results(panel.result)))
     assert set(stored.arrays) == {"rgb", "timestamps", "pulse"}
     np.testing.assert_array_equal(stored.arrays["rgb"], panel.result.rgb)
@@ -185,7 +204,7 @@ def test_save_stores_derived_traces_and_results_and_reopening_runs_nothing(
     def engine_must_not_run(*_args, **_kwargs):
         raise AssertionError("reopening a saved session ran the engine")
 
-    monkeypatch.setattr(video_analysis, "analyze_traces", engine_must_not_run)
+    monkeypatch.setattr(video_runs, "analyze_traces", engine_must_not_run)
     monkeypatch.setattr(video_panel, "LiveVitalsWorker", engine_must_not_run)
     window.open_session(session_id)
     qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), VideoPanel), timeout=20000)

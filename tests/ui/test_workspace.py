@@ -5,28 +5,21 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPointF
 
+from workstation.app.ecg_traces import ecg_traces
+from workstation.app.progress import Progress
+from workstation.app.sessions import ecg_explained
 from workstation.io import read_recording
-from workstation.ui.calipers import read_caliper
-from workstation.ui.ecg_paper import Layout, PaperScale, layout_cells
-from workstation.ui.ecg_traces import ecg_traces
-from workstation.ui.ecg_view import EcgPaperView
-from workstation.ui.preferences import screen_dpi
-from workstation.ui.session_tasks import ecg_explained
-
-
-class _NoProgress:
-    def step(self, percent: int, message: str) -> None:
-        pass
-
-    def check(self) -> None:
-        pass
+from workstation.ui.ecg.calipers import read_caliper
+from workstation.ui.ecg.paper import Layout, PaperScale, layout_cells
+from workstation.ui.ecg.view import EcgPaperView
+from workstation.ui.shell.preferences import screen_dpi
 
 
 @pytest.fixture(scope="module")
 def traces(ludb_record_module):
     recording = read_recording(ludb_record_module)
-    results, attribution = ecg_explained(recording, _NoProgress())
-    return ecg_traces(recording, results, attribution)
+    result, attribution = ecg_explained(recording, Progress())
+    return ecg_traces(recording, result, attribution)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from workstation.ui.app import Launcher, application, grab
-from workstation.ui.preferences import Preferences
+from workstation.ui.shell.preferences import Preferences
 from workstation.vault import Argon2Params, Vault
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
@@ -76,7 +76,7 @@ def measure_rr_on_rhythm_strip(workspace) -> None:
     paper = workspace.paper
     cell = paper.cells[-1]
     fs = workspace.opened.traces.fs
-    spans = workspace.opened.results["waves"][cell.lead]["qrs"]
+    spans = workspace.opened.result.waves[cell.lead]["qrs"]
     x0, x1 = (cell.x_of(spans[k][0] / fs, paper.scale) for k in (1, 2))
     workspace.set_calipers(True)
     workspace.measure(QPointF(x0, cell.y_mm), QPointF(x1, cell.y_mm + paper.scale.y_mm(1.0)))

@@ -24,17 +24,13 @@ def add_analyze_eeg_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _analyze_eeg(args: argparse.Namespace) -> int:
     from workstation.eeg.analysis import analyze_eeg
-    from workstation.eeg.seizure import MODEL_NAME
-    from workstation.inference.registry import load_model
+    from workstation.eeg.seizure import load_detector
     from workstation.io import read_recording
 
     started = time.perf_counter()
     recording = read_recording(args.file)
     read_s = time.perf_counter() - started
-    session, model = None, None
-    if not args.no_detector:
-        loaded = load_model(MODEL_NAME, threads=1)
-        session, model = loaded.session, {**loaded.describe(), "device": loaded.provider}
+    session, model = (None, None) if args.no_detector else load_detector()
     result = analyze_eeg(recording, session, model, epoch_s=args.epoch).to_dict()
     result["six_class"] = six_class_status()
     result["timings_s"] = {"read": round(read_s, 3), **result["timings_s"]}

@@ -3,14 +3,12 @@
 The card (``<name>.json`` beside ``<name>.onnx``) records what the model does, what it was
 trained on and how well it did; its sha256 is checked against the file on every load so an
 altered or swapped model is refused rather than run on a patient's recording. The verified
-bytes are handed to onnxruntime, so the file cannot change between check and load.
+bytes are handed to onnxruntime, so the file cannot change between check and load. Reading
+cards and hashing files needs no runtime and lives in ``cards`` (``--version`` uses it).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,13 +16,8 @@ from typing import Any
 import onnxruntime as ort
 
 from workstation.errors import ModelMissing, ModelTampered
+from workstation.inference.cards import models_dir, read_card, sha256_of
 from workstation.inference.sessions import active_provider, create_session
-
-
-def models_dir() -> Path:
-    """WORKSTATION_MODELS when set, else the models/ folder of the installation."""
-    env = os.environ.get("WORKSTATION_MODELS")
-    return Path(env) if env else Path(__file__).resolve().parents[3] / "models"
 
 
 @dataclass(frozen=True)
@@ -47,18 +40,6 @@ class LoadedModel:
     def describe(self) -> dict[str, str]:
         """Name, version and hash, as analyses record which model produced them."""
         return {"name": self.name, "version": self.version, "sha256": self.sha256}
-
-
-def sha256_of(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def read_card(name: str, directory: Path | None = None) -> dict[str, Any]:
-    """The model card; a model without one is refused."""
-    path = (directory or models_dir()) / f"{name}.json"
-    if not path.is_file():
-        raise ModelMissing(name, path)
-    return json.loads(path.read_text())
 
 
 def load_model(

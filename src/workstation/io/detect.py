@@ -5,7 +5,9 @@ on their way to a ward; the extension decides for the text formats (WFDB headers
 file whose extension promises a format its content does not have is refused by name.
 
 ``read_recording`` is the single entry point: whatever happens inside a reader, the caller
-gets a Recording or a ``RecordingError`` that names the file.
+gets a Recording or a ``RecordingError`` that names the file. Only the reader the file needs
+is imported (wfdb brings pandas and fsspec, the EDF reader edfio), so that ``workstation
+inspect`` starts no slower than its format requires.
 """
 
 from __future__ import annotations
@@ -15,12 +17,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from workstation.errors import InvalidRecording, RecordingError, UnsupportedFormat
-from workstation.io.csv_reader import read_csv
-from workstation.io.edf_reader import BDF_MAGIC, EDF_MAGIC, read_edf
-from workstation.io.wfdb_reader import read_wfdb
-from workstation.io.zip_reader import read_zip
 from workstation.recording import Recording
 
+EDF_MAGIC = b"0       "
+BDF_MAGIC = b"\xffBIOSEMI"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _EDF_SUFFIXES = {".edf", ".bdf", ".rec"}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
@@ -97,11 +97,19 @@ def read_recording(path: str | Path, *, fs: float | None = None) -> Recording:
 
 def _read(fmt: Format, path: Path, fs: float | None) -> Recording:
     if fmt is Format.WFDB:
+        from workstation.io.wfdb_reader import read_wfdb
+
         return read_wfdb(path)
     if fmt in (Format.EDF, Format.BDF):
+        from workstation.io.edf_reader import read_edf
+
         return read_edf(path)
     if fmt is Format.ZIP:
+        from workstation.io.zip_reader import read_zip
+
         return read_zip(path)
+    from workstation.io.csv_reader import read_csv
+
     return read_csv(path, fs=fs)
 
 

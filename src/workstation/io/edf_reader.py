@@ -19,10 +19,9 @@ import edfio
 import numpy as np
 
 from workstation.errors import InvalidRecording
+from workstation.io.detect import BDF_MAGIC, EDF_MAGIC
 from workstation.recording import Annotation, Recording, infer_modality, sha256_of_files
 
-EDF_MAGIC = b"0       "
-BDF_MAGIC = b"\xffBIOSEMI"
 _HEADER_BYTES = 256
 #: 256 bytes per signal plus the fixed part; EDF allows at most a few thousand signals.
 _MAX_HEADER_BYTES = 256 * 4097

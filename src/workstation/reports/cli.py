@@ -4,6 +4,10 @@
 from the terminal or ``--password-stdin``), stores the report with the session and exports
 it, an audited action. ``write_file_report`` serves scripted use without a vault: the PDF says
 it is not signed and names no patient.
+
+Only ``argparse``-level names are imported at module level: the main program builds the
+``report`` parser on every start. The handlers import the PDF code, the settings file reader
+and the vault when they run.
 """
 
 from __future__ import annotations
@@ -14,13 +18,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from workstation.reports.page_layout import Paper
-from workstation.reports.settings import ReportSettings, load_report_settings
+from workstation.reports.paper import Paper
 from workstation.vault.location import ENV_VAR
 
 if TYPE_CHECKING:
     from workstation.ecg.analysis import EcgAnalysis
     from workstation.recording import Recording
+    from workstation.reports.settings import ReportSettings
 
 
 def add_report_parser(subparsers: Any) -> None:
@@ -58,6 +62,8 @@ def add_paper_option(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_for(args: argparse.Namespace) -> ReportSettings:
+    from workstation.reports.settings import ReportSettings, load_report_settings
+
     settings = load_report_settings()
     if getattr(args, "paper", None):
         return ReportSettings(settings.institution, Paper(args.paper))
@@ -65,7 +71,8 @@ def settings_for(args: argparse.Namespace) -> ReportSettings:
 
 
 def report_command(args: argparse.Namespace) -> int:
-    from workstation.reports.session_report import create_session_report
+    from workstation.app.progress import Progress
+    from workstation.app.reports import export_session_report
     from workstation.vault import Vault
     from workstation.vault.cli import Prompter
 
@@ -73,8 +80,9 @@ def report_command(args: argparse.Namespace) -> int:
     prompter = Prompter(args.password_stdin)
     with Vault(args.vault) as vault:
         vault.unlock(args.user, prompter.secret(f"Password for {args.user}: "))
-        report_id = create_session_report(vault, args.session_id, settings)
-        target = vault.export_report(report_id, args.out)
+        report_id, target = export_session_report(
+            vault, args.session_id, args.out, Progress(), settings
+        )
     print(f"Report {report_id} stored with session {args.session_id} and exported to {target}.")
     return 0
 
@@ -86,6 +94,7 @@ def write_file_report(
     from workstation.reports.ecg_content import Signature
     from workstation.reports.ecg_inputs import explained_json, patient_from_file
     from workstation.reports.ecg_report import EcgReport, build_ecg_report
+    from workstation.reports.settings import load_report_settings
 
     report = EcgReport(
         recording=recording,

@@ -8,16 +8,15 @@ with y growing upwards as in PDF.
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from reportlab.lib.colors import Color
-from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from workstation.reports.paper import Paper
 from workstation.reports.waveform import Box
 
 FONT = "Helvetica"
@@ -29,17 +28,6 @@ RULE_COLOR = Color(0.6, 0.6, 0.6)
 ALERT_COLOR = Color(0.75, 0.05, 0.1)
 ALERT_FILL = Color(1.0, 0.92, 0.92)
 MARGIN_MM = 8.0
-
-
-class Paper(enum.StrEnum):
-    """Paper the ward prints on; reports are landscape like an ECG cart's."""
-
-    A4 = "A4"
-    LETTER = "Letter"
-
-    @property
-    def size(self) -> tuple[float, float]:
-        return landscape(A4 if self is Paper.A4 else LETTER)
 
 
 def content_box(paper: Paper, margin_mm: float = MARGIN_MM) -> Box:
@@ -130,12 +118,6 @@ class Column:
     heading: str
     width: float
     font: str = FONT
-
-
-def table_height(columns: Sequence[Column], rows: Sequence[Sequence[str]], size: float) -> float:
-    leading = size * 1.25
-    lines = 1 + sum(_row_lines(columns, row, size) for row in rows)
-    return lines * leading + 4 + len(rows) * 2
 
 
 def _row_lines(columns: Sequence[Column], row: Sequence[str], size: float) -> int:

@@ -13,12 +13,12 @@ from typing import Any
 from workstation.errors import NothingToReport
 from workstation.recording import Modality, Recording
 from workstation.reports.ecg_content import Confirmation, PatientHeader, Signature, format_time
-from workstation.reports.ecg_inputs import age_on, analyze_for_report, sex_text
+from workstation.reports.ecg_inputs import age_on, sex_text
 from workstation.reports.ecg_report import EcgReport, build_ecg_report
 from workstation.reports.settings import ReportSettings
-from workstation.vault import Analysis, ModelInfo, NoteKind, Vault
+from workstation.vault import NoteKind, Vault
+from workstation.vault.kinds import AnalysisKind
 
-ECG_ANALYSIS_KIND = "ecg"
 REPORT_TITLE = "12-lead ECG report"
 
 
@@ -33,11 +33,12 @@ def create_session_report(
 def session_report_pdf(
     vault: Vault, session_id: int, settings: ReportSettings, now: datetime
 ) -> bytes:
-    """The PDF of the session's latest ECG analysis (analysing its recording if none yet)."""
+    """The PDF of the session's latest stored ECG analysis (``app.reports`` makes sure there
+    is one, analysing the recording the way an import does)."""
     session = vault.get_session(session_id)
     patient = vault.get_patient(session.patient_id)
     recording_id, recording = _ecg_recording(vault, session_id)
-    analysis_id, results = _ecg_analysis(vault, session_id, recording_id, recording)
+    analysis_id, results = _ecg_analysis(vault, session_id, recording_id)
     recorded_on = (recording.start_time or now).date()
     user = vault.user
     report = EcgReport(
@@ -63,23 +64,19 @@ def _ecg_recording(vault: Vault, session_id: int) -> tuple[int, Recording]:
     return infos[-1].id, vault.load_recording(infos[-1].id)
 
 
-def _ecg_analysis(
-    vault: Vault, session_id: int, recording_id: int, recording: Recording
-) -> tuple[int, dict[str, Any]]:
-    """The latest stored ECG analysis of that recording, or a new one, stored first."""
+def _ecg_analysis(vault: Vault, session_id: int, recording_id: int) -> tuple[int, dict[str, Any]]:
+    """The latest stored ECG analysis of that recording."""
     stored = [
         a
         for a in vault.list_analyses(session_id)
-        if a.kind == ECG_ANALYSIS_KIND and a.recording_id in (None, recording_id)
+        if a.kind == AnalysisKind.ECG and a.recording_id in (None, recording_id)
     ]
-    if stored:
-        return stored[-1].id, dict(vault.load_analysis(stored[-1].id).results)
-    results = analyze_for_report(recording)
-    models = tuple(ModelInfo(m["name"], m["version"], m["sha256"]) for m in results["models"])
-    analysis_id = vault.save_analysis(
-        session_id, Analysis(ECG_ANALYSIS_KIND, results, models, recording_id=recording_id)
-    )
-    return analysis_id, results
+    if not stored:
+        raise NothingToReport(
+            f"Session {session_id} has no ECG analysis yet: open it in the workstation (or "
+            "import the recording again) so that it is analysed, then make the report."
+        )
+    return stored[-1].id, dict(vault.load_analysis(stored[-1].id).results)
 
 
 def confirmations(vault: Vault, session_id: int, analysis_id: int) -> list[Confirmation]:

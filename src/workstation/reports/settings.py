@@ -15,7 +15,7 @@ from pathlib import Path
 import platformdirs
 
 from workstation.errors import ReportSettingsInvalid
-from workstation.reports.page_layout import Paper
+from workstation.reports.paper import Paper
 
 ENV_VAR = "WORKSTATION_REPORT_SETTINGS"
 APP_NAME = "clinician-workstation"

@@ -7,15 +7,14 @@ import json
 import sys
 from pathlib import Path
 
-from workstation.rppg.methods import METHODS
-from workstation.rppg.traces import Roi
+from workstation.rppg.options import METHOD_NAMES, Roi
 
 
 def add_analyze_video_parser(subparsers: argparse._SubParsersAction) -> None:
     video = subparsers.add_parser("video", help="measure pulse and HRV from a face video (rPPG)")
     video.add_argument("file", type=Path, help="video file (AVI, MP4, …)")
     video.add_argument(
-        "--method", choices=sorted(METHODS), default="pos", help="rPPG method (default: pos)"
+        "--method", choices=sorted(METHOD_NAMES), default="pos", help="rPPG method (default: pos)"
     )
     video.add_argument(
         "--roi",

@@ -170,13 +170,22 @@ def analyze_traces(
     )
 
 
-def analyze_video(
+@dataclass(frozen=True)
+class VideoRun:
+    """A whole file's vitals with the per-frame skin traces they came from (what is stored)."""
+
+    vitals: VideoVitals
+    traces: Traces
+
+
+def run_video(
     path: str | Path,
     method: str = "pos",
     roi: Roi | str = Roi.FACE,
     should_stop: Callable[[], bool] | None = None,
-) -> VideoVitals:
-    """The whole pipeline on a video file."""
+) -> VideoRun:
+    """The whole pipeline on a video file, keeping the traces. ``should_stop`` is asked
+    after every frame; it may also report progress, or raise to cancel (the file is closed)."""
     started = time.perf_counter()
     with open_video(path) as source:
         traces = extract(source, Roi(roi), should_stop)
@@ -193,4 +202,14 @@ def analyze_video(
         "total_s": time.perf_counter() - started,
     }
     result.timings["frames_per_s"] = traces.n_frames / extraction_s if extraction_s > 0 else 0.0
-    return result
+    return VideoRun(result, traces)
+
+
+def analyze_video(
+    path: str | Path,
+    method: str = "pos",
+    roi: Roi | str = Roi.FACE,
+    should_stop: Callable[[], bool] | None = None,
+) -> VideoVitals:
+    """The whole pipeline on a video file."""
+    return run_video(path, method, roi, should_stop).vitals

@@ -10,21 +10,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, fields
-from enum import StrEnum
 
 import cv2
 import numpy as np
 
 from workstation.rppg.frames import Frame
+from workstation.rppg.options import Roi
 from workstation.rppg.regions import Box, FaceTracker, face_regions, masked_sum
 
 #: Fewer skin pixels than this in a frame's regions and the frame has no usable skin.
 MIN_SKIN_PIXELS = 50
-
-
-class Roi(StrEnum):
-    FACE = "face"
-    FULL_FRAME = "full-frame"
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""`workstation train ecg-segmentation`: reproduce the committed segmentation model."""
+"""`workstation train ecg-segmentation` and `ecg-abnormality`: reproduce the ECG models."""
 
 from __future__ import annotations
 
@@ -6,8 +6,6 @@ import argparse
 import logging
 import os
 from pathlib import Path
-
-import numpy as np
 
 from workstation.training.scratch import with_private_caches
 
@@ -59,6 +57,8 @@ def _train_segmentation(args: argparse.Namespace) -> int:
 
 
 def _train_abnormality(args: argparse.Namespace) -> int:
+    import numpy as np
+
     from workstation.training.abnormality import (
         cross_validated,
         export_classifier,

@@ -11,9 +11,9 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
 
 from workstation import __version__
-from workstation.ui.main_window import MainWindow
-from workstation.ui.preferences import ORGANISATION, Preferences
-from workstation.ui.signin_dialog import FirstRunDialog, SignInDialog
+from workstation.ui.shell.main_window import MainWindow
+from workstation.ui.shell.preferences import ORGANISATION, Preferences
+from workstation.ui.shell.signin_dialog import FirstRunDialog, SignInDialog
 from workstation.vault import Argon2Params, Vault, VaultPaths
 
 SCREENSHOT_DELAY_MS = 1500

@@ -3,7 +3,9 @@
 ``add_parser(subparsers)`` registers the ``vault`` command on the main program's parser; every
 leaf sets ``func`` to a handler that takes the parsed arguments and returns the exit status
 (0 success, 1 a vault error, whose message is printed to stderr). ``python -m
-workstation.vault.cli`` runs the same commands on their own.
+workstation.vault.cli`` runs the same commands on their own. The handlers import ``Vault``
+(SQLCipher, sqlite-utils, pandas) when they run: the main program builds this parser for
+every command, ``workstation --version`` included, and must not pay for the engine.
 
 Passwords are read with ``getpass`` (new ones twice), or with ``--password-stdin`` one per line
 from standard input, in the order each command's help states, for scripts and tests. Passwords
@@ -18,13 +20,15 @@ import getpass
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from workstation.errors import VaultError
 from workstation.vault.accounts import Role
 from workstation.vault.keyslots import Argon2Params
 from workstation.vault.location import ENV_VAR
-from workstation.vault.vault import Vault
+
+if TYPE_CHECKING:
+    from workstation.vault.vault import Vault
 
 Handler = Callable[[argparse.Namespace], int]
 _DEFAULT_KDF = Argon2Params()
@@ -61,6 +65,8 @@ def _prompter(args: argparse.Namespace) -> Prompter:
 
 
 def _sign_in(args: argparse.Namespace, username: str, prompter: Prompter) -> Vault:
+    from workstation.vault.vault import Vault
+
     vault = Vault(args.vault)
     vault.unlock(username, prompter.secret(f"Password for {username}: "))
     return vault
@@ -83,6 +89,8 @@ def _handles_errors(handler: Handler) -> Handler:
 @_handles_errors
 def init(args: argparse.Namespace) -> int:
     """Create a vault and its first administrator; print the recovery key once."""
+    from workstation.vault.vault import Vault
+
     prompter = _prompter(args)
     password = prompter.new_password(f"New password for {args.admin}: ")
     kdf = Argon2Params(args.argon2_memory_kib, args.argon2_time_cost, args.argon2_parallelism)
@@ -114,6 +122,8 @@ def adduser(args: argparse.Namespace) -> int:
 @_handles_errors
 def passwd(args: argparse.Namespace) -> int:
     """Change your password (current, new), or reset another user's with --admin (admin's, new)."""
+    from workstation.vault.vault import Vault
+
     prompter = _prompter(args)
     signer = args.admin or args.username
     signer_password = prompter.secret(f"Current password for {signer}: ")
@@ -166,6 +176,8 @@ def backup(args: argparse.Namespace) -> int:
 @_handles_errors
 def restore(args: argparse.Namespace) -> int:
     """Replace the vault with a backup (the administrator's password in that backup)."""
+    from workstation.vault.vault import Vault
+
     password = _prompter(args).secret(f"Password for {args.admin} in the backup: ")
     vault = Vault.restore(args.backup, args.vault, args.admin, password, force=args.force)
     location = vault.paths.database
@@ -177,6 +189,8 @@ def restore(args: argparse.Namespace) -> int:
 @_handles_errors
 def recover(args: argparse.Namespace) -> int:
     """Rebuild the key file with the recovery key (recovery key, then new admin password)."""
+    from workstation.vault.vault import Vault
+
     prompter = _prompter(args)
     recovery_key = prompter.secret("Recovery key: ")
     password = prompter.new_password(f"New password for {args.admin}: ")

@@ -24,7 +24,7 @@ from sqlite_utils.utils import sqlite3 as _sqlite_utils_driver  # noqa: E402
 if _sqlite_utils_driver is not sqlcipher3:
     raise ImportError(
         "sqlite_utils was imported before workstation.vault.driver and is bound to the standard "
-        "sqlite3 module; import workstation.vault first."
+        "sqlite3 module; import workstation.vault.driver first."
     )
 
 DatabaseError = sqlcipher3.dbapi2.DatabaseError

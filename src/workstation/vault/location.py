@@ -10,8 +10,6 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import platformdirs
-
 ENV_VAR = "WORKSTATION_VAULT"
 APP_NAME = "clinician-workstation"
 DATABASE_NAME = "vault.db"
@@ -21,6 +19,8 @@ def default_vault_path() -> Path:
     configured = os.environ.get(ENV_VAR)
     if configured:
         return Path(configured).expanduser()
+    import platformdirs  # here, not above: the CLI imports ENV_VAR for every command's help
+
     return platformdirs.user_data_path(APP_NAME, appauthor=False) / DATABASE_NAME
 
 

@@ -9,8 +9,8 @@ flipped pages in ~140 ms on this machine (target 50 ms). This widget draws what
 and benchmarked headless.
 
 Embed: ``viewer = EegViewer(recording); layout.addWidget(viewer)``; call
-``viewer.start_analysis(session, model)`` to fill the timeline, ``viewer.close_workers()``
-before the widget goes away.
+``viewer.start_analysis()`` to run the trends and the detector in the background (the main
+window does when it opens an EEG) and ``viewer.close_workers()`` before the widget goes away.
 """
 
 from __future__ import annotations
@@ -28,14 +28,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.eeg.analysis import EegAnalysis
-from workstation.eeg.filters import FilterSettings
-from workstation.eeg.montages import MONTAGES, montage_matrix
-from workstation.eeg.paging import DEFAULT_PAGE_S, Page
+from workstation.app.eeg_review import (
+    DEFAULT_PAGE_S,
+    MONTAGES,
+    EegAnalysis,
+    FilterSettings,
+    Page,
+    analyse_eeg_recording,
+    montage_matrix,
+)
 from workstation.errors import WorkstationError
 from workstation.recording import Annotation, Recording
-from workstation.ui.eeg_timeline import EegTimeline
-from workstation.ui.eeg_workers import AnalysisWorker, PageRequest, PageWorker, start_page_thread
+from workstation.ui.eeg.pages import PageRequest, PageWorker, start_page_thread
+from workstation.ui.eeg.timeline import EegTimeline
+from workstation.ui.jobs import JobRunner
+from workstation.ui.workspace import Workspace
 
 SENSITIVITIES_UV_PER_MM = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 200)
 DEFAULT_SENSITIVITY = 7
@@ -53,7 +60,7 @@ def _hz_label(value: float | None) -> str:
     return "off" if value is None else f"{value:g} Hz"
 
 
-class EegViewer(QWidget):
+class EegViewer(QWidget, Workspace):
     """Traces of one page, review controls, and the navigation timeline under them."""
 
     pageShown = Signal(float)
@@ -61,9 +68,16 @@ class EegViewer(QWidget):
     annotationsChanged = Signal()
     analysisShown = Signal()
 
-    def __init__(self, recording: Recording, parent=None, montage: str = "double-banana") -> None:
+    def __init__(
+        self,
+        recording: Recording,
+        parent=None,
+        montage: str = "double-banana",
+        session_id: int | None = None,
+    ) -> None:
         super().__init__(parent)
         self.recording = recording
+        self._session_id = session_id
         self.annotations: list[Annotation] = list(recording.annotations)
         self.page_s = DEFAULT_PAGE_S
         self.start_s = 0.0
@@ -72,11 +86,12 @@ class EegViewer(QWidget):
         self.montage = montage if self._montage_fits(montage) else "average"
         self.page: Page | None = None
         self.last_error = ""
+        self.status_message = ""
         self.analysis: EegAnalysis | None = None
         self._request_id = 0
         self._prepared: dict[tuple, Page] = {}
         self._pending_prefetch: PageRequest | None = None
-        self._analysis_worker: AnalysisWorker | None = None
+        self.jobs = JobRunner(self, self._show_status, self._on_failed)
         self._curve: pg.PlotCurveItem | None = None
         self._drawn_names: tuple[str, ...] = ()
         self._annotation_items: list[pg.GraphicsObject] = []
@@ -373,13 +388,17 @@ class EegViewer(QWidget):
 
     # --- analysis -----------------------------------------------------------------------
 
-    def start_analysis(self, session=None, model: dict[str, str] | None = None) -> None:
-        """Trends (and detector, with a session) on a worker thread, shown in the timeline."""
-        worker = AnalysisWorker(self.recording, session, model)
-        worker.finished_analysis.connect(self._on_analysis)
-        worker.failed.connect(self._on_failed)
-        self._analysis_worker = worker
-        worker.start()
+    def start_analysis(self, detector: bool = True) -> None:
+        """Trends (and the detector) in the background; the timeline fills when done."""
+        recording = self.recording
+        self.jobs.start(
+            lambda progress: analyse_eeg_recording(recording, progress, detector),
+            self._on_analysis,
+            "Analysing the EEG…",
+        )
+
+    def _show_status(self, message: str) -> None:
+        self.status_message = message
 
     @Slot(object)
     def _on_analysis(self, analysis: EegAnalysis) -> None:
@@ -394,11 +413,12 @@ class EegViewer(QWidget):
         self.message_label.setText(message)
         self.message_label.setVisible(True)
 
+    def session_id(self) -> int | None:
+        return self._session_id
+
     def close_workers(self) -> None:
         """Stop the threads; call before the widget is destroyed."""
-        if self._analysis_worker is not None:
-            self._analysis_worker.requestInterruption()
-            self._analysis_worker.wait()
+        self.jobs.stop_all()
         self._thread.quit()
         self._thread.wait()
 

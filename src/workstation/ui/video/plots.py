@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtGui import QColor
 
-from workstation.ui.video_analysis import PulseSnippet
+from workstation.app.video_runs import PulseSnippet
 
 MEASURED = "#0072B2"
 PULSE = "#0b3d62"

@@ -15,11 +15,8 @@ import cv2
 import numpy as np
 from PySide6.QtCore import QThread, Signal
 
+from workstation.app.video_runs import Frame, FrameSource, LiveVitals, Roi, face_regions
 from workstation.errors import WorkstationError
-from workstation.rppg.frames import Frame, FrameSource
-from workstation.rppg.live import LiveVitals
-from workstation.rppg.regions import face_regions
-from workstation.rppg.traces import Roi
 
 PREVIEW_EVERY_S = 0.1
 PREVIEW_WIDTH = 480

@@ -1,23 +1,25 @@
-"""The video-vitals panel's analysis steps, without Qt, so they run in workers and in tests.
+"""Video-vitals runs: a whole file, or a live camera run, to one kind of stored result.
 
-A live run, a stopped camera and a whole file all end the same way: the per-frame skin
-traces go through the engine's ``analyze_traces``, so what is shown, compared and stored is
-one kind of result whatever the source. ``recent_pulse`` and ``live_condition`` are the
-cheap views the live panel draws while a run goes on; they read only the last seconds.
+A whole file goes through the engine's own ``run_video`` (the CLI's ``analyze video`` runs
+the same function, so both give the same numbers); a live run ends in ``analyze_traces`` on
+what it collected. ``recent_pulse`` and ``live_condition`` are the cheap views the live
+panel draws while a run goes on; they read only the last seconds. The engine types the
+video screens show are re-exported here, so the UI reaches the engine only through this
+layer.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from workstation.errors import InvalidRecording
-from workstation.rppg.frames import open_video
-from workstation.rppg.heart_rate import MAX_MOTION
+from workstation.app.progress import Progress
+from workstation.rppg.frames import Frame, FrameSource, open_camera, open_video
+from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, WINDOW_S, WindowEstimate
+from workstation.rppg.live import LiveVitals
 from workstation.rppg.methods import pulse
 from workstation.rppg.pipeline import (
     MIN_CONTRAST,
@@ -25,9 +27,24 @@ from workstation.rppg.pipeline import (
     MIN_LUMINANCE,
     VideoVitals,
     analyze_traces,
+    run_video,
     uniform_rgb,
 )
-from workstation.rppg.traces import Roi, TraceExtractor, Traces
+from workstation.rppg.regions import face_regions
+from workstation.rppg.traces import Roi, Traces
+
+__all__ = [  # the engine's types and sources, for the video screens
+    "MIN_SNR_DB",
+    "WINDOW_S",
+    "Frame",
+    "FrameSource",
+    "LiveVitals",
+    "Roi",
+    "WindowEstimate",
+    "face_regions",
+    "open_camera",
+    "open_video",
+]
 
 #: Seconds of pulse the live trace shows.
 PULSE_SPAN_S = 10.0
@@ -35,8 +52,6 @@ PULSE_SPAN_S = 10.0
 CONDITION_SPAN_S = 1.0
 #: How often (in frames) a whole-file analysis reports progress and checks for cancel.
 PROGRESS_EVERY = 15
-
-Report = Callable[[int, str], None]
 
 
 @dataclass(frozen=True)
@@ -96,26 +111,24 @@ def frame_count(path: Path) -> int:
         capture.release()
 
 
-def analyse_file(path: Path, method: str, roi: Roi | str, report: Report) -> CaptureResult:
-    """The whole file through the engine, reporting progress through ``report``.
-
-    The same steps as ``pipeline.analyze_video`` (open, extract, analyze_traces), run here
-    so the traces stay available for Save and progress can be shown; ``report`` raises to
-    cancel, which closes the file on the way out.
-    """
+def analyse_file(path: Path, method: str, roi: Roi | str, progress: Progress) -> CaptureResult:
+    """The whole file through the engine's ``run_video``, reporting progress every few
+    frames; a cancel raises ``Cancelled`` from the step, which closes the file on the way."""
     total = frame_count(path)
-    extractor = TraceExtractor(Roi(roi))
-    with open_video(path) as source:
-        for frame in source:
-            extractor.add(frame)
-            if frame.index % PROGRESS_EVERY == 0:
-                percent = min(95, int(95 * frame.index / total)) if total else 0
-                report(percent, f"Reading frame {frame.index + 1} of {total or '?'}…")
-        fps = source.stats.measured_fps or source.nominal_fps
-    if extractor.traces.n_frames == 0:
-        raise InvalidRecording(path, "no frame of the video could be decoded: the file is damaged.")
-    report(96, "Computing pulse, heart rate and HRV…")
-    return summarise_run(extractor.traces, fps, method, path.name)
+    frames = 0
+
+    def each_frame() -> bool:
+        nonlocal frames
+        frames += 1
+        if frames % PROGRESS_EVERY == 0:
+            percent = min(95, int(95 * frames / total)) if total else 0
+            progress.step(percent, f"Reading frame {frames} of {total or '?'}…")
+        return False
+
+    run = run_video(path, method, roi, each_frame)
+    stamps = np.asarray(run.traces.timestamps, dtype=np.float64)
+    rgb = np.asarray(run.traces.rgb, dtype=np.float64).reshape(-1, 3)
+    return CaptureResult(run.vitals, rgb, stamps - stamps[0], path.name)
 
 
 def _tail(traces: Traces, seconds: float) -> Traces:

@@ -1,7 +1,8 @@
 """Video vitals: heart rate from a face video (camera or file), live, and stored on request.
 
-The panel only draws. Capture runs in a LiveVitalsWorker; the end-of-run summary, the
-whole-file analysis and Save run in TaskWorkers; all report to ``@Slot`` methods here. A
+The panel only draws. Capture runs in a LiveVitalsWorker (reporting to ``@Slot`` methods
+here); the end-of-run summary, the whole-file analysis and Save are use cases of
+``workstation.app`` run by the panel's JobRunner. A
 reopened session is shown from the vault's stored results and traces alone, through the same
 ``_show_results`` a fresh result uses, so what was saved is what is seen.
 """
@@ -33,17 +34,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.rppg.frames import FrameSource, open_camera, open_video
-from workstation.rppg.heart_rate import MIN_SNR_DB, WINDOW_S, WindowEstimate
-from workstation.rppg.traces import Roi
-from workstation.ui.signin_dialog import DISCLAIMER
-from workstation.ui.video_analysis import CaptureResult, PulseSnippet, analyse_file, summarise_run
-from workstation.ui.video_live import LiveVitalsWorker
-from workstation.ui.video_plots import PulsePlot, TrendPlot
-from workstation.ui.video_results import METHOD_NAMES, STATUS_TITLES, result_html
-from workstation.ui.video_sessions import SavedVideo, save_video_session, stored_results
-from workstation.ui.video_worker import StopReason
-from workstation.ui.workers import TaskWorker
+from workstation.app.video_runs import (
+    MIN_SNR_DB,
+    WINDOW_S,
+    CaptureResult,
+    FrameSource,
+    PulseSnippet,
+    Roi,
+    WindowEstimate,
+    analyse_file,
+    open_camera,
+    open_video,
+    summarise_run,
+)
+from workstation.app.video_sessions import SavedVideo, save_video_session, stored_results
+from workstation.ui.jobs import JobRunner, TaskWorker
+from workstation.ui.shell.signin_dialog import DISCLAIMER
+from workstation.ui.video.capture import StopReason
+from workstation.ui.video.live import LiveVitalsWorker
+from workstation.ui.video.plots import PulsePlot, TrendPlot
+from workstation.ui.video.results import METHOD_NAMES, STATUS_TITLES, result_html
+from workstation.ui.workspace import Workspace
 from workstation.vault import Patient, Vault
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.m4v *.webm);;All files (*)"
@@ -75,7 +86,7 @@ def preview_pixmap(image: np.ndarray, width: int, height: int) -> QPixmap:
     )
 
 
-class VideoPanel(QWidget):
+class VideoPanel(QWidget, Workspace):
     """One patient's video-vitals tab: a live run, or a stored session (``saved``)."""
 
     sessionSaved = Signal(int)
@@ -100,6 +111,15 @@ class VideoPanel(QWidget):
         self._saving: TaskWorker | None = None
         self.video_path: Path | None = None
         self._build()
+        self.jobs = JobRunner(
+            self,
+            self._set_status,
+            self._on_task_failed,
+            self.progress,
+            hide_when_idle=False,
+            cancelled_text="Analysis cancelled; nothing was changed.",
+        )
+        self.jobs.changed.connect(self._jobs_changed)
         if saved is None:
             self._set_status("Choose a camera or a video file, then Start.")
         else:
@@ -430,52 +450,32 @@ class VideoPanel(QWidget):
         self.result, self.opened = None, None
         self._clear_views()
         self._start_analysis(
-            lambda progress: analyse_file(path, method, roi, progress.step),
+            lambda progress: analyse_file(path, method, roi, progress),
             f"Analysing {path.name}…",
         )
 
     def _start_analysis(self, task, message: str) -> None:
-        worker = TaskWorker(task, self)
-        worker.progressed.connect(self._on_progress)
-        worker.succeeded.connect(self._on_result)
-        worker.failed.connect(self._on_task_failed)
-        worker.cancelled.connect(self._on_cancelled)
-        worker.finished.connect(self._on_analysis_finished)
-        self._analysis = worker
-        self.progress.setValue(0)
-        self._set_status(message)
-        worker.start()
+        self._analysis = self.jobs.start(task, self._on_result, message)
         self._update_controls()
 
     @Slot()
     def cancel_analysis(self) -> None:
-        if self._analysis is not None:
-            self._analysis.requestInterruption()
+        self.jobs.cancel()
 
-    @Slot(int, str)
-    def _on_progress(self, percent: int, message: str) -> None:
-        self.progress.setValue(percent)
-        self._set_status(message)
-
-    @Slot(object)
     def _on_result(self, result: CaptureResult) -> None:
         self.result, self.opened = result, None
         self.progress.setValue(100)
         self._show_results(stored_results(result), result.arrays())
 
-    @Slot(str)
     def _on_task_failed(self, message: str) -> None:
         self._set_status(message, error=True)
 
     @Slot()
-    def _on_cancelled(self) -> None:
-        self.progress.setValue(0)
-        self._set_status("Analysis cancelled; nothing was changed.")
-
-    @Slot()
-    def _on_analysis_finished(self) -> None:
-        self._analysis.deleteLater()
-        self._analysis = None
+    def _jobs_changed(self) -> None:
+        """A job ended or started: forget the ended ones and re-check the controls."""
+        running = self.jobs.workers
+        self._analysis = self._analysis if self._analysis in running else None
+        self._saving = self._saving if self._saving in running else None
         self._update_controls()
 
     # Results -------------------------------------------------------------------------------
@@ -509,28 +509,21 @@ class VideoPanel(QWidget):
     @Slot()
     def save(self) -> None:
         vault, patient_id, result = self.vault, self.patient.id, self.result
-        worker = TaskWorker(
-            lambda progress: save_video_session(vault, patient_id, result, progress.step), self
-        )
-        worker.succeeded.connect(self._on_saved)
-        worker.failed.connect(self._on_task_failed)
-        worker.finished.connect(self._on_save_finished)
-        self._saving = worker
         self._set_status("Saving to the vault…")
-        worker.start()
+        self._saving = self.jobs.start(
+            lambda progress: save_video_session(vault, patient_id, result, progress),
+            self._on_saved,
+            foreground=False,
+        )
         self._update_controls()
 
-    @Slot(object)
     def _on_saved(self, saved: SavedVideo) -> None:
         self.opened = saved
         self._set_status(f"Saved as video session {saved.session.id}.")
         self.sessionSaved.emit(saved.session.id)
 
-    @Slot()
-    def _on_save_finished(self) -> None:
-        self._saving.deleteLater()
-        self._saving = None
-        self._update_controls()
+    def session_id(self) -> int | None:
+        return None if self.opened is None else self.opened.session.id
 
     def close_workers(self) -> None:
         """Stop capture and analysis and wait for every thread (a save is let finish)."""

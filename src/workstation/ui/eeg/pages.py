@@ -1,4 +1,4 @@
-"""EEG work off the GUI thread: rendering pages and analysing the whole recording.
+"""EEG pages rendered off the GUI thread (the analysis is an ordinary job: ui.jobs).
 
 The page worker lives in its own QThread and always renders the newest request only: when
 the reader holds Page Down, intermediate pages are skipped rather than queued, so the
@@ -11,10 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from workstation.eeg.analysis import analyze_eeg
-from workstation.eeg.filters import FilterSettings
-from workstation.eeg.montages import Montage
-from workstation.eeg.paging import Page, PageSource
+from workstation.app.eeg_review import FilterSettings, Montage, Page, PageSource
 from workstation.errors import WorkstationError
 from workstation.recording import Recording
 
@@ -81,28 +78,6 @@ class PageWorker(QObject):
                 self._cache.pop(next(iter(self._cache)))
             self._cache[key] = self._source.page(start_s, request.max_points)
         return self._cache[key]
-
-
-class AnalysisWorker(QThread):
-    """Trends (and, with a model session, the detector) over the whole recording."""
-
-    finished_analysis = Signal(object)
-    failed = Signal(str)
-
-    def __init__(self, recording: Recording, session=None, model=None, parent=None) -> None:
-        super().__init__(parent)
-        self._recording = recording
-        self._session = session
-        self._model = model
-
-    def run(self) -> None:
-        try:
-            result = analyze_eeg(self._recording, self._session, self._model)
-        except WorkstationError as exc:
-            self.failed.emit(str(exc))
-            return
-        if not self.isInterruptionRequested():
-            self.finished_analysis.emit(result)
 
 
 def start_page_thread(worker: PageWorker) -> QThread:

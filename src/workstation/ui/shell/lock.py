@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
 
-from workstation.ui.signin_dialog import DISCLAIMER, PRODUCT, SignInForm
+from workstation.ui.shell.signin_dialog import DISCLAIMER, PRODUCT, SignInForm
 from workstation.vault import Vault
 
 DEFAULT_IDLE_MINUTES = 10

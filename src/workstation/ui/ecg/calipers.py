@@ -9,7 +9,7 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
-from workstation.ui.ecg_paper import PaperScale
+from workstation.ui.ecg.paper import PaperScale
 
 CALIPER_COLOR = QColor(0, 0, 0)
 LABEL_BACKGROUND = QColor(255, 255, 255, 225)

@@ -1,9 +1,10 @@
 """The main window: patients and sessions on the left, open sessions in tabs on the right.
 
-Every vault access and every analysis runs in a TaskWorker; this class only starts them and
-shows their results in ``@Slot`` methods. It also owns locking: after the idle time (or
-Ctrl+L) the content is replaced by the lock screen, the lists are cleared and the vault
-forgets its key.
+Every vault access and every analysis runs as a job of the window's JobRunner (analyses,
+imports, reviews and reports are use cases of ``workstation.app``); this class only starts
+them and shows their results. It also owns
+locking: after the idle time (or Ctrl+L) the content is replaced by the lock screen, the
+lists are cleared and the vault forgets its key.
 """
 
 from __future__ import annotations
@@ -28,20 +29,24 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import __version__
+from workstation.app import sessions
+from workstation.app.models import LoadedModels, load_ecg_models
+from workstation.app.opening import open_any_session
+from workstation.app.progress import Progress
+from workstation.app.reports import export_session_report
+from workstation.app.sessions import OpenedSession
+from workstation.app.video_sessions import SavedVideo
 from workstation.recording import Modality
-from workstation.reports import load_report_settings
-from workstation.reports.session_report import create_session_report
-from workstation.ui import session_tasks
-from workstation.ui.ecg_paper import Layout
-from workstation.ui.ecg_workspace import EcgWorkspace
-from workstation.ui.lock import IdleWatcher, LockScreen
-from workstation.ui.patients_panel import NewPatientDialog, PatientsPanel
-from workstation.ui.preferences import Preferences, PreferencesDialog
-from workstation.ui.session_tasks import OpenedSession
-from workstation.ui.signin_dialog import DISCLAIMER, PRODUCT
-from workstation.ui.video_panel import VideoPanel
-from workstation.ui.video_sessions import SavedVideo, open_any_session
-from workstation.ui.workers import Progress, TaskWorker
+from workstation.ui.ecg.paper import Layout
+from workstation.ui.ecg.workspace import EcgWorkspace
+from workstation.ui.eeg.viewer import EegViewer
+from workstation.ui.jobs import JobRunner, TaskWorker
+from workstation.ui.shell.lock import IdleWatcher, LockScreen
+from workstation.ui.shell.patients_panel import NewPatientDialog, PatientsPanel
+from workstation.ui.shell.preferences import Preferences, PreferencesDialog
+from workstation.ui.shell.signin_dialog import DISCLAIMER, PRODUCT
+from workstation.ui.video.panel import VideoPanel
+from workstation.ui.workspace import NoViewer, Workspace
 from workstation.vault import Patient, User, Vault
 
 FILE_FILTER = "Recordings (*.hea *.edf *.bdf *.rec *.zip *.csv);;All files (*)"
@@ -56,8 +61,6 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(PRODUCT)
         self.resize(1500, 940)
         self.setAcceptDrops(True)
-        self._workers: set[TaskWorker] = set()
-        self._foreground: TaskWorker | None = None
         self._username = vault.user.username
         self.patients = PatientsPanel()
         self.patients.patientChosen.connect(self._load_sessions)
@@ -81,13 +84,16 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.lock_screen)
         self.setCentralWidget(self.stack)
         self._build_status_bar()
+        self.jobs = JobRunner(
+            self, self.statusBar().showMessage, self._job_failed, self.progress, self.cancel_button
+        )
         self._build_menus()
         self.idle = IdleWatcher(self.prefs.idle_ms, self)
         self.idle.idle.connect(self._lock_for_idle)
         self.idle.start()
         self._show_user()
         self.refresh_patients()
-        self._run(self._model_info, self._show_models, "Loading the models…", foreground=False)
+        self._run(load_ecg_models, self._show_models, "Loading the models…", foreground=False)
 
     # Building ------------------------------------------------------------------------------
 
@@ -109,7 +115,6 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(200)
         self.progress.hide()
         self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.cancel_job)
         self.cancel_button.hide()
         self.user_label = QLabel()
         self.vault_label = QLabel()
@@ -172,55 +177,24 @@ class MainWindow(QMainWindow):
         message: str,
         foreground: bool = True,
     ) -> TaskWorker:
-        """Start ``task`` in a worker; ``on_success`` must be a @Slot method of this window."""
-        worker = TaskWorker(task, self)
-        worker.succeeded.connect(on_success)
-        worker.failed.connect(self._job_failed)
-        worker.finished.connect(self._job_finished)
-        if foreground:
-            self._foreground = worker
-            worker.progressed.connect(self._job_progress)
-            worker.cancelled.connect(self._job_cancelled)
-            self.progress.setValue(0)
-            self.progress.show()
-            self.cancel_button.show()
-            self.statusBar().showMessage(message)
-        self._workers.add(worker)
-        worker.start()
-        return worker
+        """Start ``task`` with the window's JobRunner; ``on_success`` runs on the GUI thread."""
+        return self.jobs.start(task, on_success, message, foreground)
 
-    @Slot(int, str)
-    def _job_progress(self, percent: int, message: str) -> None:
-        self.progress.setValue(percent)
-        self.statusBar().showMessage(message)
+    @property
+    def _workers(self) -> set[TaskWorker]:
+        """The jobs still running (tests wait until there are none)."""
+        return self.jobs.workers
 
-    @Slot()
-    def _job_finished(self) -> None:
-        worker = self.sender()
-        self._workers.discard(worker)
-        if worker is self._foreground:
-            self._foreground = None
-            self.progress.hide()
-            self.cancel_button.hide()
-        worker.deleteLater()
-
-    @Slot(str)
     def _job_failed(self, message: str) -> None:
         self.statusBar().showMessage("The last action failed; nothing was changed.")
         QMessageBox.warning(self, PRODUCT, message)
 
     @Slot()
-    def _job_cancelled(self) -> None:
-        self.statusBar().showMessage("Cancelled; nothing was saved.")
-
-    @Slot()
     def cancel_job(self) -> None:
-        if self._foreground is not None:
-            self._foreground.requestInterruption()
+        self.jobs.cancel()
 
     def wait_for_jobs(self, timeout_ms: int = 30000) -> None:
-        for worker in list(self._workers):
-            worker.wait(timeout_ms)
+        self.jobs.wait(timeout_ms)
 
     # Status --------------------------------------------------------------------------------
 
@@ -229,20 +203,8 @@ class MainWindow(QMainWindow):
         self.user_label.setText(f"Signed in: {user.username} ({user.role})")
         self.vault_label.setText(f"Vault: unlocked · {self.vault.paths.database.name}")
 
-    @staticmethod
-    def _model_info(_progress: Progress) -> str:
-        from workstation.ecg.abnormality import abnormality_model
-        from workstation.ecg.segmentation import segmentation_model
-
-        seg, score = segmentation_model(), abnormality_model()
-        return (
-            f"Inference: {seg.provider.removesuffix('ExecutionProvider')} · "
-            f"{seg.name} {seg.version}, {score.name} {score.version}"
-        )
-
-    @Slot(object)
-    def _show_models(self, text: str) -> None:
-        self.device_label.setText(text)
+    def _show_models(self, models: LoadedModels) -> None:
+        self.device_label.setText(models.describe())
 
     # Patients and sessions -----------------------------------------------------------------
 
@@ -305,7 +267,7 @@ class MainWindow(QMainWindow):
             return None
         vault = self.vault
         return self._run(
-            lambda progress: session_tasks.import_recording(vault, patient_id, path, progress),
+            lambda progress: sessions.import_recording(vault, patient_id, path, progress),
             self._session_ready,
             f"Importing {path.name}…",
         )
@@ -314,7 +276,7 @@ class MainWindow(QMainWindow):
     def open_session(self, session_id: int) -> TaskWorker | None:
         for index in range(self.tabs.count()):
             widget = self.tabs.widget(index)
-            if getattr(widget, "opened", None) and widget.opened.session.id == session_id:
+            if isinstance(widget, Workspace) and widget.session_id() == session_id:
                 self.tabs.setCurrentIndex(index)
                 return None
         vault = self.vault
@@ -325,18 +287,15 @@ class MainWindow(QMainWindow):
         )
 
     @Slot(object)
-    def _session_ready(self, opened: OpenedSession) -> None:
+    def _session_ready(self, opened: OpenedSession | SavedVideo) -> None:
         """Show a session that was imported or opened; refresh the patient's sessions."""
         widget = self._workspace_for(opened)
         title = f"{opened.patient.name} · {opened.session.modality.upper()} {opened.session.id}"
         index = self.tabs.addTab(widget, title)
         self.tabs.setCurrentIndex(index)
         self.statusBar().showMessage(f"Session {opened.session.id} open.")
-        if opened.results.get("device"):
-            self.device_label.setText(
-                f"Inference: {opened.results['device'].removesuffix('ExecutionProvider')} · "
-                + ", ".join(f"{m['name']} {m['version']}" for m in opened.results["models"])
-            )
+        if isinstance(opened, OpenedSession) and opened.result is not None:
+            self.device_label.setText(f"Inference: {opened.result.model_line()}")
         if self.patients.current_patient_id() == opened.patient.id:
             self._load_sessions(opened.patient.id)
 
@@ -351,14 +310,10 @@ class MainWindow(QMainWindow):
             workspace.exportRequested.connect(self.export_report)
             return workspace
         if opened.recording.modality == Modality.EEG:
-            from workstation.ui.eeg_viewer import EegViewer
-
-            viewer = EegViewer(opened.recording)
-            viewer.opened = opened
+            viewer = EegViewer(opened.recording, session_id=opened.session.id)
+            viewer.start_analysis()
             return viewer
-        label = QLabel(f"{opened.recording.source_name}: no viewer for this modality yet.")
-        label.opened = opened
-        return label
+        return NoViewer(opened)
 
     @Slot()
     def open_video_vitals(self) -> None:
@@ -390,6 +345,11 @@ class MainWindow(QMainWindow):
         if self.patients.current_patient_id() == panel.patient.id:
             self._load_sessions(panel.patient.id)
 
+    def _workspaces(self) -> list[Workspace]:
+        """The open session tabs (the Start tab is not one)."""
+        widgets = (self.tabs.widget(i) for i in range(self.tabs.count()))
+        return [w for w in widgets if isinstance(w, Workspace)]
+
     def current_workspace(self) -> EcgWorkspace | None:
         """The ECG workspace in front, once it is fully built (None otherwise)."""
         widget = self.tabs.currentWidget()
@@ -403,7 +363,7 @@ class MainWindow(QMainWindow):
         vault, opened, changes = self.vault, workspace.opened, workspace.changes()
         self._saving = workspace
         return self._run(
-            lambda progress: session_tasks.save_review(vault, opened, changes, progress),
+            lambda progress: sessions.save_review(vault, opened, changes, progress),
             self._review_saved,
             "Saving the review…",
         )
@@ -431,15 +391,11 @@ class MainWindow(QMainWindow):
 
     def export_report_to(self, session_id: int, path: Path) -> TaskWorker:
         vault = self.vault
-
-        def export(progress: Progress) -> Path:
-            settings = load_report_settings()
-            progress.step(20, "Building the report…")
-            report_id = create_session_report(vault, session_id, settings)
-            progress.step(80, "Writing the PDF…")
-            return vault.export_report(report_id, path)
-
-        return self._run(export, self._report_exported, "Exporting the report…")
+        return self._run(
+            lambda progress: export_session_report(vault, session_id, path, progress)[1],
+            self._report_exported,
+            "Exporting the report…",
+        )
 
     @Slot(object)
     def _report_exported(self, path: Path) -> None:
@@ -448,14 +404,14 @@ class MainWindow(QMainWindow):
     @Slot(int)
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
-        if isinstance(widget, EcgWorkspace) and widget.has_changes:
+        if isinstance(widget, Workspace) and widget.has_unsaved_review():
             answer = QMessageBox.question(
                 self, PRODUCT, "This review has unsaved changes. Close it and discard them?"
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.tabs.removeTab(index)
-        if hasattr(widget, "close_workers"):
+        if isinstance(widget, Workspace):
             widget.close_workers()
         widget.deleteLater()
 
@@ -562,7 +518,7 @@ class MainWindow(QMainWindow):
         while self.tabs.count() > 1:
             widget = self.tabs.widget(1)
             self.tabs.removeTab(1)
-            if hasattr(widget, "close_workers"):
+            if isinstance(widget, Workspace):
                 widget.close_workers()
             widget.deleteLater()
 
@@ -576,10 +532,8 @@ class MainWindow(QMainWindow):
         self.prefs = dialog.values()
         self.prefs.save()
         self.idle.set_timeout(self.prefs.idle_ms)
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if isinstance(widget, EcgWorkspace) and widget.is_built:
-                widget.paper.set_dpi(self.prefs.dpi_for(self.screen()))
+        for widget in self._workspaces():
+            widget.apply_preferences(self.prefs, self.screen())
 
     @Slot()
     def show_about(self) -> None:
@@ -602,11 +556,7 @@ class MainWindow(QMainWindow):
             event.acceptProposedAction()
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
-        unsaved = [
-            self.tabs.widget(i)
-            for i in range(self.tabs.count())
-            if isinstance(self.tabs.widget(i), EcgWorkspace) and self.tabs.widget(i).has_changes
-        ]
+        unsaved = [w for w in self._workspaces() if w.has_unsaved_review()]
         if unsaved and not self.is_locked_screen:
             answer = QMessageBox.question(
                 self, PRODUCT, "Some reviews have unsaved changes. Quit and discard them?"
@@ -614,13 +564,9 @@ class MainWindow(QMainWindow):
             if answer != QMessageBox.StandardButton.Yes:
                 event.ignore()
                 return
-        for worker in list(self._workers):
-            worker.requestInterruption()
-        self.wait_for_jobs()
+        self.jobs.stop_all()
         self.idle.stop()
-        for index in range(self.tabs.count()):
-            widget = self.tabs.widget(index)
-            if hasattr(widget, "close_workers"):
-                widget.close_workers()
+        for widget in self._workspaces():
+            widget.close_workers()
         self.vault.lock()
         super().closeEvent(event)

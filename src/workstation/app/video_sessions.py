@@ -1,6 +1,6 @@
 """Video-vitals sessions in the vault: saved from a run, reopened exactly as stored.
 
-No Qt, like session_tasks: these run in TaskWorkers. A video session holds one analysis of
+No Qt: these use cases run in the GUI's workers and in tests. A video session holds one analysis of
 kind "video": the engine's results (``VideoVitals.to_json()`` plus the source's name) and the
 derived arrays (mean skin colour per frame, frame times, pulse). The video frames are never
 stored: the vault has no store for video files, and the traces are all the review needs.
@@ -13,15 +13,12 @@ from typing import Any
 
 import numpy as np
 
+from workstation.app.progress import Progress
+from workstation.app.video_runs import CaptureResult
 from workstation.errors import NotInVault
 from workstation.recording import Modality
-from workstation.ui import session_tasks
-from workstation.ui.session_tasks import OpenedSession
-from workstation.ui.video_analysis import CaptureResult, Report
-from workstation.ui.workers import Progress
 from workstation.vault import Analysis, Patient, SessionSummary, Vault
-
-VIDEO_ANALYSIS_KIND = "video"
+from workstation.vault.kinds import AnalysisKind
 
 
 @dataclass(frozen=True)
@@ -41,35 +38,25 @@ def stored_results(result: CaptureResult) -> dict[str, Any]:
 
 
 def save_video_session(
-    vault: Vault, patient_id: int, result: CaptureResult, report: Report
+    vault: Vault, patient_id: int, result: CaptureResult, progress: Progress
 ) -> SavedVideo:
     """Store a run's results and derived traces as a new video session of the patient."""
-    report(20, "Creating the video session…")
+    progress.step(20, "Creating the video session…")
     session_id = vault.create_session(patient_id, Modality.VIDEO)
-    report(50, "Saving the traces and results…")
+    progress.step(50, "Saving the traces and results…")
     vault.save_analysis(
-        session_id, Analysis(VIDEO_ANALYSIS_KIND, stored_results(result), (), result.arrays())
+        session_id, Analysis(AnalysisKind.VIDEO, stored_results(result), (), result.arrays())
     )
-    return open_video_session(vault, session_id, report)
+    return open_video_session(vault, session_id, progress)
 
 
-def open_video_session(vault: Vault, session_id: int, report: Report) -> SavedVideo:
+def open_video_session(vault: Vault, session_id: int, progress: Progress) -> SavedVideo:
     """A stored video session, read back from the vault (the engine does not run)."""
-    report(70, "Loading the video session…")
+    progress.step(70, "Loading the video session…")
     session = vault.get_session(session_id)
     patient = vault.get_patient(session.patient_id)
-    kinds = [a.id for a in vault.list_analyses(session_id) if a.kind == VIDEO_ANALYSIS_KIND]
+    kinds = [a.id for a in vault.list_analyses(session_id) if a.kind == AnalysisKind.VIDEO]
     if not kinds:
         raise NotInVault(f"the video analysis of session {session_id}")
     analysis = vault.load_analysis(kinds[-1])
     return SavedVideo(session, patient, kinds[-1], dict(analysis.results), dict(analysis.arrays))
-
-
-def open_any_session(
-    vault: Vault, session_id: int, progress: Progress
-) -> OpenedSession | SavedVideo:
-    """Open a session whatever its modality: video sessions hold no recording to load."""
-    progress.step(5, "Opening the session…")
-    if vault.get_session(session_id).modality == Modality.VIDEO:
-        return open_video_session(vault, session_id, progress.step)
-    return session_tasks.open_session(vault, session_id, progress)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.ui.calipers import CaliperReading
-from workstation.ui.ecg_paper import (
+from workstation.app.review import EcgReview
+from workstation.app.sessions import OpenedSession, ReviewChanges
+from workstation.ui.ecg.calipers import CaliperReading
+from workstation.ui.ecg.paper import (
     GAINS_MM_MV,
     SPEEDS_MM_S,
     Cell,
@@ -31,9 +34,10 @@ from workstation.ui.ecg_paper import (
     display_name,
     row_height_mm,
 )
-from workstation.ui.ecg_review_panel import EcgReviewPanel
-from workstation.ui.ecg_view import EcgPaperView
-from workstation.ui.session_tasks import OpenedSession, ReviewChanges
+from workstation.ui.ecg.review_panel import EcgReviewPanel
+from workstation.ui.ecg.view import EcgPaperView
+from workstation.ui.shell.preferences import Preferences
+from workstation.ui.workspace import Workspace
 
 
 def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
@@ -44,7 +48,7 @@ def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
     return box
 
 
-class EcgWorkspace(QWidget):
+class EcgWorkspace(QWidget, Workspace):
     """One ECG session under review."""
 
     saveRequested = Signal()
@@ -174,29 +178,33 @@ class EcgWorkspace(QWidget):
         """Show (or refresh after a save) the session as stored."""
         self.opened = opened
         s, p = opened.session, opened.patient
-        results = opened.results
-        device = results.get("device", "")
-        models = ", ".join(f"{m['name']} {m['version']}" for m in results.get("models") or [])
+        result = opened.result
+        device = result.device if result else ""
+        models = ", ".join(f"{m.name} {m.version}" for m in result.models) if result else ""
         self.header.setText(
             f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
             f"{s.status} · {opened.recording.source_name} · {opened.recording.duration:.1f} s "
             f"at {opened.recording.fs:g} Hz<br><span style='color:#555'>Analysis: {models} on "
             f"{device}</span>"
         )
-        self.panel.load(results, opened.confirmations, opened.notes, opened.recording.annotations)
+        self.panel.load(result, EcgReview.of(opened), opened.recording.annotations)
 
     @property
     def has_changes(self) -> bool:
-        return self.is_built and self.panel.has_changes
+        return self.is_built and self.panel.review.has_changes
+
+    def session_id(self) -> int | None:
+        return self.opened.session.id
+
+    def has_unsaved_review(self) -> bool:
+        return self.has_changes
+
+    def apply_preferences(self, prefs: Preferences, screen: QScreen) -> None:
+        if self.is_built:
+            self.paper.set_dpi(prefs.dpi_for(screen))
 
     def changes(self) -> ReviewChanges:
-        statements = self.panel.statements
-        return ReviewChanges(
-            statements.statements() if statements.edited else None,
-            list(self.panel.clinician_annotations) if self.panel.annotations_edited else None,
-            list(statements.pending_confirmations),
-            list(self.panel.pending_notes),
-        )
+        return self.panel.review.changes()
 
     # Controls ------------------------------------------------------------------------------
 
@@ -261,4 +269,4 @@ class EcgWorkspace(QWidget):
         return None
 
     def add_annotation(self, seconds: float, label: str, lead: str = "") -> None:
-        self.panel.add_annotation(seconds, label, self.username, lead)
+        self.panel.review.add_annotation(seconds, label, self.username, lead)

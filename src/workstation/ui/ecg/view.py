@@ -17,8 +17,9 @@ from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
-from workstation.ui.calipers import CaliperItem, CaliperReading
-from workstation.ui.ecg_paper import (
+from workstation.app.ecg_traces import EcgTraces
+from workstation.ui.ecg.calipers import CaliperItem, CaliperReading
+from workstation.ui.ecg.paper import (
     CALIBRATION_S,
     Cell,
     Layout,
@@ -29,7 +30,6 @@ from workstation.ui.ecg_paper import (
     paper_rect,
     row_height_mm,
 )
-from workstation.ui.ecg_traces import EcgTraces
 
 WAVE_COLORS = {  # Okabe-Ito
     "p": QColor(0, 114, 178),  # blue

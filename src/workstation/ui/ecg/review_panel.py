@@ -1,11 +1,10 @@
 """The review side of the ECG workspace: measurements, statements, annotations, notes and
-what the explanations mean. It holds the clinician's pending changes until they are saved."""
+what the explanations mean. The clinician's review itself (pending changes included) is an
+``app.review.EcgReview``; these widgets draw it and send the clinician's edits to it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
-from typing import Any
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
@@ -23,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.ecg_result import Score, StoredEcg
+from workstation.app.review import EcgReview
 from workstation.recording import Annotation
-from workstation.ui.ecg_paper import display_name
-from workstation.vault import Note
+from workstation.ui.ecg.paper import display_name
 
 ATTRIBUTION_LEGEND = (
     "<b>Attribution strip</b> (under each trace, white → dark purple): how much the "
@@ -46,17 +46,18 @@ def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"
 
 
-def measurement_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
+def measurement_rows(result: StoredEcg | None) -> list[tuple[str, str]]:
     """The global measurements as a clinician reads them, in the usual order."""
-    axes = results.get("axis_deg") or {}
-    rate = results.get("heart_rate_bpm")
+    if result is None:
+        return []
+    axes, rate, iv = result.axis_deg, result.heart_rate_bpm, result.intervals
     return [
         ("Heart rate", "—" if rate is None else f"{rate:.0f} bpm"),
-        ("PR interval", _ms(results.get("pr_ms"))),
-        ("QRS duration", _ms(results.get("qrs_ms"))),
-        ("QT interval", _ms(results.get("qt_ms"))),
-        ("QTc Bazett", _ms(results.get("qtc_bazett_ms"))),
-        ("QTc Fridericia", _ms(results.get("qtc_fridericia_ms"))),
+        ("PR interval", _ms(iv.pr_ms)),
+        ("QRS duration", _ms(iv.qrs_ms)),
+        ("QT interval", _ms(iv.qt_ms)),
+        ("QTc Bazett", _ms(iv.qtc_bazett_ms)),
+        ("QTc Fridericia", _ms(iv.qtc_fridericia_ms)),
         *[
             (f"{name} axis", "—" if axes.get(key) is None else f"{axes[key]:.0f}°")
             for key, name in (("p", "P"), ("qrs", "QRS"), ("t", "T"))
@@ -70,14 +71,8 @@ def _read_only(text: str) -> QTableWidgetItem:
     return item
 
 
-def _when(iso: str) -> str:
-    return datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 class StatementsTable(QTableWidget):
-    """Statements the clinician can edit, add, delete and confirm (pending until saved)."""
-
-    changed = Signal()
+    """The review's statements, editable in place; selection drives delete and confirm."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(0, 2, parent)
@@ -87,87 +82,41 @@ class StatementsTable(QTableWidget):
         self.verticalHeader().hide()
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(True)
-        self._statements: list[dict[str, Any]] = []
-        self._confirmed: dict[str, str] = {}
-        self.pending_confirmations: list[str] = []
-        self.edited = False
+        self.review = EcgReview()
         self.itemChanged.connect(self._on_edit)
 
-    def load(self, statements: list[dict[str, Any]], confirmations: list[Note]) -> None:
-        self._statements = [dict(s) for s in statements]
-        self._confirmed = {n.text: f"{n.author}, {_when(n.created_at)}" for n in confirmations}
-        self.pending_confirmations = []
-        self.edited = False
-        self._fill()
+    def show_review(self, review: EcgReview) -> None:
+        self.review = review
+        self.refresh()
 
-    def _status(self, text: str) -> str:
-        if text in self._confirmed:
-            return f"Confirmed by {self._confirmed[text]}"
-        if text in self.pending_confirmations:
-            return "Confirmed (saved with the session)"
-        return "Not confirmed"
-
-    def _fill(self) -> None:
+    def refresh(self) -> None:
         self.blockSignals(True)
-        self.setRowCount(len(self._statements))
-        for row, statement in enumerate(self._statements):
+        self.setRowCount(len(self.review.statements))
+        for row, statement in enumerate(self.review.statements):
             text = str(statement.get("text", ""))
             item = QTableWidgetItem(text)
             evidence = statement.get("evidence") or {}
             item.setToolTip(", ".join(f"{k}: {v}" for k, v in evidence.items()) or text)
             self.setItem(row, 0, item)
-            self.setItem(row, 1, _read_only(self._status(text)))
+            self.setItem(row, 1, _read_only(self.review.status_of(text)))
         self.resizeRowsToContents()
         self.blockSignals(False)
 
     @Slot(QTableWidgetItem)
     def _on_edit(self, item: QTableWidgetItem) -> None:
-        if item.column() != 0:
-            return
-        old = self._statements[item.row()]
-        text = item.text().strip()
-        if text == old.get("text"):
-            return
-        self._statements[item.row()] = {
-            "code": "clinician",
-            "text": text,
-            "evidence": {},
-            "abnormal": bool(old.get("abnormal", True)),
-        }
-        self.edited = True
-        self._fill()
-        self.changed.emit()
+        if item.column() == 0:
+            self.review.edit_statement(item.row(), item.text())
 
-    def add_statement(self, text: str) -> None:
-        self._statements.append(
-            {"code": "clinician", "text": text, "evidence": {}, "abnormal": True}
-        )
-        self.edited = True
-        self._fill()
-        self.changed.emit()
+    def _selected_rows(self) -> list[int]:
+        return sorted({i.row() for i in self.selectedIndexes()})
 
+    @Slot()
     def delete_selected(self) -> None:
-        rows = sorted({i.row() for i in self.selectedIndexes()}, reverse=True)
-        for row in rows:
-            del self._statements[row]
-        if rows:
-            self.edited = True
-            self._fill()
-            self.changed.emit()
+        self.review.delete_statements(self._selected_rows())
 
+    @Slot()
     def confirm_selected(self) -> None:
-        for row in sorted({i.row() for i in self.selectedIndexes()}):
-            text = str(self._statements[row].get("text", ""))
-            if text not in self._confirmed and text not in self.pending_confirmations:
-                self.pending_confirmations.append(text)
-        self._fill()
-        self.changed.emit()
-
-    def statements(self) -> list[dict[str, Any]]:
-        return [dict(s) for s in self._statements]
-
-    def status_of(self, text: str) -> str:
-        return self._status(text)
+        self.review.confirm_statements(self._selected_rows())
 
 
 class EcgReviewPanel(QTabWidget):
@@ -179,10 +128,9 @@ class EcgReviewPanel(QTabWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("reviewPanel")
-        self.pending_notes: list[str] = []
+        self.review = EcgReview()
         self._annotation_rows: list[tuple[float, str]] = []
-        self.clinician_annotations: list[dict[str, Any]] = []
-        self.annotations_edited = False
+        self._file_annotations: tuple[Annotation, ...] = ()
 
     def building_steps(self) -> Iterator[None]:
         """The tabs, one per step: styled widgets are slow to create, so the caller spreads
@@ -195,7 +143,6 @@ class EcgReviewPanel(QTabWidget):
         self.addTab(self._measurements_tab(), "Measurements")
         yield
         self.statements = StatementsTable()
-        self.statements.changed.connect(self.changed)
         self.addTab(self._statements_tab(), "Statements")
         yield
         self.annotations = QTableWidget(0, 4)
@@ -267,41 +214,48 @@ class EcgReviewPanel(QTabWidget):
 
     def load(
         self,
-        results: dict[str, Any],
-        confirmations: list[Note],
-        notes: list[Note],
+        result: StoredEcg | None,
+        review: EcgReview,
         file_annotations: tuple[Annotation, ...],
     ) -> None:
-        rows = measurement_rows(results)
+        rows = measurement_rows(result)
         self.measurements.setRowCount(len(rows))
         for i, (name, value) in enumerate(rows):
             self.measurements.setItem(i, 0, _read_only(name))
             self.measurements.setItem(i, 1, _read_only(value))
-        self.score_label.setText(self._score_text(results))
-        self.statements.load(list(results.get("statements") or []), confirmations)
-        self.clinician_annotations = [dict(a) for a in results.get("clinician_annotations") or []]
-        self.annotations_edited = False
+        score = result.score if result else None
+        self.score_label.setText(self._score_text(score))
+        self.review = review
         self._file_annotations = file_annotations
+        self.statements.show_review(review)
+        review.subscribe(self._review_changed)
+        self._show_review()
+        self.explanation.setText(self._explanation_text(score))
+
+    def _review_changed(self) -> None:
+        """The model changed (an edit here, or an annotation on the paper): redraw it."""
+        self.statements.refresh()
+        self._show_review()
+        self.changed.emit()
+
+    def _show_review(self) -> None:
         self._fill_annotations()
         self.notes.clear()
-        for note in notes:
-            self.notes.addItem(f"{note.author}, {_when(note.created_at)}: {note.text}")
-        self.pending_notes = []
-        self.explanation.setText(self._explanation_text(results))
+        self.notes.addItems(self.review.saved_notes)
+        self.notes.addItems([f"(unsaved) {text}" for text in self.review.pending_notes])
 
-    def _score_text(self, results: dict[str, Any]) -> str:
-        score = results.get("abnormality")
-        if not score:
+    def _score_text(self, score: Score | None) -> str:
+        if score is None:
             return ""
         return (
-            f"Abnormality score {score['probability_abnormal']:.2f} (threshold "
-            f"{score['threshold']:.2f}): <b>{score['label']}</b>. A screening aid for review "
+            f"Abnormality score {score.probability_abnormal:.2f} (threshold "
+            f"{score.threshold:.2f}): <b>{score.label}</b>. A screening aid for review "
             "order, not a diagnosis."
         )
 
-    def _explanation_text(self, results: dict[str, Any]) -> str:
+    def _explanation_text(self, score: Score | None) -> str:
         parts = [MASK_LEGEND, ATTRIBUTION_LEGEND]
-        explanation = (results.get("abnormality") or {}).get("explanation") or {}
+        explanation = score.explanation if score else {}
         top = sorted(explanation.items(), key=lambda kv: abs(kv[1]), reverse=True)[:5]
         if top:
             items = "".join(f"<li>{k}: {v:+.3f}</li>" for k, v in top)
@@ -315,7 +269,7 @@ class EcgReviewPanel(QTabWidget):
         rows = [(a.onset, a.channel or "", a.label, "file") for a in self._file_annotations]
         rows += [
             (float(a["onset"]), a.get("lead", ""), a["label"], a["author"])
-            for a in self.clinician_annotations
+            for a in self.review.annotations
         ]
         rows.sort(key=lambda r: r[0])
         self.annotations.setRowCount(len(rows))
@@ -332,35 +286,12 @@ class EcgReviewPanel(QTabWidget):
         onset, lead = self._annotation_rows[row]
         self.annotationChosen.emit(onset, lead)
 
-    def add_annotation(self, onset: float, label: str, author: str, lead: str = "") -> None:
-        self.clinician_annotations.append(
-            {"onset": round(onset, 3), "label": label, "author": author, "lead": lead}
-        )
-        self.annotations_edited = True
-        self._fill_annotations()
-        self.changed.emit()
-
     @Slot()
     def _add_statement(self) -> None:
-        text = self.new_statement.text().strip()
-        if text:
-            self.statements.add_statement(text)
-            self.new_statement.clear()
+        self.review.add_statement(self.new_statement.text())
+        self.new_statement.clear()
 
     @Slot()
     def _add_note(self) -> None:
-        text = self.note_edit.text().strip()
-        if text:
-            self.pending_notes.append(text)
-            self.notes.addItem(f"(unsaved) {text}")
-            self.note_edit.clear()
-            self.changed.emit()
-
-    @property
-    def has_changes(self) -> bool:
-        return bool(
-            self.statements.edited
-            or self.statements.pending_confirmations
-            or self.annotations_edited
-            or self.pending_notes
-        )
+        self.review.add_note(self.note_edit.text())
+        self.note_edit.clear()

@@ -1,8 +1,8 @@
 """Signing in: the first-run set-up of the vault, the sign-in dialog and the form they share.
 
 Creating a vault and unlocking it run Argon2 (and, after failed attempts, a growing wait),
-so both run in a TaskWorker; the form shows how long it has been waiting so the clinician
-sees the workstation is working, not frozen.
+so both run as jobs (``ui.jobs.JobRunner``); the form shows how long it has been waiting so
+the clinician sees the workstation is working, not frozen.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.ui.workers import TaskWorker
+from workstation.ui.jobs import JobRunner, TaskWorker
 from workstation.vault import Argon2Params, User, Vault
 
 DISCLAIMER = "For clinical review, not diagnosis."
@@ -49,6 +49,10 @@ def _banner(subtitle: str) -> QWidget:
     return box
 
 
+def _no_status(_message: str) -> None:
+    """Signing in reports no steps: the form shows its own waiting text."""
+
+
 class SignInForm(QWidget):
     """User name, password and a button; unlocks ``vault`` in a worker and reports back."""
 
@@ -57,7 +61,8 @@ class SignInForm(QWidget):
     def __init__(self, vault: Vault, username: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._vault = vault
-        self._worker: TaskWorker | None = None
+        self._worker: TaskWorker | None = None  # the running job, if any
+        self._jobs = JobRunner(self, _no_status, self._refused)
         self._started = 0.0
         self._tick = QTimer(self)
         self._tick.setInterval(WAIT_TICK_MS)
@@ -93,12 +98,8 @@ class SignInForm(QWidget):
             self._say("Enter your user name and password.", error=True)
             return
         vault = self._vault
-        self._worker = TaskWorker(lambda _p: vault.unlock(user, password), self)
-        self._worker.succeeded.connect(self._unlocked)
-        self._worker.failed.connect(self._refused)
-        self._worker.finished.connect(self._worker.deleteLater)
         self._set_busy(True)
-        self._worker.start()
+        self._worker = self._jobs.start(lambda _p: vault.unlock(user, password), self._unlocked)
 
     def _set_busy(self, busy: bool) -> None:
         for widget in (self.user_edit, self.password_edit, self.sign_in_button):
@@ -125,7 +126,6 @@ class SignInForm(QWidget):
         self.message.style().polish(self.message)
         self.message.setText(text)
 
-    @Slot(object)
     def _unlocked(self, user: User) -> None:
         self._worker = None
         self._set_busy(False)
@@ -133,7 +133,6 @@ class SignInForm(QWidget):
         self._say("")
         self.signedIn.emit(user)
 
-    @Slot(str)
     def _refused(self, message: str) -> None:
         self._worker = None
         self._set_busy(False)
@@ -191,10 +190,11 @@ class FirstRunDialog(QDialog):
         self.vault: Vault | None = None
         self._path = path
         self._kdf = kdf
-        self._worker: TaskWorker | None = None
+        self._worker: TaskWorker | None = None  # the running job, if any
         self._pages = QStackedWidget()
         self._pages.addWidget(self._account_page())
         self._pages.addWidget(self._recovery_page())
+        self._jobs = JobRunner(self, self.message.setText, self._refused)
         layout = QVBoxLayout(self)
         layout.addWidget(
             _banner(
@@ -262,15 +262,12 @@ class FirstRunDialog(QDialog):
             self.message.setText("The two passwords differ.")
             return
         path, kdf = self._path, self._kdf
-        self._worker = TaskWorker(lambda _p: Vault.create(path, user, password, kdf=kdf), self)
-        self._worker.succeeded.connect(self._created)
-        self._worker.failed.connect(self._refused)
-        self._worker.finished.connect(self._worker.deleteLater)
         self.create_button.setEnabled(False)
         self.message.setText("Creating the vault…")
-        self._worker.start()
+        self._worker = self._jobs.start(
+            lambda _p: Vault.create(path, user, password, kdf=kdf), self._created
+        )
 
-    @Slot(object)
     def _created(self, created: tuple[Vault, str]) -> None:
         self._worker = None
         self.vault, key = created
@@ -279,7 +276,6 @@ class FirstRunDialog(QDialog):
         self.key_view.setPlainText(key)
         self._pages.setCurrentIndex(1)
 
-    @Slot(str)
     def _refused(self, message: str) -> None:
         self._worker = None
         self.create_button.setEnabled(True)

@@ -10,7 +10,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
 
-from workstation.eeg.analysis import EegAnalysis
+from workstation.app.eeg_review import EegAnalysis
 
 
 class EegTimeline(pg.PlotWidget):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 
+from workstation.app.ecg_result import StoredEcg
 from workstation.ecg.analysis import select_leads
 from workstation.recording import Recording
 
@@ -27,29 +27,20 @@ class EcgTraces:
     def duration(self) -> float:
         return self.signals_mv.shape[1] / self.fs
 
-    @classmethod
-    def from_results(
-        cls,
-        leads: list[str],
-        signals_mv: np.ndarray,
-        fs: float,
-        results: dict[str, Any],
-        attribution: np.ndarray | None,
-    ) -> EcgTraces:
-        return cls(
-            leads,
-            signals_mv,
-            fs,
-            results.get("waves") or {},
-            attribution,
-            list(results.get("attribution_leads") or []),
-            float(results.get("attribution_fs") or 500.0),
-        )
-
 
 def ecg_traces(
-    recording: Recording, results: dict[str, Any], attribution: np.ndarray | None
+    recording: Recording, result: StoredEcg | None, attribution: np.ndarray | None
 ) -> EcgTraces:
     """The standard leads in millivolts with the analysis' waves and attribution."""
     leads, signals_mv = select_leads(recording)
-    return EcgTraces.from_results(leads, signals_mv, recording.fs, results, attribution)
+    if result is None:
+        return EcgTraces(leads, signals_mv, recording.fs)
+    return EcgTraces(
+        leads,
+        signals_mv,
+        recording.fs,
+        result.waves,
+        attribution,
+        list(result.attribution_leads),
+        result.attribution_fs,
+    )

@@ -1,9 +1,10 @@
-"""The slow steps behind the session screens, as plain functions for TaskWorker.
+"""Recording sessions: import a file for a patient, open a stored session, save a review.
 
-No Qt here: each function takes the vault and a ``Progress`` and returns plain data, so the
-GUI thread only ever receives finished results. Import reads, analyses and explains a file
-*before* anything is written, so a bad file or a failed analysis leaves the patient's
-sessions exactly as they were.
+Each use case takes the vault and a ``Progress`` and returns an ``OpenedSession``, so the CLI
+and a GUI worker run the same steps. Import reads, analyses and explains a
+file *before* anything is written, so a bad file or a failed analysis leaves the patient's
+sessions exactly as they were. ``store_ecg_analysis`` is the one writer of stored ECG
+analyses (import, and a report on a session that has none yet).
 """
 
 from __future__ import annotations
@@ -14,19 +15,19 @@ from typing import Any
 
 import numpy as np
 
+from workstation.app.ecg_result import StoredEcg
+from workstation.app.ecg_traces import EcgTraces, ecg_traces
+from workstation.app.progress import Progress
 from workstation.ecg.analysis import analyze_ecg, select_leads
 from workstation.ecg.explain import waveform_attribution
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.segmentation import segmentation_model
+from workstation.errors import NothingToReport
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
 from workstation.reports.ecg_inputs import explained_json
-from workstation.reports.session_report import ECG_ANALYSIS_KIND
-from workstation.ui.ecg_traces import EcgTraces, ecg_traces
-from workstation.ui.workers import Progress
-from workstation.vault import Analysis, ModelInfo, Note, NoteKind, Patient, SessionSummary, Vault
-
-ATTRIBUTION = "attribution"
+from workstation.vault import Analysis, Note, NoteKind, Patient, SessionSummary, Vault
+from workstation.vault.kinds import ATTRIBUTION, AnalysisKind
 
 
 @dataclass
@@ -38,7 +39,7 @@ class OpenedSession:
     recording_id: int
     recording: Recording
     analysis_id: int | None = None
-    results: dict[str, Any] = field(default_factory=dict)
+    result: StoredEcg | None = None  # the stored ECG analysis (None for other modalities)
     attribution: np.ndarray | None = None
     confirmations: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
@@ -55,7 +56,7 @@ class ReviewChanges:
     notes: list[str]  # new free-text notes
 
 
-def ecg_explained(recording: Recording, progress: Progress) -> tuple[dict[str, Any], np.ndarray]:
+def ecg_explained(recording: Recording, progress: Progress) -> tuple[StoredEcg, np.ndarray]:
     """The analysis as stored (measurements, statements, score with Shapley values) and the
     segmentation model's per-sample attribution (leads × samples at the model rate)."""
     progress.step(25, "Segmenting and measuring…")
@@ -69,11 +70,7 @@ def ecg_explained(recording: Recording, progress: Progress) -> tuple[dict[str, A
     results["attribution_leads"] = names
     results["attribution_fs"] = MODEL_FS
     results["clinician_annotations"] = []
-    return results, attribution.astype(np.float32)
-
-
-def _models(results: dict[str, Any]) -> tuple[ModelInfo, ...]:
-    return tuple(ModelInfo(m["name"], m["version"], m["sha256"]) for m in results["models"])
+    return StoredEcg.from_json(results), attribution.astype(np.float32)
 
 
 def import_recording(
@@ -82,42 +79,62 @@ def import_recording(
     """Read, analyse (ECG) and store a file as a new session of the patient."""
     progress.step(5, f"Reading {path.name}…")
     recording = read_recording(path)
-    results: dict[str, Any] = {}
-    attribution = None
+    result, attribution = None, None
     if recording.modality == Modality.ECG:
-        results, attribution = ecg_explained(recording, progress)
+        result, attribution = ecg_explained(recording, progress)
     progress.step(85, "Saving to the vault…")
     session_id = vault.save_session(patient_id, recording)
     recording_id = vault.list_recordings(session_id)[-1].id
     analysis_id = None
-    if attribution is not None:
-        analysis_id = vault.save_analysis(
-            session_id,
-            Analysis(
-                ECG_ANALYSIS_KIND,
-                results,
-                _models(results),
-                {ATTRIBUTION: attribution},
-                recording_id,
-            ),
-        )
+    if result is not None:
+        analysis_id = store_ecg_analysis(vault, session_id, recording_id, result, attribution)
     opened = OpenedSession(
         vault.get_session(session_id),
         vault.get_patient(patient_id),
         recording_id,
         recording,
         analysis_id,
-        results,
+        result,
         attribution,
     )
     _prepare_traces(opened)
     return opened
 
 
+def store_ecg_analysis(
+    vault: Vault,
+    session_id: int,
+    recording_id: int,
+    result: StoredEcg,
+    attribution: np.ndarray | None,
+) -> int:
+    """Store an ECG analysis of one recording (as ``ecg_explained`` made it); its id."""
+    arrays = {} if attribution is None else {ATTRIBUTION: attribution}
+    return vault.save_analysis(
+        session_id,
+        Analysis(AnalysisKind.ECG, result.to_json(), result.models, arrays, recording_id),
+    )
+
+
+def ensure_ecg_analysis(vault: Vault, session_id: int, progress: Progress) -> int:
+    """The id of the session's latest ECG analysis, analysing its recording first when the
+    session has none (a recording stored without analysis), in the same shape as an import."""
+    stored = [a.id for a in vault.list_analyses(session_id) if a.kind == AnalysisKind.ECG]
+    if stored:
+        return stored[-1]
+    ecg = [r for r in vault.list_recordings(session_id) if r.modality == Modality.ECG]
+    if not ecg:
+        raise NothingToReport(f"Session {session_id} holds no ECG recording to report on.")
+    progress.step(10, "Loading the recording…")
+    recording = vault.load_recording(ecg[-1].id)
+    result, attribution = ecg_explained(recording, progress)
+    return store_ecg_analysis(vault, session_id, ecg[-1].id, result, attribution)
+
+
 def _prepare_traces(opened: OpenedSession) -> None:
     """Leads in millivolts for the paper view, so the GUI thread only draws."""
     if opened.recording.modality == Modality.ECG:
-        opened.traces = ecg_traces(opened.recording, opened.results, opened.attribution)
+        opened.traces = ecg_traces(opened.recording, opened.result, opened.attribution)
 
 
 def open_session(vault: Vault, session_id: int, progress: Progress) -> OpenedSession:
@@ -129,12 +146,12 @@ def open_session(vault: Vault, session_id: int, progress: Progress) -> OpenedSes
     progress.step(30, "Loading the recording…")
     recording = vault.load_recording(recording_id)
     opened = OpenedSession(session, patient, recording_id, recording)
-    ecg = [a.id for a in vault.list_analyses(session_id) if a.kind == ECG_ANALYSIS_KIND]
+    ecg = [a.id for a in vault.list_analyses(session_id) if a.kind == AnalysisKind.ECG]
     if ecg:
         progress.step(70, "Loading the analysis…")
         analysis = vault.load_analysis(ecg[-1])
         opened.analysis_id = ecg[-1]
-        opened.results = dict(analysis.results)
+        opened.result = StoredEcg.from_json(dict(analysis.results))
         opened.attribution = analysis.arrays.get(ATTRIBUTION)
     _attach_notes(vault, opened, set(ecg))
     _prepare_traces(opened)
@@ -147,7 +164,8 @@ def _attach_notes(vault: Vault, opened: OpenedSession, ecg_analyses: set[int]) -
     A confirmation given to an earlier version of the analysis still counts for a statement
     whose text the clinician left unchanged: it keeps its own author and time.
     """
-    stated = {s.get("text") for s in opened.results.get("statements") or []}
+    statements = opened.result.statements if opened.result is not None else ()
+    stated = {s.get("text") for s in statements}
     notes = vault.list_notes(opened.session.id)
     opened.confirmations = [
         n
@@ -183,14 +201,7 @@ def save_review(
 
 
 def _save_new_version(vault: Vault, opened: OpenedSession, changes: ReviewChanges) -> int:
-    results = dict(opened.results)
-    if changes.statements is not None:
-        results["statements"] = changes.statements
-    if changes.annotations is not None:
-        results["clinician_annotations"] = changes.annotations
-    results["reviewed_by"] = vault.user.username
-    arrays = {} if opened.attribution is None else {ATTRIBUTION: opened.attribution}
-    return vault.save_analysis(
-        opened.session.id,
-        Analysis(ECG_ANALYSIS_KIND, results, _models(results), arrays, opened.recording_id),
+    result = opened.result.reviewed(vault.user.username, changes.statements, changes.annotations)
+    return store_ecg_analysis(
+        vault, opened.session.id, opened.recording_id, result, opened.attribution
     )

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.ui.lock import DEFAULT_IDLE_MINUTES
+from workstation.ui.shell.lock import DEFAULT_IDLE_MINUTES
 
 ORGANISATION = "clinician-workstation"
 IDLE_KEY = "lock/idle_minutes"

@@ -12,11 +12,14 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Qt, Signal
 
-from workstation.rppg.frames import FrameSource
-from workstation.rppg.heart_rate import WindowEstimate
-from workstation.rppg.traces import Roi
-from workstation.ui.video_analysis import live_condition, recent_pulse
-from workstation.ui.video_worker import VideoCaptureWorker
+from workstation.app.video_runs import (
+    FrameSource,
+    Roi,
+    WindowEstimate,
+    live_condition,
+    recent_pulse,
+)
+from workstation.ui.video.capture import VideoCaptureWorker
 
 
 class LiveVitalsWorker(VideoCaptureWorker):

@@ -1,0 +1,124 @@
+"""The stored ECG analysis as the application reads it: one typed shape, JSON only at the vault.
+
+The vault keeps an ECG analysis as JSON (``EcgAnalysis.to_json`` plus the score's Shapley
+values, the attribution's leads and rate, and the clinician's annotations). Everything the
+workspace, the CLI and the review read goes through ``StoredEcg``: it is built once from the
+stored JSON (``from_json``) and written back unchanged apart from what the clinician edited
+(``to_json``), so no screen reads result dicts by string key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from workstation.vault import ModelInfo
+
+Spans = list[list[int]]
+
+
+@dataclass(frozen=True)
+class Intervals:
+    """Global measurements in milliseconds (None where the engine could not measure)."""
+
+    pr_ms: float | None
+    qrs_ms: float | None
+    qt_ms: float | None
+    qtc_bazett_ms: float | None
+    qtc_fridericia_ms: float | None
+
+
+@dataclass(frozen=True)
+class Score:
+    """The abnormality score, its threshold and label, and each feature's contribution."""
+
+    probability_abnormal: float
+    threshold: float
+    label: str
+    explanation: dict[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StoredEcg:
+    """One stored ECG analysis, typed. ``stored`` is the JSON it was read from: writing it
+    back changes only what the clinician can change (statements, annotations, reviewer)."""
+
+    heart_rate_bpm: float | None
+    intervals: Intervals
+    axis_deg: dict[str, float | None]
+    statements: tuple[dict[str, Any], ...]
+    score: Score | None
+    waves: dict[str, dict[str, Spans]]
+    sample_rate_hz: float
+    models: tuple[ModelInfo, ...]
+    device: str
+    attribution_leads: tuple[str, ...] = ()
+    attribution_fs: float = 500.0
+    clinician_annotations: tuple[dict[str, Any], ...] = ()
+    reviewed_by: str | None = None
+    stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def from_json(cls, stored: dict[str, Any]) -> StoredEcg:
+        score = stored.get("abnormality")
+        return cls(
+            heart_rate_bpm=stored.get("heart_rate_bpm"),
+            intervals=Intervals(
+                stored.get("pr_ms"),
+                stored.get("qrs_ms"),
+                stored.get("qt_ms"),
+                stored.get("qtc_bazett_ms"),
+                stored.get("qtc_fridericia_ms"),
+            ),
+            axis_deg=dict(stored.get("axis_deg") or {}),
+            statements=tuple(dict(s) for s in stored.get("statements") or []),
+            score=None
+            if not score
+            else Score(
+                score["probability_abnormal"],
+                score["threshold"],
+                score["label"],
+                dict(score.get("explanation") or {}),
+            ),
+            waves=stored.get("waves") or {},
+            sample_rate_hz=float(stored.get("sample_rate_hz") or 0.0),
+            models=tuple(ModelInfo(m["name"], m["version"], m["sha256"]) for m in stored["models"]),
+            device=str(stored.get("device") or ""),
+            attribution_leads=tuple(stored.get("attribution_leads") or ()),
+            attribution_fs=float(stored.get("attribution_fs") or 500.0),
+            clinician_annotations=tuple(dict(a) for a in stored.get("clinician_annotations") or []),
+            reviewed_by=stored.get("reviewed_by"),
+            stored=stored,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The stored form: as read, with the clinician's edits applied."""
+        result = {
+            **self.stored,
+            "statements": [dict(s) for s in self.statements],
+            "clinician_annotations": [dict(a) for a in self.clinician_annotations],
+        }
+        if self.reviewed_by is not None:
+            result["reviewed_by"] = self.reviewed_by
+        return result
+
+    def reviewed(
+        self,
+        by: str,
+        statements: list[dict[str, Any]] | None,
+        annotations: list[dict[str, Any]] | None,
+    ) -> StoredEcg:
+        """A new version with the clinician's statements and annotations (None: unchanged)."""
+        return replace(
+            self,
+            statements=self.statements if statements is None else tuple(statements),
+            clinician_annotations=self.clinician_annotations
+            if annotations is None
+            else tuple(annotations),
+            reviewed_by=by,
+        )
+
+    def model_line(self) -> str:
+        """'CPU · ecg-segmentation 1.0.0, ecg-abnormality 1.0.0' for the status bar."""
+        names = ", ".join(f"{m.name} {m.version}" for m in self.models)
+        return f"{self.device.removesuffix('ExecutionProvider')} · {names}"

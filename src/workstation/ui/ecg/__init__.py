@@ -1,0 +1,1 @@
+"""The ECG review workspace: true-size paper, masks, calipers, statements and notes."""

@@ -1,0 +1,1 @@
+"""The EEG viewer: paged traces in a montage, filters, the analysis timeline."""
