@@ -8,7 +8,6 @@ import pytest
 from eeg_synth import TEN_TWENTY, referential_recording
 from PySide6.QtCore import Qt
 
-from workstation.eeg.analysis import analyze_eeg
 from workstation.eeg.filters import FilterSettings
 from workstation.eeg.paging import PageSource, decimate_minmax
 from workstation.recording import Annotation
@@ -115,7 +114,6 @@ def test_timeline_shows_analysis_and_click_jumps(viewer, qtbot) -> None:
         viewer.timeline.jumpRequested.emit(37.0)
     assert shown.args == [30.0]
     assert viewer.timeline.page_band.getRegion() == (30.0, 40.0)
-    assert analyze_eeg  # the same analysis the CLI runs
 
 
 def test_following_page_is_prepared_and_shown_without_the_worker(viewer, qtbot) -> None:

@@ -1,4 +1,5 @@
-"""Real windows under Xvfb: screenshots of the sign-in dialog and the ECG workspace."""
+"""Real windows under Xvfb: screenshots of the sign-in dialog, the ECG workspace and the EEG
+viewer, each opened through the main window as a user would."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import ARTIFACTS, shared
+from helpers import ARTIFACTS, shared, write_edf
 from PySide6.QtGui import QImage
 
 pytestmark = pytest.mark.xvfb
@@ -36,8 +37,12 @@ def test_signin_and_ecg_workspace_screenshots(tmp_path):
     if shutil.which("xvfb-run") is None:
         pytest.skip("xvfb-run is not installed (make test installs it)")
     record = shared("ludb", "data", "1.hea")
-    for name in ("signin_dialog.png", "ecg_workspace.png", "ecg_workspace_calipers.png"):
+    shots = ("signin_dialog.png", "ecg_workspace.png", "ecg_workspace_calipers.png",
+             "eeg_viewer.png", "eeg_traces.png")  # fmt: skip
+    for name in shots:
         (ARTIFACTS / name).unlink(missing_ok=True)
+    eeg = tmp_path / "eeg.edf"
+    write_edf(eeg, n_seconds=120, labels=EEG_19)
     env = {
         **{k: v for k, v in os.environ.items() if k.startswith(("PATH", "LANG", "WORKSTATION"))},
         "HOME": str(tmp_path),
@@ -54,6 +59,7 @@ def test_signin_and_ecg_workspace_screenshots(tmp_path):
             str(tmp_path / "vault.db"),
             str(record),
             str(ARTIFACTS),
+            str(eeg),
         ],
         capture_output=True,
         text=True,
@@ -66,3 +72,23 @@ def test_signin_and_ecg_workspace_screenshots(tmp_path):
     assert workspace.width() >= 1200 and workspace.height() >= 800
     _not_blank(ARTIFACTS / "ecg_workspace.png")
     _not_blank(ARTIFACTS / "ecg_workspace_calipers.png")
+    _not_blank(ARTIFACTS / "eeg_viewer.png")
+    _traces_stand_out(ARTIFACTS / "eeg_traces.png")
+
+
+EEG_19 = "Fp1 Fp2 F3 F4 C3 C4 P3 P4 O1 O2 F7 F8 T3 T4 T5 T6 Fz Cz Pz".split()
+
+
+def _traces_stand_out(path: Path) -> None:
+    """EEG traces are visible: a light page with dark ink on it (they once were drawn dark
+    on black, and the page looked empty)."""
+    image = QImage(str(path))
+    lightness = np.array(
+        [
+            image.pixelColor(x, y).lightness()
+            for x in range(0, image.width(), 3)
+            for y in range(0, image.height(), 3)
+        ]
+    )
+    assert np.median(lightness) > 200, "the trace background is not light"
+    assert np.mean(lightness < 110) > 0.02, "no dark trace ink on the page"

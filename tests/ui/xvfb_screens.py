@@ -1,7 +1,7 @@
 """Run under Xvfb by test_screens_xvfb.py: a real window, driven like a clinician would, with
 screenshots of the sign-in dialog and of the ECG workspace (masks and attribution shown).
 
-Usage: python xvfb_screens.py VAULT_PATH RECORD OUT_DIR
+Usage: python xvfb_screens.py VAULT_PATH RECORD OUT_DIR [EEG_FILE]
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from PySide6.QtCore import QPointF
 from PySide6.QtWidgets import QApplication
 
 from workstation.ui.app import Launcher, application, grab
+from workstation.ui.eeg.viewer import EegViewer
 from workstation.ui.shell.preferences import Preferences
 from workstation.vault import Argon2Params, Vault
 
@@ -37,7 +38,7 @@ def settle(app: QApplication, seconds: float) -> None:
         time.sleep(0.01)
 
 
-def main(vault_path: Path, record: Path, out: Path) -> None:
+def main(vault_path: Path, record: Path, out: Path, eeg: Path | None = None) -> None:
     app = application()
     vault, _ = Vault.create(vault_path, "dr.meyer", "ward 7 password", kdf=FAST_KDF)
     vault.add_patient("H-204518", "Doe, Jane", "F")
@@ -68,7 +69,21 @@ def main(vault_path: Path, record: Path, out: Path) -> None:
     workspace.panel.setCurrentIndex(4)
     settle(app, 1.0)
     grab(window).save(str(out / "ecg_workspace_calipers.png"))
+    if eeg is not None:
+        eeg_screens(app, window, eeg, out)
     window.close()
+
+
+def eeg_screens(app: QApplication, window, eeg: Path, out: Path) -> None:
+    """The EEG viewer opened through the main window, once its analysis is shown."""
+    window.import_file(eeg)
+    wait_until(app, lambda: isinstance(window.tabs.currentWidget(), EegViewer))
+    viewer = window.tabs.currentWidget()
+    wait_until(app, lambda: viewer.analysis is not None and viewer.page is not None, 120)
+    wait_until(app, lambda: not window._workers)
+    settle(app, 1.5)
+    grab(window).save(str(out / "eeg_viewer.png"))
+    grab(viewer.traces).save(str(out / "eeg_traces.png"))
 
 
 def measure_rr_on_rhythm_strip(workspace) -> None:
@@ -83,4 +98,5 @@ def measure_rr_on_rhythm_strip(workspace) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
+    eeg_file = Path(sys.argv[4]) if len(sys.argv) > 4 else None
+    main(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), eeg_file)

@@ -17,6 +17,7 @@ import numpy as np
 
 from workstation.app.ecg_result import StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
+from workstation.app.eeg_review import StoredEeg, load_stored_eeg
 from workstation.app.progress import Progress
 from workstation.ecg.analysis import analyze_ecg, select_leads
 from workstation.ecg.explain import waveform_attribution
@@ -44,6 +45,7 @@ class OpenedSession:
     confirmations: list[Note] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     traces: EcgTraces | None = None
+    eeg: StoredEeg | None = None  # the stored EEG review (None until one is stored)
 
 
 @dataclass(frozen=True)
@@ -93,9 +95,9 @@ def import_recording(
         vault.get_patient(patient_id),
         recording_id,
         recording,
-        analysis_id,
-        result,
-        attribution,
+        analysis_id=analysis_id,
+        result=result,
+        attribution=attribution,
     )
     _prepare_traces(opened)
     return opened
@@ -153,6 +155,8 @@ def open_session(vault: Vault, session_id: int, progress: Progress) -> OpenedSes
         opened.analysis_id = ecg[-1]
         opened.result = StoredEcg.from_json(dict(analysis.results))
         opened.attribution = analysis.arrays.get(ATTRIBUTION)
+    if recording.modality == Modality.EEG:
+        opened.eeg = load_stored_eeg(vault, session_id)
     _attach_notes(vault, opened, set(ecg))
     _prepare_traces(opened)
     return opened

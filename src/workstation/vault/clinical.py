@@ -139,6 +139,28 @@ class ClinicalRecords(VaultAccess):
             lambda store: store.load_recording(recording_id),
         )
 
+    def export_recording(
+        self, recording_id: int, destination: str | Path, write: Callable[[Recording, Path], Path]
+    ) -> Path:
+        """Write a stored recording where the user chose, in the format ``write`` makes (EDF+):
+        like a report export, patient data leaving on purpose, so it is audited, and a file
+        that could not be written is audited as a failure."""
+        target = Path(destination)
+        recording = self._audited_read(
+            Action.EXPORT,
+            f"recording:{recording_id}",
+            lambda store: store.load_recording(recording_id),
+        )
+        try:
+            with reported_as_vault_error("the recording to", target):
+                write(recording, target)
+        except VaultError:
+            self._record(
+                Action.EXPORT, f"recording:{recording_id}", Outcome.FAILED, "file not written"
+            )
+            raise
+        return target
+
     # Analyses, notes, reports ------------------------------------------------------------
 
     def save_analysis(self, session_id: int, analysis: Analysis) -> int:

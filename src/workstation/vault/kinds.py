@@ -15,6 +15,7 @@ class AnalysisKind(StrEnum):
 
     ECG = "ecg"  # app.sessions.store_ecg_analysis: explained JSON plus attribution array
     VIDEO = "video"  # app.video_sessions.save_video_session: VideoVitals JSON plus traces
+    EEG = "eeg"  # app.eeg_review.store_eeg: EegAnalysis summary, annotations, timeline arrays
 
 
 #: Name of the segmentation attribution array stored with an ECG analysis.

@@ -10,7 +10,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Signal, Slot
 
-from workstation.app.eeg_review import EegAnalysis
+from workstation.app.eeg_review import StoredEeg
+
+BACKGROUND, INK = "#fdfdf8", (60, 60, 60)
 
 
 class EegTimeline(pg.PlotWidget):
@@ -19,7 +21,7 @@ class EegTimeline(pg.PlotWidget):
     jumpRequested = Signal(float)
 
     def __init__(self, duration_s: float, parent=None) -> None:
-        super().__init__(parent)
+        super().__init__(parent, background=BACKGROUND)
         self.setMaximumHeight(130)
         self.setMouseEnabled(x=False, y=False)
         self.setMenuEnabled(False)
@@ -27,20 +29,25 @@ class EegTimeline(pg.PlotWidget):
         self.setXRange(0, duration_s, padding=0)
         self.setYRange(0, 1.05, padding=0)
         self.getPlotItem().setLabel("bottom", "time (s)")
+        for side in ("left", "bottom"):
+            self.getPlotItem().getAxis(side).setPen(INK)
+            self.getPlotItem().getAxis(side).setTextPen(INK)
         self.addLegend(offset=(5, 5))
-        self.probability = self.plot([], [], pen=pg.mkPen("r", width=1.5), name="seizure-like")
-        self.trend = self.plot([], [], pen=pg.mkPen("b"), name="rhythmicity")
-        self.page_band = pg.LinearRegionItem((0, 10), movable=False, brush=(100, 100, 100, 60))
+        self.probability = self.plot(
+            [], [], pen=pg.mkPen((200, 20, 20), width=1.5), name="seizure-like (p)"
+        )
+        self.trend = self.plot([], [], pen=pg.mkPen((20, 60, 200)), name="rhythmicity")
+        self.page_band = pg.LinearRegionItem((0, 10), movable=False, brush=(60, 60, 60, 50))
         self.addItem(self.page_band)
         self.scene().sigMouseClicked.connect(self._on_clicked)
 
-    def show_analysis(self, analysis: EegAnalysis) -> None:
-        trends = analysis.trends
-        rhythm = trends.rhythmicity.max(axis=0)
-        self.trend.setData(trends.times + trends.epoch_s / 2, rhythm)
-        if analysis.timeline is not None:
-            t = analysis.timeline
-            self.probability.setData(t.times + t.window_s / 2, t.probability)
+    def show_stored(self, stored: StoredEeg) -> None:
+        """The stored (or just computed) trend and detector probability over the recording."""
+        arrays = stored.arrays
+        if "trend_times" in arrays:
+            self.trend.setData(arrays["trend_times"], arrays["rhythmicity"])
+        if "detector_times" in arrays:
+            self.probability.setData(arrays["detector_times"], arrays["detector_probability"])
 
     def show_page(self, start_s: float, duration_s: float) -> None:
         self.page_band.setRegion((start_s, start_s + duration_s))

@@ -15,6 +15,7 @@ window does when it opens an EEG) and ``viewer.close_workers()`` before the widg
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -23,6 +24,7 @@ from PySide6.QtCore import Qt, QThread, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QVBoxLayout,
     QWidget,
@@ -31,12 +33,15 @@ from PySide6.QtWidgets import (
 from workstation.app.eeg_review import (
     DEFAULT_PAGE_S,
     MONTAGES,
-    EegAnalysis,
+    EegMark,
+    EegMarks,
     FilterSettings,
     Page,
+    StoredEeg,
     analyse_eeg_recording,
     montage_matrix,
 )
+from workstation.app.progress import Progress
 from workstation.errors import WorkstationError
 from workstation.recording import Annotation, Recording
 from workstation.ui.eeg.pages import PageRequest, PageWorker, start_page_thread
@@ -54,6 +59,10 @@ MM_PER_INCH = 25.4
 PREPARED_PAGES = 4
 PREFETCH_DELAY_MS = 80
 NEW_EVENT_LABEL = "Event"
+# EDFbrowser's and the paper's look: dark traces on a light background.
+PAPER, INK, AXIS_INK = "#fdfdf8", (10, 10, 30), (60, 60, 60)
+EVENT_BRUSH, EVENT_INK = (220, 40, 40, 40), (170, 20, 20)
+SCALE_BAR_UV = 50.0
 
 
 def _hz_label(value: float | None) -> str:
@@ -74,11 +83,18 @@ class EegViewer(QWidget, Workspace):
         parent=None,
         montage: str = "double-banana",
         session_id: int | None = None,
+        stored: StoredEeg | None = None,
+        author: str = "",
     ) -> None:
         super().__init__(parent)
         self.recording = recording
         self._session_id = session_id
-        self.annotations: list[Annotation] = list(recording.annotations)
+        self.author = author
+        self.stored = stored
+        self.marks = (
+            EegMarks(list(stored.marks)) if stored is not None else EegMarks.of_recording(recording)
+        )
+        self.marks.subscribe(self._annotations_edited)
         self.page_s = DEFAULT_PAGE_S
         self.start_s = 0.0
         self.sensitivity = DEFAULT_SENSITIVITY
@@ -87,7 +103,7 @@ class EegViewer(QWidget, Workspace):
         self.page: Page | None = None
         self.last_error = ""
         self.status_message = ""
-        self.analysis: EegAnalysis | None = None
+        self.analysis: StoredEeg | None = None  # what the timeline shows
         self._request_id = 0
         self._prepared: dict[tuple, Page] = {}
         self._pending_prefetch: PageRequest | None = None
@@ -95,6 +111,7 @@ class EegViewer(QWidget, Workspace):
         self._curve: pg.PlotCurveItem | None = None
         self._drawn_names: tuple[str, ...] = ()
         self._annotation_items: list[pg.GraphicsObject] = []
+        self._overlay_items: list[pg.GraphicsObject] = []  # scale bar, detector events
         self._build()
         self._worker = PageWorker(recording)
         self._thread: QThread = start_page_thread(self._worker)
@@ -144,11 +161,14 @@ class EegViewer(QWidget, Workspace):
         controls.addStretch(1)
         controls.addWidget(self.position_label)
 
-        self.traces = pg.PlotWidget()
+        self.traces = pg.PlotWidget(background=PAPER)
         self.traces.setMenuEnabled(False)
         self.traces.setMouseEnabled(x=False, y=False)
         self.traces.hideButtons()
         self.traces.getPlotItem().setLabel("bottom", "time (s)")
+        for side in ("left", "bottom"):
+            self.traces.getPlotItem().getAxis(side).setPen(AXIS_INK)
+            self.traces.getPlotItem().getAxis(side).setTextPen(AXIS_INK)
         self.timeline = EegTimeline(self.recording.duration)
 
         layout = QVBoxLayout(self)
@@ -306,8 +326,8 @@ class EegViewer(QWidget, Workspace):
         if self._curve is None or self._drawn_names != page.names:
             plot.clear()
             plot.disableAutoRange()
-            self._annotation_items = []
-            self._curve = pg.PlotCurveItem(pen=pg.mkPen((20, 20, 20), width=1))
+            self._annotation_items, self._overlay_items = [], []
+            self._curve = pg.PlotCurveItem(pen=pg.mkPen(INK, width=1))
             plot.addItem(self._curve)
             plot.getAxis("left").setTicks([[(n - i, name) for i, name in enumerate(page.names)]])
             self._drawn_names = page.names
@@ -328,11 +348,22 @@ class EegViewer(QWidget, Workspace):
         )
 
     def _draw_annotations(self, page: Page) -> None:
+        """Overlays on the page: the amplitude scale bar, the detector's flagged windows
+        with the channels that drove them, and the annotations (draggable)."""
         plot = self.traces.getPlotItem()
-        for item in self._annotation_items:
+        for item in self._annotation_items + self._overlay_items:
             plot.removeItem(item)
-        self._annotation_items = []
+        self._annotation_items, self._overlay_items = [], []
         end = page.start_s + page.duration_s
+        top = len(page.names) + 0.9
+        self._draw_scale_bar(page)
+        for start, finish, text in self._flagged_windows():
+            if finish < page.start_s or start > end:
+                continue
+            band = pg.LinearRegionItem((start, finish), brush=EVENT_BRUSH, movable=False)
+            label = pg.TextItem(text, color=EVENT_INK, anchor=(0, 1))
+            label.setPos(max(start, page.start_s), 0.1)
+            self._add_overlay(self._overlay_items, band, label)
         for index, a in enumerate(self.annotations):
             if a.end < page.start_s or a.onset > end:
                 continue
@@ -344,34 +375,92 @@ class EegViewer(QWidget, Workspace):
                 item.sigPositionChangeFinished.connect(self._on_region_moved)
             item.annotation_index = index
             label = pg.TextItem(a.label, color=(150, 80, 0), anchor=(0, 0))
-            label.setPos(a.onset, len(page.names) + 0.9)
+            label.setPos(a.onset, top)
+            self._add_overlay(self._annotation_items, item, label)
+
+    def _add_overlay(self, kept: list, *items: pg.GraphicsObject) -> None:
+        plot = self.traces.getPlotItem()
+        for item in items:
             plot.addItem(item)
-            plot.addItem(label)
-            self._annotation_items += [item, label]
+        kept += items
+
+    def _draw_scale_bar(self, page: Page) -> None:
+        """A vertical bar of SCALE_BAR_UV at the page's right edge, in the page's µV/mm."""
+        height = SCALE_BAR_UV * self.units_per_microvolt()
+        x = page.start_s + page.duration_s * 0.985
+        bar = pg.PlotDataItem([x, x], [0.3, 0.3 + height], pen=pg.mkPen(INK, width=2))
+        text = pg.TextItem(f"{SCALE_BAR_UV:g} µV", color=INK, anchor=(1, 1))
+        text.setPos(x, 0.3)
+        self._add_overlay(self._overlay_items, bar, text)
+
+    def _flagged_windows(self) -> list[tuple[float, float, str]]:
+        """Detector events: overlapping windows at or over its threshold merged into one span,
+        labelled with the highest probability and the channels that drove that window."""
+        detector = (self.analysis.summary if self.analysis else {}).get("detector") or {}
+        threshold, width = detector.get("threshold", 0.5), detector.get("window_s", 0.0)
+        events: list[tuple[float, float, dict]] = []
+        for window in detector.get("windows", []):
+            if window["probability"] < threshold:
+                continue
+            start, end = window["start_s"], window["start_s"] + width
+            if events and start <= events[-1][1]:
+                first, _, best = events[-1]
+                peak = window if window["probability"] > best["probability"] else best
+                events[-1] = (first, end, peak)
+            else:
+                events.append((start, end, window))
+        return [
+            (start, end, f"p {peak['probability']:.2f}: "
+             + ", ".join(c["channel"] for c in peak.get("top_channels", [])[:3]))
+            for start, end, peak in events
+        ]  # fmt: skip
 
     # --- annotations --------------------------------------------------------------------
 
+    @property
+    def annotations(self) -> list[Annotation]:
+        return [mark.annotation() for mark in self.marks.marks]
+
     def add_annotation(self, onset: float, duration: float, label: str) -> None:
-        self.annotations.append(Annotation(onset, duration, label))
-        self._annotations_edited()
+        self.marks.add(onset, duration, label, self.author)
 
     def remove_annotation(self, index: int) -> None:
-        del self.annotations[index]
-        self._annotations_edited()
+        self.marks.remove(index)
 
     def move_annotation(self, index: int, onset: float, duration: float) -> None:
-        self.annotations[index] = replace(
-            self.annotations[index], onset=max(0.0, onset), duration=max(0.0, duration)
-        )
-        self._annotations_edited()
+        self.marks.move(index, onset, duration)
+
+    def relabel_annotation(self, index: int, label: str) -> None:
+        """A new label; an empty one deletes the annotation."""
+        if label.strip():
+            self.marks.relabel(index, label)
+        else:
+            self.marks.remove(index)
+
+    def _mark_near(self, seconds: float) -> int | None:
+        """The annotation under a double click (within 0.2 s of its onset or inside its span)."""
+        for index, mark in enumerate(self.marks.marks):
+            if mark.onset - 0.2 <= seconds <= mark.onset + max(mark.duration, 0.2):
+                return index
+        return None
 
     @Slot(object)
     def _on_traces_clicked(self, event) -> None:
-        """A double click on the traces marks an event there; drag it to adjust."""
+        """A double click marks an event there (drag it to adjust); a double click on an
+        annotation asks for its label (an empty label deletes it)."""
         if not event.double():
             return
         x = self.traces.getPlotItem().vb.mapSceneToView(event.scenePos()).x()
-        self.add_annotation(float(np.clip(x, 0, self.recording.duration)), 0.0, NEW_EVENT_LABEL)
+        seconds = float(np.clip(x, 0, self.recording.duration))
+        index = self._mark_near(seconds)
+        if index is None:
+            self.add_annotation(seconds, 0.0, NEW_EVENT_LABEL)
+            return
+        label, ok = QInputDialog.getText(
+            self, "Annotation", "Label (empty to delete):", text=self.marks.marks[index].label
+        )
+        if ok:
+            self.relabel_annotation(index, label)
 
     @Slot(object)
     def _on_region_moved(self, item) -> None:
@@ -386,24 +475,44 @@ class EegViewer(QWidget, Workspace):
             self._draw_annotations(self.page)
         self.annotationsChanged.emit()
 
+    def has_unsaved_review(self) -> bool:
+        return self.marks.edited
+
+    def review_marks(self) -> list[EegMark]:
+        return list(self.marks.marks)
+
+    def review_saved(self, stored: StoredEeg) -> None:
+        """The annotations were stored (a new version of the session's EEG review)."""
+        self.stored = stored
+        self.marks.saved()
+
     # --- analysis -----------------------------------------------------------------------
 
-    def start_analysis(self, detector: bool = True) -> None:
-        """Trends (and the detector) in the background; the timeline fills when done."""
-        recording = self.recording
-        self.jobs.start(
-            lambda progress: analyse_eeg_recording(recording, progress, detector),
-            self._on_analysis,
-            "Analysing the EEG…",
-        )
+    def start_analysis(self, task: Callable[[Progress], StoredEeg] | None = None) -> None:
+        """Trends and the detector in the background; the timeline fills when done. The main
+        window passes a task that also stores the result; by default nothing is stored."""
+        done = self._analysed_and_stored if task is not None else self.show_stored
+        if task is None:
+            recording, marks = self.recording, self.review_marks()
+
+            def task(progress: Progress) -> StoredEeg:
+                return StoredEeg.of(analyse_eeg_recording(recording, progress), marks)
+
+        self.jobs.start(task, done, "Analysing the EEG…")
+
+    def _analysed_and_stored(self, stored: StoredEeg) -> None:
+        self.stored = stored
+        self.show_stored(stored)
 
     def _show_status(self, message: str) -> None:
         self.status_message = message
 
-    @Slot(object)
-    def _on_analysis(self, analysis: EegAnalysis) -> None:
-        self.analysis = analysis
-        self.timeline.show_analysis(analysis)
+    def show_stored(self, stored: StoredEeg) -> None:
+        """Draw a stored (or just computed) analysis: timeline and detector events."""
+        self.analysis = stored
+        self.timeline.show_stored(stored)
+        if self.page is not None:
+            self._draw_annotations(self.page)
         self.analysisShown.emit()
 
     @Slot(str)

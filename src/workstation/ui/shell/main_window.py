@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation import __version__
-from workstation.app import sessions
+from workstation.app import eeg_review, sessions
 from workstation.app.models import LoadedModels, load_ecg_models
 from workstation.app.opening import open_any_session
 from workstation.app.progress import Progress
@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self._action(file, "&Video vitals…", self.open_video_vitals, "Ctrl+Shift+V")
         self._action(file, "&Save review", self.save_review, QKeySequence.StandardKey.Save)
         self._action(file, "&Export report…", self.export_report, "Ctrl+E")
+        self._action(file, "Export EEG as ED&F+…", self.export_edf, "Ctrl+Shift+E")
         self._action(file, "&Close session", self.close_current, "Ctrl+W")
         file.addSeparator()
         self._action(file, "&Lock", self.lock_now, "Ctrl+L")
@@ -310,9 +311,7 @@ class MainWindow(QMainWindow):
             workspace.exportRequested.connect(self.export_report)
             return workspace
         if opened.recording.modality == Modality.EEG:
-            viewer = EegViewer(opened.recording, session_id=opened.session.id)
-            viewer.start_analysis()
-            return viewer
+            return self._eeg_viewer(opened)
         return NoViewer(opened)
 
     @Slot()
@@ -355,8 +354,32 @@ class MainWindow(QMainWindow):
         widget = self.tabs.currentWidget()
         return widget if isinstance(widget, EcgWorkspace) and widget.is_built else None
 
+    def _eeg_viewer(self, opened: OpenedSession) -> EegViewer:
+        """The EEG viewer; a session never analysed is analysed (and stored) in the
+        background, a stored one is shown as it was saved, without running anything."""
+        viewer = EegViewer(
+            opened.recording,
+            session_id=opened.session.id,
+            stored=opened.eeg,
+            author=self.vault.user.username,
+        )
+        if opened.eeg is not None and opened.eeg.analysed:
+            viewer.show_stored(opened.eeg)
+            return viewer
+        vault, session_id, recording_id = self.vault, opened.session.id, opened.recording_id
+        recording, marks = opened.recording, viewer.review_marks()
+        viewer.start_analysis(
+            lambda progress: eeg_review.analyse_and_store_eeg(
+                vault, session_id, recording_id, recording, marks, progress
+            )
+        )
+        return viewer
+
     @Slot()
     def save_review(self) -> TaskWorker | None:
+        viewer = self.tabs.currentWidget()
+        if isinstance(viewer, EegViewer):
+            return self._save_eeg_review(viewer)
         workspace = self.current_workspace()
         if workspace is None:
             return None
@@ -366,6 +389,41 @@ class MainWindow(QMainWindow):
             lambda progress: sessions.save_review(vault, opened, changes, progress),
             self._review_saved,
             "Saving the review…",
+        )
+
+    def _save_eeg_review(self, viewer: EegViewer) -> TaskWorker:
+        vault, session_id = self.vault, viewer.session_id()
+        stored, marks = viewer.stored, viewer.review_marks()
+
+        def save(progress: Progress) -> eeg_review.StoredEeg:
+            rid = vault.list_recordings(session_id)[-1].id
+            return eeg_review.save_eeg_annotations(vault, session_id, rid, stored, marks, progress)
+
+        return self._run(save, viewer.review_saved, "Saving the annotations…")
+
+    @Slot()
+    def export_edf(self) -> TaskWorker | None:
+        viewer = self.tabs.currentWidget()
+        if not isinstance(viewer, EegViewer):
+            QMessageBox.information(self, PRODUCT, "Open an EEG session first.")
+            return None
+        if viewer.has_unsaved_review():
+            QMessageBox.information(
+                self,
+                PRODUCT,
+                "Save the annotations first (Ctrl+S): the export holds what is stored.",
+            )
+            return None
+        name = f"eeg-session-{viewer.session_id()}.edf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export EDF+", name, "EDF+ (*.edf)")
+        return self.export_edf_to(viewer.session_id(), Path(path)) if path else None
+
+    def export_edf_to(self, session_id: int, path: Path) -> TaskWorker:
+        vault = self.vault
+        return self._run(
+            lambda progress: eeg_review.export_edf(vault, session_id, path, progress),
+            self._report_exported,
+            "Exporting the EEG…",
         )
 
     @Slot(object)
@@ -399,7 +457,7 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _report_exported(self, path: Path) -> None:
-        self.statusBar().showMessage(f"Report exported to {path}.")
+        self.statusBar().showMessage(f"Exported to {path}.")
 
     @Slot(int)
     def close_tab(self, index: int) -> None:
