@@ -231,6 +231,19 @@ def analyse_and_store_eeg(
     return stored
 
 
+def ensure_eeg_analysis(vault: Vault, session_id: int, progress: Progress) -> StoredEeg:
+    """The session's stored EEG review, analysing (and storing) it first when it holds no
+    analysis yet, with whatever annotations were saved."""
+    stored = load_stored_eeg(vault, session_id)
+    if stored is not None and stored.analysed:
+        return stored
+    progress.step(5, "Loading the recording…")
+    recording_id = vault.list_recordings(session_id)[-1].id
+    recording = vault.load_recording(recording_id)
+    marks = list(stored.marks) if stored is not None else EegMarks.of_recording(recording).marks
+    return analyse_and_store_eeg(vault, session_id, recording_id, recording, marks, progress)
+
+
 def save_eeg_annotations(
     vault: Vault,
     session_id: int,

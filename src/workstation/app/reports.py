@@ -1,11 +1,17 @@
-"""Export a session's signed report: make sure it is analysed, build, store, export (audited)."""
+"""Export a session's signed report: make sure it is analysed, build, store, export (audited).
+
+The report follows the session's modality (``reports.session_report`` picks the ECG, EEG
+or video-vitals report); an ECG or EEG session stored without an analysis is analysed first,
+exactly as the app would, so the report and the screen show the same analysis."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from workstation.app.eeg_review import ensure_eeg_analysis
 from workstation.app.progress import Progress
 from workstation.app.sessions import ensure_ecg_analysis
+from workstation.recording import Modality
 from workstation.reports import ReportSettings, load_report_settings
 from workstation.reports.session_report import create_session_report
 from workstation.vault import Vault
@@ -18,12 +24,12 @@ def export_session_report(
     progress: Progress,
     settings: ReportSettings | None = None,
 ) -> tuple[int, Path]:
-    """Store the session's report signed by the vault's user and export it; (report id, file).
-
-    A session stored without an analysis is analysed first, exactly as an import would, so
-    the report and the workspace show the same analysis.
-    """
-    ensure_ecg_analysis(vault, session_id, progress)
+    """Store the session's report signed by the vault's user and export it; (report id, file)."""
+    modality = vault.get_session(session_id).modality
+    if modality == Modality.ECG:
+        ensure_ecg_analysis(vault, session_id, progress)
+    elif modality == Modality.EEG:
+        ensure_eeg_analysis(vault, session_id, progress)
     progress.step(40, "Building the report…")
     report_id = create_session_report(vault, session_id, settings or load_report_settings())
     progress.step(80, "Writing the PDF…")

@@ -81,6 +81,8 @@ def import_recording(
     """Read, analyse (ECG) and store a file as a new session of the patient."""
     progress.step(5, f"Reading {path.name}…")
     recording = read_recording(path)
+    if recording.modality != Modality.ECG:
+        progress.partial(recording)  # shown while it is stored (an EEG opens at once)
     result, attribution = None, None
     if recording.modality == Modality.ECG:
         result, attribution = ecg_explained(recording, progress)

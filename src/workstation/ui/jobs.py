@@ -40,6 +40,7 @@ class TaskWorker(QThread):
     """
 
     progressed = Signal(int, str)
+    partial = Signal(object)
     succeeded = Signal(object)
     failed = Signal(str)
     cancelled = Signal()
@@ -49,7 +50,7 @@ class TaskWorker(QThread):
         self._task = task
 
     def run(self) -> None:
-        progress = Progress(self.progressed.emit, self.isInterruptionRequested)
+        progress = Progress(self.progressed.emit, self.isInterruptionRequested, self.partial.emit)
         try:
             result = self._task(progress)
         except Cancelled:
@@ -91,6 +92,7 @@ class JobRunner(QObject):
         self._bar, self._cancel = bar, cancel
         self._hide_when_idle, self._cancelled_text = hide_when_idle, cancelled_text
         self._callbacks: dict[TaskWorker, Callable[[Any], None]] = {}
+        self._extra: dict[TaskWorker, tuple[Callable | None, Callable | None]] = {}
         self.foreground: TaskWorker | None = None
         if cancel is not None and hasattr(cancel, "clicked"):
             cancel.clicked.connect(self.cancel)
@@ -109,10 +111,16 @@ class JobRunner(QObject):
         on_success: Callable[[Any], None],
         message: str = "",
         foreground: bool = True,
+        on_partial: Callable[[Any], None] | None = None,
+        on_failure: Callable[[str], None] | None = None,
     ) -> TaskWorker:
-        """Run ``task`` in a worker; ``on_success(result)`` runs on the GUI thread."""
+        """Run ``task`` in a worker; ``on_success(result)``, ``on_partial(value)`` and
+        ``on_failure(message)`` (besides the screen's own error display) run on the GUI
+        thread."""
         worker = TaskWorker(task, self)
         self._callbacks[worker] = on_success
+        self._extra[worker] = (on_partial, on_failure)
+        worker.partial.connect(self._partial)
         worker.succeeded.connect(self._succeeded)
         worker.failed.connect(self._on_failed)
         worker.finished.connect(self._finished)
@@ -162,8 +170,17 @@ class JobRunner(QObject):
     def _succeeded(self, result: object) -> None:
         self._callbacks[self.sender()](result)
 
+    @Slot(object)
+    def _partial(self, value: object) -> None:
+        on_partial = self._extra.get(self.sender(), (None, None))[0]
+        if on_partial is not None:
+            on_partial(value)
+
     @Slot(str)
     def _on_failed(self, message: str) -> None:
+        on_failure = self._extra.get(self.sender(), (None, None))[1]
+        if on_failure is not None:
+            on_failure(message)
         self._failed(message)
 
     @Slot()
@@ -176,6 +193,7 @@ class JobRunner(QObject):
     def _finished(self) -> None:
         worker = self.sender()
         self._callbacks.pop(worker, None)
+        self._extra.pop(worker, None)
         if worker is self.foreground:
             self.foreground = None
             self._show_busy(False)

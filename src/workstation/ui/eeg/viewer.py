@@ -525,6 +525,10 @@ class EegViewer(QWidget, Workspace):
     def session_id(self) -> int | None:
         return self._session_id
 
+    def attach_session(self, session_id: int) -> None:
+        """The recording shown since it was read is now stored as this session."""
+        self._session_id = session_id
+
     def close_workers(self) -> None:
         """Stop the threads; call before the widget is destroyed."""
         self.jobs.stop_all()

@@ -36,7 +36,7 @@ from workstation.app.progress import Progress
 from workstation.app.reports import export_session_report
 from workstation.app.sessions import OpenedSession
 from workstation.app.video_sessions import SavedVideo
-from workstation.recording import Modality
+from workstation.recording import Modality, Recording
 from workstation.ui.ecg.paper import Layout
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.eeg.viewer import EegViewer
@@ -266,12 +266,44 @@ class MainWindow(QMainWindow):
         if patient_id is None:
             QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
             return None
-        vault = self.vault
-        return self._run(
+        vault, early = self.vault, []
+
+        def show_early(recording: Recording) -> None:
+            """An EEG opens as soon as it is read; it is stored meanwhile."""
+            if recording.modality == Modality.EEG:
+                viewer = EegViewer(recording, author=self.vault.user.username)
+                early.append(viewer)
+                self.tabs.setCurrentIndex(self.tabs.addTab(viewer, f"{path.name} (saving…)"))
+
+        def stored(opened: OpenedSession) -> None:
+            if early and self.tabs.indexOf(early[0]) >= 0:
+                self._attach_stored(early[0], opened)
+            else:
+                self._session_ready(opened)
+
+        def failed(_message: str) -> None:
+            for viewer in early:  # nothing was stored: the early tab goes
+                if self.tabs.indexOf(viewer) >= 0:
+                    self.tabs.removeTab(self.tabs.indexOf(viewer))
+                viewer.close_workers()
+                viewer.deleteLater()
+
+        return self.jobs.start(
             lambda progress: sessions.import_recording(vault, patient_id, path, progress),
-            self._session_ready,
+            stored,
             f"Importing {path.name}…",
+            on_partial=show_early,
+            on_failure=failed,
         )
+
+    def _attach_stored(self, viewer: EegViewer, opened: OpenedSession) -> None:
+        """The early EEG tab's recording is stored now: it becomes that session's viewer."""
+        viewer.attach_session(opened.session.id)
+        title = f"{opened.patient.name} · {opened.session.modality.upper()} {opened.session.id}"
+        self.tabs.setTabText(self.tabs.indexOf(viewer), title)
+        self._analyse_eeg(viewer, opened)
+        if self.patients.current_patient_id() == opened.patient.id:
+            self._load_sessions(opened.patient.id)
 
     @Slot(int)
     def open_session(self, session_id: int) -> TaskWorker | None:
@@ -365,7 +397,12 @@ class MainWindow(QMainWindow):
         )
         if opened.eeg is not None and opened.eeg.analysed:
             viewer.show_stored(opened.eeg)
-            return viewer
+        else:
+            self._analyse_eeg(viewer, opened)
+        return viewer
+
+    def _analyse_eeg(self, viewer: EegViewer, opened: OpenedSession) -> None:
+        """Detector and trends in the background, stored with the session when done."""
         vault, session_id, recording_id = self.vault, opened.session.id, opened.recording_id
         recording, marks = opened.recording, viewer.review_marks()
         viewer.start_analysis(
@@ -373,7 +410,6 @@ class MainWindow(QMainWindow):
                 vault, session_id, recording_id, recording, marks, progress
             )
         )
-        return viewer
 
     @Slot()
     def save_review(self) -> TaskWorker | None:
@@ -391,8 +427,11 @@ class MainWindow(QMainWindow):
             "Saving the review…",
         )
 
-    def _save_eeg_review(self, viewer: EegViewer) -> TaskWorker:
+    def _save_eeg_review(self, viewer: EegViewer) -> TaskWorker | None:
         vault, session_id = self.vault, viewer.session_id()
+        if session_id is None:
+            self.statusBar().showMessage("The recording is still being saved; save again soon.")
+            return None
         stored, marks = viewer.stored, viewer.review_marks()
 
         def save(progress: Progress) -> eeg_review.StoredEeg:
