@@ -30,6 +30,11 @@ def test_an_imported_eeg_is_analysed_stored_annotated_reopened_and_exported(
     stored = viewer.analysis
     assert stored.analysed and "detector_probability" in stored.arrays, "the detector did not run"
     assert stored.summary["model"]["name"] == "eeg-seizure"
+    assert stored.arrays["cdsa_log_power"].shape == (
+        len(stored.arrays["cdsa_freqs"]),
+        len(stored.arrays["cdsa_times"]),
+    )
+    assert not viewer.cdsa.isHidden() and viewer.cdsa.image.image is not None
     times, _ = viewer.timeline.probability.getData()
     assert len(times) == len(stored.arrays["detector_probability"]) > 0
     assert viewer.status_message == "EEG analysis complete and saved with the session."

@@ -22,17 +22,20 @@ from typing import Any
 import numpy as np
 
 from workstation.app.progress import Progress
-from workstation.eeg.analysis import EegAnalysis, analyze_eeg
+from workstation.eeg.analysis import EegAnalysis, analyze_eeg, review_montage
 from workstation.eeg.filters import FilterSettings
 from workstation.eeg.montages import MONTAGES, Montage, montage_matrix
 from workstation.eeg.paging import DEFAULT_PAGE_S, Page, PageSource
 from workstation.eeg.seizure import load_detector
+from workstation.eeg.spectrograms import Spectrogram, compressed_spectral_array
 from workstation.recording import Annotation, Recording
+from workstation.reports.eeg_content import Event, flagged_windows, group_events, window_seconds
 from workstation.vault import Analysis, ModelInfo, Vault
 from workstation.vault.kinds import AnalysisKind
 
 __all__ = [  # the engine's types the EEG screens draw
     "DEFAULT_PAGE_S",
+    "Event",
     "MONTAGES",
     "EegAnalysis",
     "FilterSettings",
@@ -149,7 +152,16 @@ class EegMarks:
 
 # Stored EEG analyses --------------------------------------------------------------------
 
-TIMELINE_ARRAYS = ("trend_times", "rhythmicity", "detector_times", "detector_probability")
+TIMELINE_ARRAYS = (
+    "trend_times",
+    "rhythmicity",
+    "detector_times",
+    "detector_probability",
+    "cdsa_times",
+    "cdsa_freqs",
+    "cdsa_log_power",
+)
+CDSA_EPOCH_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -167,7 +179,9 @@ class StoredEeg:
         return "trend_times" in self.arrays
 
     @classmethod
-    def of(cls, analysis: EegAnalysis, marks: list[EegMark]) -> StoredEeg:
+    def of(
+        cls, analysis: EegAnalysis, marks: list[EegMark], cdsa: Spectrogram | None = None
+    ) -> StoredEeg:
         trends, timeline = analysis.trends, analysis.timeline
         arrays = {
             "trend_times": np.asarray(trends.times + trends.epoch_s / 2, dtype=np.float64),
@@ -178,7 +192,17 @@ class StoredEeg:
                 timeline.times + timeline.window_s / 2, dtype=np.float64
             )
             arrays["detector_probability"] = np.asarray(timeline.probability, dtype=np.float64)
+        if cdsa is not None:
+            arrays["cdsa_times"] = np.asarray(cdsa.times, dtype=np.float64)
+            arrays["cdsa_freqs"] = np.asarray(cdsa.freqs, dtype=np.float64)
+            arrays["cdsa_log_power"] = np.asarray(cdsa.log_power, dtype=np.float32)
         return cls(analysis.to_dict(), tuple(marks), arrays)
+
+    def events(self) -> list[Event]:
+        """The detector's flagged windows joined into events (the report's grouping)."""
+        if "detector" not in self.summary:
+            return []
+        return group_events(flagged_windows(self.summary), window_seconds(self.summary))
 
     @classmethod
     def from_analysis(cls, results: dict[str, Any], arrays: dict[str, np.ndarray]) -> StoredEeg:
@@ -188,6 +212,13 @@ class StoredEeg:
 
     def results(self) -> dict[str, Any]:
         return {**self.summary, "annotations": [m.to_json() for m in self.marks]}
+
+
+def review_cdsa(recording: Recording) -> Spectrogram:
+    """The compressed spectral array of the review montage (double banana when every
+    electrode is there), averaged over its derivations: what the report draws too."""
+    montaged, _ = review_montage(recording)
+    return compressed_spectral_array(montaged, epoch_s=CDSA_EPOCH_S)
 
 
 def store_eeg(vault: Vault, session_id: int, recording_id: int, stored: StoredEeg) -> StoredEeg:
@@ -225,8 +256,10 @@ def analyse_and_store_eeg(
     """Run the analysis on a stored recording and store it with the current annotations,
     so reopening the session shows it without running again."""
     analysis = analyse_eeg_recording(recording, progress)
+    progress.step(85, "Computing the compressed spectral array…")
+    cdsa = review_cdsa(recording)
     progress.step(95, "Saving the EEG analysis…")
-    stored = store_eeg(vault, session_id, recording_id, StoredEeg.of(analysis, marks))
+    stored = store_eeg(vault, session_id, recording_id, StoredEeg.of(analysis, marks, cdsa))
     progress.step(100, "EEG analysis complete and saved with the session.")
     return stored
 

@@ -1,4 +1,5 @@
-"""The navigation strip under the traces: detector probability and a trend over the hour.
+"""The navigation strips under the traces: the compressed spectral array (CDSA) and the
+detector probability with a trend, over the whole recording.
 
 Clicking anywhere jumps the traces to that moment; the shaded band shows the page on
 screen, so the reader always knows where in the recording they are.
@@ -13,6 +14,7 @@ from PySide6.QtCore import Signal, Slot
 from workstation.app.eeg_review import StoredEeg
 
 BACKGROUND, INK = "#fdfdf8", (60, 60, 60)
+AXIS_WIDTH = 48  # the same left axis width keeps both strips' time axes aligned
 
 
 class EegTimeline(pg.PlotWidget):
@@ -32,7 +34,8 @@ class EegTimeline(pg.PlotWidget):
         for side in ("left", "bottom"):
             self.getPlotItem().getAxis(side).setPen(INK)
             self.getPlotItem().getAxis(side).setTextPen(INK)
-        self.addLegend(offset=(5, 5))
+        self.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)
+        self.addLegend(offset=(5, 5), labelTextColor=INK)
         self.probability = self.plot(
             [], [], pen=pg.mkPen((200, 20, 20), width=1.5), name="seizure-like (p)"
         )
@@ -58,4 +61,52 @@ class EegTimeline(pg.PlotWidget):
     @Slot(object)
     def _on_clicked(self, event) -> None:
         x = self.time_at(event.scenePos().x())
+        self.jumpRequested.emit(float(np.clip(x, 0, None)))
+
+
+class CdsaStrip(pg.PlotWidget):
+    """The compressed spectral array (log power, 0–25 Hz) of the review montage over the
+    recording: hours in one image, where seizures stand out as bursts of power."""
+
+    jumpRequested = Signal(float)
+
+    def __init__(self, duration_s: float, parent=None) -> None:
+        super().__init__(parent, background=BACKGROUND)
+        self.setMaximumHeight(110)
+        self.setMouseEnabled(x=False, y=False)
+        self.setMenuEnabled(False)
+        self.hideButtons()
+        self.setXRange(0, duration_s, padding=0)
+        self.getPlotItem().setLabel("left", "Hz")
+        for side in ("left", "bottom"):
+            self.getPlotItem().getAxis(side).setPen(INK)
+            self.getPlotItem().getAxis(side).setTextPen(INK)
+        self.getPlotItem().getAxis("left").setWidth(AXIS_WIDTH)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.addItem(self.image)
+        self.setVisible(False)
+        self.scene().sigMouseClicked.connect(self._on_clicked)
+
+    def show_stored(self, stored: StoredEeg) -> None:
+        arrays = stored.arrays
+        if "cdsa_log_power" not in arrays:
+            return
+        times, freqs = arrays["cdsa_times"], arrays["cdsa_freqs"]
+        power = np.asarray(arrays["cdsa_log_power"], dtype=np.float32)
+        low, high = np.percentile(power, [2, 98])
+        self.image.setImage(power, levels=(float(low), float(high)))
+        step = float(times[1] - times[0]) if len(times) > 1 else 1.0
+        self.image.setRect(
+            float(times[0] - step / 2),
+            float(freqs[0]),
+            step * len(times),
+            float(freqs[-1] - freqs[0]),
+        )
+        self.setYRange(float(freqs[0]), float(freqs[-1]), padding=0)
+        self.setVisible(True)
+
+    @Slot(object)
+    def _on_clicked(self, event) -> None:
+        x = self.getPlotItem().vb.mapSceneToView(event.scenePos()).x()
         self.jumpRequested.emit(float(np.clip(x, 0, None)))

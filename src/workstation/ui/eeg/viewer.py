@@ -40,12 +40,13 @@ from workstation.app.eeg_review import (
     StoredEeg,
     analyse_eeg_recording,
     montage_matrix,
+    review_cdsa,
 )
 from workstation.app.progress import Progress
 from workstation.errors import WorkstationError
 from workstation.recording import Annotation, Recording
 from workstation.ui.eeg.pages import PageRequest, PageWorker, start_page_thread
-from workstation.ui.eeg.timeline import EegTimeline
+from workstation.ui.eeg.timeline import CdsaStrip, EegTimeline
 from workstation.ui.jobs import JobRunner
 from workstation.ui.workspace import Workspace
 
@@ -170,11 +171,14 @@ class EegViewer(QWidget, Workspace):
             self.traces.getPlotItem().getAxis(side).setPen(AXIS_INK)
             self.traces.getPlotItem().getAxis(side).setTextPen(AXIS_INK)
         self.timeline = EegTimeline(self.recording.duration)
+        self.cdsa = CdsaStrip(self.recording.duration)
+        self.cdsa.jumpRequested.connect(self.jump_to)
 
         layout = QVBoxLayout(self)
         layout.addLayout(controls)
         layout.addWidget(self.message_label)
         layout.addWidget(self.traces, 1)
+        layout.addWidget(self.cdsa)
         layout.addWidget(self.timeline)
 
     def _combo(self, values, current, handler, label=str) -> QComboBox:
@@ -394,25 +398,14 @@ class EegViewer(QWidget, Workspace):
         self._add_overlay(self._overlay_items, bar, text)
 
     def _flagged_windows(self) -> list[tuple[float, float, str]]:
-        """Detector events: overlapping windows at or over its threshold merged into one span,
-        labelled with the highest probability and the channels that drove that window."""
-        detector = (self.analysis.summary if self.analysis else {}).get("detector") or {}
-        threshold, width = detector.get("threshold", 0.5), detector.get("window_s", 0.0)
-        events: list[tuple[float, float, dict]] = []
-        for window in detector.get("windows", []):
-            if window["probability"] < threshold:
-                continue
-            start, end = window["start_s"], window["start_s"] + width
-            if events and start <= events[-1][1]:
-                first, _, best = events[-1]
-                peak = window if window["probability"] > best["probability"] else best
-                events[-1] = (first, end, peak)
-            else:
-                events.append((start, end, window))
+        """Detector events (flagged windows joined), labelled with the strongest window's
+        probability and the channels that drove it."""
+        if self.analysis is None:
+            return []
         return [
-            (start, end, f"p {peak['probability']:.2f}: "
-             + ", ".join(c["channel"] for c in peak.get("top_channels", [])[:3]))
-            for start, end, peak in events
+            (event.start_s, event.end_s, f"p {event.peak.probability:.2f}: "
+             + ", ".join(channel for channel, _p in event.peak.top_channels[:3]))
+            for event in self.analysis.events()
         ]  # fmt: skip
 
     # --- annotations --------------------------------------------------------------------
@@ -496,7 +489,8 @@ class EegViewer(QWidget, Workspace):
             recording, marks = self.recording, self.review_marks()
 
             def task(progress: Progress) -> StoredEeg:
-                return StoredEeg.of(analyse_eeg_recording(recording, progress), marks)
+                analysis = analyse_eeg_recording(recording, progress)
+                return StoredEeg.of(analysis, marks, review_cdsa(recording))
 
         self.jobs.start(task, done, "Analysing the EEG…")
 
@@ -511,6 +505,7 @@ class EegViewer(QWidget, Workspace):
         """Draw a stored (or just computed) analysis: timeline and detector events."""
         self.analysis = stored
         self.timeline.show_stored(stored)
+        self.cdsa.show_stored(stored)
         if self.page is not None:
             self._draw_annotations(self.page)
         self.analysisShown.emit()
