@@ -301,6 +301,14 @@ def test_video_panel_screenshot_under_xvfb(tmp_path):
     assert done.returncode == 0, done.stderr[-3000:]
     image = QImage(str(target))
     assert image.width() >= 1200 and image.height() >= 800
+    lightness = np.array(
+        [
+            image.pixelColor(x, y).lightness()
+            for x in range(0, image.width(), 8)
+            for y in range(0, image.height(), 8)
+        ]
+    )
+    assert lightness.std() > 5, "the video panel screenshot is blank"
 
 
 if __name__ == "__main__":

@@ -26,7 +26,7 @@ from workstation.eeg.analysis import EegAnalysis, analyze_eeg, review_montage
 from workstation.eeg.filters import FilterSettings
 from workstation.eeg.montages import MONTAGES, Montage, montage_matrix
 from workstation.eeg.paging import DEFAULT_PAGE_S, Page, PageSource
-from workstation.eeg.seizure import load_detector
+from workstation.eeg.seizure import OCCLUSION_SEGMENT_S, load_detector
 from workstation.eeg.spectrograms import Spectrogram, compressed_spectral_array
 from workstation.recording import Annotation, Recording
 from workstation.reports.eeg_content import Event, flagged_windows, group_events, window_seconds
@@ -39,6 +39,7 @@ __all__ = [  # the engine's types the EEG screens draw
     "MONTAGES",
     "EegAnalysis",
     "FilterSettings",
+    "OCCLUSION_SEGMENT_S",
     "Montage",
     "Page",
     "PageSource",

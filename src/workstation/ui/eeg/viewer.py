@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from workstation.app.eeg_review import (
     DEFAULT_PAGE_S,
     MONTAGES,
+    OCCLUSION_SEGMENT_S,
     EegMark,
     EegMarks,
     FilterSettings,
@@ -63,6 +64,7 @@ NEW_EVENT_LABEL = "Event"
 # EDFbrowser's and the paper's look: dark traces on a light background.
 PAPER, INK, AXIS_INK = "#fdfdf8", (10, 10, 30), (60, 60, 60)
 EVENT_BRUSH, EVENT_INK = (220, 40, 40, 40), (170, 20, 20)
+DRIVING_BRUSH, DRIVING_S = (240, 140, 0, 70), OCCLUSION_SEGMENT_S
 SCALE_BAR_UV = 50.0
 
 
@@ -368,6 +370,15 @@ class EegViewer(QWidget, Workspace):
             label = pg.TextItem(text, color=EVENT_INK, anchor=(0, 1))
             label.setPos(max(start, page.start_s), 0.1)
             self._add_overlay(self._overlay_items, band, label)
+        for channel, segment_s, drop in self._driving_seconds():
+            if segment_s + DRIVING_S < page.start_s or segment_s > end:
+                continue
+            span = pg.LinearRegionItem(
+                (segment_s, segment_s + DRIVING_S), brush=DRIVING_BRUSH, movable=False
+            )
+            label = pg.TextItem(f"{channel} −{drop:.2f}", color=EVENT_INK, anchor=(0, 0))
+            label.setPos(segment_s, top - 0.4)
+            self._add_overlay(self._overlay_items, span, label)
         for index, a in enumerate(self.annotations):
             if a.end < page.start_s or a.onset > end:
                 continue
@@ -396,6 +407,17 @@ class EegViewer(QWidget, Workspace):
         text = pg.TextItem(f"{SCALE_BAR_UV:g} µV", color=INK, anchor=(1, 1))
         text.setPos(x, 0.3)
         self._add_overlay(self._overlay_items, bar, text)
+
+    def _driving_seconds(self) -> list[tuple[str, float, float]]:
+        """What drove each event's strongest window: (channel, segment start, probability drop
+        when that half second was blanked out), as the detector's occlusion explanation says."""
+        if self.analysis is None:
+            return []
+        return [
+            (d.channel, d.segment_start_s, d.probability_drop)
+            for event in self.analysis.events()
+            for d in event.peak.driving
+        ]
 
     def _flagged_windows(self) -> list[tuple[float, float, str]]:
         """Detector events (flagged windows joined), labelled with the strongest window's
