@@ -21,6 +21,7 @@ from workstation.rppg.frames import Frame, FrameSource, open_camera, open_video
 from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, WINDOW_S, WindowEstimate
 from workstation.rppg.live import LiveVitals
 from workstation.rppg.methods import pulse
+from workstation.rppg.options import METHOD_TITLES, STATUS_TITLES
 from workstation.rppg.pipeline import (
     MIN_CONTRAST,
     MIN_FACE_FRACTION,
@@ -34,7 +35,9 @@ from workstation.rppg.regions import face_regions
 from workstation.rppg.traces import Roi, Traces
 
 __all__ = [  # the engine's types and sources, for the video screens
+    "METHOD_TITLES",
     "MIN_SNR_DB",
+    "STATUS_TITLES",
     "WINDOW_S",
     "Frame",
     "FrameSource",

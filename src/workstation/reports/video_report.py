@@ -45,30 +45,13 @@ from workstation.reports.session_parts import (
 from workstation.reports.settings import ReportSettings
 from workstation.reports.waveform import Box
 from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, STEP_S, WINDOW_S
+from workstation.rppg.options import METHOD_TITLES, STATUS_TITLES
 
 TITLE = "Video vitals report"
 METADATA = PdfMetadata(
     title=TITLE,
     subject="Camera (rPPG) heart rate with quality per window, for clinician review",
 )
-#: The words the video panel uses for each status and method (``ui/video/results.py``).
-STATUS_TITLES = {
-    "ok": "Measured",
-    "too_short": "Too short to measure",
-    "too_dark": "Too dark to measure",
-    "covered": "Camera covered",
-    "no_face": "No face found",
-    "low_quality": "Pulse not distinguishable from noise",
-}
-METHOD_NAMES = {
-    "pos": "POS (Wang 2017)",
-    "chrom": "CHROM (de Haan 2013)",
-    "green": "GREEN (Verkruysse 2008)",
-    "lgi": "LGI (Pilz 2018)",
-    "omit": "OMIT (Casado 2023)",
-    "pca": "PCA (Lewandowska 2011)",
-    "ica": "ICA (Poh 2010)",
-}
 ROI_NAMES = {"face": "face (forehead and cheeks, tracked)", "full-frame": "whole frame"}
 PLOT_HEIGHT_MM = 45.0
 ITALIC = "Helvetica-Oblique"
@@ -177,7 +160,7 @@ def capture_rows(results: Mapping[str, Any], duration_s: float) -> list[tuple[st
             f"{results.get('frames', 0)} at {float(results.get('fps', 0)):.2f} fps, "
             f"{results.get('dropped_frames', 0)} dropped",
         ),
-        ("Method", METHOD_NAMES.get(method, method)),
+        ("Method", METHOD_TITLES.get(method, method)),
         ("Skin region", ROI_NAMES.get(roi, roi)),
     ]
 
@@ -287,7 +270,7 @@ def draw_report(canvas: Canvas, report: VideoReport, heading: ReportHeading) -> 
     flow.section("How it was measured")
     method = str(a.get("method", ""))
     flow.paragraph(
-        f"The pulse is the colour change of the skin ({METHOD_NAMES.get(method, method)}). "
+        f"The pulse is the colour change of the skin ({METHOD_TITLES.get(method, method)}). "
         f"Heart rate is estimated in {WINDOW_S:g} s windows every {STEP_S:g} s; a window is "
         f"measurable only when its pulse stands at least {MIN_SNR_DB:g} dB above the noise "
         f"and the skin region moved less than {MAX_MOTION:.0%} of its size. The reported rate "

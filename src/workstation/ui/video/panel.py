@@ -53,7 +53,7 @@ from workstation.ui.shell.signin_dialog import DISCLAIMER
 from workstation.ui.video.capture import StopReason
 from workstation.ui.video.live import LiveVitalsWorker
 from workstation.ui.video.plots import PulsePlot, TrendPlot
-from workstation.ui.video.results import METHOD_NAMES, STATUS_TITLES, result_html
+from workstation.ui.video.results import METHOD_TITLES, STATUS_TITLES, result_html
 from workstation.ui.workspace import Workspace
 from workstation.vault import Patient, Vault
 
@@ -203,7 +203,7 @@ class VideoPanel(QWidget, Workspace):
     def _measure_box(self) -> QGroupBox:
         box = QGroupBox("Measurement")
         self.method_box = QComboBox()
-        for key, name in METHOD_NAMES.items():
+        for key, name in METHOD_TITLES.items():
             self.method_box.addItem(name, key)
         self.region_box = QComboBox()
         for name, roi in REGIONS.items():

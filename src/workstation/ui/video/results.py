@@ -1,8 +1,9 @@
-"""The video-vitals result in words, from the stored results dict (no Qt, no engine).
+"""The video-vitals result in words, from the stored results dict (no Qt).
 
 It reads the same JSON the vault keeps, so a fresh result and a reopened session are shown
 by one code path. Words follow the engine: its status message verbatim, HRV's own reason
-when there is not enough clean signal, and each wellness indicator with its caveat.
+when there is not enough clean signal, and each wellness indicator with its caveat; the
+methods and statuses are named as the report names them (``rppg.options``).
 """
 
 from __future__ import annotations
@@ -10,23 +11,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-STATUS_TITLES = {
-    "ok": "Measured",
-    "too_short": "Too short to measure",
-    "too_dark": "Too dark to measure",
-    "covered": "Camera covered",
-    "no_face": "No face found",
-    "low_quality": "Pulse not distinguishable from noise",
-}
-METHOD_NAMES = {
-    "pos": "POS (Wang 2017)",
-    "chrom": "CHROM (de Haan 2013)",
-    "green": "GREEN (Verkruysse 2008)",
-    "lgi": "LGI (Pilz 2018)",
-    "omit": "OMIT (Casado 2023)",
-    "pca": "PCA (Lewandowska 2011)",
-    "ica": "ICA (Poh 2010)",
-}
+from workstation.app.video_runs import METHOD_TITLES, STATUS_TITLES
 
 
 def _number(value: float | None, digits: int = 1) -> str:
@@ -75,7 +60,7 @@ def indicators_block(results: dict[str, Any]) -> str:
 
 
 def capture_line(results: dict[str, Any]) -> str:
-    method = METHOD_NAMES.get(results["method"], results["method"])
+    method = METHOD_TITLES.get(results["method"], results["method"])
     source = escape(results.get("source", ""))
     return (
         f"{source} · {results['frames']} frames at {results['fps']:.1f} fps · "
