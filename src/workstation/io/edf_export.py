@@ -8,7 +8,8 @@ visible in the file itself rather than hidden:
   outside the channel's physical range, as the range limit nearest to 0) *and* marked with an
   EDF+ annotation ``"Signal gap (no data)"`` covering it: record-wide when every channel is
   missing there, otherwise with the ``@@channel`` suffix of the channel concerned. A reader
-  that ignores annotations sees a flat line there; the annotation says that it is not one.
+  that ignores annotations sees a flat line there; the annotation says that it is not one,
+  and the workstation's own reader turns it back into NaN (``io.edf_reader``).
 * **Padding.** EDF stores whole data records. When no data-record duration divides the
   recording exactly (e.g. 2579 samples at 256 Hz), the end is padded to the next whole record
   with the same fill value and the padding carries the same gap annotation, so the file is up
@@ -47,10 +48,10 @@ import edfio
 import numpy as np
 
 from workstation.errors import WorkstationError
+from workstation.io.edf_reader import GAP_ANNOTATION
 from workstation.recording import Recording
 
 #: Text of the annotation that marks samples the recording does not have.
-GAP_ANNOTATION = "Signal gap (no data)"
 #: EDF+ convention (EDFbrowser, and our reader) for an annotation tied to one channel.
 CHANNEL_SEPARATOR = "@@"
 #: EDF field widths.

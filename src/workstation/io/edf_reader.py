@@ -27,6 +27,9 @@ _HEADER_BYTES = 256
 _MAX_HEADER_BYTES = 256 * 4097
 #: EDF+ convention (EDFbrowser and others) for an annotation tied to one channel.
 _CHANNEL_SEPARATOR = "@@"
+#: How the workstation's EDF+ export marks samples that hold no data (EDF has no NaN): the
+#: reader turns them back into NaN, so a gap stays a gap through export and import.
+GAP_ANNOTATION = "Signal gap (no data)"
 
 
 def read_edf(
@@ -59,9 +62,11 @@ def read_edf(
         annotations = _annotations(edf, tuple(s.label.strip() for s in kept), name)
         start_time = _start_time(edf)
     names = tuple(s.label.strip() for s in kept)
+    fs = float(kept[0].sampling_frequency)
+    data, annotations = _restore_gaps(data, annotations, fs, names)
     return Recording(
         signals=data,
-        fs=float(kept[0].sampling_frequency),
+        fs=fs,
         channel_names=names,
         units=tuple(s.physical_dimension.strip() for s in kept),
         modality=infer_modality(names),
@@ -73,6 +78,23 @@ def read_edf(
         warnings=(*left_out, *(str(w.message) for w in caught)),
         metadata={"prefiltering": _prefiltering(kept)},
     )
+
+
+def _restore_gaps(
+    data: np.ndarray, annotations: tuple[Annotation, ...], fs: float, names: tuple[str, ...]
+) -> tuple[np.ndarray, tuple[Annotation, ...]]:
+    """Samples under a gap annotation become NaN again (one channel's, or all of them), and
+    the gap annotations themselves are dropped: the Recording says "no data" with NaN."""
+    gaps = [a for a in annotations if a.label == GAP_ANNOTATION]
+    if not gaps:
+        return data, annotations
+    data = np.array(data, dtype=np.float32)
+    for gap in gaps:
+        start = max(0, int(round(gap.onset * fs)))
+        end = min(data.shape[1], int(round((gap.onset + gap.duration) * fs)))
+        rows = [names.index(gap.channel)] if gap.channel in names else slice(None)
+        data[rows, start:end] = np.nan
+    return data, tuple(a for a in annotations if a.label != GAP_ANNOTATION)
 
 
 def _open(source: Path | bytes, is_bdf: bool, name: str) -> edfio.Edf:
