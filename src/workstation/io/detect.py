@@ -5,14 +5,18 @@ on their way to a ward; the extension decides for the text formats (WFDB headers
 file whose extension promises a format its content does not have is refused by name.
 
 ``read_recording`` is the single entry point: whatever happens inside a reader, the caller
-gets a Recording or a ``RecordingError`` that names the file. Only the reader the file needs
-is imported (wfdb brings pandas and fsspec, the EDF reader edfio), so that ``workstation
-inspect`` starts no slower than its format requires.
+gets a Recording or a ``RecordingError`` that names the file the clinician chose, in plain
+words: no Python exception names, no tracebacks, no temporary folders (the last gate,
+``_plain``, removes any a reader let through, from errors and warnings alike). Only the
+reader the file needs is imported (wfdb brings pandas and fsspec, the EDF reader edfio), so
+that ``workstation inspect`` starts no slower than its format requires.
 """
 
 from __future__ import annotations
 
 import enum
+import re
+import tempfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +28,26 @@ BDF_MAGIC = b"\xffBIOSEMI"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _EDF_SUFFIXES = {".edf", ".bdf", ".rec"}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: A private folder of the zip reader (``ws-<pid>-<random>``), with what follows it up to the
+#: member's own name.
+_PRIVATE_FOLDER = re.compile(
+    r"(?:/dev/shm|" + re.escape(tempfile.gettempdir().rstrip("/")) + r")/ws-[^\s'\"/)]*/?"
+)
+#: "(ValueError: …)" or "(KeyError)": an exception quoted in a message, with one level of
+#: parentheses inside it.
+_EXCEPTION_ASIDE = re.compile(
+    r"\s*\((?:[A-Za-z_][\w.]*(?:Error|Exception|Warning|Exit|Interrupt))\b"
+    r"[^()]*(?:\([^()]*\)[^()]*)*\)"
+)
+_PYTHON_WORDS = re.compile(r"Traceback|[A-Za-z_][\w.]*(?:Error|Exception)\b|/dev/shm")
+_NOT_READ = (
+    "the file could not be read: its content is damaged, or it uses a variant of the format "
+    "that the workstation does not read."
+)
+_NOT_READ_ADVICE = (
+    "Export the recording again from the device, or choose another file. If the file opens "
+    "in the device's own software, send it to the workstation's support team."
+)
 
 
 class Format(enum.StrEnum):
@@ -81,18 +105,44 @@ def read_recording(path: str | Path, *, fs: float | None = None) -> Recording:
     try:
         recording = _read(fmt, path, fs)
     except RecordingError as exc:
-        if exc.path is None:
-            raise type(exc)(path, exc.problem, exc.advice) from exc
-        raise
+        plain = _plain_error(exc, path)
+        if plain is exc:
+            raise
+        raise plain from exc
     except MemoryError as exc:
         raise InvalidRecording(
             path, "the recording is too large for this computer's memory."
         ) from exc
     except Exception as exc:
-        raise InvalidRecording(
-            path, f"the file could not be read ({type(exc).__name__}: {exc})."
-        ) from exc
+        # A reader's bug or a library's surprise: the details stay in ``__cause__`` for the
+        # developers; the clinician is told what it means for them.
+        raise InvalidRecording(path, _NOT_READ, _NOT_READ_ADVICE) from exc
+    recording = replace(recording, warnings=tuple(_plain(w) for w in recording.warnings))
     return _with_extension_warning(recording, fmt, path)
+
+
+def _plain_error(exc: RecordingError, path: Path) -> RecordingError:
+    """The error with the file the clinician chose and in plain words (itself if it was)."""
+    where = exc.path
+    if where is None or _PRIVATE_FOLDER.search(where + "/"):
+        where = str(path)
+    problem = _plain(exc.problem, _NOT_READ)
+    advice = _plain(exc.advice, _NOT_READ_ADVICE)
+    if (where, problem, advice) == (exc.path, exc.problem, exc.advice):
+        return exc
+    return type(exc)(where, problem, advice)
+
+
+def _plain(text: str, instead: str | None = None) -> str:
+    """``text`` without quoted exceptions and private folders.
+
+    What still reads as Python after that is replaced by ``instead`` (kept as it is when
+    there is nothing to replace it by).
+    """
+    plain = _EXCEPTION_ASIDE.sub("", _PRIVATE_FOLDER.sub("", text))
+    if instead is not None and _PYTHON_WORDS.search(plain):
+        return instead
+    return plain
 
 
 def _read(fmt: Format, path: Path, fs: float | None) -> Recording:

@@ -5,6 +5,17 @@ float32 plus one channel of float64 in flight, never twice. A Recording has one 
 rate: channels recorded at a lower rate than the main ones (a 1 Hz SpO2 trend beside 256 Hz
 EEG) are left out and named in the recording's warnings rather than resampled behind the
 clinician's back.
+
+The reader never hands over a recording that differs from the file (issue #14): it reads
+with a warning the clinician sees, or refuses with the reason:
+
+* EDF+D (discontinuous): each data record starts at the onset its time-keeping annotation
+  gives. The records are placed on that true time axis, with NaN (missing data) between them,
+  and the recording's warnings say how much is missing. Onsets that go backwards or overlap,
+  or a span beyond ``MAX_SPAN_HOURS``, are refused before anything is allocated.
+* Calibration: a physical minimum/maximum that is not a finite number, an empty physical or
+  digital range, or a gain that gives implausible amplitudes would turn raw counts into
+  "microvolts" or a channel into NaN; such a channel is refused, named, with its header fields.
 """
 
 from __future__ import annotations
@@ -20,9 +31,19 @@ import numpy as np
 
 from workstation.errors import InvalidRecording
 from workstation.io.detect import BDF_MAGIC, EDF_MAGIC
+from workstation.io.edf_header import (
+    CALIBRATION_ADVICE,
+    HEADER_BYTES,
+    MAX_PLAUSIBLE_AMPLITUDE,
+    check_calibration,
+    int_field,
+    signal_headers,
+)
+from workstation.io.edf_timeline import Timeline
+from workstation.io.edf_timeline import runs as record_runs
+from workstation.io.edf_timeline import timeline as edf_timeline
 from workstation.recording import Annotation, Recording, infer_modality, sha256_of_files
 
-_HEADER_BYTES = 256
 #: 256 bytes per signal plus the fixed part; EDF allows at most a few thousand signals.
 _MAX_HEADER_BYTES = 256 * 4097
 #: EDF+ convention (EDFbrowser and others) for an annotation tied to one channel.
@@ -46,7 +67,9 @@ def read_edf(
     is_bdf = header.startswith(BDF_MAGIC)
     if not (is_bdf or header.startswith(EDF_MAGIC)):
         raise InvalidRecording(name, "the file does not start with an EDF or BDF header.")
-    _check_layout(header, size, 3 if is_bdf else 2, name)
+    sample_bytes = 3 if is_bdf else 2
+    _check_layout(header, size, sample_bytes, name)
+    headers = signal_headers(header, is_bdf, name)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         edf = _open(content if content is not None else path, is_bdf, name)
@@ -57,8 +80,17 @@ def read_edf(
                 "the file holds annotations only, no signal channels.",
                 "Open the EDF file that holds the signals this annotation file belongs to.",
             )
+        ordinary = [h for h in headers if not h.is_annotation]
+        if len(ordinary) != len(signals):
+            raise InvalidRecording(name, "the signal headers are inconsistent.")
         kept, left_out = _main_rate_signals(signals)
-        data = _physical(kept, edf, name)
+        for index, signal in enumerate(signals):
+            if any(signal is k for k in kept):
+                check_calibration(ordinary[index], is_bdf, name)
+        timeline = edf_timeline(
+            path if content is None else content, header, headers, edf, kept, sample_bytes, name
+        )
+        data = _physical(kept, edf, name, timeline)
         annotations = _annotations(edf, tuple(s.label.strip() for s in kept), name)
         start_time = _start_time(edf)
     names = tuple(s.label.strip() for s in kept)
@@ -75,7 +107,11 @@ def read_edf(
         source_name=name,
         source_sha256=sha256_of_files([path] if content is None else [io.BytesIO(content)]),
         source_format=("BDF" if is_bdf else "EDF") + _plus_label(edf),
-        warnings=(*left_out, *(str(w.message) for w in caught)),
+        warnings=(
+            *left_out,
+            *(timeline.warnings if timeline else ()),
+            *(str(w.message) for w in caught),
+        ),
         metadata={"prefiltering": _prefiltering(kept)},
     )
 
@@ -107,45 +143,63 @@ def _open(source: Path | bytes, is_bdf: bool, name: str) -> edfio.Edf:
         ) from exc
 
 
-def _physical(signals: list, edf: edfio.Edf, name: str) -> np.ndarray:
-    """Channels × samples of float32, converted one channel at a time from the mapped file."""
-    n_samples = int(signals[0].samples_per_data_record) * int(edf.num_data_records)
-    data = np.empty((len(signals), n_samples), dtype=np.float32)
+def _physical(
+    signals: list, edf: edfio.Edf, name: str, timeline: Timeline | None = None
+) -> np.ndarray:
+    """Channels × samples of float32, converted one channel at a time from the mapped file.
+
+    With a timeline (EDF+D), each run of adjacent data records is copied to where it starts
+    on the true time axis and everything between runs stays NaN.
+    """
+    spr = int(signals[0].samples_per_data_record)
+    n_stored = spr * int(edf.num_data_records)
+    if timeline is None:
+        data = np.empty((len(signals), n_stored), dtype=np.float32)
+        runs = [(0, 0, n_stored)]
+    else:
+        data = np.full((len(signals), timeline.n_samples), np.nan, dtype=np.float32)
+        runs = record_runs(timeline.starts, spr)
     duration = float(edf.duration)
     for row, signal in enumerate(signals):
+        label = signal.label.strip()
         try:
             values = signal.get_data_slice(0, duration)
         except Exception as exc:
             raise InvalidRecording(
-                name,
-                f"channel '{signal.label.strip()}' cannot be decoded ({exc}): "
-                "the header is damaged.",
+                name, f"channel '{label}' cannot be decoded ({exc}): the header is damaged."
             ) from exc
-        if values.shape[0] != n_samples:
+        if values.shape[0] != n_stored:
+            raise InvalidRecording(name, f"channel '{label}' has an inconsistent length.")
+        if values.size and max(-float(values.min()), float(values.max())) > MAX_PLAUSIBLE_AMPLITUDE:
             raise InvalidRecording(
-                name, f"channel '{signal.label.strip()}' has an inconsistent length."
+                name,
+                f"channel '{label}' holds values beyond {MAX_PLAUSIBLE_AMPLITUDE:g} "
+                f"{signal.physical_dimension.strip() or 'units'} once calibrated: its "
+                "physical and digital minimum/maximum in the header are not plausible.",
+                CALIBRATION_ADVICE,
             )
-        data[row] = values
+        for target, first, stop in runs:
+            data[row, target : target + stop - first] = values[first:stop]
     return data
 
 
 def _check_layout(header: bytes, size: int, sample_bytes: int, name: str) -> None:
     """Refuse a file shorter than its header says: truncated in transfer or on the device."""
-    if len(header) < _HEADER_BYTES:
+    if len(header) < HEADER_BYTES:
         raise InvalidRecording(name, "the file is shorter than an EDF header: it is truncated.")
-    header_bytes = _int_field(header[184:192], "header size", name)
-    records = _int_field(header[236:244], "number of data records", name)
-    n_signals = _int_field(header[252:256], "number of signals", name)
-    if n_signals < 0 or header_bytes != _HEADER_BYTES * (n_signals + 1):
+    header_bytes = int_field(header[184:192], "header size", name)
+    records = int_field(header[236:244], "number of data records", name)
+    n_signals = int_field(header[252:256], "number of signals", name)
+    if n_signals < 0 or header_bytes != HEADER_BYTES * (n_signals + 1):
         raise InvalidRecording(
             name,
             f"the header size ({header_bytes} bytes) does not match its {n_signals} signal(s).",
         )
     if header_bytes > size or len(header) < header_bytes:
         raise InvalidRecording(name, "the file ends inside its header: it is truncated.")
-    offset = _HEADER_BYTES + n_signals * 216
+    offset = HEADER_BYTES + n_signals * 216
     per_record = sum(
-        _int_field(header[offset + 8 * i : offset + 8 * i + 8], "samples per record", name)
+        int_field(header[offset + 8 * i : offset + 8 * i + 8], "samples per record", name)
         for i in range(n_signals)
     )
     if records > 0 and size < header_bytes + records * per_record * sample_bytes:
@@ -154,13 +208,6 @@ def _check_layout(header: bytes, size: int, sample_bytes: int, name: str) -> Non
             f"the header announces {records} data records but the file holds only "
             f"{(size - header_bytes) // max(1, per_record * sample_bytes)}: it is truncated.",
         )
-
-
-def _int_field(raw: bytes, field: str, name: str) -> int:
-    try:
-        return int(raw.decode("ascii").strip())
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise InvalidRecording(name, f"the EDF header field '{field}' is not a number.") from exc
 
 
 def _prefiltering(signals: list) -> str:
