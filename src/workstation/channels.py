@@ -16,6 +16,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 # --- ECG leads ---------------------------------------------------------------------------
 
@@ -37,16 +38,85 @@ ECG_LEAD_LABELS = {
 }
 
 #: ECG channel names besides the 12 leads: Holter and monitoring leads (MLII, MCL1), the
-#: Frank orthogonal leads (VX, VY, VZ) and the generic labels single-lead devices write.
-_OTHER_ECG_NAMES = frozenset("mlii mli mliii ecg ekg mcl1 vx vy vz v ecg1 ecg2 ecg_1 ecg_2".split())
+#: Frank orthogonal leads (VX, VY, VZ), the continental names of the limb leads (DI, D2)
+#: and the generic labels single-lead devices write.
+_OTHER_ECG_NAMES = frozenset(
+    "mlii mli mliii ecg ekg mcl1 vx vy vz v ecg1 ecg2 ecg_1 ecg_2 di dii diii d1 d2 d3".split()
+)
 _ECG_NAMES = frozenset(STANDARD_ECG_LEADS) | _OTHER_ECG_NAMES
+#: Further lead names by pattern: modified and bipolar chest leads of Holter and monitoring
+#: recorders (ML5, MCL6, CM5, CC5) and extra chest leads (V7-V9, right-sided V3R/V4R).
+_ECG_NAME_PATTERN = re.compile(r"^(ml|mcl|cm|cc)\d$|^v\d{1,2}r?$")
+
+#: Other names of the limb leads: the continental (DI, DII, DIII / D1, D2, D3) and, marked
+#: modified, the Holter and monitoring limb leads (MLI, MLII, MLIII).
+_LIMB_ALIASES = {
+    "di": "i",
+    "dii": "ii",
+    "diii": "iii",
+    "d1": "i",
+    "d2": "ii",
+    "d3": "iii",
+}
+_MODIFIED_LIMB_LEADS = {"mli": "i", "mlii": "ii", "mliii": "iii"}
+_LEAD_PREFIX = re.compile(r"^(ecg|ekg|lead)[\s_:-]*")
+
+
+def _lead_key(name: str) -> str:
+    """'Lead II' -> 'ii', 'ECG V1' -> 'v1', 'MLII' -> 'mlii': case-folded, prefix and blanks off."""
+    key = _LEAD_PREFIX.sub("", name.strip().lower())
+    return key.replace(" ", "")
 
 
 def canonical_lead(name: str) -> str | None:
-    """'Lead II', 'aVF', 'ECG V1' -> 'ii', 'avf', 'v1'; None for anything else."""
-    key = re.sub(r"^(ecg|lead)[\s_-]*", "", name.strip().lower())
-    key = key.replace(" ", "")
+    """'Lead II', 'aVF', 'ECG V1', 'DII', 'MLII' -> 'ii', 'avf', 'v1', 'ii', 'ii'; else None.
+
+    A modified limb lead (MLII) gives its limb lead; ``ecg_lead`` says that it is modified.
+    """
+    key = _lead_key(name)
+    key = _LIMB_ALIASES.get(key) or _MODIFIED_LIMB_LEADS.get(key) or key
     return key if key in STANDARD_ECG_LEADS else None
+
+
+@dataclass(frozen=True, slots=True)
+class EcgLead:
+    """What an ECG channel label denotes: a standard lead (``lead`` is 'ii', 'v1'...) or
+    another recorded lead kept under its own label (``lead`` is the label, 'ML5', 'V2-V3')."""
+
+    label: str  # the channel label as recorded
+    lead: str  # the standard lead's canonical name, or the label itself
+    standard: bool
+    modified: bool = False  # a modified limb lead (MLII): torso, not limb, electrodes
+
+    @property
+    def note(self) -> str | None:
+        """What a reader of the analysis must know about this lead, or None."""
+        if not self.modified:
+            return None
+        shown = ECG_LEAD_LABELS[self.lead]
+        return (
+            f"{shown} (modified limb lead {self.label}): recorded with the limb electrodes on "
+            "the torso (Mason-Likar or ambulatory placement), so its amplitudes and the axis "
+            "differ from those of a standard 12-lead ECG."
+        )
+
+
+def ecg_lead(name: str) -> EcgLead | None:
+    """The ECG lead a channel label denotes, or None when the label names no ECG lead.
+
+    'Lead II', 'DII', 'D2' are lead II; 'MLII' is lead II too, marked modified; any other ECG
+    label ('ML5', 'CM5', 'V2-V3', 'ECG') is a lead of its own, under its recorded label.
+    """
+    label = name.strip()
+    key = _lead_key(label)
+    if key in _MODIFIED_LIMB_LEADS:
+        return EcgLead(label, _MODIFIED_LIMB_LEADS[key], standard=True, modified=True)
+    standard = canonical_lead(label)
+    if standard is not None:
+        return EcgLead(label, standard, standard=True)
+    if is_ecg_label(label) or _ECG_NAME_PATTERN.match(key):
+        return EcgLead(label, label, standard=False)
+    return None
 
 
 # --- EEG electrodes ----------------------------------------------------------------------
@@ -179,8 +249,11 @@ def _base_name(name: str) -> str:
 def is_ecg_label(name: str) -> bool:
     """An ECG lead by its label: 'ECG ...'/'EKG ...', a standard, Holter or Frank lead name."""
     full = name.strip().casefold()
-    return full.startswith(("ecg", "ekg")) or (
-        _base_name(name) in _ECG_NAMES and not full.startswith("eeg")
+    if full.startswith(("ecg", "ekg")) or canonical_lead(name) is not None:
+        return True
+    base = _base_name(name)
+    return (base in _ECG_NAMES or bool(_ECG_NAME_PATTERN.match(base))) and not full.startswith(
+        "eeg"
     )
 
 

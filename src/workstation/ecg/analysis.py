@@ -8,12 +8,12 @@ measurable raises NotMeasurable with the reason.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
-from workstation.channels import canonical_lead
+from workstation.channels import ECG_LEAD_LABELS, ecg_lead
 from workstation.ecg.abnormality import abnormality_model, abnormality_score
 from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret
@@ -44,6 +44,9 @@ class EcgAnalysis:
     device: str
     sample_rate_hz: float
     abnormality: dict[str, Any] | None = None
+    #: What the reader of the result must know about the leads: modified limb leads,
+    #: channels left out of the analysis and why, leads analysed under their own label.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def heart_rate_bpm(self) -> float | None:
@@ -72,6 +75,7 @@ class EcgAnalysis:
             "beats": [asdict(b) for b in self.beats],
             "leads_used": self.leads_used,
             "leads_unusable": self.leads_unusable,
+            "warnings": self.warnings,
             "models": self.models,
             "device": self.device,
             "intended_use": "For clinical review, not diagnosis.",
@@ -81,17 +85,65 @@ class EcgAnalysis:
 MV_PER_UNIT = {"mv": 1.0, "uv": 1e-3, "µv": 1e-3, "μv": 1e-3, "v": 1e3, "nv": 1e-6}
 
 
-def select_leads(recording: Recording) -> tuple[list[str], np.ndarray]:
-    """Standard leads by name when present, else every channel; in millivolts."""
-    named = [(canonical_lead(n), i) for i, n in enumerate(recording.channel_names)]
-    chosen = [(lead, i) for lead, i in named if lead is not None]
-    if not chosen:
-        chosen = [(n, i) for i, n in enumerate(recording.channel_names)]
+@dataclass(frozen=True)
+class LeadSelection:
+    """The channels analysed as ECG leads, their names, and what was noted choosing them."""
+
+    names: list[str]
+    signals: np.ndarray  # leads × samples, millivolts
+    notes: list[str]
+
+
+def lead_selection(recording: Recording) -> LeadSelection:
+    """Every channel whose label names an ECG lead, in millivolts, in recording order.
+
+    A standard lead is named canonically ('DII', 'Lead II' -> 'ii'); a modified limb lead
+    ('MLII') is named as its limb lead with a note that it is modified; any other ECG lead
+    ('ML5', 'CM5', 'V2-V3') keeps its recorded label. A channel that names no ECG lead
+    (blood pressure, respiration) is left out with a note saying which and why. When no
+    label names an ECG lead, every channel is analysed under its own label, with a note.
+    """
+    channel_names = list(recording.channel_names)
+    leads = [ecg_lead(name) for name in channel_names]
+    notes: list[str] = []
+    chosen: list[tuple[str, int]] = []
+    if all(lead is None for lead in leads):
+        chosen = list(zip(channel_names, range(len(channel_names)), strict=True))
+        if chosen:
+            notes.append(
+                "No channel label names an ECG lead; every channel was analysed as an ECG lead "
+                f"under its own label ({', '.join(repr(n) for n in channel_names)})."
+            )
+    else:
+        taken: set[str] = set()
+        for i, (name, lead) in enumerate(zip(channel_names, leads, strict=True)):
+            if lead is None:
+                notes.append(
+                    f"Channel '{name}' was not analysed: its label does not name an ECG lead."
+                )
+                continue
+            key = lead.lead
+            if key in taken:
+                key = lead.label if lead.label not in taken else f"{lead.label} (channel {i + 1})"
+                notes.append(
+                    f"Channel '{name}' records lead {ECG_LEAD_LABELS.get(lead.lead, lead.lead)} "
+                    f"a second time; it was analysed as a lead of its own ('{key}')."
+                )
+            elif lead.note:
+                notes.append(lead.note)
+            taken.add(key)
+            chosen.append((key, i))
     scale = np.asarray(
         [MV_PER_UNIT.get(recording.units[i].strip().lower(), 1.0) for _, i in chosen]
     )
     signals = recording.signals[[i for _, i in chosen]].astype(np.float64) * scale[:, None]
-    return [lead for lead, _ in chosen], signals
+    return LeadSelection([lead for lead, _ in chosen], signals, notes)
+
+
+def select_leads(recording: Recording) -> tuple[list[str], np.ndarray]:
+    """The ECG leads by name and in millivolts (``lead_selection`` without its notes)."""
+    selection = lead_selection(recording)
+    return selection.names, selection.signals
 
 
 def check_recording(recording: Recording) -> None:
@@ -125,7 +177,8 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     ``score=False`` skips the abnormality score (used when training that score's model).
     """
     check_recording(recording)
-    names, raw = select_leads(recording)
+    selection = lead_selection(recording)
+    names, raw = selection.names, selection.signals
     model_x, diagnostic = analysis_inputs(raw, recording.fs)
     flat = [is_flat(x) for x in diagnostic]
     unusable = {n: "flat signal (electrode off?)" for n, f in zip(names, flat, strict=True) if f}
@@ -173,6 +226,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         model.provider,
         recording.fs,
         abnormality,
+        list(selection.notes),
     )
 
 

@@ -5,16 +5,32 @@ really there. Before anything is read it checks that every file the header names
 is at least as long as the header claims, so a truncated or mismatched record becomes a clear
 ``InvalidRecording`` instead of an exception from deep inside NumPy, or an allocation the
 size of a corrupt sample count.
+
+Two things the wfdb package refuses are read anyway, and said so in the warnings:
+
+* a start date or time in a form WFDB does not define (CinC 2017 writes
+  ``A00001 1 300 9000 2014-05-08 05:05:15``): an unambiguous ISO date and time is read as
+  the start time; anything else leaves the start time unknown, with a warning. Only the
+  date and time fields are read leniently; every other error in the header is still refused.
+* annotations outside the recording (before its first sample or after its last) are
+  dropped, with a warning naming how many, where and in which file; a span running past the
+  end is cut at the end, with a warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from datetime import datetime
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, nullcontext
+from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import wfdb
+from wfdb.io import _header as wfdb_header
 
 from workstation.errors import InvalidRecording
 from workstation.recording import Annotation, Recording, infer_modality, sha256_of_files
@@ -77,29 +93,36 @@ def read_wfdb(path: Path) -> Recording:
         )
     if header_path.stat().st_size > _MAX_HEADER_BYTES:
         raise InvalidRecording(path, "the file is far too large to be a WFDB header.")
-    header = _read_header(header_path)
-    files = _check_files(header, header_path)
-    try:
-        record = wfdb.rdrecord(
-            str(base), physical=True, return_res=32, m2s=True, smooth_frames=False
-        )
-    except Exception as exc:
-        raise InvalidRecording(
-            header_path,
-            f"the signal data cannot be decoded ({type(exc).__name__}: {exc}): the data files are "
-            "damaged or do not match the header.",
-        ) from exc
+    raw = _check_header_bytes(header_path)
+    start = _nonstandard_start(_record_line(raw))
+    with _lenient_start_fields() if start is not None else nullcontext():
+        header = _read_header(header_path, raw)
+        files = _check_files(header, header_path)
+        try:
+            record = wfdb.rdrecord(
+                str(base), physical=True, return_res=32, m2s=True, smooth_frames=False
+            )
+        except Exception as exc:
+            raise InvalidRecording(
+                header_path,
+                f"the signal data cannot be decoded ({type(exc).__name__}: {exc}): the data files "
+                "are damaged or do not match the header.",
+            ) from exc
     signals, fs, kept, left_out = _fastest_channels(record, header_path)
     names = tuple(str(record.sig_name[i]) for i in kept)
     units = tuple(str(record.units[i] or "") for i in kept)
-    annotations, warnings = _read_annotations(base, names, float(record.fs), files)
+    annotations, warnings = _read_annotations(
+        base, names, float(record.fs), signals.shape[1] * float(record.fs) / fs, files
+    )
+    if start is not None and start.warning:
+        warnings = (start.warning, *warnings)
     return Recording(
         signals=signals,
         fs=fs,
         channel_names=names,
         units=units,
         modality=infer_modality(names),
-        start_time=_start_time(header),
+        start_time=_start_time(header) if start is None else start.time,
         annotations=annotations,
         source_name=header_path.name,
         source_sha256=sha256_of_files([header_path, *files]),
@@ -109,12 +132,16 @@ def read_wfdb(path: Path) -> Recording:
     )
 
 
-def _read_header(header_path: Path) -> wfdb.Record | wfdb.MultiRecord:
+def _check_header_bytes(header_path: Path) -> bytes:
     raw = header_path.read_bytes()
     if b"\x00" in raw:
         raise InvalidRecording(header_path, "the WFDB header is not plain text (binary content).")
     if not raw.strip():
         raise InvalidRecording(header_path, "the WFDB header is empty.")
+    return raw
+
+
+def _read_header(header_path: Path, raw: bytes) -> wfdb.Record | wfdb.MultiRecord:
     try:
         header = wfdb.rdheader(str(header_path.with_suffix("")))
     except Exception as exc:
@@ -130,9 +157,9 @@ def _read_header(header_path: Path) -> wfdb.Record | wfdb.MultiRecord:
     return header
 
 
-def _check_rate_field(raw: bytes, fs: float | None, header_path: Path) -> None:
-    """wfdb parses a rate field such as '1e9' as 1 Hz; the field must say what wfdb read."""
-    record_line = next(
+def _record_line(raw: bytes) -> str:
+    """The header's record line: its first line that is neither blank nor a comment."""
+    return next(
         (
             ln
             for ln in raw.decode("latin-1").splitlines()
@@ -140,7 +167,11 @@ def _check_rate_field(raw: bytes, fs: float | None, header_path: Path) -> None:
         ),
         "",
     )
-    fields = record_line.split()
+
+
+def _check_rate_field(raw: bytes, fs: float | None, header_path: Path) -> None:
+    """wfdb parses a rate field such as '1e9' as 1 Hz; the field must say what wfdb read."""
+    fields = _record_line(raw).split()
     if len(fields) < 3 or fs is None:
         return
     text = fields[2].split("/")[0].split("(")[0]
@@ -154,6 +185,120 @@ def _check_rate_field(raw: bytes, fs: float | None, header_path: Path) -> None:
         raise InvalidRecording(
             header_path, f"the header's sampling rate field '{fields[2]}' is not valid WFDB."
         )
+
+
+# --- Start date and time written in a form WFDB does not define ---------------------------
+# WFDB writes 'HH:MM:SS[.ffffff] DD/MM/YYYY' after the sample count; CinC 2017 and other
+# exporters write ISO dates ('2014-05-08 05:05:15'), which wfdb refuses outright.
+
+#: The record line's fields before the start time: name[/segments], signals, rate, length.
+_FIELDS_BEFORE_START = 4
+_WFDB_TIME = re.compile(r"^\d{1,2}(:\d{1,2}){0,2}(\.\d{1,6})?$")
+_WFDB_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{1,4}$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_ISO_TIME = re.compile(r"^(\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?$")
+_ISO_DATETIME = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2}(\.\d{1,6})?)$")
+
+
+@dataclass(frozen=True)
+class _Start:
+    """A start time the header wrote in a non-WFDB form: what was read of it, and the warning."""
+
+    time: datetime | None
+    warning: str | None
+
+
+def _standard_start(fields: list[str]) -> bool:
+    """True when the start fields are absent or WFDB's own, valid, 'HH:MM:SS DD/MM/YYYY'."""
+    if len(fields) > 2:
+        return False
+    if fields and not _WFDB_TIME.match(fields[0]):
+        return False
+    if len(fields) == 2 and not _WFDB_DATE.match(fields[1]):
+        return False
+    try:
+        if fields:
+            wfdb_header.wfdb_strptime(fields[0])
+        if len(fields) == 2:
+            datetime.strptime(fields[1], "%d/%m/%Y")
+    except ValueError:
+        return False
+    return True
+
+
+def _start_fields(record_line: str) -> tuple[list[str], list[str]] | None:
+    """The record line split into the fields before the start time and the start fields;
+    None when the line is too short, or too unusual, to have start fields."""
+    fields = record_line.split()
+    if len(fields) <= _FIELDS_BEFORE_START or not fields[_FIELDS_BEFORE_START - 1].isdigit():
+        return None
+    return fields[:_FIELDS_BEFORE_START], fields[_FIELDS_BEFORE_START:]
+
+
+def _nonstandard_start(record_line: str) -> _Start | None:
+    """None when the header's start date and time are absent or in WFDB's own form; else the
+    start read from an unambiguous ISO date and time, or None with a warning."""
+    split = _start_fields(record_line)
+    if split is None or _standard_start(split[1]):
+        return None
+    text = " ".join(split[1])
+    parsed = _iso_start(split[1])
+    if parsed is not None:
+        return _Start(parsed, None)
+    return _Start(
+        None,
+        f"the start time in the header could not be read ('{text}' is not a WFDB date and "
+        "time, HH:MM:SS DD/MM/YYYY); the recording is shown without a start time.",
+    )
+
+
+def _iso_start(fields: list[str]) -> datetime | None:
+    """'2014-05-08 05:05:15', '2014-05-08T05:05:15' or '05:05:15 2014-05-08'; else None."""
+    joined = " ".join(fields)
+    match = _ISO_DATETIME.match(joined)
+    if match:
+        day_text, time_text = match.group(1), match.group(2)
+    elif len(fields) == 2 and _ISO_TIME.match(fields[0]) and _ISO_DATE.match(fields[1]):
+        time_text, day_text = fields
+    else:
+        return None
+    try:
+        return datetime.combine(date.fromisoformat(day_text), time.fromisoformat(time_text))
+    except ValueError:
+        return None
+
+
+def _without_nonstandard_start(line: str) -> str:
+    """The record line for wfdb: its start fields dropped when they are not WFDB's own."""
+    split = _start_fields(line)
+    if split is None or _standard_start(split[1]):
+        return line
+    return " ".join(split[0])
+
+
+_LENIENT_LOCK = threading.RLock()
+
+
+@contextmanager
+def _lenient_start_fields() -> Iterator[None]:
+    """While active, wfdb parses record lines without start fields it cannot read.
+
+    wfdb offers no way to read a record from a corrected header, so its record-line parser
+    is wrapped for the duration of the read: lines in WFDB's own form pass unchanged (so a
+    read in another thread is unaffected), and only start date and time fields in another
+    form are removed; the reader supplies the start time itself.
+    """
+    with _LENIENT_LOCK:
+        original: Callable[[str], dict[str, Any]] = wfdb_header._parse_record_line
+
+        def parse(record_line: str) -> dict[str, Any]:
+            return original(_without_nonstandard_start(record_line))
+
+        wfdb_header._parse_record_line = parse
+        try:
+            yield
+        finally:
+            wfdb_header._parse_record_line = original
 
 
 def _format_label(header: wfdb.Record | wfdb.MultiRecord) -> str:
@@ -296,12 +441,14 @@ def _annotation_files(base: Path, data_files: list[Path]) -> Iterator[Path]:
 
 
 def _read_annotations(
-    base: Path, channels: tuple[str, ...], fs: float, data_files: list[Path]
+    base: Path, channels: tuple[str, ...], fs: float, n_frames: float, data_files: list[Path]
 ) -> tuple[tuple[Annotation, ...], tuple[str, ...]]:
     """Annotation files beside the record; a file named after a lead belongs to that lead.
 
     A file that wfdb cannot parse as annotations (another signal file sharing the record
     name, such as a PTB record's .xyz) is reported in the warnings, not dropped silently.
+    Annotations outside the recording (``n_frames`` frames at ``fs``) are dropped, and spans
+    running past its end cut at the end, each file's with one warning.
     """
     by_name = {c.casefold(): c for c in channels}
     annotations: list[Annotation] = []
@@ -314,7 +461,10 @@ def _read_annotations(
             warnings.append(f"'{path.name}' was not read as annotations ({type(exc).__name__}).")
             continue
         channel = by_name.get(extension.casefold())
-        annotations.extend(_convert(ann, fs, channel, path))
+        inside, note = _within_recording(_convert(ann, fs, channel, path), n_frames / fs)
+        annotations.extend(inside)
+        if note:
+            warnings.append(f"'{path.name}': {note}")
     annotations.sort(key=lambda a: (a.onset, a.channel or "", a.label))
     return tuple(annotations), tuple(warnings)
 
@@ -344,6 +494,34 @@ def _convert(ann: wfdb.Annotation, fs: float, channel: str | None, path: Path) -
         out.append(Annotation(samples[i] / fs, 0.0, label, channel))
         i += 1
     return out
+
+
+def _within_recording(
+    annotations: list[Annotation], duration: float
+) -> tuple[list[Annotation], str | None]:
+    """The annotations that lie in the recording (0 to ``duration`` s), spans cut at its end,
+    and a warning saying what was dropped or cut (None when nothing was)."""
+    inside: list[Annotation] = []
+    outside: list[Annotation] = []
+    cut = 0
+    for a in annotations:
+        if a.onset < 0 or a.onset >= duration:
+            outside.append(a)
+        elif a.onset + a.duration > duration:
+            inside.append(Annotation(a.onset, duration - a.onset, a.label, a.channel))
+            cut += 1
+        else:
+            inside.append(a)
+    notes = []
+    if outside:
+        first = outside[0]
+        notes.append(
+            f"{len(outside)} annotation(s) lie outside the recording (0-{duration:g} s) and were "
+            f"left out (the first, '{first.label}', at {first.onset:g} s)"
+        )
+    if cut:
+        notes.append(f"{cut} span(s) running past the end of the recording were cut at its end")
+    return inside, "; ".join(notes) + "." if notes else None
 
 
 def _unique(paths: Iterator[Path] | list[Path]) -> list[Path]:
