@@ -54,23 +54,45 @@ class HmsLabel:
 
 
 def read_hms_eeg(path: Path) -> Recording:
-    """One HMS EEG parquet as a Recording (µV, 200 Hz, channel names as in the file)."""
+    """One HMS EEG parquet as a Recording (µV, 200 Hz, channel names as in the file).
+
+    Every channel column must hold floating-point numbers (float16/32/64). The HMS files are
+    float32 throughout, so anything else means the file was altered on the way and is refused,
+    naming the column and what it holds:
+
+    * text, lists, structs, dates/times, true/false, raw bytes: not a signal at all.
+    * whole numbers (integer columns) are refused too. An HMS file cannot hold them, and an
+      integer column is most likely ADC counts or a rounded re-export whose scale to µV is
+      unknown; reading it as µV would show a plausible-looking but wrongly scaled EEG.
+    * decimal columns are refused for the same reason (not what the data set ships).
+
+    Missing values keep the workstation's gap convention: NaN samples and empty (null) cells
+    are read as NaN, i.e. a gap. Infinite values are never a gap and are refused, naming the
+    column (as the Recording model refuses them everywhere).
+    """
     path = Path(path)
+    pa = _pyarrow("lib")
     pq = _pyarrow("parquet")
     try:
         table = pq.read_table(path)
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise InvalidRecording(path, f"it is not a readable parquet file ({exc}).") from exc
-    missing = [c for c in HMS_CHANNELS if c not in table.column_names]
+    names = table.column_names
+    missing = [c for c in HMS_CHANNELS if c not in names]
     if missing:
         raise InvalidRecording(
             path,
             f"it lacks the HMS channel column(s) {', '.join(missing)}.",
             "Use the EEG parquet files of the HMS data set unchanged.",
         )
-    signals = np.stack(
-        [table.column(c).to_numpy(zero_copy_only=False).astype(np.float32) for c in HMS_CHANNELS]
-    )
+    repeated = [c for c in HMS_CHANNELS if names.count(c) > 1]
+    if repeated:
+        raise InvalidRecording(
+            path,
+            f"the channel column(s) {', '.join(repeated)} appear more than once.",
+            "Use the EEG parquet files of the HMS data set unchanged.",
+        )
+    signals = np.stack([_channel_values(path, table, c) for c in HMS_CHANNELS])
     return Recording(
         signals=signals,
         fs=HMS_FS_HZ,
@@ -81,6 +103,59 @@ def read_hms_eeg(path: Path) -> Recording:
         source_sha256=sha256_of_files([path]),
         source_format="HMS parquet",
     )
+
+
+def _describe_type(arrow_type: object) -> str:
+    """What a non-float parquet column holds, in plain words, with the stored type after it."""
+    types = _pyarrow("types")
+    checks = (
+        (types.is_integer, "whole numbers"),
+        (types.is_boolean, "true/false values"),
+        (lambda t: types.is_string(t) or types.is_large_string(t), "text"),
+        (lambda t: types.is_binary(t) or types.is_large_binary(t), "raw bytes"),
+        (types.is_fixed_size_binary, "raw bytes"),
+        (lambda t: types.is_list(t) or types.is_large_list(t), "lists of values"),
+        (types.is_fixed_size_list, "lists of values"),
+        (types.is_struct, "records of several fields"),
+        (types.is_map, "key-value maps"),
+        (types.is_timestamp, "dates and times"),
+        (types.is_date, "dates"),
+        (types.is_time, "times of day"),
+        (types.is_duration, "time spans"),
+        (types.is_decimal, "decimal numbers"),
+        (types.is_dictionary, "categories"),
+        (types.is_null, "no values at all"),
+    )
+    for check, words in checks:
+        try:
+            if check(arrow_type):
+                return f"{words} ({arrow_type})"
+        except (TypeError, AttributeError):  # a predicate missing from this pyarrow version
+            continue
+    return f"values of type {arrow_type}"
+
+
+def _channel_values(path: Path, table: object, name: str) -> np.ndarray:
+    """One channel column as float32 µV; nulls and NaN become gaps (NaN), the rest refused."""
+    types = _pyarrow("types")
+    column = table.column(name)  # type: ignore[attr-defined]
+    if not types.is_floating(column.type):
+        raise InvalidRecording(
+            path,
+            f"the channel column '{name}' holds {_describe_type(column.type)}, not "
+            "floating-point samples in µV as every HMS EEG file does.",
+            "Use the EEG parquet files of the HMS data set unchanged; if the file was "
+            "converted, store each channel as float32 microvolts.",
+        )
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = column.to_numpy(zero_copy_only=False).astype(np.float32)
+    if np.isinf(values).any():
+        raise InvalidRecording(
+            path,
+            f"the channel column '{name}' contains infinite values (or values too large for "
+            "an EEG in µV).",
+        )
+    return values
 
 
 def hms_window(recording: Recording, offset_s: float) -> Recording:
