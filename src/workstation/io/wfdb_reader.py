@@ -75,6 +75,22 @@ _SPAN_OPEN, _SPAN_CLOSE = "(", ")"
 #: A WFDB header larger than this is not a header.
 _MAX_HEADER_BYTES = 1 << 20
 
+# --- Resource limits ----------------------------------------------------------------------
+# A header of a few hundred bytes can declare days of gap segments, millions of signals or a
+# huge skew, and wfdb allocates what it declares before reading a sample. The declared sizes
+# are checked against what a ward can meet before anything is allocated.
+
+#: The longest recording opened: three days of continuous monitoring.
+MAX_HOURS = 72
+#: The most signals one recording may declare (a high-density EEG cap has 256).
+MAX_CHANNELS = 256
+#: The most signal data one recording may declare, as the 32-bit samples it is read into.
+MAX_SIGNAL_BYTES = 4 << 30
+_LIMIT_ADVICE = (
+    "Check that this is the right file: its header is probably damaged. A recording that "
+    "really is this large must be split into smaller parts before it can be opened."
+)
+
 
 def record_base(path: Path) -> Path:
     """The record path without extension, as wfdb wants it (from the .hea or a data file)."""
@@ -97,6 +113,7 @@ def read_wfdb(path: Path) -> Recording:
     start = _nonstandard_start(_record_line(raw))
     with _lenient_start_fields() if start is not None else nullcontext():
         header = _read_header(header_path, raw)
+        _check_declared_size(header, header_path)
         files = _check_files(header, header_path)
         try:
             record = wfdb.rdrecord(
@@ -142,6 +159,7 @@ def _check_header_bytes(header_path: Path) -> bytes:
 
 
 def _read_header(header_path: Path, raw: bytes) -> wfdb.Record | wfdb.MultiRecord:
+    _check_declared_channels(raw, header_path)
     try:
         header = wfdb.rdheader(str(header_path.with_suffix("")))
     except Exception as exc:
@@ -336,6 +354,7 @@ def _check_segments(header: wfdb.MultiRecord, header_path: Path) -> list[Path]:
     folder = header_path.parent
     files: list[Path] = []
     missing: list[str] = []
+    channels, per_frame, skew = int(header.n_sig or 0), 1, 0
     for name in header.seg_name:
         if name == "~":
             continue
@@ -344,12 +363,12 @@ def _check_segments(header: wfdb.MultiRecord, header_path: Path) -> list[Path]:
             missing.append(seg_header.name)
             continue
         files.append(seg_header)
-        try:
-            segment = wfdb.rdheader(str(folder / name))
-        except Exception as exc:
-            raise InvalidRecording(
-                header_path, f"the segment header '{seg_header.name}' cannot be parsed ({exc})."
-            ) from exc
+        segment = _read_segment_header(seg_header, header_path)
+        channels = max(channels, int(segment.n_sig or 0))
+        per_frame = max(per_frame, *(int(s or 1) for s in segment.samps_per_frame or [1]))
+        seg_skew = max(int(k or 0) for k in segment.skew or [0])
+        _check_skew(segment.sig_len, seg_skew, header_path)
+        skew = max(skew, seg_skew)
         if segment.sig_len == 0:
             continue
         seg_files = _unique(folder / f for f in segment.file_name or [] if f and f != "~")
@@ -368,7 +387,129 @@ def _check_segments(header: wfdb.MultiRecord, header_path: Path) -> list[Path]:
         raise InvalidRecording(
             header_path, "every segment of this record is a gap: it holds no samples."
         )
+    _check_limits(
+        header_path,
+        fs=float(header.fs),
+        frames=_segment_frames(header),
+        channels=channels,
+        per_frame=per_frame,
+        skew=skew,
+    )
     return _unique(files)
+
+
+def _read_segment_header(seg_header: Path, header_path: Path) -> wfdb.Record:
+    """A segment's header, its declared signal count checked before wfdb parses it."""
+    if seg_header.stat().st_size > _MAX_HEADER_BYTES:
+        raise InvalidRecording(
+            header_path, f"the segment header '{seg_header.name}' is far too large to be one."
+        )
+    _check_declared_channels(seg_header.read_bytes(), header_path)
+    try:
+        return wfdb.rdheader(str(seg_header.with_suffix("")))
+    except Exception as exc:
+        raise InvalidRecording(
+            header_path, f"the segment header '{seg_header.name}' cannot be parsed ({exc})."
+        ) from exc
+
+
+def _check_declared_channels(raw: bytes, header_path: Path) -> None:
+    """Refuse a record line declaring more signals than MAX_CHANNELS, before wfdb sees it."""
+    fields = _record_line(raw).split()
+    if len(fields) >= 2 and fields[1].isdigit() and int(fields[1]) > MAX_CHANNELS:
+        _refuse_channels(header_path, int(fields[1]))
+
+
+def _refuse_channels(header_path: Path, channels: int) -> None:
+    raise InvalidRecording(
+        header_path,
+        f"the header declares {channels:,} signals; the workstation opens recordings of at "
+        f"most {MAX_CHANNELS} channels.",
+        _LIMIT_ADVICE,
+    )
+
+
+def _segment_frames(header: wfdb.MultiRecord) -> int:
+    """A multi-segment record's declared length in frames, gap segments ('~') included."""
+    total = sum(max(int(n or 0), 0) for n in header.seg_len or [])
+    return max(total, int(header.sig_len or 0))
+
+
+def _check_declared_size(header: wfdb.Record | wfdb.MultiRecord, header_path: Path) -> None:
+    """Refuse a header declaring more than the limits, before any sample is allocated.
+
+    A multi-segment record is checked once its segment headers are read (which allocates
+    nothing, and reports missing segments first): its master header's signal count was
+    checked before wfdb parsed it.
+    """
+    if isinstance(header, wfdb.MultiRecord):
+        return
+    frames = _single_frames(header, header_path)
+    per_frame = max(int(s or 1) for s in header.samps_per_frame or [1])
+    skew = max(int(k or 0) for k in header.skew or [0])
+    _check_skew(frames, skew, header_path)
+    _check_limits(
+        header_path,
+        fs=float(header.fs),
+        frames=frames,
+        channels=int(header.n_sig or 0),
+        per_frame=per_frame,
+        skew=skew,
+    )
+
+
+def _single_frames(header: wfdb.Record, header_path: Path) -> int:
+    """The declared length in frames; without one, what the data files can hold."""
+    if header.sig_len is not None:
+        return int(header.sig_len)
+    per_file: dict[str, float] = {}
+    spf = header.samps_per_frame or [1] * header.n_sig
+    for i, name in enumerate(header.file_name or []):
+        width = _BYTES_PER_SAMPLE.get(str((header.fmt or [None] * header.n_sig)[i]))
+        path = header_path.parent / str(name)
+        if width is None or not path.is_file():
+            continue
+        per_file[name] = per_file.get(name, 0.0) + width * (spf[i] or 1)
+    return max(
+        (int((header_path.parent / n).stat().st_size / b) for n, b in per_file.items() if b),
+        default=0,
+    )
+
+
+def _check_skew(frames: int | None, skew: int, header_path: Path) -> None:
+    """Refuse a skew (a signal's delay, in frames) longer than the record it delays."""
+    if frames and skew > frames:
+        raise InvalidRecording(
+            header_path,
+            f"the header delays a signal by {skew:,} samples (its skew), more than the "
+            f"{frames:,} samples the recording holds.",
+        )
+
+
+def _check_limits(
+    header_path: Path, *, fs: float, frames: int, channels: int, per_frame: int, skew: int
+) -> None:
+    """Refuse a record longer than MAX_HOURS, with more than MAX_CHANNELS signals, or whose
+    samples (with skew and samples per frame) would take more than MAX_SIGNAL_BYTES."""
+    if channels > MAX_CHANNELS:
+        _refuse_channels(header_path, channels)
+    hours = frames / fs / 3600
+    if hours > MAX_HOURS:
+        raise InvalidRecording(
+            header_path,
+            f"the header declares a recording of {hours:,.1f} hours ({frames:,} samples at "
+            f"{fs:g} Hz); the workstation opens recordings of at most {MAX_HOURS} hours.",
+            _LIMIT_ADVICE,
+        )
+    size = 4 * max(channels, 1) * max(per_frame, 1) * (max(frames, 0) + max(skew, 0))
+    if size > MAX_SIGNAL_BYTES:
+        raise InvalidRecording(
+            header_path,
+            f"the header declares {size / (1 << 30):,.1f} GiB of signal data (its samples per "
+            f"frame or skew are very large); the workstation opens recordings of at most "
+            f"{MAX_SIGNAL_BYTES / (1 << 30):g} GiB.",
+            _LIMIT_ADVICE,
+        )
 
 
 def _check_sizes(header: wfdb.Record, header_path: Path) -> None:
