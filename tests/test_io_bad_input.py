@@ -56,13 +56,20 @@ def test_wfdb_header_data_mismatch_and_truncation(tmp_path):
     (tmp_path / "rec.dat").write_bytes(samples[:1500])
     with pytest.raises(InvalidRecording, match="truncated"):
         read_recording(ok)
-    long = write_record(
+    longer = write_record(  # 2 h declared, 2 s of data: a mismatched data file
+        tmp_path,
+        "rec 2 500 3600000\nrec.dat 16 200/mV 16 0 0 0 0 I\nrec.dat 16 200/mV 16 0 0 0 0 II\n",
+        samples,
+    )
+    with pytest.raises(InvalidRecording, match="truncated or does not belong"):
+        read_recording(longer)
+    absurd = write_record(  # 55,556 h declared: refused by the length limit before any read
         tmp_path,
         "rec 2 500 100000000000\nrec.dat 16 200/mV 16 0 0 0 0 I\nrec.dat 16 200/mV 16 0 0 0 0 II\n",
         samples,
     )
-    with pytest.raises(InvalidRecording, match="truncated or does not belong"):
-        read_recording(long)
+    with pytest.raises(InvalidRecording, match="at most 72 hours"):
+        read_recording(absurd)
 
 
 @pytest.mark.parametrize(

@@ -238,7 +238,7 @@ def test_annotations_inside_the_recording_give_no_warning(tmp_path):
 
 def test_an_annotation_before_the_start_is_dropped_with_a_warning():
     # wfdb.wrann refuses to write negative sample numbers, so the check is fed directly.
-    from workstation.io.wfdb_reader import _within_recording
+    from workstation.io.wfdb_annotations import _within_recording
     from workstation.recording import Annotation
 
     kept, warning = _within_recording([Annotation(-0.5, 0, "N"), Annotation(1.0, 0, "N")], 10.0)

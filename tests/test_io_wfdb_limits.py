@@ -10,7 +10,7 @@ import pytest
 import wfdb
 
 from workstation.errors import InvalidRecording
-from workstation.io import read_recording, wfdb_reader
+from workstation.io import read_recording, wfdb_header
 from workstation.io.wfdb_reader import read_wfdb
 
 #: Python allocations allowed while a bomb is refused (the issue's acceptance bound).
@@ -57,7 +57,7 @@ def plain(error: InvalidRecording) -> None:
 
 def test_a_multi_segment_gap_of_83_hours_is_refused(tmp_path):
     error = refused(read_wfdb, gap_bomb(tmp_path))
-    assert "83.3 hours" in str(error) and f"at most {wfdb_reader.MAX_HOURS} hours" in str(error)
+    assert "83.3 hours" in str(error) and f"at most {wfdb_header.MAX_HOURS} hours" in str(error)
     plain(error)
 
 
@@ -85,7 +85,7 @@ def test_a_header_declaring_99999999_signals_is_refused(tmp_path, multi_segment)
         (tmp_path / "many.dat").write_bytes(bytes(20))
     error = refused(read_wfdb, header)
     assert "99,999,999 signals" in str(error)
-    assert f"at most {wfdb_reader.MAX_CHANNELS} channels" in str(error)
+    assert f"at most {wfdb_header.MAX_CHANNELS} channels" in str(error)
     plain(error)
 
 
