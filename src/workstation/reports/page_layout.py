@@ -97,17 +97,26 @@ def draw_label_values(
     label_width: float,
     width: float,
     size: float = 7.5,
+    wrap: bool = False,
 ) -> float:
-    """Label: value lines, labels muted; returns the y below the block."""
+    """Label: value lines, labels muted; returns the y below the block. A value too long for
+    its column is cut with an ellipsis, or with ``wrap`` continued on further lines."""
     leading = size * 1.28
+    value_width = width - label_width
     for label, value in rows:
+        if wrap:
+            lines = wrap_text(value, value_width, BOLD, size) or ["-"]
+        else:
+            lines = [fit_text(value, value_width, BOLD, size)]
         y -= leading
         canvas.setFillColor(MUTED_COLOR)
         canvas.setFont(FONT, size)
         canvas.drawString(x, y, label)
         canvas.setFillColor(TEXT_COLOR)
         canvas.setFont(BOLD, size)
-        canvas.drawString(x + label_width, y, fit_text(value, width - label_width, BOLD, size))
+        for k, line in enumerate(lines):
+            canvas.drawString(x + label_width, y - k * leading, line)
+        y -= (len(lines) - 1) * leading
     return y - leading * 0.3
 
 

@@ -28,6 +28,7 @@ from workstation.reports.page_layout import (
     Paper,
     content_box,
     draw_banner,
+    draw_label_values,
     draw_section_title,
     wrap_text,
 )
@@ -180,19 +181,8 @@ def draw_rows(
     size: float = 7.5,
 ) -> float:
     """Label: value rows whose values wrap onto further lines; returns the y below them."""
-    leading = size * 1.28
-    for label, value in rows:
-        lines = wrap_text(printable(value), width - label_width, BOLD, size) or ["-"]
-        y -= leading
-        canvas.setFillColor(MUTED_COLOR)
-        canvas.setFont(FONT, size)
-        canvas.drawString(x, y, label)
-        canvas.setFillColor(TEXT_COLOR)
-        canvas.setFont(BOLD, size)
-        for k, line in enumerate(lines):
-            canvas.drawString(x + label_width, y - k * leading, line)
-        y -= (len(lines) - 1) * leading
-    return y - leading * 0.3
+    printed = [(label, printable(value)) for label, value in rows]
+    return draw_label_values(canvas, x, y, printed, label_width, width, size, wrap=True)
 
 
 def unreviewed_notice(heading: ReportHeading, what: str) -> str | None:
