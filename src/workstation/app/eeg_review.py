@@ -240,10 +240,20 @@ def store_eeg(vault: Vault, session_id: int, recording_id: int, stored: StoredEe
 def load_stored_eeg(vault: Vault, session_id: int) -> StoredEeg | None:
     """The session's latest stored EEG review, or None when nothing was stored yet."""
     ids = [a.id for a in vault.list_analyses(session_id) if a.kind == AnalysisKind.EEG]
-    if not ids:
-        return None
-    analysis = vault.load_analysis(ids[-1])
+    return stored_eeg(vault, ids[-1]) if ids else None
+
+
+def stored_eeg(vault: Vault, analysis_id: int) -> StoredEeg:
+    """One stored EEG review, by its analysis id."""
+    analysis = vault.load_analysis(analysis_id)
     return StoredEeg.from_analysis(dict(analysis.results), dict(analysis.arrays))
+
+
+def analyse_eeg_review(recording: Recording, marks: list[EegMark], progress: Progress) -> StoredEeg:
+    """Everything the viewer shows of the analysis (detector, trends, CDSA), not stored."""
+    analysis = analyse_eeg_recording(recording, progress)
+    progress.step(85, "Computing the compressed spectral array…")
+    return StoredEeg.of(analysis, marks, review_cdsa(recording))
 
 
 def analyse_and_store_eeg(
@@ -256,11 +266,9 @@ def analyse_and_store_eeg(
 ) -> StoredEeg:
     """Run the analysis on a stored recording and store it with the current annotations,
     so reopening the session shows it without running again."""
-    analysis = analyse_eeg_recording(recording, progress)
-    progress.step(85, "Computing the compressed spectral array…")
-    cdsa = review_cdsa(recording)
+    reviewed = analyse_eeg_review(recording, marks, progress)
     progress.step(95, "Saving the EEG analysis…")
-    stored = store_eeg(vault, session_id, recording_id, StoredEeg.of(analysis, marks, cdsa))
+    stored = store_eeg(vault, session_id, recording_id, reviewed)
     progress.step(100, "EEG analysis complete and saved with the session.")
     return stored
 

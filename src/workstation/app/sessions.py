@@ -17,7 +17,7 @@ import numpy as np
 
 from workstation.app.ecg_result import StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
-from workstation.app.eeg_review import StoredEeg, load_stored_eeg
+from workstation.app.eeg_review import StoredEeg, stored_eeg
 from workstation.app.progress import Progress
 from workstation.ecg.analysis import analyze_ecg, select_leads
 from workstation.ecg.explain import waveform_attribution
@@ -150,15 +150,17 @@ def open_session(vault: Vault, session_id: int, progress: Progress) -> OpenedSes
     progress.step(30, "Loading the recording…")
     recording = vault.load_recording(recording_id)
     opened = OpenedSession(session, patient, recording_id, recording)
-    ecg = [a.id for a in vault.list_analyses(session_id) if a.kind == AnalysisKind.ECG]
+    analyses = vault.list_analyses(session_id)  # one audited listing serves every kind
+    ecg = [a.id for a in analyses if a.kind == AnalysisKind.ECG]
+    eeg = [a.id for a in analyses if a.kind == AnalysisKind.EEG]
     if ecg:
         progress.step(70, "Loading the analysis…")
         analysis = vault.load_analysis(ecg[-1])
         opened.analysis_id = ecg[-1]
         opened.result = StoredEcg.from_json(dict(analysis.results))
         opened.attribution = analysis.arrays.get(ATTRIBUTION)
-    if recording.modality == Modality.EEG:
-        opened.eeg = load_stored_eeg(vault, session_id)
+    if eeg:
+        opened.eeg = stored_eeg(vault, eeg[-1])
     _attach_notes(vault, opened, set(ecg))
     _prepare_traces(opened)
     return opened

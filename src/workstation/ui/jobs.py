@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -66,6 +67,15 @@ class TaskWorker(QThread):
         self.succeeded.emit(result)
 
 
+@dataclass(frozen=True)
+class _Callbacks:
+    """What a screen asked to be called, on the GUI thread, for one job."""
+
+    on_success: Callable[[Any], None]
+    on_partial: Callable[[Any], None] | None
+    on_failure: Callable[[str], None] | None
+
+
 class JobRunner(QObject):
     """Starts a screen's tasks and shows the one in the foreground.
 
@@ -91,19 +101,18 @@ class JobRunner(QObject):
         self._status, self._failed = status, failed
         self._bar, self._cancel = bar, cancel
         self._hide_when_idle, self._cancelled_text = hide_when_idle, cancelled_text
-        self._callbacks: dict[TaskWorker, Callable[[Any], None]] = {}
-        self._extra: dict[TaskWorker, tuple[Callable | None, Callable | None]] = {}
+        self._jobs: dict[TaskWorker, _Callbacks] = {}
         self.foreground: TaskWorker | None = None
         if cancel is not None and hasattr(cancel, "clicked"):
             cancel.clicked.connect(self.cancel)
 
     @property
     def workers(self) -> set[TaskWorker]:
-        return set(self._callbacks)
+        return set(self._jobs)
 
     @property
     def busy(self) -> bool:
-        return bool(self._callbacks)
+        return bool(self._jobs)
 
     def start(
         self,
@@ -118,8 +127,7 @@ class JobRunner(QObject):
         ``on_failure(message)`` (besides the screen's own error display) run on the GUI
         thread."""
         worker = TaskWorker(task, self)
-        self._callbacks[worker] = on_success
-        self._extra[worker] = (on_partial, on_failure)
+        self._jobs[worker] = _Callbacks(on_success, on_partial, on_failure)
         worker.partial.connect(self._partial)
         worker.succeeded.connect(self._succeeded)
         worker.failed.connect(self._on_failed)
@@ -143,12 +151,12 @@ class JobRunner(QObject):
 
     def stop_all(self, timeout_ms: int = 30000) -> None:
         """Ask every job to stop and wait for them (before the screen goes away)."""
-        for worker in list(self._callbacks):
+        for worker in list(self._jobs):
             worker.requestInterruption()
         self.wait(timeout_ms)
 
     def wait(self, timeout_ms: int = 30000) -> None:
-        for worker in list(self._callbacks):
+        for worker in list(self._jobs):
             worker.wait(timeout_ms)
 
     def _show_busy(self, busy: bool) -> None:
@@ -168,17 +176,17 @@ class JobRunner(QObject):
 
     @Slot(object)
     def _succeeded(self, result: object) -> None:
-        self._callbacks[self.sender()](result)
+        self._jobs[self.sender()].on_success(result)
 
     @Slot(object)
     def _partial(self, value: object) -> None:
-        on_partial = self._extra.get(self.sender(), (None, None))[0]
+        on_partial = self._jobs[self.sender()].on_partial
         if on_partial is not None:
             on_partial(value)
 
     @Slot(str)
     def _on_failed(self, message: str) -> None:
-        on_failure = self._extra.get(self.sender(), (None, None))[1]
+        on_failure = self._jobs[self.sender()].on_failure
         if on_failure is not None:
             on_failure(message)
         self._failed(message)
@@ -192,8 +200,7 @@ class JobRunner(QObject):
     @Slot()
     def _finished(self) -> None:
         worker = self.sender()
-        self._callbacks.pop(worker, None)
-        self._extra.pop(worker, None)
+        self._jobs.pop(worker, None)
         if worker is self.foreground:
             self.foreground = None
             self._show_busy(False)

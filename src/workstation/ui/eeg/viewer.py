@@ -36,12 +36,12 @@ from workstation.app.eeg_review import (
     OCCLUSION_SEGMENT_S,
     EegMark,
     EegMarks,
+    Event,
     FilterSettings,
     Page,
     StoredEeg,
-    analyse_eeg_recording,
+    analyse_eeg_review,
     montage_matrix,
-    review_cdsa,
 )
 from workstation.app.progress import Progress
 from workstation.errors import WorkstationError
@@ -107,6 +107,7 @@ class EegViewer(QWidget, Workspace):
         self.last_error = ""
         self.status_message = ""
         self.analysis: StoredEeg | None = None  # what the timeline shows
+        self._events: list[Event] = []  # its detector events, grouped once, drawn every page
         self._request_id = 0
         self._prepared: dict[tuple, Page] = {}
         self._pending_prefetch: PageRequest | None = None
@@ -411,23 +412,19 @@ class EegViewer(QWidget, Workspace):
     def _driving_seconds(self) -> list[tuple[str, float, float]]:
         """What drove each event's strongest window: (channel, segment start, probability drop
         when that half second was blanked out), as the detector's occlusion explanation says."""
-        if self.analysis is None:
-            return []
         return [
             (d.channel, d.segment_start_s, d.probability_drop)
-            for event in self.analysis.events()
+            for event in self._events
             for d in event.peak.driving
         ]
 
     def _flagged_windows(self) -> list[tuple[float, float, str]]:
         """Detector events (flagged windows joined), labelled with the strongest window's
         probability and the channels that drove it."""
-        if self.analysis is None:
-            return []
         return [
             (event.start_s, event.end_s, f"p {event.peak.probability:.2f}: "
              + ", ".join(channel for channel, _p in event.peak.top_channels[:3]))
-            for event in self.analysis.events()
+            for event in self._events
         ]  # fmt: skip
 
     # --- annotations --------------------------------------------------------------------
@@ -511,8 +508,7 @@ class EegViewer(QWidget, Workspace):
             recording, marks = self.recording, self.review_marks()
 
             def task(progress: Progress) -> StoredEeg:
-                analysis = analyse_eeg_recording(recording, progress)
-                return StoredEeg.of(analysis, marks, review_cdsa(recording))
+                return analyse_eeg_review(recording, marks, progress)
 
         self.jobs.start(task, done, "Analysing the EEG…")
 
@@ -525,7 +521,7 @@ class EegViewer(QWidget, Workspace):
 
     def show_stored(self, stored: StoredEeg) -> None:
         """Draw a stored (or just computed) analysis: timeline and detector events."""
-        self.analysis = stored
+        self.analysis, self._events = stored, stored.events()
         self.timeline.show_stored(stored)
         self.cdsa.show_stored(stored)
         if self.page is not None:
