@@ -1,0 +1,1 @@
+"""Clinical notes: offline, rule-based entity extraction (symptoms, medications, conditions) with negation and context."""
