@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -75,8 +76,8 @@ def test_timeline_names_the_channels_and_seconds_that_drove_it() -> None:
     signals = rec.signals.copy()
     t3 = rec.channel_names.index("EEG T3-REF")
     signals[t3, : 20 * 256] = np.random.default_rng(1).normal(0, 10, 20 * 256)
-    from dataclasses import replace
-
+    # Background activity under the rhythm: a bare sine is refused as "not EEG".
+    signals[t3] += np.random.default_rng(2).normal(0, 30, signals.shape[1])
     rec = replace(rec, signals=signals)
     session = RhythmSession()
     prepared = detector_input(rec)
@@ -97,6 +98,10 @@ def test_timeline_names_the_channels_and_seconds_that_drove_it() -> None:
 def test_analysis_composes_montage_trends_and_detector() -> None:
     labels = [n for n in referential_recording().channel_names if "O2" not in n] + ["EKG"]
     rec = referential_recording(seconds=30, labels=labels, tones={"C3": 3.0})
+    c3 = rec.channel_names.index("EEG C3-REF")
+    signals = rec.signals.copy()
+    signals[c3] += np.random.default_rng(2).normal(0, 30, signals.shape[1])
+    rec = replace(rec, signals=signals)
     result = analyze_eeg(rec, RhythmSession(), {"name": "stand-in"}).to_dict()
     assert result["montage"] == "average reference"
     assert "O2" in result["montage_note"]
@@ -157,3 +162,45 @@ def test_shipped_model_separates_bonn_seizure_segments() -> None:
     assert p[data.labels == 1].mean() > 0.8 > 0.2 > p[data.labels == 0].mean()
     rescaled = run_windows(session, data.windows * 10)  # amplitude cannot change the answer
     np.testing.assert_allclose(rescaled, p, atol=1e-3)
+
+
+def test_a_test_tone_flat_line_and_gap_get_no_probability() -> None:
+    """The shipped detector says p = 1.00 to a bare sine; the analysis must not pass it on."""
+    rec = referential_recording(seconds=20, tones={"T3": 3.0})
+    signals = np.zeros_like(rec.signals)
+    t = np.arange(signals.shape[1]) / rec.fs
+    signals[:] = 80 * np.sin(2 * np.pi * 3.0 * t)  # one tone on every electrode
+    signals[0, : 8 * 256] = np.nan
+    tone = replace(rec, signals=signals)
+    session, model = load_model("eeg-seizure", threads=1).session, {"name": "eeg-seizure"}
+    result = analyze_eeg(tone, session, model).to_dict()
+    detector = result["detector"]
+    assert detector["max_probability"] is None and detector["windows"] == []
+    assert detector["assessable_windows"] == 0 and detector["flagged_windows"] == 0
+    reasons = detector["not_assessable"]
+    assert set(reasons) <= {
+        "the signal is a pure tone, not EEG",
+        "the signal is flat",
+        "part of the window was not recorded",
+    }
+    assert sum(reasons.values()) == 19 * detector["total_windows"]
+    assert detector["explanations"] == []
+    json.dumps(result)
+
+
+@pytest.mark.shared_data
+def test_every_window_of_real_eeg_stays_assessable() -> None:
+    """The tone and repetition limits never withhold real EEG: all of Bonn A, D and E."""
+    from scipy.io import loadmat
+    from scipy.signal import resample_poly
+
+    from workstation.eeg.filters import band_pass
+    from workstation.eeg.window_validity import window_validity
+
+    for name in ("Bonn_eeg_AZ_100.mat", "Bonn_eeg_DF_100.mat", "Bonn_eeg_E_100.mat"):
+        data = loadmat(shared("bonn-eeg", name))["eeg_data"].astype(float)
+        segments = data.T if data.shape[0] == 4097 else data
+        at_rate = resample_poly(segments, 25600, 17361, axis=1)
+        filtered = band_pass(at_rate, 256.0, 0.53, 40.0)
+        codes = window_validity(sliding_windows(filtered, 256.0), 256.0)
+        assert not codes.any(), f"{name}: {np.bincount(codes.ravel())}"

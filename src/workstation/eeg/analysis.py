@@ -70,12 +70,16 @@ def _timeline_dict(
     timeline: SeizureTimeline, explanations: tuple[WindowExplanation, ...]
 ) -> dict[str, Any]:
     probability = timeline.probability
+    assessed = timeline.assessable()
     return {
         "reference": "average",
         "window_s": timeline.window_s,
         "threshold": FLAG_THRESHOLD,
-        "max_probability": float(probability.max()) if probability.size else 0.0,
+        "max_probability": float(probability[assessed].max()) if assessed.any() else None,
         "flagged_windows": int(timeline.flagged(FLAG_THRESHOLD).size),
+        "assessable_windows": int(assessed.sum()),
+        "total_windows": int(assessed.size),
+        "not_assessable": timeline.not_assessable(),
         "windows": [
             {
                 "start_s": float(t),
@@ -85,6 +89,7 @@ def _timeline_dict(
                 ],
             }
             for i, (t, p) in enumerate(zip(timeline.times, probability, strict=True))
+            if assessed[i]
         ],
         "explanations": [
             {
@@ -133,7 +138,8 @@ def analyze_eeg(
         timeline = detect(session, prepared)
         timings["detector"] = round(time.perf_counter() - started, 3)
         started = time.perf_counter()
-        order = np.argsort(timeline.probability)[::-1][:EXPLAINED_WINDOWS]
+        scored = np.nan_to_num(timeline.probability, nan=-1.0)
+        order = [w for w in np.argsort(scored)[::-1][:EXPLAINED_WINDOWS] if scored[w] >= 0]
         explanations = tuple(explain_window(session, prepared, timeline, int(w)) for w in order)
         timings["explanations"] = round(time.perf_counter() - started, 3)
     return EegAnalysis(

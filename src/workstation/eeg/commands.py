@@ -62,12 +62,17 @@ def format_analysis(result: dict[str, Any]) -> str:
         f"asymmetry {trends['asymmetry']:+.2f}, max rhythmicity {trends['rhythmicity_max']:.2f}",
     ]
     detector = result.get("detector")
-    if detector:
+    if detector and detector.get("max_probability") is None:
+        reasons = "; ".join(detector.get("not_assessable") or {}) or "no whole 4 s window"
+        lines.append(f"  seizure-like activity: not assessable ({reasons})")
+    elif detector:
         lines.append(
             f"  seizure-like activity: max probability {detector['max_probability']:.2f}, "
             f"{detector['flagged_windows']} of {len(detector['windows'])} windows "
             f">= {detector['threshold']:g}"
         )
+        for reason, count in (detector.get("not_assessable") or {}).items():
+            lines.append(f"    {count} channel windows not assessable: {reason}")
         top = sorted(detector["windows"], key=lambda w: -w["probability"])[:3]
         for w in top:
             channels = ", ".join(c["channel"] for c in w["top_channels"])

@@ -19,6 +19,7 @@ from workstation.channels import ChannelKind, classify_channel
 from workstation.eeg.filters import band_pass
 from workstation.eeg.montages import AVERAGE_REFERENCE, apply_montage
 from workstation.eeg.resample import EEG_RATE_HZ, resample_recording
+from workstation.eeg.window_validity import WindowValidity, window_validity
 from workstation.eeg.windows import DETECTOR_BAND_HZ, HOP_S, WINDOW_S, sliding_windows
 from workstation.recording import Recording
 
@@ -35,29 +36,53 @@ class OnnxSession(Protocol):
 
 @dataclass(frozen=True)
 class SeizureTimeline:
-    """Probability of seizure-like activity per channel (rows) and window (columns)."""
+    """Probability of seizure-like activity per channel (rows) and window (columns).
+
+    A channel's window the detector could not judge (``validity`` says why) has no
+    probability: NaN, never a number the model made up for a flat line or a test tone.
+    """
 
     times: np.ndarray
     window_s: float
     channel_names: tuple[str, ...]
     probabilities: np.ndarray
+    validity: np.ndarray | None = None
 
     @property
     def probability(self) -> np.ndarray:
-        """Per window, the highest channel probability: seizure-like activity anywhere."""
+        """Per window, the highest probability of any assessable channel; NaN when none was."""
         if self.probabilities.size == 0:
             return np.zeros(0, dtype=np.float32)
-        return self.probabilities.max(axis=0)
+        assessed = ~np.isnan(self.probabilities)
+        best = np.where(assessed, self.probabilities, -np.inf).max(axis=0)
+        return np.where(assessed.any(axis=0), best, np.nan).astype(np.float32)
+
+    def assessable(self) -> np.ndarray:
+        """Per window, whether at least one channel was given to the detector."""
+        return ~np.isnan(self.probability)
 
     def top_channels(self, window: int, k: int = 3) -> list[tuple[str, float]]:
-        """The k channels that drove a window, highest probability first."""
+        """The k assessable channels that drove a window, highest probability first."""
         column = self.probabilities[:, window]
-        order = np.argsort(column)[::-1][:k]
-        return [(self.channel_names[i], float(column[i])) for i in order]
+        order = [
+            i for i in np.argsort(np.nan_to_num(column, nan=-1.0))[::-1] if column[i] == column[i]
+        ]
+        return [(self.channel_names[i], float(column[i])) for i in order[:k]]
 
     def flagged(self, threshold: float = 0.5) -> np.ndarray:
         """Indices of windows at or above the threshold, for review."""
-        return np.flatnonzero(self.probability >= threshold)
+        return np.flatnonzero(np.nan_to_num(self.probability, nan=-1.0) >= threshold)
+
+    def not_assessable(self) -> dict[str, int]:
+        """How many channel windows were withheld from the detector, by reason in words."""
+        if self.validity is None:
+            return {}
+        codes = np.bincount(self.validity.ravel(), minlength=len(WindowValidity))
+        return {
+            WindowValidity(code).reason: int(count)
+            for code, count in enumerate(codes)
+            if code != WindowValidity.ASSESSABLE and count
+        }
 
 
 @dataclass(frozen=True)
@@ -114,18 +139,23 @@ def run_windows(session: OnnxSession, windows: np.ndarray) -> np.ndarray:
 
 
 def detect(session: OnnxSession, prepared: Recording) -> SeizureTimeline:
-    """Run the detector over every channel of a recording prepared by ``detector_input``."""
+    """Run the detector over every assessable window of every channel of a recording
+    prepared by ``detector_input``; the others keep NaN and their reason."""
     windows = sliding_windows(prepared.signals, prepared.fs, WINDOW_S, HOP_S)
     n_channels, n_windows, _ = windows.shape
-    probabilities = np.zeros((n_channels, n_windows), dtype=np.float32)
-    if n_windows:
-        for c in range(n_channels):
-            probabilities[c] = run_windows(session, windows[c])
+    probabilities = np.full((n_channels, n_windows), np.nan, dtype=np.float32)
+    validity = np.zeros((n_channels, n_windows), dtype=np.uint8)
+    for c in range(n_channels if n_windows else 0):
+        validity[c] = window_validity(windows[c], prepared.fs)
+        usable = np.flatnonzero(validity[c] == WindowValidity.ASSESSABLE)
+        if usable.size:
+            probabilities[c, usable] = run_windows(session, windows[c][usable])
     return SeizureTimeline(
         times=np.arange(n_windows) * HOP_S,
         window_s=WINDOW_S,
         channel_names=prepared.channel_names,
         probabilities=probabilities,
+        validity=validity,
     )
 
 

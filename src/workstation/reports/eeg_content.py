@@ -242,13 +242,26 @@ def detector_rows(results: Mapping[str, Any], events: Sequence[Event]) -> list[t
     if det is None:
         return [("Detector", "not run for this analysis: no windows were scored")]
     windows = det.get("windows") or []
-    return [
+    rows = [
         ("Windows scored", f"{len(windows)} of {float(det.get('window_s', 4.0)):g} s"),
         ("Threshold", f"{threshold(results):.2f} (probability of seizure-like activity)"),
         ("Over threshold", f"{det.get('flagged_windows', 0)} window(s), {len(events)} event(s)"),
-        ("Highest", f"{float(det.get('max_probability', 0.0)):.4f}"),
+        ("Highest", highest_probability(results)),
         ("Reference", f"{det.get('reference', 'average')} (as the detector was trained)"),
     ]
+    rows += [
+        ("Not assessable", f"{count} channel window(s): {reason}")
+        for reason, count in (det.get("not_assessable") or {}).items()
+    ]
+    return rows
+
+
+def highest_probability(results: Mapping[str, Any]) -> str:
+    """The highest window probability, or why no window could be scored."""
+    highest = (detector(results) or {}).get("max_probability")
+    if highest is None:
+        return "none: no window held a signal the detector can judge"
+    return f"{float(highest):.4f}"
 
 
 def model_rows(results: Mapping[str, Any], card: Mapping[str, Any] | None) -> list[tuple[str, str]]:

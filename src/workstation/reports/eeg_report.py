@@ -207,7 +207,7 @@ def draw_summary(
     elif not events:
         flow.paragraph(
             f"No window reached the threshold of {content.threshold(a):.2f} "
-            f"(highest probability {float(content.detector(a).get('max_probability', 0)):.4f})."
+            f"(highest probability {content.highest_probability(a)})."
         )
     else:
         width = box.width

@@ -11,6 +11,13 @@ from workstation.training.eeg_bonn import BONN_SOURCE
 from workstation.training.eeg_cv import N_BOOTSTRAP, N_FOLDS
 
 MODEL_NAME = "eeg-seizure"
+LIMITATIONS = (
+    "Trained on 300 single-channel Bonn segments (one centre, intracranial seizures, scalp "
+    "controls): it has never seen scalp seizures, artefacts, sleep, neonatal or ICU EEG. It "
+    "answers for any input, so the analysis withholds windows it cannot judge (gaps, flat "
+    "signal, a pure tone, an exactly repeating signal: eeg/window_validity.py); a periodic "
+    "but non-sinusoidal test signal (e.g. a square wave) can still pass that check."
+)
 
 
 def seizure_card(metrics: dict[str, dict], training: dict[str, Any]) -> dict[str, Any]:
@@ -22,6 +29,7 @@ def seizure_card(metrics: dict[str, dict], training: dict[str, Any]) -> dict[str
         "intended_use": "Seizure-like activity in a single channel; for clinical review, not "
         "diagnosis. It flags windows for a clinician to read; it does not detect, classify or "
         "exclude seizures, and a low probability does not mean no seizure.",
+        "limitations": LIMITATIONS,
         "architecture": "1-D CNN (4 conv blocks, 8-32 channels, global mean), standardises "
         "each window inside the graph so amplitude cannot drive the output",
         "inputs": {
