@@ -152,5 +152,6 @@ def test_idle_locks_and_hides_patient_names(qtbot, app, vault_path, monkeypatch,
     form.sign_in_button.click()
     qtbot.waitUntil(lambda: not window.is_locked_screen, timeout=30000)
     qtbot.waitUntil(lambda: window.patients.patient_names() != [], timeout=10000)
+    assert window.statusBar().currentMessage() == "Unlocked: signed in as admin."
     window.idle.stop()
     window.close()

@@ -7,8 +7,8 @@ user's password continues; another user name switches user.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from workstation.ui.shell.signin_dialog import DISCLAIMER, PRODUCT, SignInForm
 from workstation.vault import Vault
@@ -72,15 +72,19 @@ class LockScreen(QWidget):
         self.form = SignInForm(vault)
         box = QWidget()
         box.setObjectName("lockBox")
-        box.setMaximumWidth(460)
+        box.setFixedWidth(460)  # wrapped text is measured at the width it is shown at
         inner = QVBoxLayout(box)
         inner.addWidget(self.title)
         inner.addWidget(self.explain)
         inner.addWidget(self.form)
         inner.addWidget(QLabel(DISCLAIMER))
+        row = QHBoxLayout()  # centred by stretches, not alignment: an aligned item would
+        row.addStretch(1)  # get its size hint, not the height its wrapped text needs
+        row.addWidget(box)
+        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addStretch(1)
-        layout.addWidget(box, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(row)
         layout.addStretch(2)
 
     def prepare(self, username: str, reason: str) -> None:

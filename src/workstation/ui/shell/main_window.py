@@ -253,7 +253,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def choose_import(self) -> None:
-        if self.patients.current_patient_id() is None:
+        if self.front_patient() is None and self.patients.current_patient_id() is None:
             QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
             return
         path, _ = QFileDialog.getOpenFileName(self, "Import recording", "", FILE_FILTER)
@@ -261,19 +261,21 @@ class MainWindow(QMainWindow):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> TaskWorker | None:
-        """Read, analyse and store ``path`` as a new session of the chosen patient."""
-        patient_id = self.patients.current_patient_id()
-        if patient_id is None:
-            QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
+        """Read, analyse and store ``path`` as a new session of the patient it is meant for:
+        the patient whose session is in front, else the one chosen in the list."""
+        patient = self._import_target(path)
+        if patient is None:
             return None
-        vault, early = self.vault, []
+        patient_id, vault, early = patient.id, self.vault, []
 
         def show_early(recording: Recording) -> None:
             """An EEG opens as soon as it is read; it is stored meanwhile."""
             if recording.modality == Modality.EEG:
                 viewer = EegViewer(recording, author=self.vault.user.username)
                 early.append(viewer)
-                self.tabs.setCurrentIndex(self.tabs.addTab(viewer, f"{path.name} (saving…)"))
+                index = self.tabs.addTab(viewer, f"{path.name} (saving…)")
+                self.tabs.tabBar().setTabData(index, patient)
+                self.tabs.setCurrentIndex(index)
 
         def stored(opened: OpenedSession) -> None:
             if early and self.tabs.indexOf(early[0]) >= 0:
@@ -291,10 +293,37 @@ class MainWindow(QMainWindow):
         return self.jobs.start(
             lambda progress: sessions.import_recording(vault, patient_id, path, progress),
             stored,
-            f"Importing {path.name}…",
+            f"Importing {path.name} for {patient.name}, {patient.identifier}…",
             on_partial=show_early,
             on_failure=failed,
         )
+
+    def front_patient(self) -> Patient | None:
+        """The patient of the session tab in front (None on the Start tab)."""
+        return self.tabs.tabBar().tabData(self.tabs.currentIndex())
+
+    def _import_target(self, path: Path) -> Patient | None:
+        """Whom a file is imported for. A session in front decides; when the list has
+        another patient selected, the clinician confirms by name and hospital number (a
+        file dropped on one patient's ECG once went to the patient highlighted in the list)."""
+        front, chosen = self.front_patient(), self.patients.current_patient()
+        if front is None and chosen is None:
+            QMessageBox.information(self, PRODUCT, "Choose or create a patient first.")
+            return None
+        if front is None or (chosen is not None and chosen.id == front.id):
+            return front or chosen
+        if chosen is None:
+            return front
+        answer = QMessageBox.question(
+            self,
+            "Import for which patient?",
+            f"Import {path.name} for {front.name} ({front.identifier}), whose session is in "
+            f"front?\n\nThe patient list has {chosen.name} ({chosen.identifier}) selected. "
+            "To import for that patient, choose No, open the Start tab and import again.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return front if answer == QMessageBox.StandardButton.Yes else None
 
     def _attach_stored(self, viewer: EegViewer, opened: OpenedSession) -> None:
         """The early EEG tab's recording is stored now: it becomes that session's viewer."""
@@ -325,6 +354,7 @@ class MainWindow(QMainWindow):
         widget = self._workspace_for(opened)
         title = f"{opened.patient.name} · {opened.session.modality.upper()} {opened.session.id}"
         index = self.tabs.addTab(widget, title)
+        self.tabs.tabBar().setTabData(index, opened.patient)
         self.tabs.setCurrentIndex(index)
         self.statusBar().showMessage(f"Session {opened.session.id} open.")
         if isinstance(opened, OpenedSession) and opened.result is not None:
@@ -361,6 +391,7 @@ class MainWindow(QMainWindow):
     @Slot(object)
     def _show_video_panel(self, patient: Patient) -> None:
         index = self.tabs.addTab(self._video_panel(patient), f"{patient.name} · Video vitals")
+        self.tabs.tabBar().setTabData(index, patient)
         self.tabs.setCurrentIndex(index)
 
     def _video_panel(self, patient: Patient, saved: SavedVideo | None = None) -> VideoPanel:
@@ -591,7 +622,8 @@ class MainWindow(QMainWindow):
 
     @Slot(object)
     def _vault_locked(self, _none: object) -> None:
-        self.statusBar().showMessage("Locked.")
+        if self.is_locked_screen:  # a quick password may already have unlocked it
+            self.statusBar().showMessage("Locked.")
 
     @property
     def is_locked_screen(self) -> bool:
@@ -606,6 +638,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(PRODUCT)
         self.menuBar().setEnabled(True)
         self._show_user()
+        self.statusBar().showMessage(f"Unlocked: signed in as {user.username}.")
         self.refresh_patients()
         self.idle.start()
 

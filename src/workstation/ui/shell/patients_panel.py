@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from PySide6.QtCore import QDate, Qt, Signal, Slot
+from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -36,8 +35,38 @@ def session_date(summary: SessionSummary) -> str:
     return datetime.fromisoformat(summary.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def parse_birth_date(text: str) -> date | None:
+    """A typed birth date (YYYY-MM-DD), None when left empty; ValueError in words otherwise.
+
+    A typed field rather than a date spin box: clinicians type dates from a wristband, and a
+    spin box with a "not stated" placeholder turned "1956-04-12" into "not stated9560412".
+    """
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        born = date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"Birth date '{text}' is not a date: type it as YYYY-MM-DD.") from None
+    if not date(1900, 1, 1) <= born <= date.today():
+        raise ValueError(f"Birth date {born.isoformat()} is not between 1900 and today.")
+    return born
+
+
+def matches(text: str, needle: str) -> bool:
+    """Every word of the search appears in the text, in any order ("Ada Lovelace" finds
+    "Lovelace, Ada")."""
+    words = needle.replace(",", " ").casefold().split()
+    haystack = text.casefold()
+    return all(word in haystack for word in words)
+
+
 class NewPatientDialog(QDialog):
-    """Identifier, name, sex and (optional) birth date of a new patient."""
+    """Identifier, name, sex and (optional) birth date of a new patient.
+
+    OK with a required field empty or a date that is not one says what is wrong in the
+    dialog, next to the buttons, and puts the cursor in the field to correct.
+    """
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -48,12 +77,12 @@ class NewPatientDialog(QDialog):
         self.sex = QComboBox()
         for text, value in SEXES:
             self.sex.addItem(text, value)
-        self.birth = QDateEdit()
-        self.birth.setCalendarPopup(True)
-        self.birth.setDisplayFormat("yyyy-MM-dd")
-        self.birth.setSpecialValueText("not stated")
-        self.birth.setMinimumDate(QDate(1900, 1, 1))
-        self.birth.setDate(self.birth.minimumDate())
+        self.birth = QLineEdit()
+        self.birth.setPlaceholderText("YYYY-MM-DD (optional)")
+        self.problem = QLabel()
+        self.problem.setObjectName("error")
+        self.problem.setWordWrap(True)
+        self.problem.hide()
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -64,19 +93,32 @@ class NewPatientDialog(QDialog):
         form.addRow("Name", self.name)
         form.addRow("Sex", self.sex)
         form.addRow("Birth date", self.birth)
+        form.addRow(self.problem)
         form.addRow(buttons)
 
     def accept(self) -> None:
-        if self.identifier.text().strip() and self.name.text().strip():
-            super().accept()
+        for field, what in ((self.identifier, "the hospital number"), (self.name, "the name")):
+            if not field.text().strip():
+                self._refuse(field, f"Enter {what}: it is required.")
+                return
+        try:
+            parse_birth_date(self.birth.text())
+        except ValueError as exc:
+            self._refuse(self.birth, str(exc))
+            return
+        super().accept()
+
+    def _refuse(self, field: QLineEdit, message: str) -> None:
+        self.problem.setText(message)
+        self.problem.show()
+        field.setFocus()
 
     def values(self) -> tuple[str, str, str, date | None]:
-        birth = None if self.birth.date() == self.birth.minimumDate() else self.birth.date()
         return (
             self.identifier.text().strip(),
             self.name.text().strip(),
             str(self.sex.currentData()),
-            None if birth is None else birth.toPython(),
+            parse_birth_date(self.birth.text()),
         )
 
 
@@ -153,6 +195,10 @@ class PatientsPanel(QWidget):
         item = self.patient_list.currentItem()
         return None if item is None else int(item.data(Qt.ItemDataRole.UserRole))
 
+    def current_patient(self) -> Patient | None:
+        chosen = self.current_patient_id()
+        return next((p for p in self._patients if p.id == chosen), None)
+
     def set_sessions(self, sessions: list[SessionSummary]) -> None:
         self._sessions = sorted(sessions, key=lambda s: s.created_at, reverse=True)
         self.sessions.setRowCount(len(self._sessions))
@@ -175,10 +221,9 @@ class PatientsPanel(QWidget):
 
     @Slot(str)
     def _filter(self, text: str) -> None:
-        needle = text.strip().casefold()
         for row in range(self.patient_list.count()):
             item = self.patient_list.item(row)
-            item.setHidden(bool(needle) and needle not in item.text().casefold())
+            item.setHidden(not matches(item.text(), text))
 
     @Slot(QListWidgetItem, QListWidgetItem)
     def _patient_changed(self, current: QListWidgetItem | None, _previous) -> None:

@@ -53,6 +53,19 @@ def _no_status(_message: str) -> None:
     """Signing in reports no steps: the form shows its own waiting text."""
 
 
+def reserve_wrapped_height(label: QLabel) -> None:
+    """Give a word-wrapped message the height its text needs at the width it is shown at.
+
+    Layouts size a window before a message arrives and do not grow it for a wrapped label
+    (a refusal was cut to two lines, the Sign in button squeezed under it); a dialog then
+    grows to fit; the lock screen's card has a fixed width, so the height is exact there.
+    """
+    label.setMinimumHeight(label.heightForWidth(label.width()) if label.text() else 0)
+    window = label.window()
+    if isinstance(window, QDialog):
+        window.adjustSize()
+
+
 class SignInForm(QWidget):
     """User name, password and a button; unlocks ``vault`` in a worker and reports back."""
 
@@ -79,11 +92,14 @@ class SignInForm(QWidget):
         self.message = QLabel("")
         self.message.setObjectName("signinMessage")
         self.message.setWordWrap(True)
-        form = QFormLayout(self)
+        form = QFormLayout()
         form.addRow("User", self.user_edit)
         form.addRow("Password", self.password_edit)
         form.addRow("", self.sign_in_button)
-        form.addRow(self.message)
+        column = QVBoxLayout(self)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(form)
+        column.addWidget(self.message)
 
     def set_vault(self, vault: Vault) -> None:
         self._vault = vault
@@ -125,6 +141,7 @@ class SignInForm(QWidget):
         self.message.style().unpolish(self.message)
         self.message.style().polish(self.message)
         self.message.setText(text)
+        reserve_wrapped_height(self.message)
 
     def _unlocked(self, user: User) -> None:
         self._worker = None
