@@ -112,3 +112,14 @@ def test_import_analyse_save_report_with_sockets_refused(no_sockets, ludb_dir, t
     assert no_sockets == []
     assert result["pdf_header"] == "%PDF-"
     assert (tmp_path / "report.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_no_library_probes_for_ipv6_with_a_socket() -> None:
+    """urllib3 (imported by neurokit2 and spaCy) binds ::1 at import to learn whether IPv6
+    works; after ``import workstation`` it is told there is none, so it opens nothing."""
+    code = (
+        "import socket, workstation, urllib3.util.connection as c; "
+        "print(socket.has_ipv6, c.HAS_IPV6)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.split() == ["False", "False"], done.stderr

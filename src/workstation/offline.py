@@ -9,11 +9,18 @@ before the import: ``workstation/__init__`` calls :func:`switch_off_telemetry` f
 which covers every entry point (CLI, GUI, bundle, training, worker processes) because each of
 them imports this package before any engine. :func:`confirm_telemetry_off` then checks, when a
 model session is about to start, that the switch really came first.
+
+Other libraries open a socket only to probe: urllib3, which neurokit2 and spaCy import for
+their download helpers, binds an IPv6 socket to ::1 at import to learn whether the machine
+has IPv6. :func:`switch_off_telemetry` also answers that question in advance
+(``socket.has_ipv6 = False``): the workstation opens no socket of any family, so nothing it
+runs needs the answer, and the syscall audit (tests/test_offline_syscalls.py) stays clean.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import sys
 from types import ModuleType
 
@@ -32,6 +39,7 @@ def switch_off_telemetry() -> None:
     """Set every telemetry switch, overriding any value inherited from the environment."""
     _runtime_preloaded[:] = [name for name in ("onnxruntime",) if name in sys.modules]
     os.environ.update(TELEMETRY_SWITCHES)
+    socket.has_ipv6 = False  # no library's import-time IPv6 probe (a bind to ::1)
 
 
 def confirm_telemetry_off(runtime: ModuleType) -> None:
