@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     add_vault_parser(sub)
     add_report_parser(sub)
+    from workstation.notes.cli import add_notes_parser
+
+    add_notes_parser(sub)
     return parser
 
 

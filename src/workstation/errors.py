@@ -335,3 +335,12 @@ class TelemetryNotOff(WorkstationError):
             "over the network. Start the workstation with its own command (workstation), not "
             f"from a program that loads {library} first."
         )
+
+
+class NoteInputRejected(WorkstationError):
+    """A note text or a search term the clinical-note extractor cannot take as given."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())

@@ -1,1 +1,2 @@
-"""Clinical notes: offline, rule-based entity extraction (symptoms, medications, conditions) with negation and context."""
+"""Clinical notes: offline, rule-based extraction of symptoms, medications and conditions,
+with negation and the other ConText flags (historical, family, hypothetical, uncertain)."""

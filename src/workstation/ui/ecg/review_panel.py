@@ -208,6 +208,10 @@ class EcgReviewPanel(QTabWidget):
         layout = QVBoxLayout(page)
         layout.addWidget(self.notes)
         layout.addWidget(self.note_edit)
+        from workstation.ui.notes_highlight import note_preview  # entity highlighting (#23)
+
+        self.note_preview = note_preview(self.note_edit, self.notes)
+        layout.addWidget(self.note_preview)
         return page
 
     # Loading -------------------------------------------------------------------------------
