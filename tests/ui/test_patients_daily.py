@@ -110,4 +110,12 @@ def test_a_file_dropped_on_a_patients_session_goes_to_that_patient(
     wait_idle(qtbot, window)
     assert len(window.vault.list_sessions(lovelace)) == 2
     assert window.vault.list_sessions(turing) == []
+    # Each session row names its file and when it was recorded, so two can be told apart.
+    table = window.patients.sessions
+    window.patients.patient_list.setCurrentRow(0)  # Lovelace, Ada
+    qtbot.waitUntil(lambda: table.rowCount() == 2, timeout=10000)
+    header = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    assert header == ["Recorded", "File", "Modality", "Status", "Author", "Imported"]
+    row = [table.item(0, c).text() for c in range(table.columnCount())]
+    assert row[1] == ludb_record.name and row[2] == "ECG" and row[4] == "admin"
     window.close()

@@ -41,6 +41,8 @@ class SessionSummary:
     status: SessionStatus
     created_by: str
     created_at: str
+    source_name: str = ""  # the file of the session's first recording ("" before one is added)
+    recorded_at: str | None = None  # when that recording started, as the file states it
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,10 +33,13 @@ from workstation.vault.entities import (
     SessionSummary,
 )
 
+# The session's first recording names the row: its file and when it was recorded.
 _SESSION_SUMMARY_SQL = """
     SELECT s.id, s.patient_id, p.identifier, p.name, s.modality, s.status, s.created_by,
-           s.created_at
+           s.created_at, r.source_name, r.start_time
     FROM sessions AS s JOIN patients AS p ON p.id = s.patient_id
+    LEFT JOIN recordings AS r
+        ON r.id = (SELECT MIN(id) FROM recordings WHERE session_id = s.id)
 """
 
 
@@ -153,9 +156,18 @@ class Store:
         return int(self.db["sessions"].insert(row).last_pk)
 
     def _summary_from(self, row: tuple) -> SessionSummary:
-        session_id, patient_id, identifier, name, modality, status, by, at = row
+        session_id, patient_id, identifier, name, modality, status, by, at, source, start = row
         return SessionSummary(
-            session_id, patient_id, identifier, name, modality, _STATUSES[status], by, at
+            session_id,
+            patient_id,
+            identifier,
+            name,
+            modality,
+            _STATUSES[status],
+            by,
+            at,
+            source or "",
+            start,
         )
 
     def session(self, session_id: int) -> SessionSummary:

@@ -35,6 +35,28 @@ def session_date(summary: SessionSummary) -> str:
     return datetime.fromisoformat(summary.created_at).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
+def recorded_date(summary: SessionSummary) -> str:
+    """When the recording was made, as its file says (not when it was imported)."""
+    if not summary.recorded_at:
+        return "not stated"
+    return datetime.fromisoformat(summary.recorded_at).strftime("%Y-%m-%d %H:%M")
+
+
+SESSION_COLUMNS = ("Recorded", "File", "Modality", "Status", "Author", "Imported")
+
+
+def session_cells(summary: SessionSummary) -> tuple[str, ...]:
+    """One row of the sessions table: enough to tell two sessions of a patient apart."""
+    return (
+        recorded_date(summary),
+        summary.source_name or "(no recording)",
+        summary.modality.upper(),
+        str(summary.status),
+        summary.created_by,
+        session_date(summary),
+    )
+
+
 def parse_birth_date(text: str) -> date | None:
     """A typed birth date (YYYY-MM-DD), None when left empty; ValueError in words otherwise.
 
@@ -147,9 +169,11 @@ class PatientsPanel(QWidget):
         self.import_button.setObjectName("primary")
         self.import_button.clicked.connect(self.importRequested)
         self.import_button.setEnabled(False)
-        self.sessions = QTableWidget(0, 4)
-        self.sessions.setHorizontalHeaderLabels(["Date", "Modality", "Status", "Author"])
-        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sessions = QTableWidget(0, len(SESSION_COLUMNS))
+        self.sessions.setHorizontalHeaderLabels(list(SESSION_COLUMNS))
+        header = self.sessions.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.sessions.verticalHeader().hide()
         self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -203,10 +227,10 @@ class PatientsPanel(QWidget):
         self._sessions = sorted(sessions, key=lambda s: s.created_at, reverse=True)
         self.sessions.setRowCount(len(self._sessions))
         for row, s in enumerate(self._sessions):
-            for col, text in enumerate(
-                (session_date(s), s.modality.upper(), str(s.status), s.created_by)
-            ):
-                self.sessions.setItem(row, col, QTableWidgetItem(text))
+            for col, text in enumerate(session_cells(s)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.sessions.setItem(row, col, item)
 
     def session_ids(self) -> list[int]:
         return [s.id for s in self._sessions]
