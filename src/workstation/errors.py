@@ -344,3 +344,12 @@ class NoteInputRejected(WorkstationError):
         self.problem = problem
         self.advice = advice
         super().__init__(f"{problem} {advice}".strip())
+
+
+class VitalsNotAssessable(WorkstationError):
+    """Vital signs were read but are too few to score or to predict from."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())

@@ -29,6 +29,9 @@ def add_train_parser(subparsers: argparse._SubParsersAction) -> None:
     score.add_argument("--data", type=Path, default=default_data, help="LUDB folder")
     score.add_argument("--out", type=Path, default=Path("models"), help="output folder")
     score.set_defaults(func=with_private_caches(_train_abnormality))
+    from workstation.training.vitals_cli import add_vitals_risk_parser
+
+    add_vitals_risk_parser(subparsers)
 
 
 def _train_segmentation(args: argparse.Namespace) -> int:

@@ -16,6 +16,7 @@ class AnalysisKind(StrEnum):
     ECG = "ecg"  # app.sessions.store_ecg_analysis: explained JSON plus attribution array
     VIDEO = "video"  # app.video_sessions.save_video_session: VideoVitals JSON plus traces
     EEG = "eeg"  # app.eeg_review.store_eeg: EegAnalysis summary, annotations, timeline arrays
+    VITALS = "vitals"  # app.vitals.save_vitals_session: assessment JSON plus measurement arrays
 
 
 #: Name of the segmentation attribution array stored with an ECG analysis.

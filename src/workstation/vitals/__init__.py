@@ -1,1 +1,1 @@
-"""Vitals: observation sets, NEWS2, trends across a patient's sessions and the deterioration risk model."""
+"""Vitals: observation sets, NEWS2, trends across a patient's sessions and the risk model."""

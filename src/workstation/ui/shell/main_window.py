@@ -166,6 +166,9 @@ class MainWindow(QMainWindow):
         self._action(view, "Zoom in", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self._action(view, "True size", self.true_size, "Ctrl+0")
+        from workstation.ui.vitals.menu import VitalsMenu
+
+        self.vitals_menu = VitalsMenu(self, bar)
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About", self.show_about)
 
