@@ -51,6 +51,12 @@ def test_patient_menu_opens_the_trend_view_with_risk_drivers_and_disclaimer(qtbo
     assert "Risk of in-hospital death" in text and "vitals-risk" in text
     assert "What drove it" in text and "For clinical review, not diagnosis." in text
     assert view.session_id() is None
+    tabs = window.tabs.count()
+    action.trigger()  # again: the patient's trends tab is refreshed, not opened twice
+    qtbot.waitUntil(lambda: window.tabs.currentWidget() is not view, timeout=30000)
+    qtbot.waitUntil(lambda: not window._workers, timeout=30000)
+    assert window.tabs.count() == tabs
+    assert window.front_patient().id == view.trends.patient.id
 
 
 def test_manual_entry_shows_news2_live_and_stores_a_session(qtbot, window, monkeypatch):

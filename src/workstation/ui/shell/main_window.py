@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         split.addWidget(self.patients)
         split.addWidget(self.tabs)
         split.setStretchFactor(1, 1)
+        split.setSizes([280, 1640])  # patients column wide enough for a session's file name
         split.setSizes([330, 1170])
         self.lock_screen = LockScreen(vault)
         self.lock_screen.form.signedIn.connect(self._unlocked)

@@ -42,19 +42,12 @@ def recorded_date(summary: SessionSummary) -> str:
     return datetime.fromisoformat(summary.recorded_at).strftime("%Y-%m-%d %H:%M")
 
 
-SESSION_COLUMNS = ("Recorded", "File", "Modality", "Status", "Author", "Imported")
-
-
-def session_cells(summary: SessionSummary) -> tuple[str, ...]:
-    """One row of the sessions table: enough to tell two sessions of a patient apart."""
-    return (
-        recorded_date(summary),
-        summary.source_name or "(no recording)",
-        summary.modality.upper(),
-        str(summary.status),
-        summary.created_by,
-        session_date(summary),
-    )
+def session_text(summary: SessionSummary) -> str:
+    """Two lines that tell two sessions of a patient apart in the narrow sessions column:
+    what (file, modality, status) and when (recorded, by whom, imported)."""
+    what = f"{summary.source_name or '(no recording file)'} · {summary.modality.upper()} · "
+    when = f"recorded {recorded_date(summary)} · {summary.created_by} · "
+    return f"{what}{summary.status}\n{when}imported {session_date(summary)}"
 
 
 def parse_birth_date(text: str) -> date | None:
@@ -169,11 +162,12 @@ class PatientsPanel(QWidget):
         self.import_button.setObjectName("primary")
         self.import_button.clicked.connect(self.importRequested)
         self.import_button.setEnabled(False)
-        self.sessions = QTableWidget(0, len(SESSION_COLUMNS))
-        self.sessions.setHorizontalHeaderLabels(list(SESSION_COLUMNS))
-        header = self.sessions.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.setMinimumWidth(200)  # the main window gives it 280 when the screen allows
+        self.sessions = QTableWidget(0, 1)
+        self.sessions.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        self.sessions.horizontalHeader().hide()
+        self.sessions.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.sessions.setWordWrap(False)
         self.sessions.verticalHeader().hide()
         self.sessions.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.sessions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -227,10 +221,9 @@ class PatientsPanel(QWidget):
         self._sessions = sorted(sessions, key=lambda s: s.created_at, reverse=True)
         self.sessions.setRowCount(len(self._sessions))
         for row, s in enumerate(self._sessions):
-            for col, text in enumerate(session_cells(s)):
-                item = QTableWidgetItem(text)
-                item.setToolTip(text)
-                self.sessions.setItem(row, col, item)
+            item = QTableWidgetItem(session_text(s))
+            item.setToolTip(session_text(s))
+            self.sessions.setItem(row, 0, item)
 
     def session_ids(self) -> list[int]:
         return [s.id for s in self._sessions]

@@ -52,9 +52,22 @@ class VitalsMenu:
         )
 
     def _show(self, trends: vitals.PatientTrends) -> None:
+        """The patient's trends tab, replacing the one already open for that patient (each
+        import or entry refreshes it rather than adding another tab)."""
+        tabs = self.window.tabs
         view = VitalsTrendView(trends)
-        index = self.window.tabs.addTab(view, f"{trends.patient.name} · Vitals and trends")
-        self.window.tabs.setCurrentIndex(index)
+        title = f"{trends.patient.name} · Vitals and trends"
+        for index in range(tabs.count()):
+            old = tabs.widget(index)
+            if isinstance(old, VitalsTrendView) and old.trends.patient.id == trends.patient.id:
+                tabs.removeTab(index)
+                old.deleteLater()
+                tabs.insertTab(index, view, title)
+                break
+        else:
+            index = tabs.addTab(view, title)
+        tabs.tabBar().setTabData(index, trends.patient)
+        tabs.setCurrentIndex(index)
 
     def choose_import(self) -> None:
         patient_id = self._patient()
