@@ -4,21 +4,18 @@ from __future__ import annotations
 
 import json
 import os
+import time
 
 from conftest import add_patient, first_run, heartbeat, wait_idle
 from helpers import ARTIFACTS
 
 from workstation.ui.shell.preferences import Preferences
 
-MAX_STALL_S = 0.100
-#: On a machine already busier than its cores, the OS alone can deschedule the GUI thread for
-#: that long; the figure is still recorded, and the bound is relaxed rather than flaky.
-MAX_STALL_LOADED_S = 0.250
-
-
-def _bound() -> float:
-    load_per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
-    return MAX_STALL_S if load_per_core < 1.0 else MAX_STALL_LOADED_S
+#: The longest GUI-thread gap may be at most this share of the whole import. Run on the GUI
+#: thread, reading, analysing and explaining a record is one block of about the whole import;
+#: run in workers, the GUI thread only paints between short steps. A ratio, not milliseconds:
+#: on a machine busier than its cores both grow together (speed is in benchmarks/, not here).
+MAX_STALL_SHARE = 0.25
 
 
 def test_heartbeat_never_stalls_during_import_and_analysis(
@@ -28,12 +25,13 @@ def test_heartbeat_never_stalls_during_import_and_analysis(
     add_patient(qtbot, window, monkeypatch, "H-0100", "Heart, Beat")
     qtbot.wait(200)
     stop = heartbeat(app)
+    started = time.perf_counter()
     window.import_file(ludb_record)
     qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=60000)
     wait_idle(qtbot, window)
     qtbot.wait(300)  # the first paints of the new sheet
     stall = stop()
-    bound = _bound()
+    bound = MAX_STALL_SHARE * (time.perf_counter() - started)
     ARTIFACTS.mkdir(exist_ok=True)
     (ARTIFACTS / "app_responsiveness.json").write_text(
         json.dumps(
@@ -41,10 +39,10 @@ def test_heartbeat_never_stalls_during_import_and_analysis(
                 "max_heartbeat_stall_ms": round(stall * 1000, 1),
                 "cpus": os.cpu_count(),
                 "load_average_1min": os.getloadavg()[0],
-                "bound_ms": bound * 1000,
+                "bound_ms": round(bound * 1000, 1),
             }
         )
     )
     assert not errors
-    assert stall < bound, f"the GUI thread stalled {stall * 1000:.0f} ms"
+    assert stall < bound, f"the GUI thread stalled {stall * 1000:.0f} ms of {bound * 4000:.0f}"
     window.close()

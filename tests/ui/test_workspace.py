@@ -93,3 +93,28 @@ def test_masks_fiducials_and_attribution_toggle(paper):
     assert not any(item.isVisible() for item in paper._masks + paper._strips)
     paper.show_masks(True)
     assert all(item.isVisible() for item in paper._masks)
+
+
+def test_a_small_window_opens_on_the_whole_sheet_and_keyboard_zoom_keeps_its_corner(
+    qtbot, app, traces
+):
+    """#20 item 4: at 1280 × 720 the V4-V6 column and the rhythm strip were cut off."""
+    view = EcgPaperView(traces, screen_dpi(app.primaryScreen()))
+    qtbot.addWidget(view)
+    view.resize(820, 420)
+    view.show()
+    qtbot.waitExposed(view)
+    view.finish_drawing()
+    assert view.sheet_fits() and view.zoom < 1.0
+    zooms: list[float] = []
+    view.zoomChanged.connect(zooms.append)
+    before = view.box.viewRect()
+    view.zoom_step(1.25)
+    after = view.box.viewRect()
+    assert (after.left(), after.bottom()) == pytest.approx((before.left(), before.bottom()))
+    assert after.width() == pytest.approx(before.width() / 1.25)
+    assert zooms and zooms[-1] == pytest.approx(view.zoom)
+    view.reset_zoom()
+    assert not view.sheet_fits()
+    view.fit_to_window()
+    assert view.sheet_fits()

@@ -107,6 +107,7 @@ class EcgPaperView(pg.GraphicsView):
     """
 
     drawn = Signal()
+    zoomChanged = Signal(float)  # × true size
 
     def __init__(self, traces: EcgTraces, dpi: float, parent: QWidget | None = None) -> None:
         super().__init__(parent, background=QColor(236, 236, 236))
@@ -131,6 +132,7 @@ class EcgPaperView(pg.GraphicsView):
         self._step_timer = QTimer(self)
         self._step_timer.setInterval(0)
         self._step_timer.timeout.connect(self._next_step)
+        self._first_drawing = True
         self.redraw()
 
     # Scale and zoom ------------------------------------------------------------------------
@@ -156,6 +158,7 @@ class EcgPaperView(pg.GraphicsView):
     def _apply_view(self, zoom: float, left: float, top: float) -> None:
         """Show the paper from (left, top) at ``zoom`` × true size (1 = real millimetres)."""
         self._zoom = zoom
+        self.zoomChanged.emit(zoom)
         px_per_mm = self.scale.px_per_mm * zoom
         width = max(self.box.width(), 1.0) / px_per_mm
         height = max(self.box.height(), 1.0) / px_per_mm
@@ -171,6 +174,32 @@ class EcgPaperView(pg.GraphicsView):
         """True size, the sheet's top-left corner in the window's top-left corner."""
         sheet = self._grid.boundingRect()
         self._apply_view(1.0, sheet.left(), sheet.bottom())
+
+    def fit_to_window(self) -> None:
+        """The whole sheet in the window, its top-left corner in the window's, never larger
+        than true size: on a small screen the V4-V6 column and the rhythm strip stay in view."""
+        sheet = self._grid.boundingRect()
+        px_per_mm = self.scale.px_per_mm
+        zoom = min(
+            1.0,
+            max(self.box.width(), 1.0) / (sheet.width() * px_per_mm),
+            max(self.box.height(), 1.0) / (sheet.height() * px_per_mm),
+        )
+        self._apply_view(max(zoom, 0.2), sheet.left(), sheet.bottom())
+
+    def sheet_fits(self) -> bool:
+        """Whether the whole sheet is in view at the current zoom."""
+        tolerance_mm = 0.5
+        view = self.box.viewRect().adjusted(
+            -tolerance_mm, -tolerance_mm, tolerance_mm, tolerance_mm
+        )
+        return view.contains(self._grid.boundingRect())
+
+    def zoom_step(self, factor: float) -> None:
+        """Keyboard zoom (Ctrl+plus/minus): about the window's top-left corner, so the part
+        of the sheet being read stays where it is instead of drifting with the pointer."""
+        rect = self.box.viewRect()
+        self.zoom_by(factor, QPointF(rect.left(), rect.bottom()))
 
     def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
         rect = self.box.viewRect()
@@ -206,6 +235,10 @@ class EcgPaperView(pg.GraphicsView):
         if self._steps is None or next(self._steps, StopIteration) is StopIteration:
             self._step_timer.stop()
             self._steps = None
+            if self._first_drawing:  # opened on a screen too small for the true-size sheet
+                self._first_drawing = False
+                if not self.sheet_fits():
+                    self.fit_to_window()
             self.drawn.emit()
 
     def finish_drawing(self) -> None:

@@ -119,8 +119,7 @@ class EcgWorkspace(QWidget, Workspace):
     def is_built(self) -> bool:
         return self._steps is None
 
-    def _controls(self) -> QHBoxLayout:
-        row = QHBoxLayout()
+    def _controls(self) -> QVBoxLayout:
         self.layout_box = _combo([(name, name) for name in Layout.ALL], Layout.STANDARD)
         self.layout_box.currentIndexChanged.connect(self._layout_changed)
         leads = self.opened.traces.leads if self.opened.traces else []
@@ -149,28 +148,52 @@ class EcgWorkspace(QWidget, Workspace):
         true_size = QPushButton("True size")
         true_size.setToolTip("Back to 1:1 paper size (Ctrl+0)")
         true_size.clicked.connect(self.paper.reset_zoom)
+        fit = QPushButton("Fit")
+        fit.setToolTip("The whole sheet in the window (Ctrl+9)")
+        fit.clicked.connect(self.paper.fit_to_window)
+        self.zoom_label = QLabel("Zoom: true size")
+        self.zoom_label.setObjectName("hint")
+        self.paper.zoomChanged.connect(self._show_zoom)
         self.save_button = QPushButton("Save review")
         self.save_button.setObjectName("primary")
         self.save_button.clicked.connect(self.saveRequested)
         export = QPushButton("Export report…")
         export.clicked.connect(self.exportRequested)
+        self.layout_box.setToolTip("Layout (Ctrl+1, Ctrl+2, Ctrl+3)")
+        # Two rows, so the toolbar fits a 1280-pixel screen beside the patients column.
+        paper_row, toggles_row = QHBoxLayout(), QHBoxLayout()
         for widget in (
-            QLabel("Layout"),
             self.layout_box,
             self.lead_box,
             self.speed_box,
             self.gain_box,
+            fit,
+            true_size,
+        ):
+            paper_row.addWidget(widget)
+        paper_row.addStretch(1)
+        paper_row.addWidget(self.save_button)
+        paper_row.addWidget(export)
+        for widget in (
             self.masks_check,
             self.fiducials_check,
             self.attribution_check,
             self.calipers_check,
-            true_size,
         ):
-            row.addWidget(widget)
-        row.addStretch(1)
-        row.addWidget(self.save_button)
-        row.addWidget(export)
-        return row
+            toggles_row.addWidget(widget)
+        toggles_row.addStretch(1)
+        toggles_row.addWidget(self.zoom_label)
+        rows = QVBoxLayout()
+        rows.addLayout(paper_row)
+        rows.addLayout(toggles_row)
+        return rows
+
+    @Slot(float)
+    def _show_zoom(self, zoom: float) -> None:
+        """The paper's scale in words: measurements on screen are true only at true size."""
+        self.zoom_label.setText(
+            "Zoom: true size" if abs(zoom - 1.0) < 1e-3 else f"Zoom: {zoom:.0%} of true size"
+        )
 
     # Showing -------------------------------------------------------------------------------
 

@@ -166,6 +166,7 @@ class MainWindow(QMainWindow):
         view.addSeparator()
         self._action(view, "Zoom in", self.zoom_in, QKeySequence.StandardKey.ZoomIn)
         self._action(view, "Zoom out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
+        self._action(view, "Fit sheet to window", self.fit_sheet, "Ctrl+9")
         self._action(view, "True size", self.true_size, "Ctrl+0")
         from workstation.ui.vitals.menu import VitalsMenu
 
@@ -589,11 +590,15 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def zoom_in(self) -> None:
-        self._on_workspace(lambda w: w.paper.zoom_by(1.25))
+        self._on_workspace(lambda w: w.paper.zoom_step(1.25))
 
     @Slot()
     def zoom_out(self) -> None:
-        self._on_workspace(lambda w: w.paper.zoom_by(0.8))
+        self._on_workspace(lambda w: w.paper.zoom_step(0.8))
+
+    @Slot()
+    def fit_sheet(self) -> None:
+        self._on_workspace(lambda w: w.paper.fit_to_window())
 
     @Slot()
     def true_size(self) -> None:
