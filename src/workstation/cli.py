@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     add_vault_parser(sub)
     add_report_parser(sub)
+    from workstation.batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
     from workstation.notes.cli import add_notes_parser
 
     add_notes_parser(sub)

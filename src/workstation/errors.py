@@ -353,3 +353,13 @@ class VitalsNotAssessable(WorkstationError):
         self.problem = problem
         self.advice = advice
         super().__init__(f"{problem} {advice}".strip())
+
+
+class BatchError(WorkstationError):
+    """A batch run could not start (its options contradict each other or name what is not
+    there) or its workers stopped; records it finished are kept."""
+
+    def __init__(self, problem: str, advice: str = "See 'workstation batch --help'.") -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())

@@ -85,7 +85,9 @@ def import_recording(
         progress.partial(recording)  # shown while it is stored (an EEG opens at once)
     result, attribution = None, None
     if recording.modality == Modality.ECG:
-        result, attribution = ecg_explained(recording, progress)
+        from workstation.app.prediction_cache import cached_ecg_analysis  # it imports this module
+
+        result, attribution = cached_ecg_analysis(vault, recording, progress).pair
     progress.step(85, "Saving to the vault…")
     session_id = vault.save_session(patient_id, recording)
     recording_id = vault.list_recordings(session_id)[-1].id

@@ -172,6 +172,11 @@ class MainWindow(QMainWindow):
 
         self.vitals_menu = VitalsMenu(self, bar)
         help_menu = bar.addMenu("&Help")
+        from workstation.ui.shell.performance import open_performance
+
+        self._action(
+            help_menu, "&Performance…", lambda: open_performance(self, self.vault, self.jobs)
+        )
         self._action(help_menu, "&About", self.show_about)
 
     # Jobs ----------------------------------------------------------------------------------
