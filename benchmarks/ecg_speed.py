@@ -1,7 +1,7 @@
 """Speed of the whole ECG analysis of one 12-lead 10 s record, vs NeuroKit2, same run.
 
-One thread: median wall time of analyze_ecg (reading excluded; explanations timed apart,
-they run only when asked) and of NeuroKit2's
+One thread: median wall time of analyze_ecg and of its signal-quality and rhythm scan
+(reading excluded; explanations timed apart, they run only when asked) and of NeuroKit2's
 ecg_clean + ecg_peaks + ecg_delineate over the 12 leads (dwt and prominence). All cores:
 records per second with one single-threaded worker process per core. Prints JSON.
 """
@@ -19,9 +19,10 @@ from pathlib import Path
 from bench_common import emit
 
 from workstation.ecg.abnormality import abnormality_model
-from workstation.ecg.analysis import analyze_ecg
+from workstation.ecg.analysis import analyze_ecg, lead_channels
 from workstation.ecg.explain import score_shapley, waveform_attribution
 from workstation.ecg.preprocess import model_input
+from workstation.ecg.rhythm import scan_rhythm
 from workstation.ecg.segmentation import segmentation_model
 from workstation.io import read_recording
 from workstation.training.ludb import record_path
@@ -76,6 +77,16 @@ def main() -> None:
     ids = load_split()["test"]
     recording = read_recording(record_path(args.data, ids[0]))
     ours = median_ms(lambda: analyze_ecg(recording), args.repeats)
+    channels = lead_channels(recording)
+    scan = median_ms(
+        lambda: scan_rhythm(
+            lambda a, b: channels.read(recording, a, b),
+            recording.n_samples,
+            recording.fs,
+            channels.names,
+        ),
+        args.repeats,
+    )
     leads = model_input(recording.signals, recording.fs)
     attribution = median_ms(
         lambda: waveform_attribution(segmentation_model(), leads), max(3, args.repeats // 6)
@@ -90,6 +101,8 @@ def main() -> None:
         "benchmark": "ecg_speed",
         "record": ids[0],
         "analysis_median_ms_1_thread": ours,
+        "of_which_quality_and_rhythm_scan_median_ms": scan,
+        "load_average_1min": round(os.getloadavg()[0], 1),
         "waveform_attribution_median_ms_1_thread": attribution,
         "score_shapley_median_ms_1_thread": shapley,
         "neurokit2_dwt_median_ms_1_thread": dwt,

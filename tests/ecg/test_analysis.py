@@ -80,10 +80,12 @@ def test_all_flat_is_not_measurable(synthetic: Recording) -> None:
         analyze_ecg(replace_signals(synthetic, np.zeros_like(synthetic.signals)))
 
 
-def test_noise_only_is_not_measurable(synthetic: Recording) -> None:
+def test_noise_only_is_not_interpretable_and_gets_no_rhythm(synthetic: Recording) -> None:
     noise = np.random.default_rng(1).standard_normal(synthetic.signals.shape) * 0.2
-    with pytest.raises(NotMeasurable):
-        analyze_ecg(replace_signals(synthetic, noise))
+    result = analyze_ecg(replace_signals(synthetic, noise))
+    assert [s.code for s in result.statements] == ["poor_signal_quality"]
+    assert result.measurements.pr_ms is None and result.heart_rate_bpm is None
+    assert result.to_json()["statements"][0]["text"].startswith("Not interpretable")
 
 
 def test_two_second_record_is_not_measurable(synthetic: Recording) -> None:

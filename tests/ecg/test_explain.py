@@ -12,6 +12,7 @@ from workstation.ecg.abnormality import abnormality_model
 from workstation.ecg.analysis import analyze_ecg
 from workstation.ecg.explain import score_shapley, waveform_attribution
 from workstation.ecg.preprocess import model_input
+from workstation.ecg.score_calibration import calibrated_probability
 from workstation.ecg.segmentation import segmentation_model
 
 pytestmark = pytest.mark.usefixtures("model_available")
@@ -22,7 +23,8 @@ def test_shapley_values_sum_to_score_minus_reference() -> None:
     model = abnormality_model()
     phi = score_shapley(model, result.measurements)
     reference = np.asarray(model.card["feature_medians"], dtype=np.float32)[None, :]
-    base = float(np.asarray(model.session.run(None, {"features": reference})[1])[0, 1])
+    raw = float(np.asarray(model.session.run(None, {"features": reference})[1])[0, 1])
+    base = calibrated_probability(raw, model.card)  # the score shown is the calibrated one
     total = base + sum(phi.values())
     assert total == pytest.approx(result.abnormality["probability_abnormal"], abs=2e-3)
 

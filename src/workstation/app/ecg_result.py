@@ -37,6 +37,41 @@ class Score:
     label: str
     explanation: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def sentence(self) -> str:
+        """'Abnormality score 0.95: above the screening threshold (0.40) — review this ECG':
+        worded from the numbers, never 'normal' (``ecg.score_calibration``)."""
+        from workstation.ecg.score_calibration import score_sentence
+
+        return score_sentence(self.probability_abnormal, self.threshold)
+
+
+@dataclass(frozen=True)
+class StoredRhythm:
+    """The rhythm analysis as stored: what a rhythm (Holter) view pages through. Indices
+    are samples at the analysis' ``sample_rate_hz``."""
+
+    af_episodes: tuple[tuple[float, float], ...]  # (start_s, end_s)
+    pauses: tuple[tuple[int, int, float], ...]  # (start, end, seconds)
+    hr_trend_bpm: tuple[float | None, ...]  # one value per minute
+    af_burden_pct: float
+    pac_count: int
+    pvc_count: int
+    excluded_s: tuple[tuple[float, float], ...]  # not interpreted: poor signal quality
+
+    @classmethod
+    def from_json(cls, rhythm: dict[str, Any], quality: dict[str, Any] | None) -> StoredRhythm:
+        summary = rhythm.get("summary") or {}
+        return cls(
+            tuple((e["start_s"], e["end_s"]) for e in rhythm.get("af_episodes") or []),
+            tuple((p["start"], p["end"], p["duration_s"]) for p in rhythm.get("pauses") or []),
+            tuple(summary.get("hr_trend_bpm") or ()),
+            float(summary.get("af_burden_pct") or 0.0),
+            int(summary.get("pac_count") or 0),
+            int(summary.get("pvc_count") or 0),
+            tuple((a, b) for a, b in (quality or {}).get("excluded_s") or []),
+        )
+
 
 @dataclass(frozen=True)
 class StoredEcg:
@@ -56,6 +91,9 @@ class StoredEcg:
     attribution_fs: float = 500.0
     clinician_annotations: tuple[dict[str, Any], ...] = ()
     reviewed_by: str | None = None
+    #: 'resting' or 'rhythm' (long or few-lead recordings): the form to show and report.
+    form: str = "resting"
+    rhythm: StoredRhythm | None = None
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -88,6 +126,10 @@ class StoredEcg:
             attribution_fs=float(stored.get("attribution_fs") or 500.0),
             clinician_annotations=tuple(dict(a) for a in stored.get("clinician_annotations") or []),
             reviewed_by=stored.get("reviewed_by"),
+            form=str(stored.get("form") or "resting"),
+            rhythm=StoredRhythm.from_json(stored["rhythm"], stored.get("quality"))
+            if stored.get("rhythm")
+            else None,
             stored=stored,
         )
 
@@ -117,6 +159,12 @@ class StoredEcg:
             else tuple(annotations),
             reviewed_by=by,
         )
+
+    def st_rows(self) -> list[tuple[str, str]]:
+        """Per-lead J point and ST levels as the Measurements tab lists them (or why none)."""
+        from workstation.reports.ecg_content import st_rows
+
+        return st_rows(self.stored)
 
     def model_line(self) -> str:
         """'CPU · ecg-segmentation 1.0.0, ecg-abnormality 1.0.0' for the status bar."""

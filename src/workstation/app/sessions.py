@@ -58,20 +58,29 @@ class ReviewChanges:
     notes: list[str]  # new free-text notes
 
 
-def ecg_explained(recording: Recording, progress: Progress) -> tuple[StoredEcg, np.ndarray]:
+#: Waveform attribution (occlusion over every sample) is computed for resting ECGs only: over
+#: a 24-hour Holter it would take hours, and the rhythm pages show no attribution strip.
+ATTRIBUTION_MAX_S = 60.0
+
+
+def ecg_explained(recording: Recording, progress: Progress) -> tuple[StoredEcg, np.ndarray | None]:
     """The analysis as stored (measurements, statements, score with Shapley values) and the
-    segmentation model's per-sample attribution (leads × samples at the model rate)."""
+    segmentation model's per-sample attribution (leads × samples at the model rate; None for
+    a recording longer than ATTRIBUTION_MAX_S)."""
     progress.step(25, "Segmenting and measuring…")
     analysis = analyze_ecg(recording)
     progress.step(45, "Explaining the abnormality score…")
     results = explained_json(analysis)
+    results["clinician_annotations"] = []
+    results["attribution_fs"] = MODEL_FS
+    if recording.duration > ATTRIBUTION_MAX_S:
+        results["attribution_leads"] = []
+        return StoredEcg.from_json(results), None
     progress.step(60, "Computing waveform attribution…")
     names, raw = select_leads(recording)
     model_input, _ = analysis_inputs(raw, recording.fs)
     attribution = waveform_attribution(segmentation_model(), model_input)
     results["attribution_leads"] = names
-    results["attribution_fs"] = MODEL_FS
-    results["clinician_annotations"] = []
     return StoredEcg.from_json(results), attribution.astype(np.float32)
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from workstation.ecg.features import FEATURES, feature_vector
 from workstation.ecg.measurements import Measurements
+from workstation.ecg.score_calibration import calibrated_probability, score_label, score_sentence
 from workstation.inference.registry import LoadedModel, load_model
 
 MODEL_NAME = "ecg-abnormality"
@@ -30,16 +31,20 @@ def impute(x: np.ndarray, medians: list[float]) -> np.ndarray:
 
 
 def abnormality_score(model: LoadedModel, m: Measurements) -> dict[str, Any]:
-    """Probability that the ECG is not normal, with the inputs it was computed from."""
+    """Calibrated probability that the ECG is not normal, which side of the screening
+    threshold it lies on, and the inputs it was computed from (``ecg.score_calibration``)."""
     raw = feature_vector(m)
     x = impute(raw, model.card["feature_medians"])
     outputs = model.session.run(None, {"features": x[None, :]})
-    probability = float(np.asarray(outputs[1])[0, 1])
+    model_output = float(np.asarray(outputs[1])[0, 1])
+    probability = round(calibrated_probability(model_output, model.card), 3)
     threshold = float(model.card.get("threshold", 0.5))
     return {
-        "probability_abnormal": round(probability, 3),
+        "probability_abnormal": probability,
+        "model_output": round(model_output, 3),
         "threshold": threshold,
-        "label": "abnormal" if probability >= threshold else "normal",
+        "label": score_label(probability, threshold),
+        "sentence": score_sentence(probability, threshold),
         "features": {
             f: (None if np.isnan(v) else round(float(v), 3))
             for f, v in zip(FEATURES, raw, strict=True)

@@ -1,9 +1,12 @@
 """The ECG analysis pipeline: one function that the CLI, the GUI and reports all call.
 
-recording -> standard leads -> preprocessing (model input and diagnostic band, 500 Hz) ->
-segmentation model -> waves per lead -> fused beats -> measurements -> statements ->
-abnormality score. Unusable leads are reported and left out; a recording with nothing
-measurable raises NotMeasurable with the reason.
+recording -> ECG leads -> signal quality and rhythm over the whole recording, window by
+window in bounded memory (``ecg.rhythm``) -> if too little is usable, a 'not interpretable:
+poor signal quality' statement and nothing else -> otherwise the segmentation model on one
+10 s stretch (the whole record when it is that short; else the cleanest window) -> waves,
+fused beats, measurements -> statements -> abnormality score. Unusable leads and windows are
+reported and left out. Every index in the result is a sample at ``sample_rate_hz``, the
+recording's own rate; a recording with nothing measurable raises NotMeasurable.
 """
 
 from __future__ import annotations
@@ -16,11 +19,19 @@ import numpy as np
 from workstation.channels import ECG_LEAD_LABELS, ecg_lead
 from workstation.ecg.abnormality import abnormality_model, abnormality_score
 from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
-from workstation.ecg.interpretation import Statement, interpret
-from workstation.ecg.leads import is_flat
-from workstation.ecg.measurements import Measurements, measure
+from workstation.ecg.interpretation import Statement, interpret, poor_quality_statement
+from workstation.ecg.ischaemia import age_from_metadata, ischaemia_statements
+from workstation.ecg.measurements import (
+    Measurements,
+    empty_measurements,
+    measure,
+    without_p_waves,
+)
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
+from workstation.ecg.quality import QualityMap
+from workstation.ecg.rhythm import RhythmAnalysis, scan_rhythm
 from workstation.ecg.segmentation import segment_labels, segmentation_model
+from workstation.ecg.st_segment import STSegment, measure_st
 from workstation.errors import NotMeasurable
 from workstation.recording import Recording
 
@@ -28,6 +39,12 @@ MIN_DURATION_S = 4.0
 MIN_FS = 100.0
 MIN_BEATS = 3
 PLAUSIBLE_RATE_BPM = (20, 300)
+#: Records up to this long are measured whole (a resting ECG); longer ones on their cleanest
+#: quality window. Records with at least RESTING_MIN_LEADS leads up to RESTING_MAX_S are
+#: reported as a resting ECG, all others as a rhythm (Holter) recording.
+MORPHOLOGY_MAX_S = 12.0
+RESTING_MAX_S = 60.0
+RESTING_MIN_LEADS = 8
 
 
 @dataclass
@@ -47,13 +64,25 @@ class EcgAnalysis:
     #: What the reader of the result must know about the leads: modified limb leads,
     #: channels left out of the analysis and why, leads analysed under their own label.
     warnings: list[str] = field(default_factory=list)
+    rhythm: RhythmAnalysis | None = None
+    #: Samples [start, stop) that waves, beats and measurements come from.
+    measured: tuple[int, int] | None = None
+    #: 'resting' (up to 60 s with 8 leads or more) or 'rhythm': the report form to use.
+    form: str = "resting"
+    #: Per-lead J point and ST levels (``ecg.st_segment``); None when nothing was measured.
+    st_segment: STSegment | None = None
+
+    @property
+    def quality(self) -> QualityMap | None:
+        return None if self.rhythm is None else self.rhythm.quality
 
     @property
     def heart_rate_bpm(self) -> float | None:
         return self.measurements.rhythm.heart_rate_bpm
 
     def to_json(self) -> dict[str, Any]:
-        """Plain JSON types; wave indices are samples at the recording's own rate."""
+        """Plain JSON types; every index (waves, beats, rhythm, quality windows) is a sample
+        at ``sample_rate_hz``, the recording's own rate."""
         m = self.measurements
         return {
             "heart_rate_bpm": m.rhythm.heart_rate_bpm,
@@ -65,6 +94,7 @@ class EcgAnalysis:
             "qtc_fridericia_ms": m.qtc_fridericia_ms,
             "axis_deg": m.axis_deg,
             "amplitudes_mv": {lead: asdict(a) for lead, a in m.amplitudes.items()},
+            "st_segment": None if self.st_segment is None else self.st_segment.to_json(),
             "statements": [asdict(s) for s in self.statements],
             "abnormality": self.abnormality,
             "waves": {
@@ -73,6 +103,10 @@ class EcgAnalysis:
             },
             "sample_rate_hz": self.sample_rate_hz,
             "beats": [asdict(b) for b in self.beats],
+            "measured_samples": None if self.measured is None else list(self.measured),
+            "form": self.form,
+            "rhythm": None if self.rhythm is None else self.rhythm.to_json(),
+            "quality": None if self.quality is None else self.quality.to_json(),
             "leads_used": self.leads_used,
             "leads_unusable": self.leads_unusable,
             "warnings": self.warnings,
@@ -86,6 +120,22 @@ MV_PER_UNIT = {"mv": 1.0, "uv": 1e-3, "µv": 1e-3, "μv": 1e-3, "v": 1e3, "nv": 
 
 
 @dataclass(frozen=True)
+class LeadChannels:
+    """Which channels are ECG leads, their names and their scale to millivolts."""
+
+    names: list[str]
+    indices: list[int]
+    scales: np.ndarray
+    notes: list[str]
+
+    def read(self, recording: Recording, start: int, stop: int) -> np.ndarray:
+        """Leads × samples in millivolts for samples [start, stop): only that stretch is
+        copied, so a 24-hour recording is never duplicated whole."""
+        block = recording.signals[self.indices, start:stop].astype(np.float64)
+        return block * self.scales[:, None]
+
+
+@dataclass(frozen=True)
 class LeadSelection:
     """The channels analysed as ECG leads, their names, and what was noted choosing them."""
 
@@ -94,7 +144,7 @@ class LeadSelection:
     notes: list[str]
 
 
-def lead_selection(recording: Recording) -> LeadSelection:
+def lead_channels(recording: Recording) -> LeadChannels:
     """Every channel whose label names an ECG lead, in millivolts, in recording order.
 
     A standard lead is named canonically ('DII', 'Lead II' -> 'ii'); a modified limb lead
@@ -136,8 +186,15 @@ def lead_selection(recording: Recording) -> LeadSelection:
     scale = np.asarray(
         [MV_PER_UNIT.get(recording.units[i].strip().lower(), 1.0) for _, i in chosen]
     )
-    signals = recording.signals[[i for _, i in chosen]].astype(np.float64) * scale[:, None]
-    return LeadSelection([lead for lead, _ in chosen], signals, notes)
+    return LeadChannels([lead for lead, _ in chosen], [i for _, i in chosen], scale, notes)
+
+
+def lead_selection(recording: Recording) -> LeadSelection:
+    """``lead_channels`` with the whole signal of every lead in millivolts."""
+    channels = lead_channels(recording)
+    return LeadSelection(
+        channels.names, channels.read(recording, 0, recording.n_samples), channels.notes
+    )
 
 
 def select_leads(recording: Recording) -> tuple[list[str], np.ndarray]:
@@ -167,29 +224,107 @@ def check_recording(recording: Recording) -> None:
         )
 
 
-def _rescale(spans: list[tuple[int, int]], factor: float) -> list[tuple[int, int]]:
-    return [(int(round(a * factor)), int(round(b * factor))) for a, b in spans]
+def _rescale(
+    spans: list[tuple[int, int]], factor: float, offset: int, n: int
+) -> list[tuple[int, int]]:
+    """Inclusive spans at the model rate as inclusive samples of the recording."""
+    last = offset + n - 1
+    return [
+        (min(offset + int(round(a * factor)), last), min(offset + int(round(b * factor)), last))
+        for a, b in spans
+    ]
+
+
+def _beat_at(beat: Beat, factor: float, offset: int) -> Beat:
+    """A beat found at the model rate, as samples of the recording (its rate, its start)."""
+
+    def at(index: int | None) -> int | None:
+        return None if index is None else offset + int(round(index * factor))
+
+    return Beat(
+        offset + int(round(beat.qrs_on * factor)),
+        offset + int(round(beat.qrs_off * factor)),
+        at(beat.p_on),
+        at(beat.p_off),
+        at(beat.t_on),
+        at(beat.t_off),
+        beat.n_leads,
+    )
+
+
+def morphology_windows(quality: QualityMap) -> list[int]:
+    """The quality windows measured for intervals and morphology: the whole of a short record,
+    else the one window with the most usable leads and the best detector agreement."""
+    if quality.duration_s <= MORPHOLOGY_MAX_S:
+        return list(range(len(quality.windows)))
+    usable = quality.usable
+
+    def rank(w: int) -> tuple[int, float]:
+        agreement = [q.bsqi for q in quality.windows[w] if q.usable]
+        return int(usable[w].sum()), float(np.mean(agreement)) if agreement else 0.0
+
+    return [max(range(len(quality.windows)), key=rank)]
+
+
+def report_form(n_leads: int, duration_s: float) -> str:
+    """'resting' for a standard resting ECG, 'rhythm' for long or few-lead recordings."""
+    resting = n_leads >= RESTING_MIN_LEADS and duration_s <= RESTING_MAX_S
+    return "resting" if resting else "rhythm"
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
-    """Segment, measure and interpret a resting ECG. Raises NotMeasurable when it cannot.
+    """Quality, rhythm, measurements and statements of an ECG of any length and lead set.
 
-    ``score=False`` skips the abnormality score (used when training that score's model).
+    Raises NotMeasurable when nothing can be measured (too short, gaps, every lead flat);
+    returns a result whose only statement is 'not interpretable: poor signal quality' when
+    too little of the trace is usable. ``score=False`` skips the abnormality score (used
+    when training that score's model).
     """
     check_recording(recording)
-    selection = lead_selection(recording)
-    names, raw = selection.names, selection.signals
-    model_x, diagnostic = analysis_inputs(raw, recording.fs)
-    flat = [is_flat(x) for x in diagnostic]
-    unusable = {n: "flat signal (electrode off?)" for n, f in zip(names, flat, strict=True) if f}
-    usable = [i for i, f in enumerate(flat) if not f]
-    if not usable:
+    channels = lead_channels(recording)
+    names, fs = channels.names, recording.fs
+    rhythm = scan_rhythm(
+        lambda a, b: channels.read(recording, a, b), recording.n_samples, fs, names
+    )
+    quality = rhythm.quality
+    never = quality.lead_reasons()
+    if len(never) == len(names) and all("flat" in why for why in never.values()):
         raise NotMeasurable(
             "Every ECG lead is flat: no electrode seems to be connected.",
             "Check the electrodes and record again.",
         )
+    form = report_form(len(names), quality.duration_s)
+    notes = list(channels.notes)
+    if not quality.interpretable:
+        return EcgAnalysis(
+            empty_measurements(),
+            [poor_quality_statement(quality)],
+            {},
+            [],
+            [],
+            never,
+            [],
+            "",
+            fs,
+            None,
+            notes,
+            rhythm,
+            None,
+            form,
+        )
+    measured = morphology_windows(quality)
+    start, stop = int(quality.edges[measured[0]]), int(quality.edges[measured[-1] + 1])
+    usable_here = quality.usable[measured].any(axis=0)
+    usable = [k for k in range(len(names)) if usable_here[k]]
+    unusable = {}
+    for k in range(len(names)):
+        if not usable_here[k]:
+            reasons = [quality.windows[w][k].reason for w in measured]
+            unusable[names[k]] = max(set(reasons), key=reasons.count) or "unusable"
+    raw = channels.read(recording, start, stop)[usable]
+    model_x, diagnostic = analysis_inputs(raw, fs)
     model = segmentation_model()
-    labels = segment_labels(model, model_x[usable])
+    labels = segment_labels(model, model_x)
     waves = {names[i]: lead_waves(labels[k], MODEL_FS) for k, i in enumerate(usable)}
     beats = fuse_beats(waves, MODEL_FS)
     if len(beats) < MIN_BEATS:
@@ -197,7 +332,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             f"Only {len(beats)} heartbeat(s) could be recognised across the leads: the trace is "
             "noise, not ECG, or too disturbed to measure.",
         )
-    leads = {names[i]: diagnostic[i] for i in usable}
+    leads = {names[i]: diagnostic[k] for k, i in enumerate(usable)}
     measurements = measure(beats, leads, MODEL_FS)
     rate = measurements.rhythm.heart_rate_bpm
     if rate is None or not PLAUSIBLE_RATE_BPM[0] <= rate <= PLAUSIBLE_RATE_BPM[1]:
@@ -205,10 +340,16 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             f"The beats found give a heart rate of {rate} bpm, outside "
             f"{PLAUSIBLE_RATE_BPM[0]}-{PLAUSIBLE_RATE_BPM[1]} bpm: the trace is probably noise.",
         )
-    statements = interpret(
-        measurements, sex or sex_from_metadata(recording), amplitudes_calibrated(raw[usable])
+    if {rhythm.windows[w].label for w in measured} & {"af", "not_sinus"}:
+        measurements = without_p_waves(measurements)
+    sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
+    statements = interpret(measurements, rhythm, sex, calibrated)
+    st = measure_st(measurements, beats, MODEL_FS)
+    age = age_from_metadata(recording.metadata)
+    statements += ischaemia_statements(
+        st, measurements, beats, MODEL_FS, sex, age, calibrated, statements
     )
-    factor = recording.fs / MODEL_FS
+    factor = fs / MODEL_FS
     models = [model.describe()]
     abnormality = None
     if score:
@@ -218,15 +359,22 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     return EcgAnalysis(
         measurements,
         statements,
-        {lead: {w: _rescale(s, factor) for w, s in by.items()} for lead, by in waves.items()},
-        beats,
+        {
+            lead: {w: _rescale(spans, factor, start, stop - start) for w, spans in by.items()}
+            for lead, by in waves.items()
+        },
+        [_beat_at(b, factor, start) for b in beats],
         [names[i] for i in usable],
         unusable,
         models,
         model.provider,
-        recording.fs,
+        fs,
         abnormality,
-        list(selection.notes),
+        notes,
+        rhythm,
+        (start, stop),
+        form,
+        STSegment(st, calibrated),
     )
 
 

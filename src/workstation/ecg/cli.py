@@ -8,7 +8,9 @@ from pathlib import Path
 
 
 def add_analyze_ecg_parser(subparsers: argparse._SubParsersAction) -> None:
-    ecg = subparsers.add_parser("ecg", help="segment, measure and interpret a resting ECG")
+    ecg = subparsers.add_parser(
+        "ecg", help="signal quality, rhythm, measurements and statements of an ECG of any length"
+    )
     ecg.add_argument("file", type=Path, help="WFDB .hea, EDF/BDF, .zip or CSV file")
     ecg.add_argument("--json", type=Path, metavar="OUT", help="also write the JSON to OUT")
     ecg.add_argument("--fs", type=float, help="sampling rate (Hz) of a CSV without time column")

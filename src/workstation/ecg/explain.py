@@ -19,6 +19,7 @@ import numpy as np
 from workstation.ecg.abnormality import impute
 from workstation.ecg.features import FEATURES, feature_vector
 from workstation.ecg.measurements import Measurements
+from workstation.ecg.score_calibration import calibrate
 from workstation.ecg.segmentation import segment_probabilities
 from workstation.inference.registry import LoadedModel
 
@@ -31,7 +32,8 @@ def _coalition_values(model: LoadedModel, x: np.ndarray, reference: np.ndarray) 
     n = x.size
     masks = ((np.arange(2**n)[:, None] >> np.arange(n)[None, :]) & 1).astype(bool)
     rows = np.where(masks, x[None, :], reference[None, :]).astype(np.float32)
-    return np.asarray(model.session.run(None, {"features": rows})[1])[:, 1]
+    raw = np.asarray(model.session.run(None, {"features": rows})[1])[:, 1]
+    return calibrate(raw, model.card)  # explain the calibrated score that is shown
 
 
 def score_shapley(model: LoadedModel, m: Measurements) -> dict[str, float]:

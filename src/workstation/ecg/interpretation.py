@@ -19,15 +19,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from workstation.channels import LIMB_LEADS
 from workstation.ecg.measurements import Measurements
+from workstation.ecg.quality import QualityMap
+from workstation.ecg.rhythm import COSEN_AF, PAUSE_S, RhythmAnalysis
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
 TACHYCARDIA_BPM = 100  # [AHA] part I
-SINUS_P_FRACTION = 0.8  # P before at least 80% of QRS complexes
-SINUS_P_AXIS_DEG = (-30.0, 105.0)  # upright P in I and II/aVF, allowing measurement spread
-IRREGULAR_RR_CV = 0.12  # RR coefficient of variation above which rhythm is irregular
-AF_MAX_P_FRACTION = 0.5  # fewer than half the beats with a P wave
+PERSISTENT_AF_BURDEN_PCT = 90.0  # AF through (almost) all of the analysed signal
 FIRST_DEGREE_AVB_PR_MS = 200  # [AHA] part I
 WIDE_QRS_MS = 120  # [AHA] part III: complete bundle branch block
 INCOMPLETE_QRS_MS = 110  # [AHA] part III
@@ -50,37 +51,128 @@ class Statement:
     abnormal: bool = True
 
 
-def rhythm_statements(m: Measurements) -> list[Statement]:
-    """Sinus rhythm and its rate, or an irregular rhythm without P waves (AF-like)."""
-    r = m.rhythm
-    if r.heart_rate_bpm is None:
-        return []
-    evidence = {"heart_rate_bpm": r.heart_rate_bpm, "p_wave_fraction": m.p_wave_fraction}
-    cv = (r.rr_sd_ms or 0.0) / (r.rr_mean_ms or 1.0)
-    out = []
-    if cv > IRREGULAR_RR_CV and m.p_wave_fraction < AF_MAX_P_FRACTION:
+def clock(seconds: float) -> str:
+    """'01:02:03' from seconds since the start of the recording."""
+    whole = int(round(seconds))
+    return f"{whole // 3600:02d}:{whole % 3600 // 60:02d}:{whole % 60:02d}"
+
+
+def _spans_text(spans: list[tuple[float, float]], shown: int = 10) -> str:
+    """'00:01:00-00:01:10, …' for the first ``shown`` spans, then how many more."""
+    text = ", ".join(f"{clock(a)}-{clock(b)}" for a, b in spans[:shown])
+    return text + (f" and {len(spans) - shown} more" if len(spans) > shown else "")
+
+
+def _median(values: list[float]) -> float | None:
+    return round(float(np.median(values)), 3) if values else None
+
+
+def poor_quality_statement(quality: QualityMap) -> Statement:
+    """Said instead of any rhythm or measurement when too little of the trace is usable."""
+    reasons = quality.lead_reasons()
+    named = "; ".join(f"{lead}: {why}" for lead, why in reasons.items())
+    return Statement(
+        "poor_signal_quality",
+        "Not interpretable: poor signal quality"
+        + (f" ({named})" if named else f" (only {quality.usable_s:.0f} s usable)"),
+        {
+            "usable_s": round(quality.usable_s, 1),
+            "duration_s": round(quality.duration_s, 1),
+            "excluded": _spans_text(quality.excluded_spans_s()),
+        },
+    )
+
+
+def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
+    """AF (with episodes), sinus rhythm and its rate, ectopy and pauses, from usable windows.
+
+    AF needs irregular RR, no coherent P wave and atrial activity in the same windows
+    (``ecg.rhythm``); sinus needs a coherent P wave before the QRS. [AF], [AHA] part I.
+    """
+    out: list[Statement] = []
+    s = r.summary
+    if s.excluded_s > 0:
         out.append(
             Statement(
-                "af_suspected",
-                "Irregular rhythm without consistent P waves, suggestive of atrial fibrillation",
-                {**evidence, "rr_cv": round(cv, 3), "rr_sd_ms": r.rr_sd_ms},
+                "partly_poor_quality",
+                f"{s.excluded_s:.0f} s of {r.quality.duration_s:.0f} s not interpreted "
+                f"(poor signal quality): {_spans_text(r.quality.excluded_spans_s())}",
+                {"excluded_s": s.excluded_s, "analysed_s": s.analysed_s},
+                abnormal=False,
             )
         )
-        return out
-    p_axis = m.axis_deg.get("p")
-    p_axis_ok = p_axis is None or SINUS_P_AXIS_DEG[0] <= p_axis <= SINUS_P_AXIS_DEG[1]
-    if m.p_wave_fraction >= SINUS_P_FRACTION and p_axis_ok:
-        evidence["p_axis_deg"] = p_axis
-        if r.heart_rate_bpm < BRADYCARDIA_BPM:
-            out.append(Statement("sinus_bradycardia", "Sinus bradycardia", evidence))
-        elif r.heart_rate_bpm > TACHYCARDIA_BPM:
-            out.append(Statement("sinus_tachycardia", "Sinus tachycardia", evidence))
+    af_windows = [w.evidence for w in r.windows if w.label == "af" and w.evidence]
+    if r.episodes:
+        evidence: dict[str, float | str | None] = {
+            "af_burden_pct": s.af_burden_pct,
+            "cosen_median": _median([e.cosen for e in af_windows if e.cosen is not None]),
+            "p_coherence_median": _median(
+                [e.p_coherence for e in af_windows if e.p_coherence is not None]
+            ),
+            "atrial_activity_median": _median(
+                [e.atrial_activity for e in af_windows if e.atrial_activity is not None]
+            ),
+            "episodes": ", ".join(f"{clock(e.start_s)}-{clock(e.end_s)}" for e in r.episodes),
+        }
+        if s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT:
+            text = "Irregular rhythm without consistent P waves, suggestive of atrial fibrillation"
         else:
-            out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
-    else:
-        out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
-    if cv > IRREGULAR_RR_CV:
-        out.append(Statement("irregular_rhythm", "Irregular rhythm", {"rr_cv": round(cv, 3)}))
+            text = (
+                f"Atrial fibrillation episodes ({len(r.episodes)}, burden {s.af_burden_pct:.0f} %"
+                f", longest {max(e.duration_s for e in r.episodes):.0f} s)"
+            )
+        out.append(Statement("af_suspected", text, evidence))
+    in_af = np.zeros(len(r.windows), dtype=bool)
+    for e in r.episodes:
+        in_af |= (r.quality.edges[1:] > e.start) & (r.quality.edges[:-1] < e.end)
+    other = [
+        w.evidence
+        for w, af in zip(r.windows, in_af, strict=True)
+        if not af and w.label in ("sinus", "not_sinus") and w.evidence
+    ]
+    sinus = [
+        w.evidence
+        for w, af in zip(r.windows, in_af, strict=True)
+        if not af and w.label == "sinus" and w.evidence
+    ]
+    if other and not (r.episodes and s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT):
+        rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
+        coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
+        evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
+        if len(sinus) >= 0.5 * len(other) and rate is not None:
+            if rate < BRADYCARDIA_BPM:
+                out.append(Statement("sinus_bradycardia", "Sinus bradycardia", evidence))
+            elif rate > TACHYCARDIA_BPM:
+                out.append(Statement("sinus_tachycardia", "Sinus tachycardia", evidence))
+            else:
+                out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
+        else:
+            out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
+        irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
+        if len(irregular) > 0.5 * len(other):
+            out.append(
+                Statement(
+                    "irregular_rhythm",
+                    "Irregular rhythm",
+                    {"cosen_median": _median([e.cosen for e in irregular if e.cosen is not None])},
+                )
+            )
+    for code, count, name in (
+        ("premature_atrial_complexes", s.pac_count, "Premature atrial complexes"),
+        ("premature_ventricular_complexes", s.pvc_count, "Premature ventricular complexes"),
+    ):
+        if count:
+            out.append(Statement(code, f"{name}: {count}", {"count": float(count)}))
+    if r.pauses:
+        longest = max(r.pauses, key=lambda p: p.duration_s)
+        out.append(
+            Statement(
+                "pauses",
+                f"Pauses over {PAUSE_S:.1f} s: {len(r.pauses)}, longest {longest.duration_s:.1f} s "
+                f"at {clock(longest.start / r.fs)}",
+                {"count": float(len(r.pauses)), "longest_s": longest.duration_s},
+            )
+        )
     return out
 
 
@@ -208,14 +300,17 @@ def uncalibrated_statement() -> Statement:
 
 
 def interpret(
-    m: Measurements, sex: str | None = None, voltage_calibrated: bool = True
+    m: Measurements,
+    rhythm: RhythmAnalysis,
+    sex: str | None = None,
+    voltage_calibrated: bool = True,
 ) -> list[Statement]:
     """All statements for one recording, rhythm first."""
     sex = sex if sex in ("M", "F") else None
     voltage = voltage_statements(m, sex) if voltage_calibrated else [uncalibrated_statement()]
     return [
         *technical_statements(m),
-        *rhythm_statements(m),
+        *rhythm_statements(rhythm),
         *conduction_statements(m),
         *qt_statements(m, sex),
         *axis_statements(m),

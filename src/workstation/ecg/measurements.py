@@ -7,7 +7,7 @@ Minnesota code / AHA recommendations (Kligfield et al., Circulation 2007).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -206,4 +206,30 @@ def measure(beats: list[Beat], leads: dict[str, np.ndarray], fs: float) -> Measu
         round(p_fraction, 2),
         amplitudes,
         medians,
+    )
+
+
+def without_p_waves(m: Measurements) -> Measurements:
+    """The measurements with everything that presumes a P wave removed (PR, P axis, P
+    amplitude): said when the rhythm analysis finds no coherent P wave (AF, junctional),
+    where the delineator's 'P waves' are f waves or noise."""
+    return replace(
+        m,
+        pr_ms=None,
+        axis_deg={**m.axis_deg, "p": None},
+        amplitudes={lead: replace(a, p_mv=None) for lead, a in m.amplitudes.items()},
+    )
+
+
+def empty_measurements() -> Measurements:
+    """No measurement at all: the record was not interpretable."""
+    return Measurements(
+        RhythmStats(None, None, None, None, None, None, 0),
+        None,
+        None,
+        None,
+        None,
+        None,
+        {"p": None, "qrs": None, "t": None},
+        0.0,
     )

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from workstation.channels import ECG_LEAD_LABELS
+from workstation.ecg.score_calibration import score_sentence
+
 DISCLAIMER = "AI-assisted measurements; for review by a qualified clinician, not a diagnosis"
 NOT_MEASURED = "not measured"
 TOP_FEATURES = 5
@@ -153,10 +156,72 @@ def score_summary(analysis: Mapping[str, Any]) -> str:
     score = analysis.get("abnormality")
     if not score:
         return "Abnormality score: not computed for this analysis"
-    return (
-        f"Abnormality score {score['probability_abnormal']:.2f} "
-        f"({score['label']}; threshold {score['threshold']:.2f})"
+    return score_sentence(score["probability_abnormal"], score["threshold"])
+
+
+def _signed(value: float | None, digits: int) -> str:
+    return "—" if value is None else f"{round(value, digits) + 0.0:+.{digits}f}"  # no '-0.0'
+
+
+def st_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Per-lead J point and ST at J+60/J+80 ms, in mm at 10 mm/mV and in µV, against the
+    PR-segment baseline; one row saying why when they could not be measured."""
+    st = analysis.get("st_segment")
+    if not st:
+        return []
+    if st.get("not_measured"):
+        return [("ST segment", f"not measured: {st['not_measured']}")]
+    rows = []
+    for lead, v in (st.get("leads") or {}).items():
+        mm = " / ".join(_signed(v[k], 1) for k in ("j_mm", "st60_mm", "st80_mm"))
+        uv = " / ".join(_signed(v[k], 0) for k in ("j_uv", "st60_uv", "st80_uv"))
+        rows.append((f"ST {ECG_LEAD_LABELS.get(lead, lead)}", f"{mm} mm ({uv} µV)"))
+    if rows:
+        rows.insert(
+            0, ("ST (J / J+60 / J+80)", f"at {st['gain_mm_per_mv']:g} mm/mV, vs PR segment")
+        )
+    return rows
+
+
+def _interval(values: Any) -> str:
+    return f" (95% CI {values[0]:g}-{values[1]:g})" if isinstance(values, list) else ""
+
+
+def card_summary(card: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The abnormality score's model card in a few lines: data, split, metrics with CIs,
+    calibration, intended use and limits (the whole card is in Help > Models)."""
+    data = card.get("training_data") or {}
+    cv = (card.get("metrics") or {}).get("cross_validation") or {}
+    nested = (card.get("metrics") or {}).get("nested_calibrated") or {}
+    calibration = card.get("calibration") or {}
+    curve = ", ".join(
+        f"{b['predicted']:.2f}->{b['observed']:.2f}"
+        for b in calibration.get("reliability_curve", [])
     )
+    rows = [
+        ("Model", f"{card.get('name', '')} {card.get('version', '')}"),
+        ("Training data", f"{data.get('name', 'not stated')}; {data.get('split', '')}"),
+        ("AUC", f"{cv.get('auc', 'not stated')}{_interval(cv.get('auc_ci95'))}"),
+    ]
+    if nested:
+        rows += [
+            (
+                "At threshold",
+                f"{card.get('threshold')}: sensitivity {nested['sensitivity_at_threshold']}"
+                f"{_interval(nested.get('sensitivity_at_threshold_ci95'))}, specificity "
+                f"{nested['specificity_at_threshold']}"
+                f"{_interval(nested.get('specificity_at_threshold_ci95'))}",
+            ),
+            ("Brier score", f"{nested['brier']}{_interval(nested.get('brier_ci95'))}"),
+        ]
+    if curve:
+        rows.append(("Reliability", f"predicted->observed: {curve}"))
+    rows += [
+        ("Threshold rule", str(card.get("threshold_rule", "not stated"))),
+        ("Intended use", str(card.get("intended_use", "not stated"))),
+        ("Limits", str(card.get("limitations", "not stated"))),
+    ]
+    return rows
 
 
 def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]:

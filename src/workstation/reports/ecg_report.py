@@ -1,4 +1,7 @@
-"""The signed 12-lead ECG report: page 1 is the printout, page 2 the details behind it.
+"""The signed ECG report: page 1 is the printout, page 2 the details behind it.
+
+A rhythm recording (long or few-lead, ``form`` 'rhythm') opens instead on its rhythm
+summary and episode strips (``ecg_rhythm_pages``), then the same details page.
 
 Page 1 looks like the paper an ECG cart prints (patient and measurements above, the 3 × 4
 leads and a lead II rhythm strip on a true-scale grid below) so it can be filed and measured
@@ -28,6 +31,11 @@ from workstation.reports.ecg_layout import (
     panel_samples,
     standard_panels,
 )
+from workstation.reports.ecg_rhythm_pages import (
+    draw_rhythm_summary_page,
+    draw_strips_pages,
+    is_rhythm_report,
+)
 from workstation.reports.page_layout import (
     ALERT_COLOR,
     BOLD,
@@ -56,6 +64,7 @@ from workstation.reports.waveform import (
 )
 
 TITLE = "Resting 12-lead ECG"
+RHYTHM_TITLE = "Rhythm ECG (Holter)"
 METADATA = PdfMetadata(
     title="12-lead ECG report",
     subject="Resting 12-lead ECG with AI-assisted measurements, for clinician review",
@@ -87,8 +96,13 @@ def build_ecg_report(report: EcgReport) -> bytes:
     footer = Footer(_footer_left(report), f"{GENERATOR}")
 
     def draw_pages(canvas: Canvas) -> None:
-        draw_printout_page(canvas, report)
-        canvas.showPage()
+        if is_rhythm_report(report.analysis):
+            draw_rhythm_summary_page(canvas, report.analysis, report.settings, title(report))
+            canvas.showPage()
+            draw_strips_pages(canvas, report.recording, report.analysis, report.settings)
+        else:
+            draw_printout_page(canvas, report)
+            canvas.showPage()
         draw_details_page(canvas, report)
         canvas.showPage()
 
@@ -99,6 +113,11 @@ def build_ecg_report(report: EcgReport) -> bytes:
         draw_pages,
         lambda canvas, page, total: footer.draw(canvas, paper, page, total),
     )
+
+
+def title(report: EcgReport) -> str:
+    """The report's name from what was recorded: a resting ECG or a rhythm recording."""
+    return RHYTHM_TITLE if is_rhythm_report(report.analysis) else TITLE
 
 
 def _footer_left(report: EcgReport) -> str:
@@ -290,7 +309,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
     a = report.analysis
     canvas.setFillColor(TEXT_COLOR)
     canvas.setFont(BOLD, 12)
-    canvas.drawString(box.x, box.top - 11, f"{TITLE}: details")
+    canvas.drawString(box.x, box.top - 11, f"{title(report)}: details")
     canvas.setFont(FONT, 8)
     p = report.patient
     canvas.drawRightString(box.right, box.top - 10, f"{p.name}   ID {p.identifier}")
@@ -323,7 +342,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
         canvas,
         box.x,
         y_left,
-        content.headline_measurements(a) + content.rhythm_details(a),
+        content.headline_measurements(a) + content.rhythm_details(a) + content.st_rows(a),
         30 * mm,
         half,
     )
@@ -349,6 +368,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
         ],
         contributions or [("Explanation not stored with this analysis", "", "")],
     )
+    y_right = _draw_score_card(canvas, right, y_right - 4, half)
     y_right = draw_section_title(canvas, right, y_right - 4, half, "Models")
     y_right = draw_table(
         canvas,
@@ -407,3 +427,18 @@ def _draw_signature(canvas: Canvas, box: Box, y: float, report: EcgReport) -> fl
         ),
     ]
     return draw_label_values(canvas, box.x, y, rows, 26 * mm, box.width)
+
+
+def _draw_score_card(canvas: Canvas, x: float, y: float, width: float) -> float:
+    """The abnormality score's model card in brief, so the printed score carries its
+    evidence (data, metrics with CIs, calibration, intended use, limits)."""
+    from workstation.ecg.abnormality import MODEL_NAME
+    from workstation.errors import ModelMissing
+    from workstation.inference.cards import read_card
+
+    y = draw_section_title(canvas, x, y, width, "Abnormality score: model card in brief")
+    try:
+        rows = content.card_summary(read_card(MODEL_NAME))
+    except ModelMissing:
+        rows = [("Model card", "not found beside the model: the score's evidence is unknown")]
+    return draw_label_values(canvas, x, y, rows, 24 * mm, width, size=6.5, wrap=True)

@@ -48,48 +48,44 @@ def make_classifier(seed: int = SEED):
     )
 
 
-def cross_validated(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> dict[str, Any]:
-    """Out-of-fold probabilities averaged over repeats; AUC with bootstrap CI over records."""
-    from sklearn.metrics import roc_auc_score
+def out_of_fold(
+    x: np.ndarray, y: np.ndarray, seed: int = SEED, repeats: int = REPEATS
+) -> np.ndarray:
+    """Each record's output from models that did not see it (stratified 5-fold, averaged over
+    ``repeats`` shuffles): what the shipped model would output on an unseen ECG."""
     from sklearn.model_selection import StratifiedKFold
 
-    oof = np.zeros((REPEATS, len(y)))
-    for r in range(REPEATS):
+    oof = np.zeros((repeats, len(y)))
+    for r in range(repeats):
         for train, test in StratifiedKFold(5, shuffle=True, random_state=seed + r).split(x, y):
             medians = np.nanmedian(x[train], axis=0)
             clf = make_classifier(seed).fit(
                 np.where(np.isnan(x[train]), medians, x[train]), y[train]
             )
             oof[r, test] = clf.predict_proba(np.where(np.isnan(x[test]), medians, x[test]))[:, 1]
-    prob = oof.mean(axis=0)
+    return oof.mean(axis=0)
+
+
+def cross_validated(x: np.ndarray, y: np.ndarray, seed: int = SEED) -> dict[str, Any]:
+    """Out-of-fold AUC with a bootstrap CI over records (the threshold and calibration are
+    chosen and evaluated in ``training.abnormality_calibration``)."""
+    from sklearn.metrics import roc_auc_score
+
+    prob = out_of_fold(x, y, seed)
     rng = np.random.default_rng(seed)
     boots = []
     for _ in range(2000):
         idx = rng.integers(0, len(y), len(y))
         if len(set(y[idx])) == 2:
             boots.append(roc_auc_score(y[idx], prob[idx]))
-    fpr_tpr = _youden_threshold(y, prob)
     return {
         "auc": round(float(roc_auc_score(y, prob)), 3),
         "auc_ci95": [round(float(np.percentile(boots, q)), 3) for q in (2.5, 97.5)],
-        "threshold": fpr_tpr[0],
-        "sensitivity_at_threshold": fpr_tpr[1],
-        "specificity_at_threshold": fpr_tpr[2],
         "n_records": int(len(y)),
         "n_normal": int((y == 0).sum()),
         "protocol": f"{REPEATS}x repeated stratified 5-fold CV, out-of-fold probabilities "
         "averaged; bootstrap (2000) over records",
     }
-
-
-def _youden_threshold(y: np.ndarray, prob: np.ndarray) -> tuple[float, float, float]:
-    best = (0.5, 0.0, 0.0, -1.0)
-    for t in np.unique(prob):
-        se = float(((prob >= t) & (y == 1)).sum() / (y == 1).sum())
-        sp = float(((prob < t) & (y == 0)).sum() / (y == 0).sum())
-        if se + sp - 1 > best[3]:
-            best = (round(float(t), 3), round(se, 3), round(sp, 3), se + sp - 1)
-    return best[:3]
 
 
 def export_classifier(clf, path: Path) -> Path:
@@ -103,6 +99,13 @@ def export_classifier(clf, path: Path) -> Path:
         options={id(clf): {"zipmap": False}},
         target_opset=17,
     )
+    # skl2onnx lists the opsets in set order, which varies with Python's string hashing: sort
+    # them so that the same classifier always gives the same bytes (and the same sha256).
+    from onnx import OperatorSetIdProto
+
+    opsets = sorted((o.domain, o.version) for o in onnx_model.opset_import)
+    del onnx_model.opset_import[:]
+    onnx_model.opset_import.extend(OperatorSetIdProto(domain=d, version=v) for d, v in opsets)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(onnx_model.SerializeToString())
     return path

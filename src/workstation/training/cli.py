@@ -60,21 +60,11 @@ def _train_segmentation(args: argparse.Namespace) -> int:
 
 
 def _train_abnormality(args: argparse.Namespace) -> int:
-    import numpy as np
+    from workstation.training.abnormality_calibration import train_abnormality
 
-    from workstation.training.abnormality import (
-        cross_validated,
-        export_classifier,
-        ludb_features,
-        make_classifier,
+    onnx_path, card, summary = train_abnormality(args.data, args.out)
+    print(
+        f"wrote {onnx_path} and {card}: CV AUC {summary['auc']}, nested Brier "
+        f"{summary['brier']} {summary['brier_ci95']}"
     )
-    from workstation.training.card import abnormality_card, write_card
-
-    x, y, _ = ludb_features(args.data)
-    metrics = cross_validated(x, y)
-    medians = np.nanmedian(x, axis=0)
-    clf = make_classifier().fit(np.where(np.isnan(x), medians, x), y)
-    onnx_path = export_classifier(clf, args.out / "ecg-abnormality.onnx")
-    card = write_card(onnx_path, abnormality_card(onnx_path, metrics, medians.tolist()))
-    print(f"wrote {onnx_path} and {card}: CV AUC {metrics['auc']} {metrics['auc_ci95']}")
     return 0

@@ -62,6 +62,7 @@ def measurement_rows(result: StoredEcg | None) -> list[tuple[str, str]]:
             (f"{name} axis", "—" if axes.get(key) is None else f"{axes[key]:.0f}°")
             for key, name in (("p", "P"), ("qrs", "QRS"), ("t", "T"))
         ],
+        *result.st_rows(),
     ]
 
 
@@ -251,11 +252,7 @@ class EcgReviewPanel(QTabWidget):
     def _score_text(self, score: Score | None) -> str:
         if score is None:
             return ""
-        return (
-            f"Abnormality score {score.probability_abnormal:.2f} (threshold "
-            f"{score.threshold:.2f}): <b>{score.label}</b>. A screening aid for review "
-            "order, not a diagnosis."
-        )
+        return f"<b>{score.sentence}</b>. A screening aid for review order, not a diagnosis."
 
     def _explanation_text(self, score: Score | None) -> str:
         parts = [MASK_LEGEND, ATTRIBUTION_LEGEND]

@@ -1,0 +1,434 @@
+"""Quality-first rhythm analysis on real recordings: AF episodes, QRS detection, noise, LUDB.
+
+1. CPSC 2021 sample (18 two-lead 200 Hz records, 6 patients). Committed split by patient:
+   DEV = patients 21, 84, 92 (the P-wave coherence and atrial-activity limits of
+   ``ecg.rhythm`` were chosen on these), HELD-OUT = patients 8, 35, 101. Per split:
+   - episodes: a reference AF episode is detected when any stated AF episode overlaps it
+     in time (Se); a stated episode is true when it overlaps any reference episode (PPV);
+   - duration: seconds of AF stated and annotated at the same time over seconds annotated
+     (Se) and over seconds stated (PPV), as in ANSI/AAMI EC57 AF duration statistics;
+   - AF burden error: |stated - annotated AF seconds| / record duration, per record;
+   - record level: any AF stated vs any AF annotated.
+   95% CIs bootstrap over records (2,000 draws).
+2. CPSC 2019 sample (50 noisy single-lead 10 s, 500 Hz): QRS Se/PPV at +-75 ms, one-to-one
+   matching, beats in the first and last 0.5 s ignored (the challenge's rule), for
+   (a) the engine's beats (only from windows that passed the quality gate, so a refused
+   record counts as all missed), (b) its primary detector on the whole trace, and (c)
+   NeuroKit2's default ecg_clean + ecg_peaks, in the same run.
+3. Noise: (a) noise only, cut from real recordings: each CPSC 2019 record with its beats
+   cancelled (``ecg.stress``), all 50 and the noisiest third; (b) two-lead 60 s stretches of
+   sinus CPSC 2021 records plus that noise at 6, 0 and -6 dB SNR (powers above 0.67 Hz).
+   Counted: records refused as 'poor signal quality', and AF statements.
+4. LUDB (200 12-lead 10 s, 15 AF): record-level AF Se/PPV/F1; for the sinus records, how
+   often the rhythm class changes when every lead is inverted.
+5. MIT-BIH 100 (30 min): premature atrial / ventricular complexes counted vs annotated.
+Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.io
+import wfdb
+from bench_common import emit, machine
+
+from workstation.dsp.resample import resample
+from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
+from workstation.ecg.qrs import detect_primary, detection_signal
+from workstation.ecg.stress import add_noise, noisiness, residual_noise
+from workstation.io import read_recording
+from workstation.recording import Modality, Recording
+
+DATA = Path(
+    os.environ.get("WORKSTATION_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
+)
+DEV_PATIENTS = ("21", "84", "92")
+HELD_OUT_PATIENTS = ("8", "35", "101")
+QRS_TOLERANCE_S = 0.075
+EDGE_S = 0.5
+SNR_DB = (6.0, 0.0, -6.0)
+RHYTHM = {"af_suspected", "sinus_rhythm", "sinus_bradycardia", "sinus_tachycardia"}
+RHYTHM |= {"non_sinus_rhythm"}
+BOOT = 2000
+
+
+def codes(result: EcgAnalysis) -> set[str]:
+    return {s.code for s in result.statements}
+
+
+def boot_ci(
+    rows: list[Any], stat: Callable[[list[Any]], float | None], seed: int = 0
+) -> list[float] | None:
+    """95% percentile interval of ``stat`` over records drawn with replacement."""
+    if len(rows) < 2:
+        return None
+    rng = np.random.default_rng(seed)
+    values = []
+    for _ in range(BOOT):
+        v = stat([rows[i] for i in rng.integers(0, len(rows), len(rows))])
+        if v is not None:
+            values.append(v)
+    return [round(float(np.percentile(values, q)), 1) for q in (2.5, 97.5)] if values else None
+
+
+def pct(num: float, den: float) -> float | None:
+    return round(100.0 * num / den, 1) if den > 0 else None
+
+
+# --- 1. CPSC 2021 --------------------------------------------------------------------------
+
+
+def reference_af(path: Path, fs: float, n: int) -> list[tuple[float, float]]:
+    """AF intervals (s) from the rhythm annotations '(AFIB' ... next rhythm change."""
+    ann = wfdb.rdann(str(path), "atr")
+    out, onset = [], None
+    for sample, note in zip(ann.sample, ann.aux_note, strict=True):
+        note = note.strip()
+        if not note.startswith("("):
+            continue
+        if note.startswith(("(AFIB", "(AFL")):
+            onset = sample if onset is None else onset
+        elif onset is not None:
+            out.append((onset / fs, sample / fs))
+            onset = None
+    if onset is not None:
+        out.append((onset / fs, n / fs))
+    return out
+
+
+def overlap(a: list[tuple[float, float]], b: list[tuple[float, float]]) -> float:
+    return sum(max(0.0, min(x1, y1) - max(x0, y0)) for x0, x1 in a for y0, y1 in b)
+
+
+def episode_stats(rows: list[dict[str, Any]]) -> dict[str, float | None]:
+    ref_n = sum(len(r["ref"]) for r in rows)
+    det_n = sum(len(r["det"]) for r in rows)
+    ref_hit = sum(sum(overlap([e], r["det"]) > 0 for e in r["ref"]) for r in rows)
+    det_hit = sum(sum(overlap([e], r["ref"]) > 0 for e in r["det"]) for r in rows)
+    ref_s = sum(sum(b - a for a, b in r["ref"]) for r in rows)
+    det_s = sum(sum(b - a for a, b in r["det"]) for r in rows)
+    both_s = sum(overlap(r["ref"], r["det"]) for r in rows)
+    tp = sum(bool(r["ref"]) and bool(r["det"]) for r in rows)
+    fp = sum(not r["ref"] and bool(r["det"]) for r in rows)
+    fn = sum(bool(r["ref"]) and not r["det"] for r in rows)
+    return {
+        "episode_se_pct": pct(ref_hit, ref_n),
+        "episode_ppv_pct": pct(det_hit, det_n),
+        "duration_se_pct": pct(both_s, ref_s),
+        "duration_ppv_pct": pct(both_s, det_s),
+        "burden_abs_error_pct_mean": round(float(np.mean([r["burden_error"] for r in rows])), 1),
+        "record_af_se_pct": pct(tp, tp + fn),
+        "record_af_ppv_pct": pct(tp, tp + fp),
+        "reference_episodes": ref_n,
+        "stated_episodes": det_n,
+        "records": len(rows),
+    }
+
+
+def cpsc2021() -> dict[str, Any]:
+    rows = []
+    for header in sorted((DATA / "cpsc2021-sample").glob("*.hea")):
+        rec = read_recording(header)
+        ref = reference_af(header.with_suffix(""), rec.fs, rec.n_samples)
+        result = analyze_ecg(rec)
+        det = [(e.start_s, e.end_s) for e in result.rhythm.episodes] if result.rhythm else []
+        ref_s, det_s = sum(b - a for a, b in ref), sum(b - a for a, b in det)
+        rows.append(
+            {
+                "record": header.stem,
+                "patient": header.stem.split("_")[1],
+                "ref": ref,
+                "det": det,
+                "burden_error": 100.0 * abs(det_s - ref_s) / rec.duration,
+                "excluded_s": result.rhythm.summary.excluded_s if result.rhythm else None,
+                "duration_s": round(rec.duration, 1),
+            }
+        )
+    out: dict[str, Any] = {
+        "split": {"dev_patients": DEV_PATIENTS, "held_out_patients": HELD_OUT_PATIENTS}
+    }
+    for name, patients in (("dev", DEV_PATIENTS), ("held_out", HELD_OUT_PATIENTS)):
+        part = [r for r in rows if r["patient"] in patients]
+        stats: dict[str, Any] = episode_stats(part)
+        for key in ("episode_se_pct", "episode_ppv_pct", "duration_se_pct", "duration_ppv_pct"):
+            stats[key + "_ci95"] = boot_ci(part, lambda rs, k=key: episode_stats(rs)[k])
+        stats["burden_abs_error_pct_mean_ci95"] = boot_ci(
+            part, lambda rs: float(np.mean([r["burden_error"] for r in rs]))
+        )
+        out[name] = stats
+    out["per_record"] = [
+        {
+            "record": r["record"],
+            "reference_af_s": round(sum(b - a for a, b in r["ref"]), 1),
+            "stated_af_s": round(sum(b - a for a, b in r["det"]), 1),
+            "stated_episodes": [[round(a, 1), round(b, 1)] for a, b in r["det"]],
+            "excluded_s": r["excluded_s"],
+            "duration_s": r["duration_s"],
+        }
+        for r in rows
+    ]
+    return out
+
+
+# --- 2. CPSC 2019 QRS ----------------------------------------------------------------------
+
+
+def cpsc2019_records() -> list[tuple[str, np.ndarray, np.ndarray]]:
+    folder = DATA / "cpsc2019-sample"
+    out = []
+    for path in sorted((folder / "data").glob("data_*.mat")):
+        rid = path.stem.split("_")[1]
+        x = scipy.io.loadmat(path)["ecg"].ravel().astype(np.float64)
+        peaks = scipy.io.loadmat(folder / "ref" / f"R_{rid}.mat")["R_peak"].ravel().astype(int)
+        out.append((rid, x, peaks))
+    return out
+
+
+def one_lead(x: np.ndarray, fs: float, name: str = "ECG") -> Recording:
+    return Recording(
+        signals=np.atleast_2d(x),
+        fs=fs,
+        channel_names=(name,),
+        units=("mV",),
+        modality=Modality.ECG,
+    )
+
+
+def match(ref: np.ndarray, det: np.ndarray, fs: float, n: int) -> tuple[int, int, int]:
+    """(tp, fp, fn) one-to-one within +-75 ms, ignoring the first and last 0.5 s."""
+    lo, hi = EDGE_S * fs, n - EDGE_S * fs
+    ref = np.sort(ref[(ref >= lo) & (ref <= hi)])
+    det = np.sort(det[(det >= lo) & (det <= hi)])
+    used = np.zeros(det.size, dtype=bool)
+    tp = 0
+    for r in ref:
+        free = np.flatnonzero(~used & (np.abs(det - r) <= QRS_TOLERANCE_S * fs))
+        if free.size:
+            used[free[np.argmin(np.abs(det[free] - r))]] = True
+            tp += 1
+    return tp, int(det.size - used.sum()), int(ref.size - tp)
+
+
+def neurokit_peaks(x: np.ndarray, fs: float) -> np.ndarray:
+    import neurokit2 as nk
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        clean = nk.ecg_clean(x, sampling_rate=int(fs))
+        _, info = nk.ecg_peaks(clean, sampling_rate=int(fs))
+    return np.asarray(info["ECG_R_Peaks"], dtype=int)
+
+
+def qrs_stats(counts: list[tuple[int, int, int]]) -> dict[str, Any]:
+    def se(rows: list[tuple[int, int, int]]) -> float | None:
+        tp, _, fn = np.sum(rows, axis=0)
+        return pct(tp, tp + fn)
+
+    def ppv(rows: list[tuple[int, int, int]]) -> float | None:
+        tp, fp, _ = np.sum(rows, axis=0)
+        return pct(tp, tp + fp)
+
+    tp, fp, fn = (int(v) for v in np.sum(counts, axis=0))
+    return {
+        "se_pct": se(counts),
+        "se_ci95": boot_ci(counts, se),
+        "ppv_pct": ppv(counts),
+        "ppv_ci95": boot_ci(counts, ppv),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+    }
+
+
+def cpsc2019() -> dict[str, Any]:
+    fs = 500.0
+    engine, primary, nk_counts, refused = [], [], [], 0
+    for _, x, ref in cpsc2019_records():
+        result = analyze_ecg(one_lead(x, fs))
+        beats = result.rhythm.beats if result.rhythm else np.zeros(0, dtype=int)
+        refused += "poor_signal_quality" in codes(result)
+        engine.append(match(ref, np.asarray(beats), fs, x.size))
+        primary.append(match(ref, detect_primary(detection_signal(x, fs), fs)[0], fs, x.size))
+        nk_counts.append(match(ref, neurokit_peaks(x, fs), fs, x.size))
+    return {
+        "records": len(engine),
+        "records_refused_poor_quality": refused,
+        "engine_beats_after_quality_gate": qrs_stats(engine),
+        "engine_primary_detector_whole_trace": qrs_stats(primary),
+        "neurokit2_ecg_peaks": qrs_stats(nk_counts),
+    }
+
+
+# --- 3. Noise ------------------------------------------------------------------------------
+
+
+def noise_bank() -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Residual noise (500 Hz) of every CPSC 2019 record, and of the noisiest third."""
+    scored = [
+        (noisiness(x, r, 500.0), residual_noise(x, r, 500.0)) for _, x, r in cpsc2019_records()
+    ]
+    scored.sort(key=lambda t: -t[0])
+    all_noise = [n for _, n in scored]
+    return all_noise, all_noise[: len(all_noise) // 3]
+
+
+def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
+    n = len(results)
+    refused = sum("poor_signal_quality" in codes(r) for r in results)
+    af = sum("af_suspected" in codes(r) for r in results)
+    return {
+        "records": n,
+        "refused_poor_quality_pct": pct(refused, n),
+        "af_statement_pct": pct(af, n),
+        "af_statements": af,
+        "any_rhythm_statement_pct": pct(sum(bool(codes(r) & RHYTHM) for r in results), n),
+    }
+
+
+def noise() -> dict[str, Any]:
+    all_noise, noisiest = noise_bank()
+    out: dict[str, Any] = {
+        "noise_only_10s_all_50": tally([analyze_ecg(one_lead(n, 500.0)) for n in all_noise]),
+        "noise_only_10s_noisiest_third": tally([analyze_ecg(one_lead(n, 500.0)) for n in noisiest]),
+    }
+    joined = resample(np.concatenate(noisiest)[None, :], 500.0, 200.0)[0]
+    two_lead_noise = [
+        Recording(
+            signals=np.stack(
+                [np.roll(joined, k * 3000)[:12000], np.roll(joined, k * 7000)[:12000]]
+            ),
+            fs=200.0,
+            channel_names=("I", "II"),
+            units=("mV", "mV"),
+            modality=Modality.ECG,
+        )
+        for k in range(8)
+    ]
+    out["noise_only_two_lead_60s"] = tally([analyze_ecg(r) for r in two_lead_noise])
+    clean = []
+    for header in sorted((DATA / "cpsc2021-sample").glob("data_*.hea")):
+        if header.stem.split("_")[1] in ("21", "35"):  # no AF annotated in these patients
+            rec = read_recording(header)
+            clean.append(np.asarray(rec.signals[:, : int(60 * rec.fs)], dtype=np.float64))
+    out["sinus_cpsc2021_60s_clean"] = tally(
+        [
+            analyze_ecg(
+                Recording(
+                    signals=x,
+                    fs=200.0,
+                    channel_names=("I", "II"),
+                    units=("mV", "mV"),
+                    modality=Modality.ECG,
+                )
+            )
+            for x in clean
+        ]
+    )
+    for snr in SNR_DB:
+        noisy = [
+            Recording(
+                signals=np.stack(
+                    [
+                        add_noise(x[0], np.roll(joined, 5000 * i), snr, 200.0),
+                        add_noise(x[1], np.roll(joined, 5000 * i + 2500), snr, 200.0),
+                    ]
+                ),
+                fs=200.0,
+                channel_names=("I", "II"),
+                units=("mV", "mV"),
+                modality=Modality.ECG,
+            )
+            for i, x in enumerate(clean)
+        ]
+        out[f"sinus_cpsc2021_60s_plus_noise_{snr:g}dB"] = tally([analyze_ecg(r) for r in noisy])
+    return out
+
+
+# --- 4. LUDB -------------------------------------------------------------------------------
+
+
+def ludb() -> dict[str, Any]:
+    folder = DATA / "ludb"
+    with (folder / "ludb.csv").open(newline="") as fh:
+        labels = {int(row["ID"]): row["Rhythms"].strip().lower() for row in csv.DictReader(fh)}
+    tp = fp = fn = 0
+    changed, sinus = 0, 0
+    for rid, rhythm in sorted(labels.items()):
+        rec = read_recording(folder / "data" / f"{rid}.hea")
+        result = analyze_ecg(rec)
+        truth, said = "atrial fibrillation" in rhythm, "af_suspected" in codes(result)
+        tp += truth and said
+        fp += said and not truth
+        fn += truth and not said
+        if rhythm.startswith("sinus"):
+            sinus += 1
+            inverted = analyze_ecg(
+                Recording(
+                    signals=-np.asarray(rec.signals),
+                    fs=rec.fs,
+                    channel_names=rec.channel_names,
+                    units=rec.units,
+                    modality=Modality.ECG,
+                )
+            )
+            changed += (codes(result) & RHYTHM) != (codes(inverted) & RHYTHM)
+    se, ppv = tp / max(tp + fn, 1), tp / max(tp + fp, 1)
+    return {
+        "records": len(labels),
+        "af_records": tp + fn,
+        "af_se_pct": round(100 * se, 1),
+        "af_ppv_pct": round(100 * ppv, 1),
+        "af_f1_pct": round(100 * 2 * se * ppv / max(se + ppv, 1e-12), 1),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "sinus_records": sinus,
+        "rhythm_class_changed_by_inverting_every_lead": changed,
+    }
+
+
+# --- 5. MIT-BIH 100 ectopy -----------------------------------------------------------------
+
+
+def mitbih100() -> dict[str, Any]:
+    path = DATA / "wfdb-samples" / "100"
+    ann = wfdb.rdann(str(path), "atr")
+    result = analyze_ecg(read_recording(path.with_suffix(".hea")))
+    s = result.rhythm.summary
+    return {
+        "annotated_pac": int(sum(sym in "aAJS" for sym in ann.symbol)),
+        "annotated_pvc": int(sum(sym in "VE" for sym in ann.symbol)),
+        "counted_pac": s.pac_count,
+        "counted_pvc": s.pvc_count,
+        "statements": sorted(codes(result)),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--out", type=Path)
+    parser.add_argument("--skip-ludb", action="store_true", help="the slowest part (400 runs)")
+    args = parser.parse_args()
+    result: dict[str, Any] = {
+        "benchmark": "ecg_rhythm",
+        "machine": machine(),
+        "cpsc2021_af": cpsc2021(),
+        "cpsc2019_qrs": cpsc2019(),
+        "noise": noise(),
+        "mitbih100_ectopy": mitbih100(),
+    }
+    if not args.skip_ludb:
+        result["ludb"] = ludb()
+    emit(result, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,286 @@
+"""Ischaemia statements from the ST measurement and the median beats, with their criteria.
+
+Every statement names the leads, the territory, the measured values and the published limit
+they crossed, so a clinician can check it on the trace. The engine cannot know whether an ST
+change is *new*, which the definitions require: the statements say "compare with a previous
+ECG" instead of claiming an infarction.
+
+References
+- [UDMI] Thygesen K, Alpert JS, Jaffe AS, et al. Fourth Universal Definition of Myocardial
+  Infarction (2018). Circulation 2018;138:e618-e651, table "ECG manifestations of acute
+  myocardial ischaemia" and "ECG changes associated with prior myocardial infarction".
+- [AHA-VI] Wagner GS, et al. AHA/ACCF/HRS recommendations for the standardization and
+  interpretation of the ECG, part VI: acute ischemia/infarction. Circulation 2009;119:e262.
+
+Low voltage, LVH (Sokolow-Lyon, Cornell), bundle-branch blocks and QTc by sex are stated by
+``ecg.interpretation``; this module adds ST elevation, ST depression, T-wave inversion and
+pathological Q waves, and says which of them could not be applied to a file whose lead
+amplitudes were normalised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+import numpy as np
+
+from workstation.channels import ECG_LEAD_LABELS
+from workstation.ecg.delineation import Beat
+from workstation.ecg.interpretation import Statement
+from workstation.ecg.measurements import MEDIAN_BEAT_WINDOW_S, Measurements, typical_beat
+from workstation.ecg.st_segment import GAIN_MM_PER_MV, LeadST
+
+#: Territories as named in the issue (after [UDMI]/[AHA-VI]).
+TERRITORIES: dict[str, tuple[str, ...]] = {
+    "anterior": ("v1", "v2", "v3", "v4"),
+    "septal": ("v1", "v2"),
+    "lateral": ("i", "avl", "v5", "v6"),
+    "inferior": ("ii", "iii", "avf"),
+}
+PRECORDIAL = ("v1", "v2", "v3", "v4", "v5", "v6")
+#: Contiguous leads [UDMI]: neighbouring chest leads, and leads of one limb-lead group.
+CONTIGUOUS: frozenset[frozenset[str]] = frozenset(
+    [frozenset(p) for p in zip(PRECORDIAL, PRECORDIAL[1:], strict=False)]
+    + [frozenset(p) for p in (("i", "avl"), ("ii", "iii"), ("ii", "avf"), ("iii", "avf"))]
+)
+ELEVATION_MM = 1.0  # [UDMI] all leads other than V2-V3
+ELEVATION_V2_V3_MM = {"M40+": 2.0, "M<40": 2.5, "F": 1.5}  # [UDMI]
+DEPRESSION_MM = 0.5  # [UDMI] horizontal or downsloping, two contiguous leads
+#: Horizontal or downsloping: the ST rises by less than this from J to J+80 ms.
+DEPRESSION_MAX_RISE_MM = 0.5
+T_INVERSION_MM = 1.0  # [UDMI] with prominent R wave or R/S > 1
+#: [UDMI] prior MI: any Q > 20 ms or QS in V2-V3; Q >= 30 ms and >= 0.1 mV deep or QS in
+#: I, II, aVL, aVF, V4-V6 (two contiguous leads).
+Q_V2_V3_MS = 20.0
+Q_OTHER_MS = 30.0
+Q_OTHER_MV = 0.1
+Q_LEADS = ("i", "ii", "avl", "avf", "v2", "v3", "v4", "v5", "v6")
+#: Deflections smaller than this are not waves (noise on the median beat).
+DEFLECTION_MV = 0.05
+QS_MAX_R_MV = 0.05
+#: Bundle-branch blocks change ST and T secondarily [AHA-VI]: with a LBBB pattern no ST/T
+#: criterion applies; with a RBBB pattern ST depression and T inversion in V1-V3 are expected.
+LBBB_CODE = "lbbb_pattern"
+RBBB_CODE = "rbbb_pattern"
+RBBB_SECONDARY_LEADS = frozenset({"v1", "v2", "v3"})
+
+
+def age_from_metadata(metadata: Mapping[str, str]) -> float | None:
+    """Age in years from header comments such as LUDB's '<age>: 50' or PTB's 'age: 81'."""
+    text = " ".join(metadata.values()).lower()
+    found = re.search(r"<?age>?:\s*(\d{1,3})", text)
+    return float(found.group(1)) if found else None
+
+
+def _label(lead: str) -> str:
+    return ECG_LEAD_LABELS.get(lead, lead)
+
+
+def elevation_limit_mm(lead: str, sex: str | None, age: float | None) -> tuple[float, str]:
+    """[UDMI] J-point elevation limit of one lead, and which limit it is."""
+    if lead not in ("v2", "v3"):
+        return ELEVATION_MM, "1 mm (all leads other than V2-V3)"
+    if sex == "F":
+        return ELEVATION_V2_V3_MM["F"], "1.5 mm in V2-V3 (women)"
+    if sex == "M" and age is not None:
+        key = "M40+" if age >= 40 else "M<40"
+        return ELEVATION_V2_V3_MM[
+            key
+        ], f"{ELEVATION_V2_V3_MM[key]:g} mm in V2-V3 (men, age {age:g})"
+    return ELEVATION_V2_V3_MM["F"], "1.5 mm in V2-V3 (sex or age not stated: lowest limit used)"
+
+
+def contiguous_leads(leads: set[str]) -> list[str]:
+    """The leads that have a contiguous partner in ``leads``, in the standard order."""
+    paired = {lead for pair in CONTIGUOUS if pair <= leads for lead in pair}
+    return [lead for lead in ECG_LEAD_LABELS if lead in paired]
+
+
+def territories(leads: list[str]) -> list[str]:
+    """Territories holding at least two of ``leads``; else every territory holding one (V4
+    with V5 lies across the anterior and lateral walls)."""
+    found = [name for name, group in TERRITORIES.items() if len(set(group) & set(leads)) >= 2]
+    return found or [name for name, group in TERRITORIES.items() if set(group) & set(leads)]
+
+
+def _named(leads: list[str]) -> str:
+    found = territories(leads)
+    where = ", ".join(_label(lead) for lead in leads)
+    return f"{where} ({', '.join(found)})" if found else where
+
+
+def st_elevation(
+    st: Mapping[str, LeadST], sex: str | None, age: float | None, confounded: bool
+) -> list[Statement]:
+    """[UDMI] ST elevation at the J point in two contiguous leads."""
+    limits = {lead: elevation_limit_mm(lead, sex, age) for lead in st}
+    meeting = {
+        lead for lead, s in st.items() if s.j_mm is not None and s.j_mm >= limits[lead][0] - 1e-9
+    }
+    leads = contiguous_leads(meeting)
+    if not leads:
+        return []
+    evidence: dict[str, float | str | None] = {
+        f"J {_label(lead)} mm": st[lead].j_mm for lead in leads
+    }
+    evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
+    evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
+    if confounded:
+        return [
+            Statement(
+                "st_elevation_lbbb",
+                f"ST elevation in {_named(leads)} with a left bundle branch block pattern: STEMI "
+                "criteria do not apply to secondary ST change; compare with a previous ECG",
+                evidence,
+            )
+        ]
+    return [
+        Statement(
+            "st_elevation_stemi_criteria",
+            f"ST elevation meeting STEMI criteria in {_named(leads)}: acute coronary occlusion "
+            "to be excluded; compare with a previous ECG",
+            evidence,
+        )
+    ]
+
+
+def st_depression(st: Mapping[str, LeadST], skip: frozenset[str]) -> list[Statement]:
+    """[UDMI] horizontal or downsloping ST depression >= 0.5 mm in two contiguous leads;
+    ``skip``: leads where a depression is secondary (V1-V3 in RBBB)."""
+    meeting = {
+        lead
+        for lead, s in st.items()
+        if lead not in skip
+        and s.j_mm is not None
+        and s.st80_mm is not None
+        and s.j_mm <= -DEPRESSION_MM
+        and s.st80_mm - s.j_mm < DEPRESSION_MAX_RISE_MM
+    }
+    leads = contiguous_leads(meeting)
+    if not leads:
+        return []
+    evidence: dict[str, float | str | None] = {
+        f"J/J+80 {_label(lead)} mm": f"{st[lead].j_mm:+.2f}/{st[lead].st80_mm:+.2f}"
+        for lead in leads
+    }
+    evidence["criterion"] = (
+        f"horizontal or downsloping ST depression >= {DEPRESSION_MM:g} mm, 2 contiguous leads"
+    )
+    return [Statement("st_depression", f"ST depression in {_named(leads)}", evidence)]
+
+
+def t_wave_inversion(m: Measurements, skip: frozenset[str]) -> list[Statement]:
+    """[UDMI] T inversion > 1 mm in two contiguous leads with R/S > 1; ``skip`` as for ST
+    depression."""
+    limit_mv = T_INVERSION_MM / GAIN_MM_PER_MV
+    meeting = {
+        lead
+        for lead, a in m.amplitudes.items()
+        if lead not in skip and a.t_mv is not None and a.t_mv < -limit_mv and a.r_mv > abs(a.s_mv)
+    }
+    leads = contiguous_leads(meeting)
+    if not leads:
+        return []
+    evidence: dict[str, float | str | None] = {
+        f"T {_label(lead)} mm": round(m.amplitudes[lead].t_mv * GAIN_MM_PER_MV, 2)  # type: ignore[operator]
+        for lead in leads
+    }
+    evidence["criterion"] = f"T inversion > {T_INVERSION_MM:g} mm with R/S > 1, 2 contiguous leads"
+    return [Statement("t_wave_inversion", f"T-wave inversion in {_named(leads)}", evidence)]
+
+
+def q_wave(beat: np.ndarray, typical: Beat, fs: float) -> tuple[float, float, bool]:
+    """(duration ms, depth mV, QS) of the initial negative deflection of a median beat's QRS,
+    against the PR baseline; (0, 0, False) when the QRS starts upward."""
+    zero = -int(MEDIAN_BEAT_WINDOW_S[0] * fs)
+    base_at = max(zero - int(0.02 * fs), 0)
+    b = beat - float(np.median(beat[max(base_at - 5, 0) : base_at + 5]))
+    qrs = b[zero : zero + typical.qrs_off + 1]
+    significant = np.flatnonzero(np.abs(qrs) > DEFLECTION_MV)
+    if qrs.size == 0 or significant.size == 0:
+        return 0.0, 0.0, False
+    if qrs.max() < QS_MAX_R_MV:
+        return 1000.0 * qrs.size / fs, float(-qrs.min()), True
+    first = int(significant[0])
+    if qrs[first] > 0:
+        return 0.0, 0.0, False
+    start = first
+    while start > 0 and qrs[start - 1] < 0:
+        start -= 1
+    end = first
+    while end < qrs.size and qrs[end] < 0:
+        end += 1
+    return 1000.0 * (end - start) / fs, float(-qrs[start:end].min()), False
+
+
+def pathological_q(m: Measurements, beats: list[Beat], fs: float) -> list[Statement]:
+    """[UDMI] Q waves of prior infarction in two contiguous leads."""
+    if not beats:
+        return []
+    typical = typical_beat(beats)
+    found: dict[str, str] = {}
+    for lead in Q_LEADS:
+        beat = m.median_beats.get(lead)
+        if beat is None:
+            continue
+        ms, depth, qs = q_wave(beat, typical, fs)
+        if qs:
+            found[lead] = "QS"
+        elif lead in ("v2", "v3") and ms > Q_V2_V3_MS:
+            found[lead] = f"Q {ms:.0f} ms"
+        elif ms >= Q_OTHER_MS and depth >= Q_OTHER_MV:
+            found[lead] = f"Q {ms:.0f} ms, {depth * GAIN_MM_PER_MV:.1f} mm"
+    leads = contiguous_leads(set(found))
+    if not leads:
+        return []
+    evidence: dict[str, float | str | None] = {_label(lead): found[lead] for lead in leads}
+    evidence["criterion"] = (
+        "any Q > 20 ms or QS in V2-V3; Q >= 30 ms and >= 1 mm or QS elsewhere; 2 contiguous leads"
+    )
+    return [
+        Statement(
+            "pathological_q_waves",
+            f"Pathological Q waves in {_named(leads)}: possible prior infarction",
+            evidence,
+        )
+    ]
+
+
+def not_applied_statement() -> Statement:
+    """Said instead of the ischaemia criteria when the file's amplitudes are not true mV."""
+    return Statement(
+        "ischaemia_criteria_not_applied",
+        "Lead amplitudes appear normalised in this file, so the ischaemia criteria (ST "
+        "elevation and depression in mm, T-wave inversion depth, Q-wave depth) were not "
+        "applied and no ST level is given: this does not exclude ischaemia",
+        abnormal=False,
+    )
+
+
+def ischaemia_statements(
+    st: Mapping[str, LeadST],
+    m: Measurements,
+    beats: list[Beat],
+    fs: float,
+    sex: str | None,
+    age: float | None,
+    calibrated: bool,
+    earlier: list[Statement],
+) -> list[Statement]:
+    """ST elevation, ST depression, T inversion and Q waves; ``beats`` at ``fs`` (the median
+    beats' rate); ``earlier`` are the statements already made (bundle-branch blocks)."""
+    if not calibrated:
+        return [not_applied_statement()]
+    sex = sex if sex in ("M", "F") else None
+    codes = {s.code for s in earlier}
+    q_waves = pathological_q(m, beats, fs)
+    if LBBB_CODE in codes:
+        return [*st_elevation(st, sex, age, confounded=True), *q_waves]
+    skip = RBBB_SECONDARY_LEADS if RBBB_CODE in codes else frozenset()
+    return [
+        *st_elevation(st, sex, age, confounded=False),
+        *st_depression(st, skip),
+        *t_wave_inversion(m, skip),
+        *q_waves,
+    ]

@@ -1,0 +1,121 @@
+"""Two independent QRS detectors on one lead, for beats and for their agreement (bSQI).
+
+The primary detector is NeuroKit2's gradient-based method (Makowski et al. 2021), the second
+the stationary-wavelet detector of Kalidas & Tamil (2017): different front ends, so where
+they disagree the trace is disturbed rather than both being fooled the same way (Li, Mark &
+Clifford 2008). Both work on slope or energy, and each R peak is placed at the largest
+absolute deflection, so inverting a lead moves no beat.
+"""
+
+from __future__ import annotations
+
+import warnings
+from functools import lru_cache
+
+import numpy as np
+
+from workstation.dsp.filters import below_nyquist, butterworth, pad_length, zero_phase
+
+DETECTION_BAND_HZ = (0.5, 40.0)
+REFINE_S = 0.06  # an R peak lies within 60 ms of where a detector marks the QRS
+GAP_S = 1.0
+DETECTION_FS = 250.0
+SCALE_BLOCK_S = 10.0
+REFRACTORY_S = 0.2
+PRIMARY, SECONDARY = (
+    "neurokit",
+    "kalidas2017",
+)  # no two QRS complexes closer than this (physiological refractory period)
+
+
+@lru_cache(maxsize=8)
+def _detection_filters(fs: float) -> tuple[np.ndarray, np.ndarray]:
+    low, high = DETECTION_BAND_HZ
+    return butterworth(fs, 2, low_hz=low), butterworth(fs, 4, high_hz=below_nyquist(high, fs))
+
+
+def detection_signal(x: np.ndarray, fs: float) -> np.ndarray:
+    """The leads in the 0.5-40 Hz band (``dsp.filters.bandpass``'s design, designed once per
+    rate: every five-minute chunk of a Holter reuses it): baseline and mains removed."""
+    high, low = _detection_filters(fs)
+    x = zero_phase(high, np.asarray(x, dtype=np.float64), pad_length(high, multiple=3))
+    return zero_phase(low, x, pad_length(low, multiple=3))
+
+
+def _find(x: np.ndarray, fs: float, method: str) -> np.ndarray:
+    if x.size < int(2 * fs) or float(np.ptp(x)) == 0.0:
+        return np.zeros(0, dtype=np.int64)
+    import neurokit2 as nk  # seconds to import: only when a record is analysed, not at start
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            found = nk.ecg_findpeaks(x, sampling_rate=int(round(fs)), method=method)
+        except (ValueError, IndexError, ZeroDivisionError):
+            return np.zeros(0, dtype=np.int64)
+    return np.asarray(found.get("ECG_R_Peaks", []), dtype=np.int64)
+
+
+def refine(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
+    """Each peak moved to the largest |x| near it; duplicates within the refractory period go."""
+    if peaks.size == 0:
+        return peaks
+    half = int(REFINE_S * fs)
+    lo = np.clip(peaks - half, 0, x.size - 1)
+    offsets = np.arange(2 * half + 1)
+    idx = np.clip(lo[:, None] + offsets[None, :], 0, x.size - 1)
+    refined = idx[np.arange(idx.shape[0]), np.argmax(np.abs(x[idx]), axis=1)]
+    refined = np.unique(refined)
+    keep = np.concatenate([[True], np.diff(refined) > REFRACTORY_S * fs])
+    return refined[keep]
+
+
+def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
+    """Each lead divided by its own amplitude in every block of ``block`` samples, so that a
+    change of gain (an electrode re-attached, another recording joined on) does not leave
+    the detectors' adaptive thresholds far above or below the beats that follow."""
+    n = leads.shape[1]
+    padded = np.pad(np.abs(leads), [(0, 0), (0, (-n) % block)], mode="edge")
+    blocks = padded.reshape(leads.shape[0], -1, block)
+    scale = np.percentile(blocks, 99.5, axis=2)
+    scale = np.where(scale > 0, scale, 1.0)
+    return leads / np.repeat(scale, block, axis=1)[:, :n]
+
+
+def detect(leads: np.ndarray, fs: float, methods: tuple[str, ...]) -> list[list[np.ndarray]]:
+    """R peaks (sample indices) of every lead by each NeuroKit2 method in ``methods``.
+
+    Each detector runs once over all leads laid end to end (each scaled to its own amplitude
+    block by block, 1 s of silence between them): one call instead of one per lead, so a
+    12-lead ECG pays a detector's set-up cost once. The detection band ends at 40 Hz, so
+    detecting on every n-th sample (about 250 Hz) loses nothing; ``refine`` puts each peak
+    back on the full-rate trace.
+    """
+    leads = np.atleast_2d(leads)
+    gap = int(GAP_S * fs)
+    n = leads.shape[1]
+    scaled = _block_scaled(leads, int(SCALE_BLOCK_S * fs))
+    joined = np.concatenate([np.concatenate([lead, np.zeros(gap)]) for lead in scaled])
+    step = max(1, int(fs // DETECTION_FS))
+    decimated = joined[::step]
+    out = []
+    for method in methods:
+        found = _find(decimated, fs / step, method) * step
+        per_lead = []
+        for k, lead in enumerate(leads):
+            start = k * (n + gap)
+            mine = found[(found >= start) & (found < start + n)] - start
+            per_lead.append(refine(lead, mine, fs))
+        out.append(per_lead)
+    return out
+
+
+def detect_primary(leads: np.ndarray, fs: float) -> list[np.ndarray]:
+    """R peaks of each detection-band lead by the gradient method alone."""
+    return detect(leads, fs, (PRIMARY,))[0]
+
+
+def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """R peaks of each lead by the primary and by the secondary (checking) detector."""
+    primary, secondary = detect(leads, fs, (PRIMARY, SECONDARY))
+    return primary, secondary

@@ -1,0 +1,252 @@
+"""Signal quality per lead and per 10 s window, decided before anything is interpreted.
+
+An ECG engine that interprets noise misleads: electrode motion and muscle noise make a
+detector find irregular "beats", which look like atrial fibrillation. So every lead is cut
+into windows of about 10 s and each window is scored with published signal quality
+indices (Li, Mark & Clifford, Physiol Meas 2008; Clifford et al., Physiol Meas 2012):
+
+- bSQI, the agreement of two independent QRS detectors (matched within 150 ms);
+- kSQI, the kurtosis of the trace: a clean ECG is peaky (kurtosis > 5), noise is not;
+- flat or stuck stretches (electrode off, amplifier saturated at its rail);
+- basSQI, the share of 0-40 Hz power above 1 Hz (baseline wander lowers it);
+- pSQI, the share of 5-40 Hz power in the QRS band 5-15 Hz (muscle noise lowers it);
+- tSQI, the correlation of the detected QRS complexes with the window's median QRS: real
+  beats repeat their shape, "beats" found in noise do not (Orphanidou et al., IEEE J Biomed
+  Health Inform 2015: acceptable from 0.66). The median over beats is used where Orphanidou
+  took the mean, so that frequent ventricular ectopics, real beats of another shape, do not
+  make a clean window look like noise.
+
+A window is usable in a lead when it is neither flat nor stuck and the two detectors agree
+(bSQI >= 0.8) on a peaky trace (kSQI >= 5) whose beats repeat their shape (tSQI >= 0.66):
+the decision thresholds are the published ones. The other indices are reported so a reader
+sees why a window looks poor. A window of the recording is usable when at least one lead is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+
+from workstation.ecg.leads import FLAT_MV
+
+WINDOW_S = 10.0
+MATCH_S = 0.15  # [Li 2008] beats of the two detectors agree within 150 ms
+BSQI_MIN = 0.8  # [Clifford 2012, Behar 2013] below 0.8 the detectors disagree: noise
+KSQI_MIN = 5.0  # [Li 2008] kurtosis of a clean ECG exceeds 5
+TSQI_MIN = 0.66  # [Orphanidou 2015] QRS correlation with the window's template
+#: Low kurtosis alone does not make a lead noise when both detectors agree and its beats
+#: repeat this closely: broad ST-T deflections (ST elevation, tall T waves, bundle branch
+#: block) lower kurtosis, and a 2.5 mm anterior ST elevation had V2 dropped as "not ECG-like".
+KSQI_RESCUE_TSQI = 0.9
+STUCK_S = 0.08  # a run of identical samples this long is a saturated or dropped signal
+STUCK_MAX_FRACTION = 0.1
+FLAT_BLOCK_S = 1.0
+FLAT_MAX_FRACTION = 0.2
+MIN_BEATS_PER_WINDOW = 2
+#: A recording is interpretable when this much of it is usable (all of it under 10 s) and,
+#: for records up to SHORT_RECORD_S, at least half of it.
+MIN_USABLE_S = 10.0
+SHORT_RECORD_S = 120.0
+
+
+def window_edges(n_samples: int, fs: float, window_s: float = WINDOW_S) -> np.ndarray:
+    """Sample edges of equal windows of about ``window_s`` covering the whole recording."""
+    n = max(1, int(round(n_samples / (window_s * fs))))
+    return np.linspace(0, n_samples, n + 1).round().astype(np.int64)
+
+
+def bsqi(a: np.ndarray, b: np.ndarray, fs: float) -> float:
+    """Matched beats / (beats of A + beats of B - matched); 0 when neither found any."""
+    if a.size == 0 or b.size == 0:
+        return 0.0
+    pos = np.clip(np.searchsorted(b, a), 1, b.size - 1) if b.size > 1 else np.zeros_like(a)
+    nearest = np.minimum(np.abs(b[pos] - a), np.abs(b[np.maximum(pos - 1, 0)] - a))
+    matched = int(np.sum(nearest <= MATCH_S * fs))
+    return matched / max(a.size + b.size - matched, 1)
+
+
+def _stuck_fraction(raw: np.ndarray, fs: float) -> float:
+    same = np.concatenate([[False], np.diff(raw) == 0])
+    edges = np.diff(np.concatenate([[0], same.astype(np.int8), [0]]))
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    lengths = ends - starts
+    return float(lengths[lengths >= STUCK_S * fs].sum()) / max(raw.size, 1)
+
+
+def _flat_fraction(x: np.ndarray, fs: float) -> float:
+    block = max(int(FLAT_BLOCK_S * fs), 1)
+    n = x.size // block
+    if n == 0:
+        return 0.0
+    blocks = x[: n * block].reshape(n, block)
+    return float(np.mean(np.ptp(blocks, axis=1) < FLAT_MV))
+
+
+def _kurtosis(x: np.ndarray) -> float:
+    """Pearson kurtosis (a Gaussian gives 3)."""
+    centred = x - x.mean()
+    squared = centred * centred
+    var = float(squared.sum()) / x.size
+    return float(squared @ squared) / x.size / var**2 if var > 0 else 0.0
+
+
+def _spectrum(raw: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """Periodogram of the mean-removed window (Hann taper): enough for band-power ratios."""
+    x = (raw - raw.mean()) * np.hanning(raw.size)
+    return np.fft.rfftfreq(raw.size, 1.0 / fs), np.abs(np.fft.rfft(x)) ** 2
+
+
+def _band_power(freqs: np.ndarray, power: np.ndarray, lo: float, hi: float) -> float:
+    return float(power[(freqs >= lo) & (freqs < hi)].sum())
+
+
+@dataclass(frozen=True)
+class LeadWindowQuality:
+    """The quality indices of one lead in one window and, when unusable, why."""
+
+    bsqi: float
+    ksqi: float
+    tsqi: float
+    bas_sqi: float
+    p_sqi: float
+    flat_fraction: float
+    stuck_fraction: float
+    n_beats: int
+    reason: str | None
+
+    @property
+    def usable(self) -> bool:
+        return self.reason is None
+
+
+def lead_window_quality(
+    raw: np.ndarray,
+    filtered: np.ndarray,
+    primary: np.ndarray,
+    secondary: np.ndarray,
+    template_correlation: float,
+    fs: float,
+) -> LeadWindowQuality:
+    """Score one lead's window: raw millivolts, its detection-band trace, both detectors'
+    beats (indices into the window) and the beats' mean correlation with their median QRS."""
+    stuck = _stuck_fraction(raw, fs)
+    flat = _flat_fraction(filtered, fs)
+    agreement = bsqi(primary, secondary, fs)
+    peaky = _kurtosis(filtered)
+    freqs, power = _spectrum(raw, fs)
+    total = _band_power(freqs, power, 0.0, 40.0)
+    bas = 1.0 - _band_power(freqs, power, 0.0, 1.0) / total if total > 0 else 0.0
+    qrs_band = _band_power(freqs, power, 5.0, 40.0)
+    p_sqi = _band_power(freqs, power, 5.0, 15.0) / qrs_band if qrs_band > 0 else 0.0
+    if flat > FLAT_MAX_FRACTION:
+        reason = "flat signal (electrode off?)"
+    elif stuck > STUCK_MAX_FRACTION:
+        reason = "signal stuck at one value (saturated or dropped)"
+    elif primary.size < MIN_BEATS_PER_WINDOW:
+        reason = "no heartbeats recognisable"
+    elif agreement < BSQI_MIN:
+        reason = f"noise: QRS detectors disagree (bSQI {agreement:.2f} < {BSQI_MIN})"
+    elif peaky < KSQI_MIN and template_correlation < KSQI_RESCUE_TSQI:
+        reason = f"noise: trace not ECG-like (kurtosis {peaky:.1f} < {KSQI_MIN:g})"
+    elif template_correlation < TSQI_MIN:
+        reason = (
+            f"noise: beats differ in shape (QRS correlation {template_correlation:.2f} "
+            f"< {TSQI_MIN})"
+        )
+    else:
+        reason = None
+    return LeadWindowQuality(
+        round(agreement, 3),
+        round(peaky, 2),
+        round(template_correlation, 3),
+        round(bas, 3),
+        round(p_sqi, 3),
+        round(flat, 3),
+        round(stuck, 3),
+        int(primary.size),
+        reason,
+    )
+
+
+INDEX_NAMES = tuple(f.name for f in fields(LeadWindowQuality))
+
+
+@dataclass
+class QualityMap:
+    """Quality of every lead in every window; ``edges`` are sample indices at ``fs``."""
+
+    leads: list[str]
+    fs: float
+    edges: np.ndarray
+    windows: list[list[LeadWindowQuality]]  # window × lead
+
+    @property
+    def usable(self) -> np.ndarray:
+        """windows × leads, True where the lead is usable in the window."""
+        return np.asarray([[q.usable for q in w] for w in self.windows], dtype=bool).reshape(
+            len(self.windows), len(self.leads)
+        )
+
+    @property
+    def window_usable(self) -> np.ndarray:
+        return self.usable.any(axis=1)
+
+    @property
+    def duration_s(self) -> float:
+        return float(self.edges[-1]) / self.fs
+
+    @property
+    def usable_s(self) -> float:
+        lengths = np.diff(self.edges) / self.fs
+        return float(lengths[self.window_usable].sum())
+
+    @property
+    def interpretable(self) -> bool:
+        """Enough usable signal to say anything about rhythm."""
+        duration, usable = self.duration_s, self.usable_s
+        if usable < min(duration, MIN_USABLE_S) - 1e-6:
+            return False
+        return duration > SHORT_RECORD_S or usable >= 0.5 * duration
+
+    def best_lead(self, window: int) -> int | None:
+        """The usable lead with the best detector agreement (then kurtosis) in a window."""
+        candidates = [(q.bsqi, q.ksqi, k) for k, q in enumerate(self.windows[window]) if q.usable]
+        return max(candidates)[2] if candidates else None
+
+    def excluded_spans_s(self) -> list[tuple[float, float]]:
+        """Merged (start, end) seconds of windows where no lead is usable."""
+        spans: list[tuple[float, float]] = []
+        for w in np.flatnonzero(~self.window_usable):
+            start, end = self.edges[w] / self.fs, self.edges[w + 1] / self.fs
+            if spans and abs(spans[-1][1] - start) < 1e-9:
+                spans[-1] = (spans[-1][0], float(end))
+            else:
+                spans.append((float(start), float(end)))
+        return spans
+
+    def lead_reasons(self) -> dict[str, str]:
+        """Per lead, the commonest reason its windows were unusable (leads never usable)."""
+        out = {}
+        usable = self.usable
+        for k, lead in enumerate(self.leads):
+            if usable[:, k].any():
+                continue
+            reasons = [w[k].reason for w in self.windows if w[k].reason]
+            out[lead] = max(set(reasons), key=reasons.count) if reasons else "unusable"
+        return out
+
+    def to_json(self) -> dict[str, Any]:
+        """Window edges (samples at ``sample_rate_hz``) and, per index, a windows × leads
+        table (compact enough for a 24-hour recording's 8,640 windows)."""
+        return {
+            "window_edges": self.edges.tolist(),
+            "leads": list(self.leads),
+            "usable_s": round(self.usable_s, 1),
+            "duration_s": round(self.duration_s, 1),
+            "excluded_s": [[round(a, 2), round(b, 2)] for a, b in self.excluded_spans_s()],
+            "indices": {
+                name: [[getattr(q, name) for q in w] for w in self.windows] for name in INDEX_NAMES
+            },
+        }

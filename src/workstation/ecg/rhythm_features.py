@@ -1,0 +1,147 @@
+"""Rhythm evidence in one window of one lead: RR irregularity, P waves, atrial activity, beats.
+
+Atrial fibrillation is stated on three pieces of evidence together (2020 ESC guidelines:
+irregularly irregular RR intervals and no distinct repeating P waves), never on RR alone:
+
+- RR irregularity as the coefficient of sample entropy, COSEn (Lake & Moorman, Am J Physiol
+  Heart Circ Physiol 2011;300:H319), published threshold -1.4, designed for short series;
+- P waves as the coherence of the P window across beats: the signal-averaged P window keeps a
+  sinus P wave (every beat has it, at the same place) and averages f waves and noise away.
+  The ratio C of the averaged window's energy to the beats' mean energy is 1 for a wave
+  repeated exactly and 1/N for incoherent activity over N beats; the share of the P window's
+  energy that repeats, (C - 1/N) / (1 - 1/N), is what is reported, so that a 10 s ECG with
+  six beats and a 20 s window with twenty are judged on the same scale;
+- atrial activity as what remains in the P windows once the average is removed, relative to
+  the R amplitude: f waves leave a residual, a flat baseline does not.
+
+All three use energies or absolute values, so inverting a lead changes none of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+P_WINDOW_S = (-0.30, -0.08)  # relative to the R peak: where a P wave lies for PR 120-220 ms
+QRS_WINDOW_S = 0.06
+MIN_RR_FOR_P_S = 0.42  # shorter RR puts the previous T wave in the P window
+# P waves are looked for only after RR intervals at least as long as the median: a sinus beat
+# after a premature one keeps its P wave, so atrial bigeminy is not mistaken for absent P.
+COSEN_M = 1
+COSEN_R_S = 0.03  # [Lake & Moorman 2011] initial tolerance 30 ms, widened until 5 matches
+COSEN_MIN_MATCHES = 5
+MIN_RR_FOR_COSEN = 8
+
+
+@dataclass(frozen=True)
+class WindowEvidence:
+    """What one window's beats say about the rhythm (None where too few beats to say)."""
+
+    n_rr: int
+    heart_rate_bpm: float | None
+    cosen: float | None
+    p_coherence: float | None
+    atrial_activity: float | None
+
+
+def _matches(rr: np.ndarray, m: int, r: float) -> int:
+    if rr.size <= m:
+        return 0
+    templates = np.lib.stride_tricks.sliding_window_view(rr, m)[: rr.size - COSEN_M]
+    dist = np.max(np.abs(templates[:, None, :] - templates[None, :, :]), axis=-1)
+    return int((np.sum(dist <= r) - templates.shape[0]) // 2)
+
+
+def cosen(rr_s: np.ndarray) -> float | None:
+    """Coefficient of sample entropy of RR intervals in seconds (m = 1)."""
+    if rr_s.size < MIN_RR_FOR_COSEN:
+        return None
+    r = COSEN_R_S
+    while r < 1.0:
+        a, b = _matches(rr_s, COSEN_M + 1, r), _matches(rr_s, COSEN_M, r)
+        if a >= COSEN_MIN_MATCHES and b > 0:
+            return float(-np.log(a / b) + np.log(2 * r) - np.log(np.mean(rr_s)))
+        r += 0.01
+    return None
+
+
+def _segments(x: np.ndarray, beats: np.ndarray, start: int, stop: int) -> np.ndarray:
+    idx = beats[(beats + start >= 0) & (beats + stop <= x.size)]
+    if idx.size == 0:
+        return np.zeros((0, stop - start))
+    return x[idx[:, None] + np.arange(start, stop)[None, :]]
+
+
+def _detrend(segments: np.ndarray) -> np.ndarray:
+    n = segments.shape[1]
+    t = np.linspace(-1.0, 1.0, n)
+    centred = segments - segments.mean(axis=1, keepdims=True)
+    slope = centred @ t / (t @ t)
+    return centred - slope[:, None] * t[None, :]
+
+
+def p_wave_evidence(
+    leads: Sequence[np.ndarray], beats: np.ndarray, fs: float
+) -> tuple[float | None, float | None]:
+    """(P-window coherence, residual atrial activity relative to R) over the given beats,
+    pooled over the leads: energies are summed across leads before the ratio is taken, so
+    leads with a large P wave weigh most and twelve leads give one estimate, not twelve
+    chances for a random one to look coherent."""
+    if beats.size < 2:
+        return None, None
+    rr_before = np.diff(beats, prepend=beats[0] - int(fs)) / fs
+    longest = max(MIN_RR_FOR_P_S, float(np.median(rr_before[1:])))
+    eligible = beats[rr_before >= longest]
+    start, stop = (int(round(s * fs)) for s in P_WINDOW_S)
+    coherent = total = residual = 0.0
+    n, r_amp = 0, []
+    for x in leads:
+        seg = _segments(x, eligible, start, stop)
+        if seg.shape[0] < 4:
+            return None, None
+        seg = _detrend(seg)
+        mean = seg.mean(axis=0)
+        n = seg.shape[0]
+        coherent += float(np.sum(mean**2))
+        total += float(np.mean(np.sum(seg**2, axis=1)))
+        residual += float(np.mean((seg - mean) ** 2))
+        inside = eligible[(eligible >= 0) & (eligible < x.size)]
+        r_amp.append(float(np.median(np.abs(x[inside]))))
+    if total <= 0 or n < 4:
+        return None, None
+    raw_coherence = coherent / total
+    coherence = max(0.0, (raw_coherence - 1.0 / n) / (1.0 - 1.0 / n))
+    amplitude = float(np.mean(r_amp))
+    activity = np.sqrt(residual / len(leads)) / amplitude if amplitude > 0 else None
+    return round(coherence, 4), None if activity is None else round(float(activity), 4)
+
+
+def window_evidence(
+    x: np.ndarray, beats: np.ndarray, fs: float, others: Sequence[np.ndarray] = ()
+) -> WindowEvidence:
+    """Evidence from beats (sample indices into ``x``, the detection-band lead); P waves are
+    looked for in ``x`` and the ``others`` usable leads together."""
+    rr = np.diff(beats) / fs
+    rate = round(60.0 / float(np.mean(rr)), 1) if rr.size else None
+    c = cosen(rr)
+    coherence, activity = p_wave_evidence([x, *others], beats, fs)
+    return WindowEvidence(
+        int(rr.size), rate, None if c is None else round(c, 3), coherence, activity
+    )
+
+
+def morphology_correlation(x: np.ndarray, beats: np.ndarray, fs: float) -> np.ndarray:
+    """Correlation of each beat's QRS with the median QRS of the beats (1 = same shape)."""
+    half = int(round(QRS_WINDOW_S * fs))
+    inside = (beats - half >= 0) & (beats + half < x.size)
+    out = np.ones(beats.size)
+    seg = _segments(x, beats[inside], -half, half + 1)
+    if seg.shape[0] < 3:
+        return out
+    seg = seg - seg.mean(axis=1, keepdims=True)
+    template = np.median(seg, axis=0)
+    norm = np.linalg.norm(seg, axis=1) * np.linalg.norm(template)
+    out[inside] = np.where(norm > 0, seg @ template / np.maximum(norm, 1e-12), 0.0)
+    return out

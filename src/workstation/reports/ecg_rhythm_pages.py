@@ -1,0 +1,184 @@
+"""The pages of a rhythm (Holter) ECG report: summary with the rate trend, episode strips.
+
+A long or few-lead recording is not a resting 12-lead ECG: a 3 × 4 printout of its first
+10 s would show 10 s of 24 h and leads it never had. Its report opens on the summary a
+Holter reader looks for first (analysed and excluded time, AF burden and episodes, ectopy,
+pauses, fastest and slowest minute, the per-minute rate with AF and excluded time marked),
+then 10 s strips at true scale (25 mm/s, 10 mm/mV) at the start of each AF episode and at
+the longest pause, each labelled with its clock time from the start of the recording.
+Everything is read from the stored analysis (``EcgAnalysis.to_json()``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from reportlab.lib.colors import Color
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+
+from workstation.ecg.analysis import lead_channels
+from workstation.ecg.interpretation import clock
+from workstation.recording import Recording
+from workstation.reports.page_layout import (
+    BOLD,
+    FONT,
+    MUTED_COLOR,
+    TEXT_COLOR,
+    Column,
+    content_box,
+    draw_label_values,
+    draw_section_title,
+    draw_table,
+)
+from workstation.reports.plots import Frame, draw_frame, draw_line, draw_spans
+from workstation.reports.settings import ReportSettings
+from workstation.reports.waveform import Box, TraceScale, draw_grid, draw_trace
+
+AF_COLOR = Color(1.0, 0.85, 0.85)
+EXCLUDED_COLOR = Color(0.85, 0.85, 0.85)
+STRIP_S = 10.0
+STRIP_HEIGHT_MM = 30.0
+STRIPS_PER_PAGE = 6
+MAX_EPISODE_ROWS = 18
+PAPER_SPEED_MM_PER_S = 25.0
+GAIN_MM_PER_MV = 10.0
+
+
+def is_rhythm_report(analysis: Mapping[str, Any]) -> bool:
+    """True when the analysis asks for the rhythm (Holter) form and carries a rhythm."""
+    return analysis.get("form") == "rhythm" and bool(analysis.get("rhythm"))
+
+
+def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
+    s = analysis["rhythm"]["summary"]
+
+    def minute(bpm: float | None, index: int | None) -> str:
+        return "—" if bpm is None else f"{bpm:.0f} bpm (minute from {clock(60.0 * index)})"
+
+    pause = s.get("longest_pause_s")
+    return [
+        ("Analysed", f"{s['analysed_s'] / 60:.1f} min"),
+        ("Not interpreted", f"{s['excluded_s'] / 60:.1f} min (poor signal quality)"),
+        ("AF burden", f"{s['af_burden_pct']:.1f} % of analysed time"),
+        ("AF episodes", str(s["af_episodes"])),
+        ("Premature atrial", str(s["pac_count"])),
+        ("Premature ventricular", str(s["pvc_count"])),
+        ("Longest pause", "none over 2.0 s" if pause is None else f"{pause:.2f} s"),
+        ("Fastest minute", minute(s.get("fastest_bpm"), s.get("fastest_minute"))),
+        ("Slowest minute", minute(s.get("slowest_bpm"), s.get("slowest_minute"))),
+    ]
+
+
+def draw_rhythm_summary_page(
+    canvas: Canvas, analysis: Mapping[str, Any], settings: ReportSettings, title: str
+) -> None:
+    """Title, summary figures, the per-minute heart-rate trend and the AF episode table."""
+    box = content_box(settings.paper)
+    canvas.setFillColor(TEXT_COLOR)
+    canvas.setFont(BOLD, 12)
+    canvas.drawString(box.x, box.top - 11, f"{title}: rhythm summary")
+    y = draw_section_title(canvas, box.x, box.top - 18, box.width / 2 - 4 * mm, "Summary")
+    y_summary = draw_label_values(
+        canvas, box.x, y, _summary_rows(analysis), 36 * mm, box.width / 2 - 4 * mm
+    )
+    rhythm = analysis["rhythm"]
+    episodes = rhythm.get("af_episodes") or []
+    right = box.x + box.width / 2 + 4 * mm
+    y_table = draw_section_title(canvas, right, y, box.width / 2 - 4 * mm, "AF episodes")
+    rows = [
+        (clock(e["start_s"]), clock(e["end_s"]), f"{e['end_s'] - e['start_s']:.0f} s")
+        for e in episodes[:MAX_EPISODE_ROWS]
+    ]
+    if len(episodes) > MAX_EPISODE_ROWS:
+        rows.append((f"… and {len(episodes) - MAX_EPISODE_ROWS} more", "", ""))
+    width = box.width / 2 - 4 * mm
+    draw_table(
+        canvas,
+        right,
+        y_table,
+        [Column("Start", width / 3), Column("End", width / 3), Column("Duration", width / 3)],
+        rows or [("No AF episode found", "", "")],
+    )
+    trend = np.asarray(
+        [np.nan if v is None else v for v in rhythm["summary"]["hr_trend_bpm"]], dtype=float
+    )
+    minutes = np.arange(trend.size) * 60.0 + 30.0
+    span = max(float(trend.size) * 60.0, 60.0)
+    finite = trend[np.isfinite(trend)]
+    top = max(120.0, float(np.ceil(finite.max() / 20.0) * 20.0)) if finite.size else 120.0
+    frame_box = Box(box.x + 10 * mm, box.y + 14 * mm, box.width - 12 * mm, 58 * mm)
+    frame_box = Box(
+        frame_box.x, frame_box.y, frame_box.width, min(frame_box.height, y_summary - 30 * mm)
+    )
+    frame = Frame(frame_box, (0.0, span), (0.0, top))
+    draw_spans(canvas, frame, [(e["start_s"], e["end_s"]) for e in episodes], AF_COLOR)
+    excluded = (analysis.get("quality") or {}).get("excluded_s") or []
+    draw_spans(canvas, frame, [(a, b) for a, b in excluded], EXCLUDED_COLOR)
+    draw_frame(
+        canvas,
+        frame,
+        "Heart rate per minute (bpm); red: AF episodes, grey: not interpreted",
+        list(np.arange(0.0, top + 1, 20.0)),
+    )
+    draw_line(canvas, frame, minutes, trend)
+
+
+def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:
+    """(start s, label) of the strips to print: each AF episode, then the longest pause."""
+    rhythm = analysis["rhythm"]
+    fs = float(analysis["sample_rate_hz"])
+    out = [
+        (float(e["start_s"]), f"AF episode {k + 1} from {clock(e['start_s'])}")
+        for k, e in enumerate(rhythm.get("af_episodes") or [])
+    ]
+    pauses = rhythm.get("pauses") or []
+    if pauses:
+        longest = max(pauses, key=lambda p: p["duration_s"])
+        start = max(longest["start"] / fs - 2.0, 0.0)
+        out.append((start, f"Longest pause, {longest['duration_s']:.2f} s, at {clock(start)}"))
+    return out
+
+
+def draw_strips_pages(
+    canvas: Canvas, recording: Recording, analysis: Mapping[str, Any], settings: ReportSettings
+) -> None:
+    """10 s strips of the first analysed lead, six to a page; each page ends with showPage."""
+    strips = strip_starts(analysis)
+    if not strips:
+        return
+    channels = lead_channels(recording)
+    used = analysis.get("leads_used") or channels.names
+    k = channels.names.index(used[0]) if used and used[0] in channels.names else 0
+    box = content_box(settings.paper)
+    fs = recording.fs
+    for first in range(0, len(strips), STRIPS_PER_PAGE):
+        canvas.setFillColor(TEXT_COLOR)
+        canvas.setFont(BOLD, 12)
+        canvas.drawString(box.x, box.top - 11, f"Rhythm strips, lead {channels.names[k]}")
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED_COLOR)
+        canvas.drawRightString(box.right, box.top - 10, "25 mm/s, 10 mm/mV")
+        for row, (start_s, label) in enumerate(strips[first : first + STRIPS_PER_PAGE]):
+            top = box.top - 18 * mm - row * (STRIP_HEIGHT_MM + 6) * mm
+            grid = Box(
+                box.x,
+                top - STRIP_HEIGHT_MM * mm,
+                STRIP_S * PAPER_SPEED_MM_PER_S * mm,
+                STRIP_HEIGHT_MM * mm,
+            )
+            draw_grid(canvas, grid)
+            a = int(start_s * fs)
+            b = min(a + int(STRIP_S * fs), recording.n_samples)
+            values = channels.read(recording, a, b)[k]
+            scale = TraceScale(
+                grid.x, grid.y + grid.height / 2, PAPER_SPEED_MM_PER_S, GAIN_MM_PER_MV
+            )
+            if values.size:
+                draw_trace(canvas, values - float(np.median(values)), fs, scale)
+            canvas.setFillColor(TEXT_COLOR)
+            canvas.setFont(BOLD, 8)
+            canvas.drawString(grid.x, grid.top + 1.5 * mm, label)
+        canvas.showPage()

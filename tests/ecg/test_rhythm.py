@@ -1,0 +1,210 @@
+"""Quality first, then rhythm, on real recordings: one index rate, AF with its evidence,
+lead inversion, real noise refused, pauses, and a long two-lead record in windows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+import scipy.io
+import wfdb
+from helpers import shared
+
+from workstation.dsp.resample import resample
+from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
+from workstation.ecg.quality import bsqi
+from workstation.ecg.stress import noisiness, residual_noise
+from workstation.recording import Modality, Recording
+
+pytestmark = pytest.mark.usefixtures("model_available")
+
+
+def wfdb_recording(
+    path: Path, seconds: float | None = None, fs: float | None = None, invert: bool = False
+) -> tuple[Recording, np.ndarray]:
+    """A WFDB record (first ``seconds``, resampled to ``fs``) and its beat annotations at that
+    rate."""
+    header = wfdb.rdheader(str(path))
+    stop = None if seconds is None else int(seconds * header.fs)
+    record = wfdb.rdrecord(str(path), sampto=stop)
+    ann = wfdb.rdann(str(path), "atr", sampto=stop)
+    signals = record.p_signal.T
+    beats = np.asarray([s for s, sym in zip(ann.sample, ann.symbol, strict=True) if sym.isalpha()])
+    rate = fs or float(record.fs)
+    if fs is not None and fs != record.fs:
+        signals = resample(signals, record.fs, fs)
+        beats = np.round(beats * fs / record.fs).astype(int)
+    rec = Recording(
+        signals=-signals if invert else signals,
+        fs=rate,
+        channel_names=tuple(record.sig_name),
+        units=tuple(record.units),
+        modality=Modality.ECG,
+        source_name=path.name,
+    )
+    return rec, beats
+
+
+def codes(result: EcgAnalysis) -> set[str]:
+    return {s.code for s in result.statements}
+
+
+RHYTHM_CODES = {
+    "af_suspected",
+    "sinus_rhythm",
+    "sinus_bradycardia",
+    "sinus_tachycardia",
+    "non_sinus_rhythm",
+}
+
+
+@pytest.mark.parametrize(
+    ("record", "seconds", "fs"),
+    [(("wfdb-samples", "100"), 20.0, 250.0), (("cpsc2021-sample", "data_21_7"), 30.0, None)],
+)
+def test_every_index_is_at_the_declared_rate(record, seconds, fs) -> None:
+    path = shared(*record[:-1], record[-1] + ".hea").with_suffix("")
+    rec, reference = wfdb_recording(path, seconds, fs)
+    data = json.loads(json.dumps(analyze_ecg(rec).to_json()))
+    rate = data["sample_rate_hz"]
+    assert rate == rec.fs
+    tolerance = 0.1 * rate
+    rhythm_beats = np.asarray(data["rhythm"]["beats"])
+    assert rhythm_beats.max() < rec.n_samples
+    assert all(np.min(np.abs(rhythm_beats - r)) <= tolerance for r in reference[1:-1])
+    start, stop = data["measured_samples"]
+    onsets = np.asarray([beat["qrs_on"] for beat in data["beats"]])
+    assert np.all((onsets >= start) & (onsets < stop))
+    near = [np.min(np.abs(reference - on)) <= tolerance for on in onsets]
+    assert np.mean(near) >= 0.9  # at twice the rate (the old bug) almost none would be
+    for spans in data["waves"].values():
+        for on, off in spans["qrs"]:
+            assert start <= on <= off < stop
+    edges = data["quality"]["window_edges"]
+    assert edges[0] == 0 and edges[-1] == rec.n_samples
+
+
+def test_af_is_stated_without_pr_or_p_axis_even_with_inverted_leads() -> None:
+    path = shared("cpsc2021-sample", "data_8_4.hea").with_suffix("")
+    for invert in (False, True):
+        result = analyze_ecg(wfdb_recording(path, invert=invert)[0])
+        assert codes(result) & RHYTHM_CODES == {"af_suspected"}
+        assert result.measurements.pr_ms is None
+        assert result.measurements.axis_deg["p"] is None
+        statement = next(s for s in result.statements if s.code == "af_suspected")
+        assert statement.evidence["p_coherence_median"] < 0.25
+        assert statement.evidence["af_burden_pct"] > 90
+
+
+def test_sinus_rhythm_keeps_its_class_when_a_lead_is_inverted() -> None:
+    path = shared("wfdb-samples", "100.hea").with_suffix("")
+    classes = []
+    for invert in (False, True):
+        result = analyze_ecg(wfdb_recording(path, 60.0, invert=invert)[0])
+        classes.append(codes(result) & RHYTHM_CODES)
+        assert result.measurements.pr_ms is not None
+    assert classes[0] == classes[1] == {"sinus_rhythm"}
+
+
+def test_real_noise_gets_poor_quality_and_no_rhythm() -> None:
+    folder = shared("cpsc2019-sample")
+    refused = 0
+    for rid in ("00224", "00126", "01170"):
+        x = scipy.io.loadmat(folder / "data" / f"data_{rid}.mat")["ecg"].ravel().astype(float)
+        peaks = scipy.io.loadmat(folder / "ref" / f"R_{rid}.mat")["R_peak"].ravel().astype(int)
+        assert noisiness(x, peaks, 500.0) > 1.0  # among the noisiest of the sample
+        noise = np.tile(residual_noise(x, peaks, 500.0), 3)  # 30 s
+        rec = Recording(
+            signals=noise[None, :],
+            fs=500.0,
+            channel_names=("ECG",),
+            units=("mV",),
+            modality=Modality.ECG,
+        )
+        result = analyze_ecg(rec)
+        assert [s.code for s in result.statements] == ["poor_signal_quality"]
+        assert result.beats == [] and result.abnormality is None
+        assert "not interpretable" in result.statements[0].text.lower()
+        refused += 1
+    assert refused == 3
+
+
+def test_a_pause_is_found_with_its_time() -> None:
+    path = shared("wfdb-samples", "100.hea").with_suffix("")
+    rec, beats = wfdb_recording(path, 30.0)
+    x = np.asarray(rec.signals)
+    fs = rec.fs
+    cut = int(beats[10] + 0.45 * fs)  # late diastole: after T, before the next P
+    filler = np.tile(x[:, cut - int(0.05 * fs) : cut], (1, 30))  # 1.5 s more diastole
+    longer = Recording(
+        signals=np.concatenate([x[:, :cut], filler, x[:, cut:]], axis=1),
+        fs=fs,
+        channel_names=rec.channel_names,
+        units=rec.units,
+        modality=Modality.ECG,
+    )
+    result = analyze_ecg(longer)
+    assert result.rhythm is not None
+    pauses = result.rhythm.pauses
+    assert len(pauses) == 1
+    assert pauses[0].duration_s == pytest.approx(2.2, abs=0.2)
+    assert pauses[0].start == pytest.approx(beats[10], abs=0.1 * fs)
+    assert "pauses" in codes(result)
+
+
+def test_a_long_two_lead_record_is_analysed_in_windows_with_a_summary() -> None:
+    """Ten minutes at 250 Hz: sinus (patient 21), then persistent AF (patient 84), then sinus."""
+    folder = shared("cpsc2021-sample")
+    parts = [
+        wfdb_recording(folder / name, seconds, 250.0)[0]
+        for name, seconds in (("data_21_7", 236.0), ("data_84_1", 180.0), ("data_21_8", 180.0))
+    ]
+    signals = np.concatenate([np.asarray(p.signals) for p in parts], axis=1)
+    rec = Recording(
+        signals=signals,
+        fs=250.0,
+        channel_names=parts[0].channel_names,
+        units=parts[0].units,
+        modality=Modality.ECG,
+    )
+    result = analyze_ecg(rec)
+    assert result.form == "rhythm"
+    summary = result.rhythm.summary
+    assert len(summary.hr_trend_bpm) == int(np.ceil(rec.duration / 60))
+    af_start, af_end = 236.0, 416.0
+    episodes = result.rhythm.episodes
+    assert episodes and all(e.end_s > af_start and e.start_s < af_end for e in episodes)
+    covered = sum(min(e.end_s, af_end) - max(e.start_s, af_start) for e in episodes)
+    assert covered > 0.8 * (af_end - af_start)
+    assert 20 < summary.af_burden_pct < 40
+    assert summary.slowest_bpm <= summary.fastest_bpm
+    data = result.to_json()
+    assert data["rhythm"]["af_episodes"][0]["start"] == episodes[0].start
+    assert max(data["rhythm"]["beats"]) < rec.n_samples
+
+
+def test_bsqi_counts_agreement_within_150_ms() -> None:
+    a = np.array([100, 300, 500, 700])
+    assert bsqi(a, a + 20, 250.0) == 1.0
+    assert bsqi(a, a + 100, 250.0) == 0.0  # 400 ms apart at 250 Hz
+    assert bsqi(a, np.array([100, 300]), 250.0) == pytest.approx(0.5)
+    assert bsqi(a, np.array([], dtype=int), 250.0) == 0.0
+
+
+def test_a_saturated_lead_is_named_and_the_other_lead_carries_the_analysis() -> None:
+    path = shared("wfdb-samples", "100.hea").with_suffix("")
+    rec, _ = wfdb_recording(path, 20.0)
+    x = np.array(rec.signals)
+    x[1] = x[1].max()  # the amplifier of lead 2 stuck at its rail
+    stuck = Recording(
+        signals=x,
+        fs=rec.fs,
+        channel_names=rec.channel_names,
+        units=rec.units,
+        modality=Modality.ECG,
+    )
+    result = analyze_ecg(stuck)
+    assert "v5" in result.leads_unusable and "v5" not in result.leads_used
+    assert "sinus_rhythm" in codes(result)
