@@ -19,7 +19,7 @@ UV := $(BIN)/uv
 UV_COMPILE := $(UV) pip compile --quiet --generate-hashes --python-version 3.11 \
   --python-platform x86_64-manylinux_2_36 --only-binary :all: -c $(LOCKS)/onnxruntime.txt
 
-.PHONY: run test bench lint lock system-deps venv clean
+.PHONY: run test bench fuzz lint lock system-deps venv clean
 
 run: venv
 	$(BIN)/workstation
@@ -29,6 +29,12 @@ test: venv system-deps
 
 bench: venv
 	$(BIN)/python benchmarks/run_all.py
+
+# Reader fuzzing (#14): mutated real files through every reader in capped worker processes;
+# figures to benchmarks/out/fuzz_readers.json. A quick pass: make fuzz FUZZ_ARGS="--per-reader 300"
+FUZZ_ARGS ?= --per-reader 10000 --seed 0 --workers 2
+fuzz: venv
+	$(BIN)/python benchmarks/fuzz_readers.py $(FUZZ_ARGS)
 
 lint: venv
 	$(BIN)/ruff check src tests benchmarks packaging

@@ -1,5 +1,6 @@
 """Every record in ../shared/data/ludb and wfdb-samples, checked against wfdb's own reading."""
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -9,6 +10,7 @@ from helpers import SHARED_DATA
 
 from workstation.errors import InvalidRecording
 from workstation.io import read_recording
+from workstation.io.plausibility import MAX_MICROVOLTS, MICROVOLTS_PER_UNIT
 from workstation.recording import Modality
 
 
@@ -25,8 +27,25 @@ def _reference(header: Path):
         return None, exc
 
 
+def _beyond_any_amplifier(reference) -> str | None:
+    """The first channel whose values no recording can hold (io/plausibility.py): WFDB's
+    synthetic format-test records decode full-scale 24- and 32-bit patterns to kilovolts."""
+    for name, unit, signal in zip(
+        reference.sig_name, reference.units, reference.e_p_signal, strict=True
+    ):
+        scale = MICROVOLTS_PER_UNIT.get(str(unit).strip().casefold(), 1.0)
+        if np.isfinite(signal).any() and np.nanmax(np.abs(signal)) * scale > MAX_MICROVOLTS:
+            return name
+    return None
+
+
 def _check_against_reference(header: Path) -> None:
     reference, error = _reference(header)
+    absurd = None if error is not None else _beyond_any_amplifier(reference)
+    if absurd is not None:
+        with pytest.raises(InvalidRecording, match=re.escape(f"channel '{absurd}' holds a value")):
+            read_recording(header)
+        return
     if error is not None or all(np.isnan(ch).all() for ch in reference.e_p_signal):
         with pytest.raises(InvalidRecording) as raised:
             read_recording(header)

@@ -35,7 +35,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui.set_defaults(func=_gui)
 
     inspect = sub.add_parser("inspect", help="summarise a recording file")
-    inspect.add_argument("file", type=Path, help="WFDB .hea, EDF/BDF, .zip or CSV file")
+    inspect.add_argument(
+        "file", type=Path, help="WFDB .hea, EDF/BDF, DICOM .dcm, HL7 aECG .xml, .zip or CSV file"
+    )
     inspect.add_argument("--json", action="store_true", help="print the summary as JSON")
     inspect.add_argument(
         "--fs", type=float, help="sampling rate (Hz) of a CSV without a time column"

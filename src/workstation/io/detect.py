@@ -1,8 +1,9 @@
 """Choosing the reader for a file, by its first bytes first and its extension second.
 
-Content decides where it can (EDF, BDF and ZIP have signatures), because files get renamed
-on their way to a ward; the extension decides for the text formats (WFDB headers, CSV). A
-file whose extension promises a format its content does not have is refused by name.
+Content decides where it can (EDF, BDF, ZIP and DICOM have signatures), because files get
+renamed on their way to a ward; the extension decides for the text formats (WFDB headers,
+CSV, and .xml: HL7 aECG when it opens an AnnotatedECG element). A file whose extension
+promises a format its content does not have is refused by name.
 
 ``read_recording`` is the single entry point: whatever happens inside a reader, the caller
 gets a Recording or a ``RecordingError`` that names the file the clinician chose, in plain
@@ -28,6 +29,11 @@ BDF_MAGIC = b"\xffBIOSEMI"
 _ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06")
 _EDF_SUFFIXES = {".edf", ".bdf", ".rec"}
 _TEXT_SUFFIXES = {".csv", ".tsv", ".txt"}
+#: DICOM files carry "DICM" after a 128-byte preamble; an aECG names its root element early.
+DICOM_PREAMBLE_BYTES = 128
+DICOM_MAGIC = b"DICM"
+_AECG_ROOT = re.compile(r"<(?:[\w.-]+:)?AnnotatedECG\b")
+_XML_HEAD_BYTES = 4096
 #: A private folder of the zip reader (``ws-<pid>-<random>``), with what follows it up to the
 #: member's own name.
 _PRIVATE_FOLDER = re.compile(
@@ -56,6 +62,8 @@ class Format(enum.StrEnum):
     BDF = "BDF"
     ZIP = "ZIP"
     CSV = "CSV"
+    DICOM = "DICOM"
+    AECG = "HL7 aECG"
 
 
 def detect_format(path: str | Path) -> Format:
@@ -79,6 +87,15 @@ def detect_format(path: str | Path) -> Format:
         return Format.EDF
     if head.startswith(_ZIP_MAGICS):
         return Format.ZIP
+    dicom_magic = head[DICOM_PREAMBLE_BYTES : DICOM_PREAMBLE_BYTES + len(DICOM_MAGIC)]
+    if dicom_magic == DICOM_MAGIC or suffix == ".dcm":
+        return Format.DICOM
+    if suffix == ".xml":
+        if _is_aecg(path):
+            return Format.AECG
+        raise UnsupportedFormat(
+            path, "the file is XML but not an HL7 annotated ECG (no AnnotatedECG element)."
+        )
     if suffix in _EDF_SUFFIXES:
         raise InvalidRecording(
             path, f"the file is named {suffix} but does not hold an EDF/BDF header."
@@ -102,8 +119,10 @@ def read_recording(path: str | Path, *, fs: float | None = None) -> Recording:
     """
     path = Path(path)
     fmt = detect_format(path)
+    from workstation.io.plausibility import checked  # every format's result: one last check
+
     try:
-        recording = _read(fmt, path, fs)
+        recording = checked(_read(fmt, path, fs), str(path))
     except RecordingError as exc:
         plain = _plain_error(exc, path)
         if plain is exc:
@@ -158,6 +177,14 @@ def _read(fmt: Format, path: Path, fs: float | None) -> Recording:
         from workstation.io.zip_reader import read_zip
 
         return read_zip(path)
+    if fmt is Format.DICOM:
+        from workstation.io.dicom_reader import read_dicom
+
+        return read_dicom(path)
+    if fmt is Format.AECG:
+        from workstation.io.aecg_reader import read_aecg
+
+        return read_aecg(path)
     from workstation.io.csv_reader import read_csv
 
     return read_csv(path, fs=fs)
@@ -181,3 +208,11 @@ def _head(path: Path) -> bytes:
         raise InvalidRecording(
             path, f"the file cannot be opened ({exc.strerror}).", "Check its permissions."
         ) from exc
+
+
+def _is_aecg(path: Path) -> bool:
+    """True when the first few kB of an XML file (UTF-8 or UTF-16) open an AnnotatedECG."""
+    with path.open("rb") as handle:
+        head = handle.read(_XML_HEAD_BYTES)
+    codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "latin-1"
+    return _AECG_ROOT.search(head.decode(codec, errors="ignore")) is not None

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 
 from workstation.errors import InvalidRecording
+from workstation.io.limits import check_declared_size
 
 #: Size of the fixed part of an EDF/BDF header.
 HEADER_BYTES = 256
@@ -38,7 +39,11 @@ CALIBRATION_ADVICE = (
 
 
 def signal_headers(header: bytes, is_bdf: bool, name: str) -> list[SignalHeader]:
-    """Each signal's label, calibration fields and samples per record, from the raw header."""
+    """Each signal's label, calibration fields and samples per record, from the raw header.
+
+    The sizes the header declares are checked against the shared limits here, before edfio
+    maps the file or converts a sample.
+    """
     n = int_field(header[252:256], "number of signals", name)
     annotation_label = ("BDF" if is_bdf else "EDF") + " Annotations"
 
@@ -66,7 +71,32 @@ def signal_headers(header: bytes, is_bdf: bool, name: str) -> list[SignalHeader]
                 is_annotation=label == annotation_label,
             )
         )
+    _check_declared_size(header, out, name)
     return out
+
+
+def _check_declared_size(header: bytes, signals: list[SignalHeader], name: str) -> None:
+    """The header's signals (its annotation signal aside) and record count × samples per
+    record, at the fastest signal's rate.
+
+    A file being recorded may state -1 records and an annotation-only file a record duration
+    of 0; neither declares a length, so only their signal count is checked.
+    """
+    per_record = [max(s.samples_per_record, 0) for s in signals if not s.is_annotation]
+    records = max(int_field(header[236:244], "number of data records", name), 0)
+    try:
+        record_s = float(header[244:252].decode("ascii").strip())
+    except (UnicodeDecodeError, ValueError):
+        record_s = 0.0
+    fastest = max(per_record, default=0)
+    check_declared_size(
+        name,
+        channels=len(per_record),
+        samples=records * fastest,
+        fs=fastest / record_s if fastest and record_s > 0 else None,
+        values=records * sum(per_record),
+        declared_by="the header",
+    )
 
 
 def check_calibration(sig: SignalHeader, is_bdf: bool, name: str) -> None:

@@ -21,6 +21,7 @@ with a warning the clinician sees, or refuses with the reason:
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections import Counter
 from datetime import datetime
@@ -42,7 +43,14 @@ from workstation.io.edf_header import (
 from workstation.io.edf_timeline import Timeline
 from workstation.io.edf_timeline import runs as record_runs
 from workstation.io.edf_timeline import timeline as edf_timeline
-from workstation.recording import Annotation, Recording, infer_modality, sha256_of_files
+from workstation.recording import (
+    MAX_SAMPLING_RATE_HZ,
+    MIN_SAMPLING_RATE_HZ,
+    Annotation,
+    Recording,
+    infer_modality,
+    sha256_of_files,
+)
 
 #: 256 bytes per signal plus the fixed part; EDF allows at most a few thousand signals.
 _MAX_HEADER_BYTES = 256 * 4097
@@ -84,6 +92,7 @@ def read_edf(
         if len(ordinary) != len(signals):
             raise InvalidRecording(name, "the signal headers are inconsistent.")
         kept, left_out = _main_rate_signals(signals)
+        _check_rate(float(kept[0].sampling_frequency), name)
         for index, signal in enumerate(signals):
             if any(signal is k for k in kept):
                 check_calibration(ordinary[index], is_bdf, name)
@@ -190,6 +199,11 @@ def _check_layout(header: bytes, size: int, sample_bytes: int, name: str) -> Non
     header_bytes = int_field(header[184:192], "header size", name)
     records = int_field(header[236:244], "number of data records", name)
     n_signals = int_field(header[252:256], "number of signals", name)
+    duration = header[244:252].decode("ascii", errors="replace").strip()
+    if not _is_seconds(duration):
+        raise InvalidRecording(
+            name, f"the header's data record duration '{duration}' is not a number of seconds."
+        )
     if n_signals < 0 or header_bytes != HEADER_BYTES * (n_signals + 1):
         raise InvalidRecording(
             name,
@@ -207,6 +221,24 @@ def _check_layout(header: bytes, size: int, sample_bytes: int, name: str) -> Non
             name,
             f"the header announces {records} data records but the file holds only "
             f"{(size - header_bytes) // max(1, per_record * sample_bytes)}: it is truncated.",
+        )
+
+
+def _is_seconds(text: str) -> bool:
+    try:
+        return math.isfinite(float(text)) and float(text) >= 0
+    except ValueError:
+        return False
+
+
+def _check_rate(fs: float, name: str) -> None:
+    """Refuse an implausible rate before anything is allocated from it: a record duration of
+    '0.000001' makes 100 samples per record 100 MHz, and an EDF+D time axis gigabytes long."""
+    if not MIN_SAMPLING_RATE_HZ <= fs <= MAX_SAMPLING_RATE_HZ:
+        raise InvalidRecording(
+            name,
+            f"the sampling rate {fs:g} Hz (samples per data record over the record duration) "
+            f"is not plausible (expected {MIN_SAMPLING_RATE_HZ:g}–{MAX_SAMPLING_RATE_HZ:g} Hz).",
         )
 
 

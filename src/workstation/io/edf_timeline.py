@@ -43,15 +43,15 @@ def timeline(
     sample_bytes: int,
     name: str,
 ) -> Timeline | None:
-    """Where each data record lies in time, from its time-keeping annotation (EDF+ only).
+    """Where each data record lies in time, from its time-keeping annotation.
 
-    None when the records are back to back (the common case), so nothing extra is
-    allocated. Times are relative to the first record's onset, as edfio's start time and
-    annotation onsets are.
+    EDF+, and also a plain EDF that carries an annotation signal: edfio reads its annotations
+    either way, so they must land on the same time axis as the samples. None when the records
+    are back to back (the common case), so nothing extra is allocated. Times are relative to
+    the first record's onset, as edfio's start time and annotation onsets are.
     """
     version = header[192:236].decode("ascii", errors="replace").strip()
-    if not version.startswith(("EDF+", "BDF+")):
-        return None
+    plus = version.startswith(("EDF+", "BDF+"))
     discontinuous = version.startswith(("EDF+D", "BDF+D"))
     records = int(edf.num_data_records)
     record_duration = float(edf.data_record_duration)
@@ -102,7 +102,7 @@ def timeline(
     gaps = starts[1:] - ends[:-1]
     n_gaps = int(np.count_nonzero(gaps))
     missing_s = float(gaps.sum()) / fs
-    kind = version[:5]
+    kind = version[:5] if plus else ("BDF" if sample_bytes == 3 else "EDF")
     notes = [
         f"{kind}: the recording is discontinuous; "
         f"{n_gaps} gap{'s' if n_gaps != 1 else ''} ({missing_s:.1f} s in all) "

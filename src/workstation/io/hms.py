@@ -17,6 +17,7 @@ from types import ModuleType
 import numpy as np
 
 from workstation.errors import ComponentNotInstalled, InvalidRecording
+from workstation.io.plausibility import checked
 from workstation.recording import Modality, Recording, sha256_of_files
 
 HMS_FS_HZ = 200.0
@@ -74,10 +75,31 @@ def read_hms_eeg(path: Path) -> Recording:
     pa = _pyarrow("lib")
     pq = _pyarrow("parquet")
     try:
-        table = pq.read_table(path)
+        parquet = pq.ParquetFile(path)
     except (OSError, ValueError, pa.ArrowException) as exc:
-        raise InvalidRecording(path, f"it is not a readable parquet file ({exc}).") from exc
-    names = table.column_names
+        raise _not_parquet(path) from exc
+    with parquet:
+        table = _channel_table(path, parquet, pa)
+    signals = np.stack([_channel_values(path, table, c) for c in HMS_CHANNELS])
+    recording = Recording(
+        signals=signals,
+        fs=HMS_FS_HZ,
+        channel_names=HMS_CHANNELS,
+        units=("uV",) * len(HMS_CHANNELS),
+        modality=Modality.EEG,
+        source_name=path.name,
+        source_sha256=sha256_of_files([path]),
+        source_format="HMS parquet",
+    )
+    return checked(recording, str(path))
+
+
+def _channel_table(path: Path, parquet: object, pa: ModuleType) -> object:
+    """The 20 channel columns, after checking from the schema that each is there once."""
+    try:
+        names = parquet.schema_arrow.names  # type: ignore[attr-defined]
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise _not_parquet(path) from exc
     missing = [c for c in HMS_CHANNELS if c not in names]
     if missing:
         raise InvalidRecording(
@@ -92,16 +114,16 @@ def read_hms_eeg(path: Path) -> Recording:
             f"the channel column(s) {', '.join(repeated)} appear more than once.",
             "Use the EEG parquet files of the HMS data set unchanged.",
         )
-    signals = np.stack([_channel_values(path, table, c) for c in HMS_CHANNELS])
-    return Recording(
-        signals=signals,
-        fs=HMS_FS_HZ,
-        channel_names=HMS_CHANNELS,
-        units=("uV",) * len(HMS_CHANNELS),
-        modality=Modality.EEG,
-        source_name=path.name,
-        source_sha256=sha256_of_files([path]),
-        source_format="HMS parquet",
+    try:
+        return parquet.read(columns=list(HMS_CHANNELS))  # type: ignore[attr-defined]
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise _not_parquet(path) from exc
+
+
+def _not_parquet(path: Path) -> InvalidRecording:
+    """pyarrow's own words name its internals (thrift, TProtocolException) and temp paths."""
+    return InvalidRecording(
+        path, "it is not a readable parquet file: it is damaged, truncated or not parquet."
     )
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import wfdb
 
 from workstation.errors import InvalidRecording
+from workstation.io.plausibility import within_recording as _within_recording
 from workstation.recording import Annotation
 
 #: Files sharing the record's name that are never WFDB annotation files.
@@ -67,8 +68,11 @@ def _read_annotations(
         extension = path.suffix[1:]
         try:
             ann = wfdb.rdann(str(base), extension)
-        except Exception as exc:
-            warnings.append(f"'{path.name}' was not read as annotations ({type(exc).__name__}).")
+        except Exception:
+            warnings.append(
+                f"'{path.name}' was not read as annotations: it is damaged or is not a WFDB "
+                "annotation file."
+            )
             continue
         channel = by_name.get(extension.casefold())
         inside, note = _within_recording(_convert(ann, fs, channel, path), n_frames / fs)
@@ -104,31 +108,3 @@ def _convert(ann: wfdb.Annotation, fs: float, channel: str | None, path: Path) -
         out.append(Annotation(samples[i] / fs, 0.0, label, channel))
         i += 1
     return out
-
-
-def _within_recording(
-    annotations: list[Annotation], duration: float
-) -> tuple[list[Annotation], str | None]:
-    """The annotations that lie in the recording (0 to ``duration`` s), spans cut at its end,
-    and a warning saying what was dropped or cut (None when nothing was)."""
-    inside: list[Annotation] = []
-    outside: list[Annotation] = []
-    cut = 0
-    for a in annotations:
-        if a.onset < 0 or a.onset >= duration:
-            outside.append(a)
-        elif a.onset + a.duration > duration:
-            inside.append(Annotation(a.onset, duration - a.onset, a.label, a.channel))
-            cut += 1
-        else:
-            inside.append(a)
-    notes = []
-    if outside:
-        first = outside[0]
-        notes.append(
-            f"{len(outside)} annotation(s) lie outside the recording (0-{duration:g} s) and were "
-            f"left out (the first, '{first.label}', at {first.onset:g} s)"
-        )
-    if cut:
-        notes.append(f"{cut} span(s) running past the end of the recording were cut at its end")
-    return inside, "; ".join(notes) + "." if notes else None

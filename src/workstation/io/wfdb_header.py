@@ -2,8 +2,9 @@
 
 Kept apart from the reading flow in ``wfdb_reader`` because these checks read the raw header
 text and its declared sizes, not the signals: the header's bytes and record line, its rate
-field, the resource limits (MAX_HOURS, MAX_CHANNELS, MAX_SIGNAL_BYTES) and the start date and
-time written in a form WFDB does not define, read leniently.
+field, its declared sizes (checked against the resource limits every reader shares, in
+``limits``) and the start date and time written in a form WFDB does not define, read
+leniently.
 """
 
 from __future__ import annotations
@@ -22,6 +23,9 @@ import wfdb
 from wfdb.io import _header as wfdb_header
 
 from workstation.errors import InvalidRecording
+from workstation.io.limits import MAX_CHANNELS as MAX_CHANNELS
+from workstation.io.limits import MAX_HOURS as MAX_HOURS
+from workstation.io.limits import check_declared_size
 
 #: Bytes per sample of the fixed-size WFDB formats (FLAC formats 508/516/524 are compressed
 #: and .mat files carry their own header, so neither can be checked by size).
@@ -40,22 +44,6 @@ _BYTES_PER_SAMPLE = {
 
 #: A WFDB header larger than this is not a header.
 _MAX_HEADER_BYTES = 1 << 20
-
-# --- Resource limits ----------------------------------------------------------------------
-# A header of a few hundred bytes can declare days of gap segments, millions of signals or a
-# huge skew, and wfdb allocates what it declares before reading a sample. The declared sizes
-# are checked against what a ward can meet before anything is allocated.
-
-#: The longest recording opened: three days of continuous monitoring.
-MAX_HOURS = 72
-#: The most signals one recording may declare (a high-density EEG cap has 256).
-MAX_CHANNELS = 256
-#: The most signal data one recording may declare, as the 32-bit samples it is read into.
-MAX_SIGNAL_BYTES = 4 << 30
-_LIMIT_ADVICE = (
-    "Check that this is the right file: its header is probably damaged. A recording that "
-    "really is this large must be split into smaller parts before it can be opened."
-)
 
 
 def _check_header_bytes(header_path: Path) -> bytes:
@@ -212,19 +200,14 @@ def _lenient_start_fields() -> Iterator[None]:
 
 
 def _check_declared_channels(raw: bytes, header_path: Path) -> None:
-    """Refuse a record line declaring more signals than MAX_CHANNELS, before wfdb sees it."""
+    """Refuse a record line declaring more signals than the limit, before wfdb sees it.
+
+    A header of a few hundred bytes can declare millions of signals, and wfdb allocates
+    per declared signal while it parses, so the count is checked from the raw text first.
+    """
     fields = _record_line(raw).split()
-    if len(fields) >= 2 and fields[1].isdigit() and int(fields[1]) > MAX_CHANNELS:
-        _refuse_channels(header_path, int(fields[1]))
-
-
-def _refuse_channels(header_path: Path, channels: int) -> None:
-    raise InvalidRecording(
-        header_path,
-        f"the header declares {channels:,} signals; the workstation opens recordings of at "
-        f"most {MAX_CHANNELS} channels.",
-        _LIMIT_ADVICE,
-    )
+    if len(fields) >= 2 and fields[1].isdigit():
+        check_declared_size(header_path, channels=int(fields[1]), declared_by="the header")
 
 
 def _segment_frames(header: wfdb.MultiRecord) -> int:
@@ -287,24 +270,14 @@ def _check_skew(frames: int | None, skew: int, header_path: Path) -> None:
 def _check_limits(
     header_path: Path, *, fs: float, frames: int, channels: int, per_frame: int, skew: int
 ) -> None:
-    """Refuse a record longer than MAX_HOURS, with more than MAX_CHANNELS signals, or whose
-    samples (with skew and samples per frame) would take more than MAX_SIGNAL_BYTES."""
-    if channels > MAX_CHANNELS:
-        _refuse_channels(header_path, channels)
-    hours = frames / fs / 3600
-    if hours > MAX_HOURS:
-        raise InvalidRecording(
-            header_path,
-            f"the header declares a recording of {hours:,.1f} hours ({frames:,} samples at "
-            f"{fs:g} Hz); the workstation opens recordings of at most {MAX_HOURS} hours.",
-            _LIMIT_ADVICE,
-        )
-    size = 4 * max(channels, 1) * max(per_frame, 1) * (max(frames, 0) + max(skew, 0))
-    if size > MAX_SIGNAL_BYTES:
-        raise InvalidRecording(
-            header_path,
-            f"the header declares {size / (1 << 30):,.1f} GiB of signal data (its samples per "
-            f"frame or skew are very large); the workstation opens recordings of at most "
-            f"{MAX_SIGNAL_BYTES / (1 << 30):g} GiB.",
-            _LIMIT_ADVICE,
-        )
+    """Refuse a record beyond the shared limits (``limits.check_declared_size``): its length in
+    frames, its signal count, and its samples with skew and samples per frame, which wfdb
+    allocates together."""
+    check_declared_size(
+        header_path,
+        channels=channels,
+        samples=frames,
+        fs=fs,
+        values=max(channels, 1) * max(per_frame, 1) * (max(frames, 0) + max(skew, 0)),
+        declared_by="the header",
+    )

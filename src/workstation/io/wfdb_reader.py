@@ -79,8 +79,8 @@ def read_wfdb(path: Path) -> Recording:
         except Exception as exc:
             raise InvalidRecording(
                 header_path,
-                f"the signal data cannot be decoded ({type(exc).__name__}: {exc}): the data files "
-                "are damaged or do not match the header.",
+                "the signal data cannot be decoded: the data files are damaged or do not match "
+                "the header.",
             ) from exc
     signals, fs, kept, left_out = _fastest_channels(record, header_path)
     names = tuple(str(record.sig_name[i]) for i in kept)
@@ -107,6 +107,11 @@ def read_wfdb(path: Path) -> Recording:
 
 
 def _read_header(header_path: Path, raw: bytes) -> wfdb.Record | wfdb.MultiRecord:
+    if not _record_line(raw).isascii():
+        # Python reads '²' as a digit that int() refuses; WFDB allows only ASCII there.
+        raise InvalidRecording(
+            header_path, "the header's record line holds characters WFDB does not allow."
+        )
     _check_declared_channels(raw, header_path)
     try:
         header = wfdb.rdheader(str(header_path.with_suffix("")))
@@ -118,9 +123,31 @@ def _read_header(header_path: Path, raw: bytes) -> wfdb.Record | wfdb.MultiRecor
         raise InvalidRecording(header_path, f"the header states an invalid sampling rate ({fs}).")
     if not header.n_sig:
         raise InvalidRecording(header_path, "the header lists no signals.")
+    described = len(getattr(header, "file_name", None) or [])
+    if isinstance(header, wfdb.Record) and described != header.n_sig:
+        raise InvalidRecording(
+            header_path,
+            f"the header declares {header.n_sig} signal(s) but has {described} signal line(s).",
+        )
     if header.sig_len is not None and header.sig_len < 0:
         raise InvalidRecording(header_path, "the header states a negative length.")
+    _check_length_field(_record_line(raw).split(), header, header_path)
     return header
+
+
+def _check_length_field(
+    fields: list[str], header: wfdb.Record | wfdb.MultiRecord, header_path: Path
+) -> None:
+    """The record line's length must be what wfdb read from it.
+
+    wfdb skips a length it cannot parse: '-99999999' or '5000x' is read as no length, and
+    the record as long as its data file, which is not what the header says.
+    """
+    length = fields[3] if len(fields) > 3 else ""
+    if length and not (length.isascii() and length.isdigit() and int(length) == header.sig_len):
+        raise InvalidRecording(
+            header_path, f"the header's length field '{length}' is not a whole number of samples."
+        )
 
 
 def _format_label(header: wfdb.Record | wfdb.MultiRecord) -> str:

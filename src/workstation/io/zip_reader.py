@@ -76,7 +76,13 @@ _PLAIN_ZIP_ADVICE = (
     "Re-create it as a plain .zip (standard 'Deflate' compression, no password), for example "
     "with the system's own 'Compress' or 'Send to › Compressed (zipped) folder'."
 )
-_DAMAGED_ERRORS: tuple[type[BaseException], ...] = (zipfile.BadZipFile, zlib.error, EOFError)
+#: UnicodeDecodeError: a member name flagged UTF-8 that is not (zipfile decodes it on opening).
+_DAMAGED_ERRORS: tuple[type[BaseException], ...] = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    UnicodeDecodeError,
+)
 try:
     import lzma
 
@@ -92,7 +98,7 @@ _LIVE_LOCK = threading.Lock()
 def read_zip(path: Path) -> Recording:
     sweep_stale_folders()
     try:
-        with zipfile.ZipFile(path) as archive:
+        with _open_archive(path) as archive:
             members = _checked_members(archive, path)
             edfs = [m for m in members if PurePosixPath(m.filename).suffix.lower() in _EDF_SUFFIXES]
             headers = [m for m in members if PurePosixPath(m.filename).suffix.lower() == ".hea"]
@@ -116,7 +122,27 @@ def read_zip(path: Path) -> Recording:
                 )
     except _DAMAGED_ERRORS as exc:
         raise _damaged(path) from exc
+    except OSError as exc:
+        # bz2's word for a damaged stream carries no number; EINVAL: damaged offsets made
+        # zipfile seek before the start of the file. Others (the disk, permissions) pass on.
+        if exc.errno not in (None, errno.EINVAL):
+            raise
+        raise _damaged(path) from exc
     return _as_archive_source(recording, path)
+
+
+def _open_archive(path: Path) -> zipfile.ZipFile:
+    """The archive, or a plain refusal of a zip variant the standard library does not read
+    (it raises NotImplementedError for a 'version needed to extract' beyond its own)."""
+    try:
+        return zipfile.ZipFile(path)
+    except NotImplementedError as exc:
+        raise InvalidRecording(
+            path,
+            "the archive uses a zip variant (a newer zip version or a multi-part archive) the "
+            "workstation does not read.",
+            _PLAIN_ZIP_ADVICE,
+        ) from exc
 
 
 def _damaged(path: Path) -> InvalidRecording:
@@ -156,6 +182,8 @@ def _checked_members(archive: zipfile.ZipFile, path: Path) -> list[zipfile.ZipIn
     compressed = 0
     for info in infos:
         name = info.filename
+        if not name:
+            raise _damaged(path)  # a member without a name: its header's name length is wrong
         pure = PurePosixPath(name.replace("\\", "/"))
         if pure.is_absolute() or ".." in pure.parts or (len(name) > 1 and name[1] == ":"):
             raise InvalidRecording(

@@ -49,7 +49,7 @@ from workstation.ui.video.panel import VideoPanel
 from workstation.ui.workspace import NoViewer, Workspace
 from workstation.vault import Patient, User, Vault
 
-FILE_FILTER = "Recordings (*.hea *.edf *.bdf *.rec *.zip *.csv);;All files (*)"
+FILE_FILTER = "Recordings (*.hea *.edf *.bdf *.rec *.zip *.csv *.dcm *.xml);;All files (*)"
 CONTENT, LOCKED = 0, 1
 
 
