@@ -36,10 +36,11 @@ MATCH_S = 0.15  # [Li 2008] beats of the two detectors agree within 150 ms
 BSQI_MIN = 0.8  # [Clifford 2012, Behar 2013] below 0.8 the detectors disagree: noise
 KSQI_MIN = 5.0  # [Li 2008] kurtosis of a clean ECG exceeds 5
 TSQI_MIN = 0.66  # [Orphanidou 2015] QRS correlation with the window's template
-#: Low kurtosis alone does not make a lead noise when both detectors agree and its beats
-#: repeat this closely: broad ST-T deflections (ST elevation, tall T waves, bundle branch
+#: Low kurtosis alone does not make a lead noise when both detectors agree this well and its
+#: beats repeat this closely: broad ST-T deflections (ST elevation, tall T waves, bundle branch
 #: block) lower kurtosis, and a 2.5 mm anterior ST elevation had V2 dropped as "not ECG-like".
 KSQI_RESCUE_TSQI = 0.9
+KSQI_RESCUE_BSQI = 0.95
 STUCK_S = 0.08  # a run of identical samples this long is a saturated or dropped signal
 STUCK_MAX_FRACTION = 0.1
 FLAT_BLOCK_S = 1.0
@@ -148,7 +149,9 @@ def lead_window_quality(
         reason = "no heartbeats recognisable"
     elif agreement < BSQI_MIN:
         reason = f"noise: QRS detectors disagree (bSQI {agreement:.2f} < {BSQI_MIN})"
-    elif peaky < KSQI_MIN and template_correlation < KSQI_RESCUE_TSQI:
+    elif peaky < KSQI_MIN and not (
+        agreement >= KSQI_RESCUE_BSQI and template_correlation >= KSQI_RESCUE_TSQI
+    ):
         reason = f"noise: trace not ECG-like (kurtosis {peaky:.1f} < {KSQI_MIN:g})"
     elif template_correlation < TSQI_MIN:
         reason = (
