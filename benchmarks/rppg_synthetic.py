@@ -6,7 +6,9 @@ written as MJPEG, the usual webcam recording codec. On the same files, in one ru
 - whole pipeline: frames processed per second and heart-rate error, ours (face regions,
   POS) against pyVHR's whole-face ("holistic") POS;
 - method level: our RGB traces of each clip through our methods and through pyVHR's, and
-  the agreement of the per-window rates.
+  the agreement of the per-window rates;
+- HRV on a metronome: each clip's pulse is perfectly regular, so an RMSSD above a few ms
+  would be timing error; ours must withhold it or report it below 5 ms.
 
     python benchmarks/rppg_synthetic.py [--out FILE] [--seconds 30] [--no-peer]
 """
@@ -98,6 +100,10 @@ def main() -> None:
                         "frames_per_s": ours.frames / ours.timings["total_s"],
                         "measurable_windows": sum(w.measurable for w in ours.series),
                         "windows": len(ours.series),
+                        # the pulse is a metronome: any RMSSD reported is timing error
+                        "hrv_status": ours.hrv.status if ours.hrv else None,
+                        "rmssd_ms": ours.hrv.rmssd_ms if ours.hrv else None,
+                        "hrv_message": ours.hrv.message if ours.hrv else None,
                     },
                     "ours_methods_window_bpm": methods,
                 }

@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.ecg.cli import add_analyze_ecg_parser
     from workstation.eeg.commands import add_analyze_eeg_parser
     from workstation.reports.cli import add_report_parser
-    from workstation.rppg.cli import add_analyze_video_parser
+    from workstation.rppg.cli import add_analyze_ppg_parser, add_analyze_video_parser
     from workstation.vault.cli import add_parser as add_vault_parser
 
     analyze = sub.add_parser("analyze", help="analyse a recording (ecg, eeg, video)")
@@ -56,6 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analyze_ecg_parser(analyze_kinds)
     add_analyze_eeg_parser(analyze_kinds)
     add_analyze_video_parser(analyze_kinds)
+    add_analyze_ppg_parser(analyze_kinds)
     from workstation.vitals.cli import add_analyze_vitals_parser
 
     add_analyze_vitals_parser(analyze_kinds)

@@ -141,7 +141,19 @@ def vault(tmp_path: Path) -> Any:
 
 def test_hrv_is_printed_where_it_was_measured(vault: Any, tmp_path: Path) -> None:
     clip = write_clip(
-        tmp_path / "clean.avi", ClipSpec(bpm=72, seconds=30, width=160, height=120, seed=7)
+        tmp_path / "clean.avi",
+        # Real beat-to-beat variation: a perfectly regular pulse has no HRV to report (#18).
+        ClipSpec(
+            bpm=72,
+            seconds=30,
+            width=160,
+            height=120,
+            seed=7,
+            rmssd_ms=60,
+            noise_sd=0.5,
+            motion_px=0.0,
+            pulse_amplitude=0.02,
+        ),
     )
     session_id, results = video_session(vault, clip)
     hrv = results["hrv"]

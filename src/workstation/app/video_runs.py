@@ -2,10 +2,11 @@
 
 A whole file goes through the engine's own ``run_video`` (the CLI's ``analyze video`` runs
 the same function, so both give the same numbers); a live run ends in ``analyze_traces`` on
-what it collected. ``recent_pulse`` and ``live_condition`` are the cheap views the live
-panel draws while a run goes on; they read only the last seconds. The engine types the
-video screens show are re-exported here, so the UI reaches the engine only through this
-layer.
+what it collected; a contact PPG trace (CSV) goes through ``analyze_ppg``, as the CLI's
+``analyze ppg`` does. All three end in the same acceptance rule. ``recent_pulse`` and
+``live_condition`` are the cheap views the live panel draws while a run goes on; they read
+only the last seconds. The engine types the video screens show are re-exported here, so
+the UI reaches the engine only through this layer.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ import cv2
 import numpy as np
 
 from workstation.app.progress import Progress
-from workstation.rppg.frames import Frame, FrameSource, open_camera, open_video
+from workstation.rppg.acceptance import WINDOW_REASONS, snr_threshold_db
+from workstation.rppg.contact_ppg import analyze_ppg_trace, read_ppg_csv
+from workstation.rppg.frames import Frame, FrameSource, dropped_frames, open_camera, open_video
 from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, WINDOW_S, WindowEstimate
 from workstation.rppg.live import LiveVitals
 from workstation.rppg.methods import pulse
@@ -38,15 +41,18 @@ __all__ = [  # the engine's types and sources, for the video screens
     "METHOD_TITLES",
     "MIN_SNR_DB",
     "STATUS_TITLES",
+    "WINDOW_REASONS",
     "WINDOW_S",
     "Frame",
     "FrameSource",
     "LiveVitals",
     "Roi",
     "WindowEstimate",
+    "dropped_frames",
     "face_regions",
     "open_camera",
     "open_video",
+    "snr_threshold_db",
 ]
 
 #: Seconds of pulse the live trace shows.
@@ -80,21 +86,6 @@ class PulseSnippet:
 
     times_s: np.ndarray
     values: np.ndarray
-
-
-def dropped_frames(timestamps: np.ndarray) -> int:
-    """Frames missing from a stream: gaps longer than 1.5 median intervals.
-
-    A camera has no trustworthy nominal rate, so the median interval stands in for it.
-    """
-    intervals = np.diff(np.asarray(timestamps, dtype=np.float64))
-    if intervals.size == 0:
-        return 0
-    typical = float(np.median(intervals))
-    if typical <= 0:
-        return 0
-    long_gaps = intervals[intervals > 1.5 * typical]
-    return int(np.sum(np.round(long_gaps / typical) - 1))
 
 
 def summarise_run(traces: Traces, fps: float, method: str, source: str) -> CaptureResult:
@@ -132,6 +123,17 @@ def analyse_file(path: Path, method: str, roi: Roi | str, progress: Progress) ->
     stamps = np.asarray(run.traces.timestamps, dtype=np.float64)
     rgb = np.asarray(run.traces.rgb, dtype=np.float64).reshape(-1, 3)
     return CaptureResult(run.vitals, rgb, stamps - stamps[0], path.name)
+
+
+def analyse_trace_file(path: Path, progress: Progress) -> CaptureResult:
+    """A contact PPG trace (CSV) through the engine's ``analyze_ppg_trace``; the stored
+    'rgb' array holds the file's channels as read."""
+    progress.step(10, f"Reading {path.name}…")
+    trace = read_ppg_csv(path)
+    progress.step(40, "Measuring pulse and HRV…")
+    vitals = analyze_ppg_trace(trace)
+    channels = np.stack(list(trace.channels.values()), axis=1).astype(np.float64)
+    return CaptureResult(vitals, channels, trace.times_s, path.name)
 
 
 def _tail(traces: Traces, seconds: float) -> Traces:

@@ -44,7 +44,8 @@ from workstation.reports.session_parts import (
 )
 from workstation.reports.settings import ReportSettings
 from workstation.reports.waveform import Box
-from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, STEP_S, WINDOW_S
+from workstation.rppg.acceptance import snr_threshold_db
+from workstation.rppg.heart_rate import MAX_MOTION, STEP_S, WINDOW_S
 from workstation.rppg.options import METHOD_TITLES, STATUS_TITLES
 
 TITLE = "Video vitals report"
@@ -272,9 +273,11 @@ def draw_report(canvas: Canvas, report: VideoReport, heading: ReportHeading) -> 
     flow.paragraph(
         f"The pulse is the colour change of the skin ({METHOD_TITLES.get(method, method)}). "
         f"Heart rate is estimated in {WINDOW_S:g} s windows every {STEP_S:g} s; a window is "
-        f"measurable only when its pulse stands at least {MIN_SNR_DB:g} dB above the noise "
-        f"and the skin region moved less than {MAX_MOTION:.0%} of its size. The reported rate "
-        "is the median of the measurable windows; the others are shown as grey gaps.",
+        f"measurable only when its pulse stands at least {snr_threshold_db(method):g} dB above "
+        f"the noise (this method's threshold, calibrated on real no-pulse clips), its colour "
+        f"changes more than a living pulse's floor, its peak is not on the band's edge and the "
+        f"skin region moved less than {MAX_MOTION:.0%} of its size. The reported rate is the "
+        "median of the measurable windows; the others are shown as grey gaps.",
         FONT,
         7.5,
     )

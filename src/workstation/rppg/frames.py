@@ -20,6 +20,31 @@ from workstation.errors import InvalidRecording
 
 #: Frame rates outside this range mean a broken container or camera driver.
 _PLAUSIBLE_FPS = (1.0, 1000.0)
+#: Fewer decoded frames than this fraction of those the container declares: damaged file.
+#: (Containers round their count from the duration, so a few frames' difference is normal.)
+MIN_DECODED_FRACTION = 0.9
+#: The first bytes of still-image files, which OpenCV would otherwise "play" as one frame.
+_IMAGE_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG",
+    b"\xff\xd8\xff": "JPEG",
+    b"GIF87a": "GIF",
+    b"GIF89a": "GIF",
+    b"II*\x00": "TIFF",
+    b"MM\x00*": "TIFF",
+    b"BM": "BMP",
+}
+
+
+def still_image_kind(path: Path) -> str | None:
+    """ "PNG", "JPEG", … when the file is a still image whatever its name says, else None."""
+    with path.open("rb") as file:
+        head = file.read(16)
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    for signature, kind in _IMAGE_SIGNATURES.items():
+        if head.startswith(signature):
+            return kind
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,6 +95,9 @@ class FrameSource:
         self.live = live
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.nominal_fps = fps if _PLAUSIBLE_FPS[0] <= fps <= _PLAUSIBLE_FPS[1] else None
+        declared = 0.0 if live else float(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0.0)
+        #: Frames the container says it holds (0 when it does not say, or for a camera).
+        self.declared_frames = int(declared) if np.isfinite(declared) and declared > 0 else 0
         self.stats = CaptureStats(
             _nominal_interval=1.0 / self.nominal_fps if self.nominal_fps else 0.0
         )
@@ -94,6 +122,18 @@ class FrameSource:
             yield Frame(index, timestamp, image)
             index += 1
 
+    def damage(self) -> str | None:
+        """Why a fully read file is damaged (too few frames decoded), or None."""
+        decoded = self.stats.frames
+        if decoded == 1:
+            return "the file holds a single picture, not a video."
+        if self.declared_frames and decoded < MIN_DECODED_FRACTION * self.declared_frames:
+            return (
+                f"only {decoded} of the {self.declared_frames} frames the file declares could "
+                "be decoded: it is damaged or was cut short."
+            )
+        return None
+
     def _timestamp(self, index: int) -> float:
         if self.live:
             return time.monotonic()
@@ -105,6 +145,22 @@ class FrameSource:
         return index / self.nominal_fps if self.nominal_fps else float(index)
 
 
+def dropped_frames(timestamps: np.ndarray) -> int:
+    """Frames missing from a stream: gaps longer than 1.5 median intervals.
+
+    A camera (or a phone's PPG export) has no trustworthy nominal rate, so the median
+    interval stands in for it.
+    """
+    intervals = np.diff(np.asarray(timestamps, dtype=np.float64))
+    if intervals.size == 0:
+        return 0
+    typical = float(np.median(intervals))
+    if typical <= 0:
+        return 0
+    long_gaps = intervals[intervals > 1.5 * typical]
+    return int(np.sum(np.round(long_gaps / typical) - 1))
+
+
 def open_video(path: str | Path) -> FrameSource:
     """A video file as a frame source, or InvalidRecording saying why it cannot be played."""
     path = Path(path)
@@ -114,6 +170,13 @@ def open_video(path: str | Path) -> FrameSource:
         )
     if path.stat().st_size == 0:
         raise InvalidRecording(path, "the video file is empty (0 bytes).")
+    image = still_image_kind(path)
+    if image is not None:
+        raise InvalidRecording(
+            path,
+            f"this is a still image ({image}), not a video: a pulse needs a moving picture.",
+            "Choose the video recording (MP4, AVI, …) instead.",
+        )
     capture = cv2.VideoCapture(str(path))
     if not capture.isOpened():
         capture.release()

@@ -3,8 +3,9 @@
 The rate of a window is its spectral peak inside the pulse band, refined between FFT bins by
 parabolic interpolation. Each window carries a signal-to-noise ratio in the sense of de Haan
 & Jeanne (2013): the power within ±0.1 Hz of the peak and of its first harmonic, over the
-rest of the band, in dB. A window is measurable only when that SNR clears a threshold and
-the skin region held still; the others are reported as gaps, never filled in.
+rest of the band, in dB. Whether a window is measurable, and whether the recording has a
+heart rate at all, is decided by ``acceptance`` (one rule for every method and every
+screen); the windows it refuses are reported as gaps, never filled in.
 
 No prior pulls the estimate toward typical rates: every window is judged on its own signal.
 """
@@ -16,17 +17,20 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from workstation.rppg.methods import PULSE_BAND_HZ, parabolic_offset, pulse
+from workstation.rppg.acceptance import (
+    MAX_MOTION,
+    MIN_SNR_DB,
+    RateVerdict,
+    amplitude_floor,
+    recording_rate,
+    window_reasons,
+)
+from workstation.rppg.methods import PULSE_BAND_HZ, parabolic_offset, pulse, pulse_band
+
+__all__ = ["MAX_MOTION", "MIN_SNR_DB", "RateVerdict"]
 
 WINDOW_S = 10.0
 STEP_S = 1.0
-#: Below this spectral SNR a window's peak is not told apart from noise. On traces of pure
-#: sensor noise with a drifting illumination (10 s windows, 15 and 30 fps, POS/CHROM/GREEN),
-#: the 99.9th percentile of this SNR was +0.6 to +1.1 dB, so 2 dB keeps false acceptance of
-#: noise-only windows below 0.1 %.
-MIN_SNR_DB = 2.0
-#: Largest accepted movement of the skin region within a window, as a fraction of its size.
-MAX_MOTION = 0.15
 _SNR_HALF_WIDTH_HZ = 0.1
 _FREQ_RESOLUTION_HZ = 0.1 / 60.0
 
@@ -40,6 +44,10 @@ class WindowEstimate:
     snr_db: float
     motion: float
     measurable: bool
+    #: In-band colour variation relative to the mean colour (best channel).
+    amplitude: float = 0.0
+    #: Why the window is not measurable (a key of ``acceptance.WINDOW_REASONS``), or "".
+    reason: str = ""
 
 
 def window_starts(
@@ -77,6 +85,25 @@ def spectral_rate(bvp: np.ndarray, fps: float) -> tuple[np.ndarray, np.ndarray]:
     return f0 * 60.0, snr
 
 
+def band_amplitude(
+    windows: np.ndarray, fps: float, quantum: float = 0.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """In-band variation of each window relative to its mean colour, and its floor.
+
+    Measured on the mean-normalised channels themselves, not on a method's output (whose
+    scale differs by method: ICA's sources have unit variance whatever the input), and on
+    the channel that stands highest above its own floor.
+    """
+    mean = windows.mean(axis=-1)
+    safe = np.where(np.abs(mean) > 1e-12, mean, 1.0)
+    relative = pulse_band(windows / safe[..., None] - 1.0, fps)
+    amplitude = np.sqrt(np.mean(relative**2, axis=-1))  # (W, C)
+    floor = amplitude_floor(mean, quantum)
+    best = np.argmax(amplitude / floor, axis=1)
+    rows = np.arange(windows.shape[0])
+    return amplitude[rows, best], floor[rows, best]
+
+
 def rate_series(
     rgb: np.ndarray,
     fps: float,
@@ -84,34 +111,42 @@ def rate_series(
     motion: np.ndarray | None = None,
     window_s: float = WINDOW_S,
     step_s: float = STEP_S,
-    min_snr_db: float = MIN_SNR_DB,
+    quantum: float = 0.0,
 ) -> list[WindowEstimate]:
-    """Heart rate per sliding window of an RGB trace ``(n_frames, 3)``.
+    """Heart rate per sliding window of a colour trace ``(n_frames, channels)``.
 
-    ``motion`` is the per-frame displacement of the skin region relative to its size; a
-    window whose largest displacement exceeds MAX_MOTION is flagged whatever its SNR.
+    ``motion`` is the per-frame displacement of the skin region relative to its size;
+    ``quantum`` the RMS quantisation noise of one sample (see ``acceptance.amplitude_floor``).
+    Each window is judged by ``acceptance.window_reasons``.
     """
     rgb = np.asarray(rgb, dtype=np.float64)
+    if rgb.ndim == 1:
+        rgb = rgb[:, None]
     starts = window_starts(rgb.shape[0], fps, window_s, step_s)
     if starts.size == 0:
         return []
     length = int(round(window_s * fps))
-    windows = sliding_window_view(rgb, length, axis=0)[starts]  # (W, 3, length)
+    windows = sliding_window_view(rgb, length, axis=0)[starts]  # (W, C, length)
     bpm, snr = spectral_rate(pulse(windows, fps, method), fps)
+    amplitude, floor = band_amplitude(windows, fps, quantum)
     if motion is None:
         moves = np.zeros(len(starts))
     else:
         moves = sliding_window_view(np.asarray(motion, dtype=float), length)[starts].max(axis=1)
+    band = (PULSE_BAND_HZ[0], min(PULSE_BAND_HZ[1], fps / 2))
+    reasons = window_reasons(method, bpm, snr, moves, amplitude, floor, band)
     centres = (starts + length / 2) / fps
     return [
-        WindowEstimate(
-            float(t), float(b), float(s), float(m), bool(s >= min_snr_db and m <= MAX_MOTION)
-        )
-        for t, b, s, m in zip(centres, bpm, snr, moves, strict=True)
+        WindowEstimate(float(t), float(b), float(s), float(m), not r, float(a), r)
+        for t, b, s, m, a, r in zip(centres, bpm, snr, moves, amplitude, reasons, strict=True)
     ]
 
 
+def judge_series(series: list[WindowEstimate], motion_words: str = "") -> RateVerdict:
+    """The recording's verdict on its windows (``acceptance.recording_rate``)."""
+    return recording_rate([w.bpm for w in series], [w.reason for w in series], motion_words)
+
+
 def summary_rate(series: list[WindowEstimate]) -> float | None:
-    """Median rate over the measurable windows, or None when there is none."""
-    good = [w.bpm for w in series if w.measurable]
-    return float(np.median(good)) if good else None
+    """The recording's heart rate, or None when its windows are too few or disagree."""
+    return judge_series(series).bpm

@@ -51,11 +51,17 @@ class LiveVitals:
         if fps is None:
             return None
         length = int(round(self.window_s * fps))
-        rgb, motion = uniform_rgb(self.traces.tail(length + length // 10 + 2), fps)
+        recent = self.traces.tail(length + length // 10 + 2)
+        rgb, motion = uniform_rgb(recent, fps)
         if rgb.shape[0] < length or not np.isfinite(rgb[-length:]).all():
             return None
         series = rate_series(
-            rgb[-length:], fps, self.method, motion[-length:], window_s=self.window_s
+            rgb[-length:],
+            fps,
+            self.method,
+            motion[-length:],
+            window_s=self.window_s,
+            quantum=recent.quantum(),
         )
         if not series:
             return None

@@ -18,7 +18,12 @@ the two can be compared on identical traces):
 - PCA: the principal component of the centred traces with the strongest pulse-band peak
   (Lewandowska et al., FedCSIS 2011).
 - ICA: FastICA on the standardised traces, keeping the source with the strongest pulse-band
-  peak (Poh et al., Opt. Express 2010).
+  peak (Poh et al., Opt. Express 2010). A window whose colour does not change (a frozen
+  picture) has nothing to separate and gives a flat pulse instead of FastICA's NaNs.
+- CONTACT: the inverted, mean-normalised light level of a finger pressed on a camera or a
+  pulse oximeter's sensor, where all light crosses tissue and blood absorbs it (Jonathan &
+  Leahy, Physiol. Meas. 2010); any number of channels, usually the one chosen by
+  ``contact_ppg``.
 
 The component choice of PCA and ICA uses the spectrum alone (the largest peak fraction in
 the pulse band); no prior heart rate is involved.
@@ -26,6 +31,7 @@ the pulse band); no prior heart rate is involved.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 
 import numpy as np
@@ -133,14 +139,26 @@ def pca(rgb: np.ndarray, fps: float) -> np.ndarray:
 def ica(rgb: np.ndarray, fps: float) -> np.ndarray:
     from sklearn.decomposition import FastICA
 
-    z = (rgb - rgb.mean(axis=-1, keepdims=True)) / (rgb.std(axis=-1, keepdims=True) + _EPS)
-    sources = np.empty_like(z)
-    for i, window in enumerate(z):
+    spread = rgb.std(axis=-1, keepdims=True)
+    z = (rgb - rgb.mean(axis=-1, keepdims=True)) / (spread + _EPS)
+    # FastICA whitens by the covariance: a channel that does not vary makes it singular.
+    separable = (spread[..., 0] > 1e-6 * (np.abs(rgb).mean(axis=-1) + _EPS)).all(axis=1)
+    sources = np.zeros_like(z)
+    for i in np.flatnonzero(separable):
         model = FastICA(
             n_components=3, whiten="unit-variance", random_state=0, max_iter=400, tol=1e-3
         )
-        sources[i] = model.fit_transform(window.T).T
-    return _strongest_pulse_component(sources, fps)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                sources[i] = model.fit_transform(z[i].T).T
+            except (ValueError, np.linalg.LinAlgError):
+                continue
+    return _strongest_pulse_component(np.nan_to_num(sources), fps)
+
+
+def contact(rgb: np.ndarray, fps: float) -> np.ndarray:
+    return -(_normalised(rgb).mean(axis=1))
 
 
 METHODS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
@@ -151,6 +169,7 @@ METHODS: dict[str, Callable[[np.ndarray, float], np.ndarray]] = {
     "omit": omit,
     "pca": pca,
     "ica": ica,
+    "contact": contact,
 }
 
 
@@ -163,4 +182,4 @@ def pulse(rgb_windows: np.ndarray, fps: float, method: str = "pos") -> np.ndarra
             f"unknown rPPG method '{method}' (choose from {', '.join(METHODS)})"
         ) from None
     rgb = np.asarray(rgb_windows, dtype=np.float64)
-    return pulse_band(extract(rgb, fps), fps)
+    return pulse_band(np.nan_to_num(extract(rgb, fps), nan=0.0, posinf=0.0, neginf=0.0), fps)

@@ -11,7 +11,7 @@ from enum import StrEnum
 
 #: The rPPG methods by name: the keys of ``workstation.rppg.methods.METHODS`` (a test keeps
 #: the two equal).
-METHOD_NAMES = ("chrom", "green", "ica", "lgi", "omit", "pca", "pos")
+METHOD_NAMES = ("chrom", "contact", "green", "ica", "lgi", "omit", "pca", "pos")
 
 #: Each method as a reader knows it: its name and the paper that defined it.
 METHOD_TITLES = {
@@ -22,6 +22,7 @@ METHOD_TITLES = {
     "omit": "OMIT (Casado 2023)",
     "pca": "PCA (Lewandowska 2011)",
     "ica": "ICA (Poh 2010)",
+    "contact": "Contact PPG (finger on the camera)",
 }
 
 #: The engine's status codes (``VideoVitals.status``) in words.
@@ -32,6 +33,7 @@ STATUS_TITLES = {
     "covered": "Camera covered",
     "no_face": "No face found",
     "low_quality": "Pulse not distinguishable from noise",
+    "frozen": "The picture does not change",
 }
 
 

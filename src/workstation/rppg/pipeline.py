@@ -1,8 +1,11 @@
 """Video in, vital signs out: frames → skin traces → pulse → heart rate, quality and HRV.
 
-The result always has a status. Only "ok" carries a heart rate, and only from windows the
-quality index accepted; every other status says in words what stopped the measurement
-(too short, too dark, camera covered, no face, pulse not distinguishable from noise).
+The result always has a status. Only "ok" carries a heart rate, and only when enough
+windows passed ``acceptance`` and agree; every other status says in words what stopped the
+measurement (too short, too dark, camera covered, no face, a picture that does not change,
+pulse not distinguishable from noise). A file the decoder cannot read to the end, or a still
+image under a video's name, is an InvalidRecording, not a status. ``vitals_from_trace`` is
+the part every source shares: video files, live runs and contact-PPG traces.
 """
 
 from __future__ import annotations
@@ -16,9 +19,10 @@ from typing import Any
 import numpy as np
 
 from workstation.errors import InvalidRecording
+from workstation.rppg.acceptance import snr_threshold_db
 from workstation.rppg.frames import open_video
-from workstation.rppg.heart_rate import WINDOW_S, WindowEstimate, rate_series, summary_rate
-from workstation.rppg.hrv import Hrv, hrv_from_peaks, not_enough, pulse_peaks
+from workstation.rppg.heart_rate import WINDOW_S, WindowEstimate, judge_series, rate_series
+from workstation.rppg.hrv import HRV_SNR_MARGIN_DB, Hrv, hrv_from_pulse, not_enough
 from workstation.rppg.methods import pulse
 from workstation.rppg.traces import Roi, Traces, extract
 from workstation.rppg.wellness import CAVEAT, Indicator, indicators
@@ -33,6 +37,8 @@ MIN_LUMINANCE = 15.0
 MIN_CONTRAST = 4.0
 #: Fraction of frames that must show a face for a face-region measurement.
 MIN_FACE_FRACTION = 0.5
+#: Fraction of frames that copy an earlier frame above which the picture is frozen.
+MAX_REPEATED_FRACTION = 0.5
 
 
 @dataclass
@@ -50,6 +56,9 @@ class VideoVitals:
     indicators: list[Indicator] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     pulse: np.ndarray | None = field(default=None, repr=False)
+    #: For a contact-PPG trace: the channel used and why the others were not.
+    channel: str | None = None
+    channels_excluded: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -72,6 +81,11 @@ class VideoVitals:
             "method": self.method,
             "roi": self.roi,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
+            **(
+                {"channel": self.channel, "channels_excluded": self.channels_excluded}
+                if self.channel is not None
+                else {}
+            ),
         }
 
 
@@ -99,6 +113,13 @@ def _refusal(traces: Traces, fps: float, window_s: float) -> tuple[str, str] | N
             f"The clip lasts {duration:.1f} s; at least {window_s:.0f} s are needed for one "
             "heart-rate window.",
         )
+    repeated = traces.repeated_fraction()
+    if repeated >= MAX_REPEATED_FRACTION:
+        return (
+            "frozen",
+            f"The image does not change: {repeated:.0%} of the frames repeat an earlier frame "
+            "(a still picture, or a frozen or looped clip), so there is no pulse to measure.",
+        )
     if np.median(traces.luminance) < MIN_LUMINANCE:
         return (
             "too_dark",
@@ -116,6 +137,63 @@ def _refusal(traces: Traces, fps: float, window_s: float) -> tuple[str, str] | N
             "Face the camera with the forehead and cheeks uncovered."
         )
     return None
+
+
+def motion_words(traces: Traces) -> str:
+    """How much the region moves, in words, for a refusal dominated by motion."""
+    shift = traces.median_shift_px()
+    if shift >= 1.0:
+        return f"the region moves {shift:.0f} px per frame"
+    return "the skin region moved (or the picture changed) too much"
+
+
+def vitals_from_trace(
+    rgb: np.ndarray,
+    fps: float,
+    method: str,
+    base: dict[str, Any],
+    motion: np.ndarray | None = None,
+    quantum: float = 0.0,
+    moved: str = "",
+    window_s: float = WINDOW_S,
+) -> VideoVitals:
+    """Rate, quality, HRV and indicators of a uniform colour trace ``(n, channels)``: the
+    one path for video, live runs and contact PPG."""
+    started = time.perf_counter()
+    series = rate_series(rgb, fps, method, motion, window_s=window_s, quantum=quantum)
+    verdict = judge_series(series, moved)
+    bvp = pulse(np.asarray(rgb, dtype=np.float64).reshape(len(rgb), -1).T[None], fps, method)[0]
+    timings = {"pulse_and_rate_s": time.perf_counter() - started}
+    if verdict.bpm is None:
+        return VideoVitals(
+            status="low_quality",
+            message=verdict.message,
+            series=series,
+            hrv=not_enough(0, "no heart rate was accepted."),
+            timings=timings,
+            pulse=bvp,
+            **base,
+        )
+    hrv = hrv_from_pulse(
+        bvp,
+        fps,
+        verdict.bpm,
+        np.array([w.time_s for w in series]),
+        np.array([w.measurable for w in series]),
+        snr_threshold_db(method) + HRV_SNR_MARGIN_DB,
+    )
+    timings["total_analysis_s"] = time.perf_counter() - started
+    return VideoVitals(
+        status="ok",
+        message=verdict.message,
+        heart_rate_bpm=verdict.bpm,
+        series=series,
+        hrv=hrv,
+        indicators=indicators(verdict.bpm, hrv),
+        timings=timings,
+        pulse=bvp,
+        **base,
+    )
 
 
 def analyze_traces(
@@ -136,37 +214,9 @@ def analyze_traces(
     refused = _refusal(traces, fps, window_s)
     if refused is not None:
         return VideoVitals(status=refused[0], message=refused[1], **base)
-    started = time.perf_counter()
     rgb, motion = uniform_rgb(traces, fps)
-    series = rate_series(rgb, fps, method, motion, window_s=window_s)
-    rate = summary_rate(series)
-    bvp = pulse(rgb.T[None], fps, method)[0]
-    timings = {"pulse_and_rate_s": time.perf_counter() - started}
-    if rate is None:
-        return VideoVitals(
-            status="low_quality",
-            message="No window had a pulse distinguishable from noise and motion; no heart rate "
-            "is reported.",
-            series=series,
-            hrv=not_enough(0, "no measurable window."),
-            timings=timings,
-            pulse=bvp,
-            **base,
-        )
-    measurable = sum(w.measurable for w in series)
-    hrv = hrv_from_peaks(pulse_peaks(bvp, fps, rate), measurable / len(series))
-    timings["total_analysis_s"] = time.perf_counter() - started
-    return VideoVitals(
-        status="ok",
-        message=f"Heart rate from {measurable} of {len(series)} windows that passed the quality "
-        "check.",
-        heart_rate_bpm=rate,
-        series=series,
-        hrv=hrv,
-        indicators=indicators(rate, hrv),
-        timings=timings,
-        pulse=bvp,
-        **base,
+    return vitals_from_trace(
+        rgb, fps, method, base, motion, traces.quantum(), motion_words(traces), window_s
     )
 
 
@@ -187,12 +237,22 @@ def run_video(
     """The whole pipeline on a video file, keeping the traces. ``should_stop`` is asked
     after every frame; it may also report progress, or raise to cancel (the file is closed)."""
     started = time.perf_counter()
+    stopped = False
+
+    def stop_asked() -> bool:
+        nonlocal stopped
+        stopped = bool(should_stop is not None and should_stop())
+        return stopped
+
     with open_video(path) as source:
-        traces = extract(source, Roi(roi), should_stop)
+        traces = extract(source, Roi(roi), stop_asked)
         stats = source.stats
         nominal = source.nominal_fps
+        damage = None if stopped else source.damage()
     if traces.n_frames == 0:
         raise InvalidRecording(path, "no frame of the video could be decoded: the file is damaged.")
+    if damage is not None:
+        raise InvalidRecording(path, damage)
     extraction_s = time.perf_counter() - started
     fps = stats.measured_fps or nominal
     result = analyze_traces(traces, fps, method, stats.dropped)

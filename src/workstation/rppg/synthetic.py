@@ -6,6 +6,8 @@ frame; its skin pixels are modulated by a pulse with the
 blood-volume signature of skin (relative amplitudes R 0.33, G 0.77, B 0.53; de Haan & van
 Leest, Physiol. Meas. 2014), under a slowly drifting light, with a small head movement and
 sensor noise. The clip is written losslessly (FFV1) so the codec adds no error of its own.
+By default the pulse is a metronome (every interval equal), so any HRV read from it is
+timing error; ``rmssd_ms`` makes the intervals vary by a known amount instead.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ class ClipSpec:
     seed: int = 0
     content: str = "face"  # "face", "scene" (a photograph without a face) or "blank"
     brightness: float = 1.0
+    #: Beat-to-beat variability: intervals vary at random with this RMSSD (0: a metronome).
+    rmssd_ms: float = 0.0
 
 
 def _face_canvas(spec: ClipSpec) -> tuple[np.ndarray, np.ndarray]:
@@ -59,10 +63,27 @@ def _face_canvas(spec: ClipSpec) -> tuple[np.ndarray, np.ndarray]:
     return canvas, skin
 
 
-def pulse_wave(t: np.ndarray, bpm: float) -> np.ndarray:
-    """A PPG-like wave: fundamental plus a weaker second harmonic (dicrotic shape)."""
-    phase = 2 * np.pi * bpm / 60.0 * t
-    return np.sin(phase) + 0.3 * np.sin(2 * phase + 0.8)
+def pulse_wave(t: np.ndarray, bpm: float, beats_s: np.ndarray | None = None) -> np.ndarray:
+    """A PPG-like wave. Without ``beats_s``: a fundamental plus a weaker second harmonic
+    (dicrotic shape) at a constant rate. With them: one systolic and one dicrotic bump per
+    beat time, so a longer interval lengthens the diastole, as in a real heart."""
+    if beats_s is None:
+        phase = 2 * np.pi * bpm / 60.0 * t
+        return np.sin(phase) + 0.3 * np.sin(2 * phase + 0.8)
+    lag = t[:, None] - np.asarray(beats_s)[None, :]
+    wave = np.exp(-0.5 * (lag / 0.09) ** 2) + 0.35 * np.exp(-0.5 * ((lag - 0.3) / 0.1) ** 2)
+    wave = wave.sum(axis=1)
+    return 2.0 * (wave - wave.mean())
+
+
+def beat_times(spec: ClipSpec) -> np.ndarray:
+    """The clip's beat times (s): constant intervals, or intervals with RMSSD ``rmssd_ms``
+    (independent steps of SD rmssd/√2 around the mean interval)."""
+    mean = 60.0 / spec.bpm
+    n = int(spec.seconds / mean) + 3
+    rng = np.random.default_rng(spec.seed + 1000)
+    steps = rng.normal(0.0, spec.rmssd_ms / 1000.0 / np.sqrt(2.0), n)
+    return np.concatenate([[-mean], np.cumsum(mean + steps) - mean])
 
 
 def write_clip(path: Path, spec: ClipSpec = ClipSpec()) -> Path:
@@ -71,7 +92,8 @@ def write_clip(path: Path, spec: ClipSpec = ClipSpec()) -> Path:
     canvas, skin = _face_canvas(spec)
     n = int(round(spec.seconds * spec.fps))
     t = np.arange(n) / spec.fps
-    wave = pulse_wave(t, spec.bpm) * spec.pulse_amplitude
+    beats = beat_times(spec) if spec.rmssd_ms > 0 else None
+    wave = pulse_wave(t, spec.bpm, beats) * spec.pulse_amplitude
     light = spec.brightness * (1 + spec.light_drift * np.sin(2 * np.pi * 0.07 * t + 1.0))
     writer = cv2.VideoWriter(
         str(path), cv2.VideoWriter_fourcc(*"FFV1"), spec.fps, (spec.width, spec.height)

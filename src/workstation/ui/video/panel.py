@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from workstation.app.video_runs import (
-    MIN_SNR_DB,
+    WINDOW_REASONS,
     WINDOW_S,
     CaptureResult,
     FrameSource,
@@ -43,8 +43,10 @@ from workstation.app.video_runs import (
     Roi,
     WindowEstimate,
     analyse_file,
+    analyse_trace_file,
     open_camera,
     open_video,
+    snr_threshold_db,
     summarise_run,
 )
 from workstation.app.video_sessions import SavedVideo, save_video_session, stored_results
@@ -58,6 +60,7 @@ from workstation.ui.workspace import Workspace
 from workstation.vault import Patient, Vault
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.m4v *.webm);;All files (*)"
+TRACE_FILTER = "PPG traces (*.csv *.txt);;All files (*)"
 REGIONS = {"Face (forehead and cheeks)": Roi.FACE, "Full frame": Roi.FULL_FRAME}
 STORAGE_NOTE = (
     "Save stores only the derived colour traces, pulse and results. The video itself is "
@@ -227,8 +230,15 @@ class VideoPanel(QWidget, Workspace):
         row = QHBoxLayout()
         row.addWidget(self.progress, 1)
         row.addWidget(self.cancel_button)
+        self.trace_button = QPushButton("Open PPG trace…")
+        self.trace_button.setToolTip(
+            "A contact PPG trace (finger on a phone camera, pulse oximeter export) as CSV: "
+            "a time column and R, G, B or one signal column"
+        )
+        self.trace_button.clicked.connect(self.open_trace)
         layout = QVBoxLayout(box)
         layout.addWidget(self.analyse_button)
+        layout.addWidget(self.trace_button)
         layout.addLayout(row)
         return box
 
@@ -303,6 +313,7 @@ class VideoPanel(QWidget, Workspace):
         self.start_button.setEnabled(not busy and (self.camera_radio.isChecked() or has_file))
         self.stop_button.setEnabled(self.is_running)
         self.analyse_button.setEnabled(not busy and has_file and self.file_radio.isChecked())
+        self.trace_button.setEnabled(not busy)
         self.cancel_button.setEnabled(self._analysis is not None and not self.is_running)
         unsaved = self.result is not None and self.opened is None
         self.save_button.setEnabled(unsaved and not busy and self._saving is None)
@@ -398,9 +409,10 @@ class VideoPanel(QWidget, Workspace):
             )
             return
         self.hr_value.setText("—")
+        why = WINDOW_REASONS.get(estimate.reason, "the pulse did not stand out from noise")
         self.hr_detail.setText(
-            f"Not measurable: SNR {estimate.snr_db:.1f} dB (needs ≥ {MIN_SNR_DB:g} dB) or the "
-            "face moved; no value is shown."
+            f"Not measurable: {why} (SNR {estimate.snr_db:.1f} dB, needs ≥ "
+            f"{snr_threshold_db(self._method()):g} dB); no value is shown."
         )
 
     @Slot(object)
@@ -452,6 +464,20 @@ class VideoPanel(QWidget, Workspace):
         self._start_analysis(
             lambda progress: analyse_file(path, method, roi, progress),
             f"Analysing {path.name}…",
+        )
+
+    @Slot()
+    def open_trace(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Choose a PPG trace", "", TRACE_FILTER)
+        if path:
+            self.analyse_trace(Path(path))
+
+    def analyse_trace(self, path: Path) -> None:
+        """A contact PPG trace through the same engine path as the CLI's ``analyze ppg``."""
+        self.result, self.opened = None, None
+        self._clear_views()
+        self._start_analysis(
+            lambda progress: analyse_trace_file(path, progress), f"Analysing {path.name}…"
         )
 
     def _start_analysis(self, task, message: str) -> None:

@@ -62,9 +62,14 @@ def indicators_block(results: dict[str, Any]) -> str:
 def capture_line(results: dict[str, Any]) -> str:
     method = METHOD_TITLES.get(results["method"], results["method"])
     source = escape(results.get("source", ""))
+    excluded = results.get("channels_excluded") or {}
+    channels = "".join(
+        f" · {escape(name)} not used: {escape(why)}" for name, why in excluded.items()
+    )
     return (
         f"{source} · {results['frames']} frames at {results['fps']:.1f} fps · "
-        f"{results['dropped_frames']} dropped · {method} · region {results['roi']}"
+        f"{results['dropped_frames']} dropped · {method} · region {escape(results['roi'])}"
+        f"{channels}"
     )
 
 
