@@ -11,7 +11,13 @@ Prints one JSON document (and writes it to ``--out FILE`` when given). Two parts
   that is never keyed, so the code path is identical) to report the encrypted/plain ratio
   (medians; EEG figures from 2 runs each, the rest from 20, listing from 5).
 
-Run: ``.venv/bin/python benchmarks/vault.py [--out FILE] [--sessions N]``.
+Since issue #19 every audited write also signs its row (Ed25519), hashes what it wrote and
+appends a line to the anchor file, and ``verify`` checks signatures and content: both are
+timed here. ``--kills N`` adds the crash test (tests/vault/vault_crash.py): N SIGKILLs of a
+process saving sessions and changing passwords, counting acknowledged writes lost, unaudited
+key changes and files left behind (``--only-kills`` runs just that).
+
+Run: ``.venv/bin/python benchmarks/vault.py [--out FILE] [--sessions N] [--kills N]``.
 """
 
 from __future__ import annotations
@@ -101,6 +107,8 @@ def vault_api(folder: Path, ecg: Recording, eeg: Recording, sessions: int) -> di
         unlocks.append(_timed(lambda: vault.unlock("admin", PASSWORD))[0])
     patient = vault.add_patient("BENCH-1", "Benchmark Patient")
     ecg_save = _median_ms(lambda: vault.save_session(patient.id, ecg), 20)
+    note_session = vault.create_session(patient.id, "ecg")
+    note_save = _median_ms(lambda: vault.add_note(note_session, "sinus rhythm, 72/min"), 20)
     ecg_id = vault.list_recordings(vault.save_session(patient.id, ecg))[0].id
     ecg_load = _median_ms(lambda: vault.load_recording(ecg_id), 20)
     eeg_save_s, eeg_session = _timed(lambda: vault.save_session(patient.id, eeg))
@@ -112,6 +120,7 @@ def vault_api(folder: Path, ecg: Recording, eeg: Recording, sessions: int) -> di
     )
     listed = vault.list_sessions()
     list_ms = _median_ms(vault.list_sessions, 5)
+    verify_s, verified = _timed(vault.verify)
     vault.close()
     return {
         "argon2id": {**kdf.to_json(), "salt_bytes": 16},
@@ -120,6 +129,13 @@ def vault_api(folder: Path, ecg: Recording, eeg: Recording, sessions: int) -> di
             "runs": [round(u, 3) for u in unlocks],
         },
         "ecg_12lead_10s": {"save_ms_median_of_20": ecg_save, "load_ms_median_of_20": ecg_load},
+        "note_save_ms_median_of_20": note_save,
+        "verify": {
+            "seconds": round(verify_s, 2),
+            "audit_rows": verified.audit_rows,
+            "signed_rows": verified.signed_rows,
+            "anchors_checked": verified.anchors_checked,
+        },
         "eeg_1h_19ch_256hz": {
             "save_s": round(eeg_save_s, 2),
             "load_s": round(eeg_load_s, 2),
@@ -218,11 +234,51 @@ def encrypted_vs_plain(
     }
 
 
+def crash_test(folder: Path, kills: int) -> dict[str, Any]:
+    """SIGKILLs during saves and password changes (tests/vault/vault_crash.py)."""
+    sys.path.insert(0, str(REPO / "tests" / "vault"))
+    from vault_crash import PASSWORDS, churn_and_kill
+
+    fast = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)  # the kills, not Argon2
+    path = folder / "crash" / "vault.db"
+    vault, _ = Vault.create(path, "admin", PASSWORD, kdf=fast)
+    vault.add_user("kim", PASSWORDS[0], "clinician")
+    vault.close()
+    started = time.perf_counter()
+
+    def progress(tally: Any) -> None:
+        if tally.kills % 25 == 0:
+            print(
+                f"{tally.kills} kills: {tally.acknowledged_saves} acknowledged saves, "
+                f"{tally.lost_saves} lost, {tally.unaudited_key_changes} unaudited key changes, "
+                f"{len(tally.leftovers)} leftovers",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    tally = churn_and_kill(path, "kim", kills, verify_every=50, progress=progress)
+    return {
+        "kills": tally.kills,
+        "acknowledged_saves": tally.acknowledged_saves,
+        "acknowledged_writes_lost": tally.lost_saves,
+        "unaudited_key_changes": tally.unaudited_key_changes,
+        "leftover_files_after_next_start": len(tally.leftovers),
+        "next_sign_in_s_median": round(statistics.median(tally.sign_in_s), 3),
+        "wall_s": round(time.perf_counter() - started, 1),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, help="also write the JSON to this file")
     parser.add_argument("--sessions", type=int, default=10_000, help="sessions to list")
+    parser.add_argument("--kills", type=int, default=0, help="SIGKILLs for the crash test")
+    parser.add_argument("--only-kills", action="store_true", help="run only the crash test")
     args = parser.parse_args(argv)
+    if args.only_kills:
+        with tempfile.TemporaryDirectory(prefix="vault-crash-") as scratch:
+            emit({"benchmark": "vault-crash", **crash_test(Path(scratch), args.kills)}, args.out)
+        return 0
     ecg, ecg_source = twelve_lead()
     eeg = hour_of_eeg()
     with tempfile.TemporaryDirectory(prefix="vault-bench-") as scratch:
@@ -241,6 +297,8 @@ def main(argv: list[str] | None = None) -> int:
             "store_encrypted_vs_plain": encrypted_vs_plain(folder, ecg, eeg, args.sessions),
             "targets": {"unlock_s": 1.0, "ecg_save_ms": 50, "list_10000_sessions_ms": 200},
         }
+        if args.kills:
+            report["crash"] = crash_test(folder, args.kills)
     emit(report, args.out)
     return 0
 

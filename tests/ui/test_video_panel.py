@@ -43,7 +43,7 @@ def clip(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def vault(tmp_path) -> Vault:
-    vault, _recovery = Vault.create(tmp_path / "vault.db", "dr.meyer", "ward 7 pass", kdf=FAST_KDF)
+    vault, _recovery = Vault.create(tmp_path / "vault.db", "dr.meyer", "ward 7 pass!", kdf=FAST_KDF)
     yield vault
     vault.lock()
 

@@ -112,3 +112,18 @@ def test_a_writer_waits_for_the_lock_then_gets_a_clear_busy_error(
     impatient.save_session(patient.id, synthetic_recording(1, channels=1, samples=16))
     impatient.verify()
     impatient.close()
+
+
+def test_kills_during_saves_and_password_changes_lose_nothing_and_leave_nothing(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
+) -> None:
+    from vault_crash import PASSWORDS, churn_and_kill
+
+    vault, _ = new_vault()
+    vault.add_user("kim", PASSWORDS[0], "clinician")
+    vault.close()
+    tally = churn_and_kill(vault_path, "kim", kills=4, seed=19)
+    assert tally.kills == 4 and tally.acknowledged_saves >= 4
+    assert tally.lost_saves == 0
+    assert tally.unaudited_key_changes == 0
+    assert tally.leftovers == []

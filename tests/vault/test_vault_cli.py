@@ -163,3 +163,26 @@ def test_verify_command_names_the_first_broken_row(cli: Cli) -> None:
     code, out, err = cli("verify", "--user", "nina", stdin=("nina pass 12",))
     assert code == 1 and out == ""
     assert err.startswith("error: Audit row 3 was altered") and "restore" in err
+
+
+def test_exported_anchor_is_checked_by_verify(cli: Cli, tmp_path: Path) -> None:
+    assert cli("init", "--admin", "root", *FAST, stdin=("root password 1",))[0] == 0
+    (tmp_path / "log-server").mkdir()
+    exported = tmp_path / "log-server" / "anchor.json"
+    code, out, _ = cli("export-anchor", str(exported), "--user", "root", stdin=("root password 1",))
+    assert code == 0 and "Anchor written" in out
+    assert exported.stat().st_mode & 0o077 == 0
+    code, out, _ = cli(
+        "verify", "--user", "root", "--anchor", str(exported), stdin=("root password 1",)
+    )
+    assert code == 0 and "exported anchor" in out
+
+    code, _, err = cli(
+        "verify",
+        "--user",
+        "root",
+        "--anchor",
+        str(tmp_path / "nothing.json"),
+        stdin=("root password 1",),
+    )
+    assert code == 1 and "cannot be read" in err

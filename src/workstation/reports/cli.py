@@ -103,5 +103,7 @@ def write_file_report(
         signature=Signature(getpass.getuser(), "no vault sign-in", False, datetime.now(UTC)),
         settings=load_report_settings(),
     )
-    out.write_bytes(build_ecg_report(report))
+    from workstation.vault.files import create_private_file  # 0600: the report leaves the vault
+
+    create_private_file(out, build_ecg_report(report))
     return out

@@ -6,11 +6,12 @@ needed, and writes its audit row in the same transaction as its change. A read i
 never holds the write lock while it decompresses, and no data leaves the vault without a row
 saying who asked for it.
 
-While unlocked the object holds the 256-bit database key (to wrap it for new users) and one
-connection. ``lock()`` closes the connection and overwrites the key buffer; Python may keep
-other copies (the PRAGMA text) until they are garbage-collected, which is the limit of what a
-Python process can promise. Methods are serialised by a lock, so GUI worker threads may share
-one Vault.
+While unlocked the object holds the 256-bit database key (to wrap it for new users), the
+signed-in user's signing key (every audit row it writes is signed with it, and each commit
+that changed something is anchored in the anchor file) and one connection. ``lock()`` closes
+the connection and overwrites the key buffer; Python may keep other copies (the PRAGMA text)
+until they are garbage-collected, which is the limit of what a Python process can promise.
+Methods are serialised by a lock, so GUI worker threads may share one Vault.
 """
 
 from __future__ import annotations
@@ -23,10 +24,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self, TypeVar
 
-from workstation.errors import NotInVault, PermissionDenied, VaultLocked
-from workstation.vault import audit
+from workstation.errors import NotInVault, PermissionDenied, VaultCorrupt, VaultLocked
+from workstation.vault import anchors, audit, content
 from workstation.vault.accounts import Role, User
-from workstation.vault.audit import Action, Outcome
+from workstation.vault.audit import Action, ChainHead, Outcome
 from workstation.vault.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     close,
@@ -34,13 +35,39 @@ from workstation.vault.connection import (
     translate_errors,
     write_transaction,
 )
-from workstation.vault.driver import sqlite_utils
+from workstation.vault.driver import DatabaseError, sqlite_utils
+from workstation.vault.files import reported_as_vault_error
 from workstation.vault.location import VaultPaths
+from workstation.vault.signing import Signer
 from workstation.vault.store import Store
 from workstation.vault.throttle import DelayPolicy, escalating_delay
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
+
+#: Audited writes whose row carries the content hash of the object named in its target.
+CONTENT_ACTIONS = frozenset(
+    {
+        Action.EDIT,
+        Action.ANALYSIS,
+        Action.USER_ADD,
+        Action.USER_REMOVE,
+        Action.PASSWORD_CHANGE,
+        Action.KEY_ENROL,
+        Action.RECOVER,
+        Action.MIGRATE,
+    }
+)
+#: Rows that only say someone looked: not worth an anchor line each.
+UNANCHORED_ACTIONS = frozenset({Action.LIST, Action.OPEN})
+
+
+def session_ended() -> VaultLocked:
+    return VaultLocked(
+        "Your session has ended: the vault's key was changed (an account was removed) since "
+        "you signed in.",
+        "Sign in again. If your own account was removed, ask an administrator.",
+    )
 
 
 def utc_now() -> datetime:
@@ -71,6 +98,8 @@ class VaultAccess:
         self._db: sqlite_utils.Database | None = None
         self._key: bytearray | None = None
         self._user: User | None = None
+        self._signer: Signer | None = None
+        self._unanchored: ChainHead | None = None
         self._vault_id = ""
         self._last_username: str | None = None
         # Wrong current passwords given to change_password since the last right one.
@@ -88,12 +117,13 @@ class VaultAccess:
         return self._user
 
     def _become_unlocked(
-        self, db: sqlite_utils.Database, key: bytes, vault_id: str, user: User
+        self, db: sqlite_utils.Database, key: bytes, vault_id: str, user: User, signer: Signer
     ) -> None:
         self._db = db
         self._key = bytearray(key)
         self._vault_id = vault_id
         self._user = user
+        self._signer = signer
         self._last_username = user.username
 
     def lock(self) -> None:
@@ -103,11 +133,18 @@ class VaultAccess:
                 return
             try:
                 self._record(Action.LOCK)
+            except VaultLocked:
+                pass  # the session had already ended (rekeyed): nothing left to record
             finally:
-                close(self._db)
-                if self._key is not None:
-                    self._key[:] = bytes(len(self._key))
-                self._db = self._key = self._user = None
+                self._forget()
+
+    def _forget(self) -> None:
+        if self._db is not None:
+            close(self._db)
+        if self._key is not None:
+            self._key[:] = bytes(len(self._key))
+        self._db = self._key = self._user = self._signer = None
+        self._unanchored = None
 
     def close(self) -> None:
         self.lock()
@@ -128,23 +165,59 @@ class VaultAccess:
 
     @contextlib.contextmanager
     def _writing(self) -> Iterator[Store]:
+        """A write transaction; after its commit, the new head goes into the anchor file."""
         with self._mutex:
             db = self._require_db()
+            self._unanchored = None
             try:
-                with translate_errors(self._busy_timeout_s), write_transaction(db):
-                    yield Store(db)
+                with self._key_still_valid(), translate_errors(self._busy_timeout_s):
+                    with write_transaction(db):
+                        audit.refuse_foreign_triggers(db)
+                        yield Store(db)
             except LookupError as error:
                 raise NotInVault(str(error)) from error
+            except BaseException:
+                self._unanchored = None
+                raise
+            if self._unanchored is not None:
+                head, self._unanchored = self._unanchored, None
+                self._anchor(head)
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Store]:
         with self._mutex:
             db = self._require_db()
             try:
-                with translate_errors(self._busy_timeout_s), read_transaction(db):
-                    yield Store(db)
+                with self._key_still_valid(), translate_errors(self._busy_timeout_s):
+                    with read_transaction(db):
+                        yield Store(db)
             except LookupError as error:
                 raise NotInVault(str(error)) from error
+
+    @contextlib.contextmanager
+    def _key_still_valid(self) -> Iterator[None]:
+        """A database that stops decrypting under our key was rekeyed by a removal: this
+        session (perhaps the removed user's) ends instead of reporting a corrupt vault."""
+        try:
+            yield
+        except VaultCorrupt as error:
+            cause = error.__cause__
+            if isinstance(cause, DatabaseError) and "not a database" in str(cause):
+                self._forget()
+                raise session_ended() from error
+            raise
+
+    def _anchor(self, head: ChainHead, kind: str = "anchor", **extra: object) -> None:
+        """Record the committed head in the anchor file (signed by the signed-in user)."""
+        signer = self._require_signer()
+        path = self.paths.anchor_file
+        with reported_as_vault_error("the anchor file (the change itself is saved)", path):
+            anchors.append(path, self._vault_id, signer, head, self._now(), kind, **extra)
+
+    def _require_signer(self) -> Signer:
+        if self._signer is None:
+            raise VaultLocked()
+        return self._signer
 
     def _audit(
         self,
@@ -153,23 +226,37 @@ class VaultAccess:
         target: str = "",
         outcome: Outcome = Outcome.OK,
         detail: str = "",
-    ) -> None:
-        audit.append(
+    ) -> ChainHead:
+        """Append one signed audit row; the public call every vault module writes through.
+
+        A successful write action naming a covered object (``patient:3``, ``note:12``) carries
+        that object's content hash as it stands in this transaction, so call it after the
+        write. Other modules' own tables are audited the same way, without a content hash.
+        """
+        snapshot = None
+        parsed = content.parse_target(target)
+        if action in CONTENT_ACTIONS and outcome is Outcome.OK and parsed is not None:
+            snapshot = content.snapshot(store.db, *parsed)
+        head = audit.append(
             store.db,
             time=self._now(),
-            username=self.user.username,
+            signer=self._require_signer(),
             action=action,
             target=target,
             outcome=outcome,
             detail=detail,
+            content=snapshot,
         )
+        if action not in UNANCHORED_ACTIONS:
+            self._unanchored = head
+        return head
 
     def _record(
         self, action: Action, target: str = "", outcome: Outcome = Outcome.OK, detail: str = ""
-    ) -> None:
+    ) -> ChainHead:
         """One audit row in a transaction of its own: a read, an attempt, a refusal."""
         with self._writing() as store:
-            self._audit(store, action, target, outcome, detail)
+            return self._audit(store, action, target, outcome, detail)
 
     def _audited_read(self, action: Action, target: str, read: Callable[[Store], T]) -> T:
         with self._mutex:

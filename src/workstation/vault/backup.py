@@ -1,7 +1,9 @@
 """Encrypted backups: written with ``sqlcipher_export``, verified before they count.
 
-A backup is two files: ``NAME`` (the database, encrypted with the same key, so the recovery key
-opens it too) and ``NAME.keys`` (a copy of the key slots, so the same passwords open it). The
+A backup is ``NAME`` (the database, encrypted with the same key, so the recovery key opens it
+too), ``NAME.keys`` (a copy of the key slots, so the same passwords open it), ``NAME.anchors``
+(a copy of the anchor file) and ``NAME.manifest.json`` (the audit head the backup ends at, to
+print or file away: it proves later which state the backup held). The
 export reads one consistent snapshot of the live database, even while other programs write,
 into a hidden ``.NAME.partial`` beside the destination; only after the copy opens with the
 key, passes the page checks and the audit chain, contains at least the rows the vault had when
@@ -11,6 +13,7 @@ to its final name. A backup is never overwritten.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from workstation.errors import VaultCorrupt, VaultExists
-from workstation.vault import audit, schema
+from workstation.vault import anchors, audit, schema, settings
 from workstation.vault.accounts import Role
 from workstation.vault.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
@@ -45,6 +48,14 @@ class BackupInfo:
     key_file: Path
     audit_rows: int
     audit_head: str
+    manifest: Path | None = None
+
+
+MANIFEST_FORMAT = "workstation-vault-backup-manifest"
+
+
+def manifest_path(database: Path) -> Path:
+    return database.with_name(database.name + ".manifest.json")
 
 
 def _fsync_file(path: Path) -> None:
@@ -88,13 +99,17 @@ def account_role(path: Path, key: bytes, username: str) -> Role | None:
 def write_backup(
     db: sqlite_utils.Database,
     key: bytes,
-    key_file: Path,
+    vault: VaultPaths,
     destination: Path,
     busy_timeout_s: float = DEFAULT_BUSY_TIMEOUT_S,
+    *,
+    written_by: str = "",
+    written_at: str = "",
 ) -> BackupInfo:
-    """Export, verify, then publish ``destination`` and ``destination.keys``."""
+    """Export, verify, then publish the database, its key file, anchor file and manifest."""
     target = VaultPaths(destination)
-    for existing in (target.database, target.key_file):
+    manifest = manifest_path(target.database)
+    for existing in (target.database, target.key_file, target.anchor_file, manifest):
         if existing.exists():
             raise VaultExists(
                 existing, "Choose a new backup file name; backups are never overwritten."
@@ -116,11 +131,30 @@ def write_backup(
         head = check_backup_database(partial, key, rows_before)
         os.replace(partial, target.database)
         fsync_dir(target.database.parent)
-        atomic_write(target.key_file, key_file.read_bytes())
+        atomic_write(target.key_file, vault.key_file.read_bytes())
+        if vault.anchor_file.exists():
+            atomic_write(target.anchor_file, vault.anchor_file.read_bytes())
+        document = {
+            "format": MANIFEST_FORMAT,
+            "vault_id": settings.get(db, settings.VAULT_ID),
+            "audit_rows": head.rows,
+            "audit_head": head.hash,
+            "written_by": written_by,
+            "written_at": written_at,
+        }
+        atomic_write(manifest, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
-    return BackupInfo(target.database, target.key_file, head.rows, head.hash)
+    return BackupInfo(target.database, target.key_file, head.rows, head.hash, manifest)
+
+
+def anchors_of_vault(path: Path, vault_id: str) -> bytes | None:
+    """The live anchor file's bytes when it belongs to ``vault_id`` (kept across a restore)."""
+    contents = anchors.read(path)
+    if contents is None or contents.header is None or contents.header.vault_id != vault_id:
+        return None
+    return path.read_bytes()
 
 
 def set_aside(paths: VaultPaths) -> Path:
@@ -135,8 +169,10 @@ def set_aside(paths: VaultPaths) -> Path:
     return folder
 
 
-def install_backup(backup: VaultPaths, target: VaultPaths) -> None:
-    """Copy a checked backup into place: database through a temp name, then the key file."""
+def install_backup(backup: VaultPaths, target: VaultPaths, live_anchors: bytes | None) -> None:
+    """Copy a checked backup into place: database through a temp name, then the key file,
+    then the anchor file: the vault's own (``live_anchors``) when it had one, else the
+    backup's copy."""
     ensure_private_dir(target.database.parent)
     partial = target.database.with_name(f".{target.database.name}.restoring")
     try:
@@ -149,3 +185,7 @@ def install_backup(backup: VaultPaths, target: VaultPaths) -> None:
         raise
     fsync_dir(target.database.parent)
     atomic_write(target.key_file, backup.key_file.read_bytes())
+    if live_anchors is not None:
+        atomic_write(target.anchor_file, live_anchors)
+    elif backup.anchor_file.exists():
+        atomic_write(target.anchor_file, backup.anchor_file.read_bytes())

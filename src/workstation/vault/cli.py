@@ -141,7 +141,8 @@ def deluser(args: argparse.Namespace) -> int:
     """Remove an account and its key slot (administrator password)."""
     with _sign_in(args, args.admin, _prompter(args)) as vault:
         vault.remove_user(args.username)
-    print(f"Removed '{args.username}'; that password no longer opens the vault.")
+    print(f"Removed '{args.username}' and re-encrypted the vault with a new key: their old")
+    print("key slot no longer opens it (it still opens backups made before today: see README).")
     return 0
 
 
@@ -156,10 +157,27 @@ def users(args: argparse.Namespace) -> int:
 
 @_handles_errors
 def verify(args: argparse.Namespace) -> int:
-    """Check the audit chain and every database page (the user's password)."""
+    """Check the audit chain, its signatures, every clinical row, the anchors and every
+    database page (the user's password)."""
     with _sign_in(args, args.user, _prompter(args)) as vault:
-        report = vault.verify()
+        report = vault.verify(args.anchor)
     print(f"The vault is intact: {report.audit_rows} audit rows, last hash {report.audit_head}.")
+    print(
+        f"{report.signed_rows} rows signed, {report.anchors_checked} anchors matched"
+        + (", and the exported anchor." if args.anchor else ".")
+    )
+    return 0
+
+
+@_handles_errors
+def export_anchor(args: argparse.Namespace) -> int:
+    """Write the audit chain's head, signed, to a new file for the ward's own log server
+    (the user's password); 'vault verify --anchor FILE' later compares against it."""
+    with _sign_in(args, args.user, _prompter(args)) as vault:
+        path = vault.export_anchor(args.destination)
+        head = vault.chain_head()
+    print(f"Anchor written to {path} (audit row {head.rows}, hash {head.hash}).")
+    print("Keep it where people who can write the vault folder cannot change it.")
     return 0
 
 
@@ -169,7 +187,7 @@ def backup(args: argparse.Namespace) -> int:
     with _sign_in(args, args.admin, _prompter(args)) as vault:
         info = vault.backup(args.destination)
     print(f"Backup written and verified: {info.database} and {info.key_file}")
-    print(f"({info.audit_rows} audit rows, last hash {info.audit_head}).")
+    print(f"({info.audit_rows} audit rows, last hash {info.audit_head}; manifest {info.manifest}).")
     return 0
 
 
@@ -276,6 +294,13 @@ def add_parser(subparsers: Any) -> None:
     parser.add_argument("--admin", required=True, help="administrator signing in")
 
     parser = _command(commands, "verify", verify, common)
+    parser.add_argument("--user", required=True, help="user signing in (any role)")
+    parser.add_argument(
+        "--anchor", type=Path, default=None, help="an anchor exported earlier, to compare with"
+    )
+
+    parser = _command(commands, "export-anchor", export_anchor, common)
+    parser.add_argument("destination", type=Path, help="new file for the exported anchor")
     parser.add_argument("--user", required=True, help="user signing in (any role)")
 
     parser = _command(commands, "backup", backup, common)

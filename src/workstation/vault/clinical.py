@@ -1,5 +1,9 @@
 """The clinical records behind the vault API: patients, sessions, recordings, analyses,
-notes and reports. Clinicians and administrators alike may use all of it; every call is audited.
+notes and reports. Clinicians and administrators alike may use all of it; every call is audited,
+and every write's audit row carries the content hash of the row it wrote (content.py).
+
+Exports create their file readable by its owner only (``files.create_private_file``): what
+leaves the vault is outside its encryption from then on.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ from workstation.vault.entities import (
     SessionStatus,
     SessionSummary,
 )
-from workstation.vault.files import reported_as_vault_error
+from workstation.vault.files import create_private_file, reported_as_vault_error
 from workstation.vault.store import Store
 
 #: Who writes a row and when: the keyword arguments every Store write takes.
@@ -102,6 +106,12 @@ class ClinicalRecords(VaultAccess):
                 Action.EDIT,
                 f"session:{session_id}",
                 detail=f"session created for patient:{patient_id} with recording:{recording_id}",
+            )
+            self._audit(
+                store,
+                Action.EDIT,
+                f"recording:{recording_id}",
+                detail=f"added to session:{session_id}",
             )
         return session_id
 
@@ -232,7 +242,7 @@ class ClinicalRecords(VaultAccess):
         )
         try:
             with reported_as_vault_error("the report to", target):
-                target.write_bytes(pdf)
+                create_private_file(target, pdf)
         except VaultError:
             self._record(Action.EXPORT, f"report:{report_id}", Outcome.FAILED, "file not written")
             raise

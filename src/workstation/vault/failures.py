@@ -30,6 +30,7 @@ from workstation.vault import audit, settings
 from workstation.vault.accounts import check_username
 from workstation.vault.driver import sqlite_utils
 from workstation.vault.files import append_durably, atomic_write
+from workstation.vault.signing import Signer
 
 FORMAT = "workstation-vault-failures"
 VERSION = 1
@@ -57,11 +58,31 @@ class FailureLogContents:
     header_end: int
     records: list[FailureRecord] = field(default_factory=list)
 
-    def consecutive_failures(self) -> int:
+    def consecutive_failures(self, account: str | None = None) -> int:
+        """Failures since the last success: of one account (its own successes reset it; a
+        reset line without a name, from an earlier program, resets every account), or of
+        all accounts when ``account`` is None."""
         count = 0
         for record in self.records:
-            count = 0 if record.kind == "reset" else count + 1
+            if record.kind == "reset":
+                if account is None or record.username in ("", account):
+                    count = 0
+            elif account is None or _bucket(record) == account:
+                count += 1
         return count
+
+    def failure_times(self) -> list[str]:
+        """When each failure happened (unreadable lines give "", which counts as recent)."""
+        return [r.time for r in self.records if r.kind != "reset"]
+
+
+def _bucket(record: FailureRecord) -> str:
+    return record.username or UNKNOWN_ACCOUNT
+
+
+def account_bucket(username: str, known: bool) -> str:
+    """The name a failure is counted under: unknown names share one count."""
+    return username if known else UNKNOWN_ACCOUNT
 
 
 def _line(document: dict[str, object]) -> bytes:
@@ -77,7 +98,10 @@ def _parse(offset: int, line: bytes) -> FailureRecord:
         time = str(document["time"])
         datetime.fromisoformat(time)
         if kind == "reset":
-            return FailureRecord(offset, kind, time)
+            username = str(document.get("username", ""))
+            return FailureRecord(
+                offset, kind, time, username if _plausible_account(username) else ""
+            )
         username, reason = str(document["username"]), str(document["reason"])
         if kind != "failure" or reason not in REASONS or not _plausible_account(username):
             raise ValueError("not a failure record")
@@ -117,11 +141,11 @@ class FailureLog:
             _line({"type": "failure", "time": time, "username": username, "reason": reason}),
         )
 
-    def record_reset(self, time: str) -> None:
-        """Mark a successful sign-in, so the rate limiter starts counting again from zero."""
+    def record_reset(self, time: str, username: str) -> None:
+        """Mark a successful sign-in, so that account's count starts again from zero."""
         if not self.path.exists():
             self.start_new()
-        append_durably(self.path, _line({"type": "reset", "time": time}))
+        append_durably(self.path, _line({"type": "reset", "time": time, "username": username}))
 
     def read(self) -> FailureLogContents:
         """Everything in the file; a missing file reads as empty with no epoch.
@@ -172,7 +196,7 @@ def move_into_audit(
     contents: FailureLogContents,
     *,
     time: str,
-    username: str,
+    signer: Signer,
 ) -> None:
     """Copy the failures not yet audited into the audit table.
 
@@ -184,7 +208,7 @@ def move_into_audit(
         audit.append(
             db,
             time=time,
-            username=username,
+            signer=signer,
             action=audit.Action.FAILURE_LOG,
             outcome=audit.Outcome.FAILED,
             detail=f"the failed-login file was missing, replaced or truncated (expected epoch "
@@ -202,6 +226,7 @@ def move_into_audit(
         audit.append(
             db,
             time=time,
+            signer=signer,
             username=record.username or UNKNOWN_ACCOUNT,
             action=audit.Action.LOGIN_FAILED,
             outcome=audit.Outcome.FAILED,

@@ -67,15 +67,17 @@ def atomic_write(path: Path, data: bytes) -> None:
     fsync_dir(path.parent)
 
 
-def append_durably(path: Path, line: bytes) -> None:
-    """Append one line with a single ``write`` (atomic on local file systems) and fsync it."""
+def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
+    """Append one line with a single ``write`` (atomic on local file systems) and fsync it
+    (``sync=False``: left to the OS, for a line whose loss in a power cut only delays it)."""
     created = not path.exists()
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
     try:
         written = os.write(fd, line)
         if written != len(line):
             raise OSError(f"only {written} of {len(line)} bytes reached '{path.name}'")
-        os.fsync(fd)
+        if sync:
+            os.fsync(fd)
     finally:
         os.close(fd)
     if created:
@@ -89,6 +91,27 @@ def create_private(path: Path) -> None:
     database ourselves, private from the first byte, keeps every sidecar private too.
     """
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
+def create_private_file(path: Path, data: bytes | None = None) -> None:
+    """Create or replace ``path`` readable by its owner only (0600), optionally with ``data``.
+
+    The one way every export (reports, recordings, JSON) creates its file: what leaves the
+    vault is patient data outside its encryption, and the least the program can do is not
+    make it readable by every other account on the computer. A writer that needs a path
+    (reportlab, the EDF writer) calls this first with no data and then writes into the file,
+    which keeps its mode; an existing file is truncated and its mode narrowed.
+    """
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE_MODE)
+    try:
+        if os.name == "posix":
+            os.fchmod(fd, PRIVATE_FILE_MODE)
+        if data:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
 
 
 def make_private(path: Path) -> None:

@@ -1,11 +1,20 @@
-"""Key slots: one wrapped copy of the database key per user, in a JSON file beside the vault.
+"""Key slots: one sealed copy of each user's secrets, in a JSON file beside the vault.
 
 The database key is 256 random bits. Each user's password goes through Argon2id (with that
 user's salt and the cost parameters stored in the slot, so the cost can be raised later without
-breaking old slots) to a 256-bit key-encryption key, which wraps the database key with
-AES-256-GCM. The associated data binds the slot to its vault, username and role: editing the
-role in the JSON file from clinician to administrator makes the slot fail to open instead of
-granting rights. A password change rewrites one slot; removing a user deletes theirs.
+breaking old slots) to a 256-bit key-encryption key. The associated data binds everything it
+seals to its vault, username and role: editing the role in the JSON file from clinician to
+administrator makes the slot fail to open instead of granting rights.
+
+Version 2 slots (this program) seal a 32-byte per-user seed with that key. The seed gives the
+user's Ed25519 signing key (signing.py: their audit rows and anchors) and an X25519 key whose
+public half is stored in the slot; the database key is sealed to that public half
+(``db_key_box``). So an administrator who removes a user can give every remaining slot a new
+database key (after ``PRAGMA rekey``) without knowing anyone's password, and the removed user's
+old slot, in any earlier copy of the key file, opens only the old key.
+
+Version 1 slots (earlier programs) wrap the database key directly; they are read, and each is
+replaced by a version 2 slot at that user's next sign-in.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import base64
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +32,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from workstation.errors import KeyFileMissing, VaultCorrupt, VaultError, VaultLocked
+from workstation.vault import signing
 from workstation.vault.accounts import Role
 from workstation.vault.files import atomic_write
 
@@ -30,8 +40,8 @@ KEY_BYTES = 32
 SALT_BYTES = 16
 NONCE_BYTES = 12
 FILE_FORMAT = "workstation-vault-keyslots"
-FILE_VERSION = 1
-WRAPPED_KEY_BYTES = KEY_BYTES + 16  # AES-GCM appends a 16-byte tag
+FILE_VERSION = 2
+SEALED_BYTES = KEY_BYTES + 16  # a 32-byte key or seed plus the 16-byte AES-GCM tag
 # Upper bounds on a stored cost: the key file is writable by anyone who can write the folder,
 # and an absurd cost would make every sign-in exhaust memory or hang instead of failing.
 MAX_MEMORY_KIB = 4 << 20
@@ -99,41 +109,101 @@ class Argon2Params:
 
 @dataclass(frozen=True, slots=True)
 class KeySlot:
+    """One user's slot. ``sealed`` is the seed (version 2) or the database key (version 1)."""
+
     username: str
     role: Role
     kdf: Argon2Params
     salt: bytes
     nonce: bytes
-    wrapped_key: bytes
+    sealed: bytes
+    box_public: str = ""
+    signing_public: str = ""
+    db_key_box: Mapping[str, str] | None = None
+
+    @property
+    def version(self) -> int:
+        return 1 if self.db_key_box is None else 2
 
 
-def _associated_data(vault_id: str, username: str, role: Role) -> bytes:
-    return json.dumps(
-        ["workstation-vault-slot", FILE_VERSION, vault_id, username, str(role)]
-    ).encode()
+@dataclass(frozen=True, slots=True)
+class SlotKeys:
+    """What a password opens: the database key and, in a version 2 slot, the user's seed."""
+
+    db_key: bytes
+    seed: bytes | None
+
+    def signer(self, username: str) -> signing.Signer | None:
+        return None if self.seed is None else signing.signer_from_seed(username, self.seed)
+
+
+def _associated_data(vault_id: str, username: str, role: Role, version: int) -> bytes:
+    return json.dumps(["workstation-vault-slot", version, vault_id, username, str(role)]).encode()
+
+
+def _box_associated_data(vault_id: str, username: str, role: Role) -> bytes:
+    return _associated_data(vault_id, username, role, FILE_VERSION) + b"/database-key"
 
 
 def seal_slot(
-    vault_id: str, username: str, role: Role, password: str, db_key: bytes, kdf: Argon2Params
+    vault_id: str,
+    username: str,
+    role: Role,
+    password: str,
+    db_key: bytes,
+    kdf: Argon2Params,
+    seed: bytes | None = None,
 ) -> KeySlot:
-    """Wrap the database key under a key derived from one user's password."""
+    """A version 2 slot: ``seed`` (a new one by default) under the password, the database key
+    sealed to the seed's box key."""
+    seed = signing.new_seed() if seed is None else seed
     salt = os.urandom(SALT_BYTES)
     nonce = os.urandom(NONCE_BYTES)
     wrapping_key = kdf.derive(password, salt)
-    wrapped = AESGCM(wrapping_key).encrypt(
-        nonce, db_key, _associated_data(vault_id, username, role)
+    sealed = AESGCM(wrapping_key).encrypt(
+        nonce, seed, _associated_data(vault_id, username, role, FILE_VERSION)
     )
-    return KeySlot(username, role, kdf, salt, nonce, wrapped)
+    box_public = signing.box_public_hex(signing.box_key_from_seed(seed))
+    slot = KeySlot(
+        username,
+        role,
+        kdf,
+        salt,
+        nonce,
+        sealed,
+        box_public,
+        signing.signer_from_seed(username, seed).public_hex,
+    )
+    return rewrap(vault_id, slot, db_key)
 
 
-def open_slot(vault_id: str, slot: KeySlot, password: str) -> bytes:
-    """The database key, or VaultLocked when the password (or the slot's role) is wrong."""
+def rewrap(vault_id: str, slot: KeySlot, db_key: bytes) -> KeySlot:
+    """The same slot with a new database key sealed to it: no password needed (rekey)."""
+    box = signing.seal_to(
+        slot.box_public, db_key, _box_associated_data(vault_id, slot.username, slot.role)
+    )
+    return replace(slot, db_key_box=box)
+
+
+def open_slot(vault_id: str, slot: KeySlot, password: str) -> SlotKeys:
+    """The keys behind a slot, or VaultLocked when the password (or the slot's role) is wrong."""
     wrapping_key = slot.kdf.derive(password, slot.salt)
-    aad = _associated_data(vault_id, slot.username, slot.role)
+    aad = _associated_data(vault_id, slot.username, slot.role, slot.version)
     try:
-        return AESGCM(wrapping_key).decrypt(slot.nonce, slot.wrapped_key, aad)
+        opened = AESGCM(wrapping_key).decrypt(slot.nonce, slot.sealed, aad)
     except InvalidTag as error:
         raise wrong_credentials() from error
+    if slot.db_key_box is None:
+        return SlotKeys(opened, None)
+    try:
+        db_key = signing.open_box(
+            signing.box_key_from_seed(opened),
+            slot.db_key_box,
+            _box_associated_data(vault_id, slot.username, slot.role),
+        )
+    except ValueError as error:
+        raise wrong_credentials() from error
+    return SlotKeys(db_key, opened)
 
 
 def wrong_credentials() -> VaultLocked:
@@ -154,8 +224,8 @@ def _check_sizes(slot: KeySlot) -> None:
     """Refuse a slot that could only fail later with a library error instead of a clear one."""
     if len(slot.salt) < SALT_BYTES or len(slot.nonce) != NONCE_BYTES:
         raise ValueError(f"the slot of '{slot.username}' has a salt or nonce of the wrong size")
-    if len(slot.wrapped_key) != WRAPPED_KEY_BYTES:
-        raise ValueError(f"the slot of '{slot.username}' holds a wrapped key of the wrong size")
+    if len(slot.sealed) != SEALED_BYTES:
+        raise ValueError(f"the slot of '{slot.username}' holds a sealed key of the wrong size")
 
 
 def _b64(data: bytes) -> str:
@@ -166,32 +236,69 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
+def _slot_json(slot: KeySlot) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "username": slot.username,
+        "role": str(slot.role),
+        "kdf": slot.kdf.to_json(),
+        "salt": _b64(slot.salt),
+        "nonce": _b64(slot.nonce),
+    }
+    if slot.db_key_box is None:
+        item["wrapped_key"] = _b64(slot.sealed)
+    else:
+        item.update(
+            sealed_seed=_b64(slot.sealed),
+            box_public=slot.box_public,
+            signing_public=slot.signing_public,
+            db_key_box=dict(slot.db_key_box),
+        )
+    return item
+
+
+def _slot_from_json(item: Mapping[str, Any]) -> KeySlot:
+    common = {
+        "username": str(item["username"]),
+        "role": Role(item["role"]),
+        "kdf": Argon2Params.from_json(item["kdf"]),
+        "salt": _unb64(item["salt"]),
+        "nonce": _unb64(item["nonce"]),
+    }
+    if "wrapped_key" in item:
+        slot = KeySlot(**common, sealed=_unb64(item["wrapped_key"]))
+    else:
+        box = {name: str(item["db_key_box"][name]) for name in ("ephemeral", "nonce", "sealed")}
+        slot = KeySlot(
+            **common,
+            sealed=_unb64(item["sealed_seed"]),
+            box_public=str(item["box_public"]),
+            signing_public=str(item["signing_public"]),
+            db_key_box=box,
+        )
+    _check_sizes(slot)
+    return slot
+
+
 @dataclass(slots=True)
 class KeySlotFile:
-    """The whole slot file: the vault it belongs to, the cost for new slots, and the slots."""
+    """The whole slot file: the vault it belongs to, the cost for new slots, the slots, and
+    the database key sealed to the recovery key (present once the vault has been rekeyed)."""
 
     vault_id: str
     new_slot_kdf: Argon2Params
     slots: dict[str, KeySlot] = field(default_factory=dict)
+    recovery_box: Mapping[str, str] | None = None
 
     def to_bytes(self) -> bytes:
-        document = {
+        document: dict[str, Any] = {
             "format": FILE_FORMAT,
             "version": FILE_VERSION,
             "vault_id": self.vault_id,
             "new_slot_kdf": self.new_slot_kdf.to_json(),
-            "slots": [
-                {
-                    "username": s.username,
-                    "role": str(s.role),
-                    "kdf": s.kdf.to_json(),
-                    "salt": _b64(s.salt),
-                    "nonce": _b64(s.nonce),
-                    "wrapped_key": _b64(s.wrapped_key),
-                }
-                for s in sorted(self.slots.values(), key=lambda s: s.username)
-            ],
+            "slots": [_slot_json(s) for s in sorted(self.slots.values(), key=lambda s: s.username)],
         }
+        if self.recovery_box is not None:
+            document["recovery_box"] = dict(self.recovery_box)
         return (json.dumps(document, indent=2) + "\n").encode("utf-8")
 
     @classmethod
@@ -200,25 +307,19 @@ class KeySlotFile:
         if (
             not isinstance(document, dict)
             or document.get("format") != FILE_FORMAT
-            or document.get("version") != FILE_VERSION
+            or document.get("version") not in (1, FILE_VERSION)
         ):
             raise ValueError("not a workstation key-slot file of a known version")
         slots = {}
         for item in document["slots"]:
-            slot = KeySlot(
-                username=str(item["username"]),
-                role=Role(item["role"]),
-                kdf=Argon2Params.from_json(item["kdf"]),
-                salt=_unb64(item["salt"]),
-                nonce=_unb64(item["nonce"]),
-                wrapped_key=_unb64(item["wrapped_key"]),
-            )
-            _check_sizes(slot)
+            slot = _slot_from_json(item)
             slots[slot.username] = slot
+        box = document.get("recovery_box")
         return cls(
             vault_id=str(document["vault_id"]),
             new_slot_kdf=Argon2Params.from_json(document["new_slot_kdf"]),
             slots=slots,
+            recovery_box=None if box is None else {k: str(v) for k, v in dict(box).items()},
         )
 
     def save(self, path: Path) -> None:

@@ -14,10 +14,22 @@ from workstation.errors import (
     VaultExists,
     VaultLocked,
 )
-from workstation.vault import audit, backup, failures, keyslots, recovery, schema, settings
+from workstation.vault import (
+    anchors,
+    audit,
+    backup,
+    content,
+    enrolment,
+    failures,
+    keyslots,
+    recovery,
+    schema,
+    settings,
+    signing,
+)
 from workstation.vault.access import Clock, utc_now
 from workstation.vault.accounts import Role, User, check_new_password, check_username
-from workstation.vault.audit import Action
+from workstation.vault.audit import Action, ChainHead
 from workstation.vault.connection import (
     DEFAULT_BUSY_TIMEOUT_S,
     close,
@@ -30,9 +42,8 @@ from workstation.vault.files import create_private, ensure_private_dir, reported
 from workstation.vault.keyslots import Argon2Params, KeySlotFile
 from workstation.vault.location import VaultPaths
 from workstation.vault.signin import SignIn
+from workstation.vault.signing import RECOVERY_ACTOR, Signer
 from workstation.vault.store import Store
-
-RECOVERY_ACTOR = "(recovery key)"
 
 
 class VaultLifecycle(SignIn):
@@ -57,7 +68,7 @@ class VaultLifecycle(SignIn):
         vault = cls(path, busy_timeout_s=busy_timeout_s, clock=clock)
         paths = vault.paths
         check_username(admin_username)
-        check_new_password(admin_password)
+        check_new_password(admin_password, admin_username)
         for existing in (paths.database, paths.key_file):
             if existing.exists():
                 raise VaultExists(
@@ -70,8 +81,24 @@ class VaultLifecycle(SignIn):
         key = recovery.database_key(secret)
         vault_id = uuid.uuid4().hex
         slots = KeySlotFile(vault_id, kdf or Argon2Params())
+        seed = signing.new_seed()
+        signer = signing.signer_from_seed(admin_username, seed)
         slots.slots[admin_username] = keyslots.seal_slot(
-            vault_id, admin_username, Role.ADMINISTRATOR, admin_password, key, slots.new_slot_kdf
+            vault_id,
+            admin_username,
+            Role.ADMINISTRATOR,
+            admin_password,
+            key,
+            slots.new_slot_kdf,
+            seed,
+        )
+        header = anchors.Header(
+            vault_id,
+            admin_username,
+            signer.public_hex,
+            signing.recovery_signer(secret, RECOVERY_ACTOR).public_hex,
+            signing.box_public_hex(signing.recovery_box_key(secret)),
+            1,
         )
         create_private(paths.database)
         try:
@@ -81,7 +108,7 @@ class VaultLifecycle(SignIn):
             raise
         try:
             with first_write(db, busy_timeout_s):
-                vault._initialise(db, slots, admin_username)
+                head = vault._initialise(db, slots, signer, header)
         except BaseException:
             for created in paths.all_files():
                 created.unlink(missing_ok=True)
@@ -91,33 +118,48 @@ class VaultLifecycle(SignIn):
             key,
             vault_id,
             User(admin_username, Role.ADMINISTRATOR, vault._now(), admin_username),
+            signer,
         )
+        vault._anchor(head)
         return vault, recovery.format_recovery_key(secret)
 
-    def _initialise(self, db: sqlite_utils.Database, slots: KeySlotFile, admin: str) -> None:
+    def _initialise(
+        self,
+        db: sqlite_utils.Database,
+        slots: KeySlotFile,
+        signer: Signer,
+        header: anchors.Header,
+    ) -> ChainHead:
         now = self._now()
+        admin = signer.username
         schema.migrate(db)
         settings.put(db, settings.VAULT_ID, slots.vault_id)
         settings.put(db, settings.CREATED_AT, now)
         Store(db).add_user(admin, Role.ADMINISTRATOR, actor=admin, now=now)
+        enrolment.set_public_key(db, admin, signer.public_hex)
         failures.adopt(db, FailureLog(self.paths.failure_log))
+        anchors.start(self.paths.anchor_file, header)
         audit.append(
             db,
             time=now,
-            username=admin,
+            signer=signer,
             action=Action.CREATE,
             target=f"vault:{slots.vault_id}",
             detail=f"schema version {schema.SCHEMA_VERSION}",
         )
-        audit.append(
+        head = audit.append(
             db,
             time=now,
-            username=admin,
+            signer=signer,
             action=Action.USER_ADD,
             target=f"user:{admin}",
-            detail="first administrator",
+            detail=enrolment.key_detail(
+                Role.ADMINISTRATOR, signer.public_hex, "first administrator"
+            ),
+            content=content.snapshot(db, "user", admin),
         )
         slots.save(self.paths.key_file)
+        return head
 
     @classmethod
     def recover(
@@ -139,18 +181,53 @@ class VaultLifecycle(SignIn):
         """
         vault = cls(path, busy_timeout_s=busy_timeout_s, clock=clock)
         check_username(admin_username)
-        check_new_password(admin_password)
-        key = recovery.database_key(recovery.parse_recovery_key(recovery_key))
+        check_new_password(admin_password, admin_username)
+        secret = recovery.parse_recovery_key(recovery_key)
+        db, key = vault._open_with_recovery(secret)
+        admin_seed = signing.new_seed()
+        admin = signing.signer_from_seed(admin_username, admin_seed)
+        rescuer = signing.recovery_signer(secret, RECOVERY_ACTOR)
+        anchors_existed = vault.paths.anchor_file.exists()
         try:
-            db = open_keyed(vault.paths.database, key, busy_timeout_s=busy_timeout_s)
-        except VaultCorrupt as error:
-            raise InvalidRecoveryKey(
-                f"This recovery key does not open the vault at '{vault.paths.database}'."
-            ) from error
-        with first_write(db, busy_timeout_s):
-            user = vault._recover_slot(db, key, admin_username, admin_password, kdf)
-        vault._become_unlocked(db, key, settings.get(db, settings.VAULT_ID) or "", user)
+            with first_write(db, busy_timeout_s):
+                user, head = vault._recover_slot(
+                    db, key, secret, admin, admin_seed, rescuer, admin_password, kdf
+                )
+        except BaseException:
+            if not anchors_existed:
+                vault.paths.anchor_file.unlink(missing_ok=True)
+            raise
+        vault_id = settings.get(db, settings.VAULT_ID) or ""
+        vault._become_unlocked(db, key, vault_id, user, admin)
+        vault._anchor(head)
         return vault
+
+    def _open_with_recovery(self, secret: bytes) -> tuple[sqlite_utils.Database, bytes]:
+        """The database opened with the key the recovery key gives: derived from it (a vault
+        never rekeyed), or sealed to it in the key file or the anchor file (after a removal)."""
+        candidates = [recovery.database_key(secret)]
+        box_key = signing.recovery_box_key(secret)
+        boxes = [anchors.latest_recovery_box(self.paths.anchor_file)]
+        try:
+            boxes.insert(0, KeySlotFile.load(self.paths.key_file).recovery_box)
+        except (KeyFileMissing, VaultCorrupt):
+            pass
+        for box in boxes:
+            if box is not None:
+                try:
+                    candidates.append(signing.open_box(box_key, box, recovery.BOX_CONTEXT))
+                except ValueError:
+                    continue
+        for key in candidates:
+            try:
+                return open_keyed(
+                    self.paths.database, key, busy_timeout_s=self._busy_timeout_s
+                ), key
+            except VaultCorrupt:
+                continue
+        raise InvalidRecoveryKey(
+            f"This recovery key does not open the vault at '{self.paths.database}'."
+        )
 
     def _load_slots_for_recovery(
         self, vault_id: str, kdf: Argon2Params | None
@@ -169,14 +246,43 @@ class VaultLifecycle(SignIn):
         self,
         db: sqlite_utils.Database,
         key: bytes,
-        username: str,
+        secret: bytes,
+        admin: Signer,
+        admin_seed: bytes,
+        rescuer: Signer,
         password: str,
         kdf: Argon2Params | None,
-    ) -> User:
+    ) -> tuple[User, ChainHead]:
         now = self._now()
-        schema.migrate(db)
+        username = admin.username
+        applied = schema.migrate(db)
         store = Store(db)
         vault_id = settings.get(db, settings.VAULT_ID) or ""
+        self._vault_id = vault_id
+        starting = not audit.has_signed_rows(db)
+        recovery_box = signing.box_public_hex(signing.recovery_box_key(secret))
+        if starting and not self.paths.anchor_file.exists():
+            anchors.start(
+                self.paths.anchor_file,
+                anchors.Header(
+                    vault_id,
+                    username,
+                    admin.public_hex,
+                    rescuer.public_hex,
+                    recovery_box,
+                    audit.head(db).rows + 1,
+                ),
+            )
+        else:
+            self._register_recovery_key(rescuer, recovery_box, audit.head(db))
+        for version in applied:
+            audit.append(
+                db,
+                time=now,
+                signer=rescuer,
+                action=Action.MIGRATE,
+                detail=f"schema upgraded to version {version}",
+            )
         slots, what = self._load_slots_for_recovery(vault_id, kdf)
         user = store.user(username)
         if user is not None and user.role is not Role.ADMINISTRATOR:
@@ -188,30 +294,58 @@ class VaultLifecycle(SignIn):
             )
         if user is None:
             user = store.add_user(username, Role.ADMINISTRATOR, actor=RECOVERY_ACTOR, now=now)
+            enrolment.set_public_key(db, username, admin.public_hex)
             audit.append(
                 db,
                 time=now,
-                username=RECOVERY_ACTOR,
+                signer=rescuer,
                 action=Action.USER_ADD,
                 target=f"user:{username}",
-                detail="administrator created by recovery",
+                detail=enrolment.key_detail(
+                    Role.ADMINISTRATOR, admin.public_hex, "administrator created by recovery"
+                ),
+                content=content.snapshot(db, "user", username),
             )
         slots.slots[username] = keyslots.seal_slot(
-            vault_id, username, Role.ADMINISTRATOR, password, key, slots.new_slot_kdf
+            vault_id, username, Role.ADMINISTRATOR, password, key, slots.new_slot_kdf, admin_seed
         )
-        audit.append(
+        enrolment.set_public_key(db, username, admin.public_hex)
+        head = audit.append(
             db,
             time=now,
-            username=RECOVERY_ACTOR,
+            signer=rescuer,
             action=Action.RECOVER,
             target=f"user:{username}",
-            detail=what,
+            detail=enrolment.key_detail(Role.ADMINISTRATOR, admin.public_hex, what),
+            content=content.snapshot(db, "user", username),
         )
+        if starting:
+            head = enrolment.write_baseline(db, rescuer, now) or head
         slots.save(self.paths.key_file)
-        return user
+        return user, head
+
+    def _register_recovery_key(self, rescuer: Signer, box: str, head: ChainHead) -> None:
+        """A vault upgraded from an earlier program learns the recovery key's public keys at
+        its first recovery (trusted on first use: the README says so)."""
+        contents = anchors.read(self.paths.anchor_file)
+        if contents is None or contents.header is None or contents.header.recovery_key:
+            return
+        if any(a.kind == "recovery-key" for a in contents.anchors):
+            return
+        anchors.append(
+            self.paths.anchor_file,
+            contents.header.vault_id,
+            rescuer,
+            head,
+            self._now(),
+            "recovery-key",
+            key=rescuer.public_hex,
+            box=box,
+        )
 
     def backup(self, destination: str | Path) -> backup.BackupInfo:
-        """Administrators only: an encrypted, verified copy at ``destination`` (+ ``.keys``)."""
+        """Administrators only: an encrypted, verified copy at ``destination``, with its key
+        file, anchor file and manifest (``.keys``, ``.anchors``, ``.manifest.json``)."""
         target = Path(destination)
         self._require_admin("make backups", Action.BACKUP, "vault")
         with self._mutex:
@@ -222,9 +356,11 @@ class VaultLifecycle(SignIn):
                 return backup.write_backup(
                     self._require_db(),
                     bytes(self._key),
-                    self.paths.key_file,
+                    self.paths,
                     target,
                     self._busy_timeout_s,
+                    written_by=self.user.username,
+                    written_at=self._now(),
                 )
 
     @classmethod
@@ -243,7 +379,9 @@ class VaultLifecycle(SignIn):
 
         The administrator must open the backup's own key file. An existing vault is replaced
         only with ``force``, and then moved to a dated folder beside it, never deleted. Close
-        every other Workstation program using that vault first.
+        every other Workstation program using that vault first. The vault's own anchor file
+        is kept and a signed ``restore`` line added, so verify can tell this deliberate
+        rollback from a copied-back old database.
         """
         source = VaultPaths(Path(backup_path))
         vault = cls(path, busy_timeout_s=busy_timeout_s, clock=clock)
@@ -251,12 +389,13 @@ class VaultLifecycle(SignIn):
         slot = slots.slots.get(admin_username)
         if slot is None:
             raise keyslots.wrong_credentials()
-        key = keyslots.open_slot(slots.vault_id, slot, admin_password)
-        head = backup.check_backup_database(source.database, key)
-        role = backup.account_role(source.database, key, admin_username)
+        keys = keyslots.open_slot(slots.vault_id, slot, admin_password)
+        head = backup.check_backup_database(source.database, keys.db_key)
+        role = backup.account_role(source.database, keys.db_key, admin_username)
         if role is not Role.ADMINISTRATOR or slot.role is not Role.ADMINISTRATOR:
             raise PermissionDenied(admin_username, str(role or slot.role), "restore backups")
         target = vault.paths
+        live_anchors = backup.anchors_of_vault(target.anchor_file, slots.vault_id)
         # A -wal or -shm left by a deleted vault counts: SQLite would replay that log onto the
         # restored database and ruin it, so it is moved aside with the rest.
         present = [
@@ -272,21 +411,26 @@ class VaultLifecycle(SignIn):
             with reported_as_vault_error("aside the vault at", target.database):
                 backup.set_aside(target)
         with reported_as_vault_error("the restored vault to", target.database):
-            backup.install_backup(source, target)
-        db = open_keyed(target.database, key, busy_timeout_s=busy_timeout_s)
+            backup.install_backup(source, target, live_anchors)
+        if keys.seed is not None and target.anchor_file.exists():
+            anchors.append(
+                target.anchor_file,
+                slots.vault_id,
+                signing.signer_from_seed(admin_username, keys.seed),
+                head,
+                vault._now(),
+                "restore",
+            )
+        db = open_keyed(target.database, keys.db_key, busy_timeout_s=busy_timeout_s)
         try:
             with first_write(db, busy_timeout_s):
                 failures.adopt(db, FailureLog(target.failure_log))
-                audit.append(
-                    db,
-                    time=vault._now(),
-                    username=admin_username,
-                    action=Action.RESTORE,
-                    target=f"vault:{slots.vault_id}",
-                    detail=f"restored from {source.database} ({head.rows} audit "
-                    f"rows, head {head.hash})",
-                )
         finally:
             close(db)
         vault.unlock(admin_username, admin_password)
+        vault._record(
+            Action.RESTORE,
+            f"vault:{slots.vault_id}",
+            detail=f"restored from {source.database} ({head.rows} audit rows, head {head.hash})",
+        )
         return vault

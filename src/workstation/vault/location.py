@@ -46,8 +46,23 @@ class VaultPaths:
         return self._sibling(".failures")
 
     @property
+    def signin_lock(self) -> Path:
+        return self._sibling(".signin-lock")
+
+    @property
+    def anchor_file(self) -> Path:
+        return self._sibling(".anchors")
+
+    @property
     def sqlite_sidecars(self) -> tuple[Path, ...]:
         return (self._sibling("-wal"), self._sibling("-shm"), self._sibling("-journal"))
 
     def all_files(self) -> tuple[Path, ...]:
-        return (self.database, self.key_file, self.failure_log, *self.sqlite_sidecars)
+        return (
+            self.database,
+            self.key_file,
+            self.failure_log,
+            self.anchor_file,
+            self.signin_lock,
+            *self.sqlite_sidecars,
+        )

@@ -8,9 +8,11 @@ It is still 256 random bits and never comes from a password.
 Why not a recovery-wrapped copy of the database key in a second file? Recovery exists for the
 day the key-slot file is lost; a sidecar beside it is likely to be lost with it (same folder,
 same disk, same forgotten backup rule). Deriving the key means recovery needs only the printed
-key and the database file, including any backup of that database. The cost: the recovery key
-cannot be changed without re-encrypting the database (``PRAGMA rekey``) and re-creating every
-slot; an administrator who suspects the printout leaked must do exactly that. The printout is
+key and the database file, including any backup of that database. Removing a user re-encrypts the
+database with a new random key (``PRAGMA rekey``); that key is then sealed to the recovery
+key's X25519 public key (signing.py) in the key file and the anchor file, so the same printed
+recovery key keeps working. The recovery key itself cannot be changed: an administrator who
+suspects the printout leaked must create a new vault and move the data. The printout is
 as sensitive as the database key and must be kept like one (sealed envelope, safe).
 """
 
@@ -29,6 +31,8 @@ SECRET_BYTES = 32
 CHECKSUM_BYTES = 2
 GROUP = 5
 _HKDF_INFO = b"workstation-vault/database-key/v1"
+#: Associated data of the database key sealed to the recovery key after a rekey (signing.py).
+BOX_CONTEXT = b"workstation-vault/recovery-box/database-key/v1"
 # Digits a reader is likely to type for the base32 letters they resemble.
 _LOOKALIKES = str.maketrans({"0": "O", "1": "I", "8": "B"})
 

@@ -169,7 +169,18 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
-MIGRATIONS: tuple[Migration, ...] = (_v1_initial,)
+def _v2_signed_audit(db: sqlite_utils.Database) -> None:
+    """Signatures and content hashes in the audit; each user's public key beside the account.
+
+    Existing rows stay as they were (unsigned); the program that runs this migration writes a
+    signed baseline of every clinical row right after it (``baseline.py``).
+    """
+    for column in audit.SIGNED_COLUMNS:
+        db.execute(f"ALTER TABLE audit ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE users ADD COLUMN public_key TEXT")
+
+
+MIGRATIONS: tuple[Migration, ...] = (_v1_initial, _v2_signed_audit)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

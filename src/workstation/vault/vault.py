@@ -7,7 +7,13 @@ audited transactions of ``VaultAccess`` (access.py):
 * ``SignIn`` (signin.py): unlock with the rate limit and the failed-login file;
 * ``UserAdministration`` (user_admin.py): accounts, key slots, passwords;
 * ``ClinicalRecords`` (clinical.py): patients, sessions, recordings, analyses, notes, reports;
-* ``AuditReview`` (audit_review.py): verify and the audit log.
+* ``AuditReview`` (audit_review.py): verify, the chain head (``chain_head()``, for report
+  footers), exported anchors and the audit log.
+
+Every audit row is signed by the signed-in user (signing.py) and carries the content hash of
+the clinical row it wrote (content.py); each change is anchored outside the database
+(anchors.py); verification.py checks all of it. The README states what this does and does not
+protect against.
 
 Roles: a clinician reads and writes clinical data; an administrator can do everything a
 clinician can and also manage accounts, read the audit log and make backups.

@@ -495,7 +495,8 @@ class MainWindow(QMainWindow):
             )
             return None
         name = f"eeg-session-{viewer.session_id()}.edf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export EDF+", name, "EDF+ (*.edf)")
+        caption = "Export EDF+: the file leaves the vault's encryption (saved owner-only)"
+        path, _ = QFileDialog.getSaveFileName(self, caption, name, "EDF+ (*.edf)")
         return self.export_edf_to(viewer.session_id(), Path(path)) if path else None
 
     def export_edf_to(self, session_id: int, path: Path) -> TaskWorker:
@@ -522,7 +523,8 @@ class MainWindow(QMainWindow):
             )
             return None
         name = f"ecg-report-session-{workspace.opened.session.id}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export report", name, "PDF (*.pdf)")
+        caption = "Export report: the file leaves the vault's encryption (saved owner-only)"
+        path, _ = QFileDialog.getSaveFileName(self, caption, name, "PDF (*.pdf)")
         if not path:
             return None
         return self.export_report_to(workspace.opened.session.id, Path(path))
