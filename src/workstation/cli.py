@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.vitals.cli import add_analyze_vitals_parser
 
     add_analyze_vitals_parser(analyze_kinds)
+    from workstation.wellness.cli import add_analyze_wellness_parser
+
+    add_analyze_wellness_parser(analyze_kinds)
     try:  # the ward bundle leaves training (and torch) out
         from workstation.training.cli import add_train_parser
         from workstation.training.eeg_cli import add_eeg_train_parsers

@@ -337,15 +337,6 @@ class TelemetryNotOff(WorkstationError):
         )
 
 
-class NoteInputRejected(WorkstationError):
-    """A note text or a search term the clinical-note extractor cannot take as given."""
-
-    def __init__(self, problem: str, advice: str) -> None:
-        self.problem = problem
-        self.advice = advice
-        super().__init__(f"{problem} {advice}".strip())
-
-
 class VitalsNotAssessable(WorkstationError):
     """Vital signs were read but are too few to score or to predict from."""
 
@@ -360,6 +351,25 @@ class BatchError(WorkstationError):
     there) or its workers stopped; records it finished are kept."""
 
     def __init__(self, problem: str, advice: str = "See 'workstation batch --help'.") -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class NoteInputRejected(WorkstationError):
+    """A note text or a search term the clinical-note extractor cannot take as given."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class WellnessInputRejected(WorkstationError):
+    """A wellness input (video, audio or motion file) cannot be read, or nothing in a
+    wellness session is measurable."""
+
+    def __init__(self, problem: str, advice: str) -> None:
         self.problem = problem
         self.advice = advice
         super().__init__(f"{problem} {advice}".strip())

@@ -60,6 +60,9 @@ class Launcher(QObject):
     def _signed_in(self) -> None:
         vault = self.dialog.vault
         assert vault is not None and not vault.is_locked
+        from workstation.app.wellness import apply_retention
+
+        apply_retention(vault)  # the vault's wellness retention, enforced and audited at start
         self.window = MainWindow(vault, self.prefs)
         self.window.show()
         _settle_heap()

@@ -17,6 +17,7 @@ class AnalysisKind(StrEnum):
     VIDEO = "video"  # app.video_sessions.save_video_session: VideoVitals JSON plus traces
     EEG = "eeg"  # app.eeg_review.store_eeg: EegAnalysis summary, annotations, timeline arrays
     VITALS = "vitals"  # app.vitals.save_vitals_session: assessment JSON plus measurement arrays
+    WELLNESS = "wellness"  # app.wellness.save_wellness_session: derived features only (own table)
 
 
 #: Name of the segmentation attribution array stored with an ECG analysis.

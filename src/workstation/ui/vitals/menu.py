@@ -33,6 +33,9 @@ class VitalsMenu:
         window._action(menu, "&Vitals and trends…", self.show_trends, "Ctrl+Shift+T")
         window._action(menu, "&Import vitals…", self.choose_import)
         window._action(menu, "&Enter observations…", self.enter_observations)
+        from workstation.ui.wellness.panel import open_wellness
+
+        window._action(menu, "&Wellness observation…", lambda: open_wellness(window))
 
     def _patient(self) -> int | None:
         patient_id = self.window.patients.current_patient_id()

@@ -1,0 +1,1 @@
+"""The Wellness tab (face, voice, motion observation; not diagnosis)."""
