@@ -2,13 +2,16 @@
 
 Kept in a small TOML file (``reports.toml`` in the user's configuration folder, or the file
 ``WORKSTATION_REPORT_SETTINGS`` names) because it is not patient data and must be readable
-before anyone signs in to the vault.
+before anyone signs in to the vault. It is the one place: the GUI's Preferences write it
+(``save_report_settings``) and every report, from the GUI or the ``report`` command, reads it.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import tomllib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,3 +51,24 @@ def load_report_settings(path: Path | None = None) -> ReportSettings:
     if paper not in {p.value for p in Paper}:
         raise ReportSettingsInvalid(path, f"paper '{paper}' is neither 'A4' nor 'Letter'.")
     return ReportSettings(str(values.get("institution", "")), Paper(paper))
+
+
+def save_report_settings(settings: ReportSettings, path: Path | None = None) -> Path:
+    """Write the settings where ``load_report_settings`` reads them, replacing the file whole.
+
+    The institution becomes one line of printable text (a report heading has one line;
+    control characters would also need TOML escapes); JSON's string escapes are valid TOML.
+    """
+    path = path or settings_path()
+    institution = "".join(
+        " " if unicodedata.category(c) == "Cc" else c for c in settings.institution
+    )
+    text = (
+        f"institution = {json.dumps(' '.join(institution.split()), ensure_ascii=False)}\n"
+        f'paper = "{Paper(settings.paper).value}"\n'
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staged = path.with_name(f".{path.name}.new")
+    staged.write_text(text, encoding="utf-8")
+    os.replace(staged, path)
+    return path

@@ -173,6 +173,10 @@ class EcgReviewPanel(QTabWidget):
         self.score_label = QLabel()
         self.score_label.setWordWrap(True)
         layout.addWidget(self.score_label)
+        from workstation.ui.shell.model_cards import model_card_link  # the score's card (#20)
+
+        self.model_card_link = model_card_link("ecg-abnormality", page)
+        layout.addWidget(self.model_card_link)
         return page
 
     def _statements_tab(self) -> QWidget:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QSettings, Qt, Slot
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation import __version__
 from workstation.app import eeg_review, sessions
 from workstation.app.models import LoadedModels, load_ecg_models
 from workstation.app.opening import open_any_session
@@ -41,13 +40,20 @@ from workstation.ui.ecg.paper import Layout
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.eeg.viewer import EegViewer
 from workstation.ui.jobs import JobRunner, TaskWorker
+from workstation.ui.shell.confirm import confirm_discard
 from workstation.ui.shell.lock import IdleWatcher, LockScreen
 from workstation.ui.shell.patients_panel import NewPatientDialog, PatientsPanel
-from workstation.ui.shell.preferences import Preferences, PreferencesDialog
+from workstation.ui.shell.preferences import (
+    Preferences,
+    ask_preferences,
+    follow_view_toggles,
+    restore_window,
+    save_window,
+)
 from workstation.ui.shell.signin_dialog import DISCLAIMER, PRODUCT
 from workstation.ui.video.panel import VideoPanel
 from workstation.ui.workspace import NoViewer, Workspace
-from workstation.vault import Patient, User, Vault
+from workstation.vault import Patient, Role, User, Vault
 
 FILE_FILTER = "Recordings (*.hea *.edf *.bdf *.rec *.zip *.csv *.dcm *.xml);;All files (*)"
 CONTENT, LOCKED = 0, 1
@@ -89,6 +95,7 @@ class MainWindow(QMainWindow):
             self, self.statusBar().showMessage, self._job_failed, self.progress, self.cancel_button
         )
         self._build_menus()
+        restore_window(self)
         self.idle = IdleWatcher(self.prefs.idle_ms, self)
         self.idle.idle.connect(self._lock_for_idle)
         self.idle.start()
@@ -177,7 +184,9 @@ class MainWindow(QMainWindow):
         self._action(
             help_menu, "&Performance…", lambda: open_performance(self, self.vault, self.jobs)
         )
-        self._action(help_menu, "&About", self.show_about)
+        from workstation.ui.shell.governance_menus import add_governance_menus
+
+        add_governance_menus(self, bar, help_menu)  # Tools, Models…, shortcuts, About (#20)
 
     # Jobs ----------------------------------------------------------------------------------
 
@@ -381,6 +390,7 @@ class MainWindow(QMainWindow):
             )
             workspace.saveRequested.connect(self.save_review)
             workspace.exportRequested.connect(self.export_report)
+            workspace.built.connect(lambda: follow_view_toggles(workspace))
             return workspace
         if opened.recording.modality == Modality.EEG:
             return self._eeg_viewer(opened)
@@ -545,10 +555,8 @@ class MainWindow(QMainWindow):
     def close_tab(self, index: int) -> None:
         widget = self.tabs.widget(index)
         if isinstance(widget, Workspace) and widget.has_unsaved_review():
-            answer = QMessageBox.question(
-                self, PRODUCT, "This review has unsaved changes. Close it and discard them?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            text = "This review has unsaved changes. Close it and discard them?"
+            if not confirm_discard(self, text, "Close and discard"):
                 return
         self.tabs.removeTab(index)
         if isinstance(widget, Workspace):
@@ -557,7 +565,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def close_current(self) -> None:
-        if self.tabs.currentIndex() > 0:
+        """Close the session in front (any tab but Start, which may already be closed)."""
+        if isinstance(self.tabs.currentWidget(), Workspace):
             self.close_tab(self.tabs.currentIndex())
 
     # View actions (on the current ECG workspace) ---------------------------------------------
@@ -661,34 +670,29 @@ class MainWindow(QMainWindow):
     def _close_all_sessions(self) -> None:
         """Another user signed in: the previous user's open sessions are closed, unsaved
         changes included, so nobody sees or saves work under someone else's name."""
-        while self.tabs.count() > 1:
-            widget = self.tabs.widget(1)
-            self.tabs.removeTab(1)
-            if isinstance(widget, Workspace):
-                widget.close_workers()
+        for widget in self._workspaces():  # the Start tab may be closed: not index-based
+            self.tabs.removeTab(self.tabs.indexOf(widget))
+            widget.close_workers()
             widget.deleteLater()
 
     # Preferences, help, drag and drop, closing ---------------------------------------------
 
     @Slot()
     def edit_preferences(self) -> None:
-        dialog = PreferencesDialog(self.prefs, self.screen(), self)
-        if dialog.exec() != PreferencesDialog.DialogCode.Accepted:
+        admin = self.vault.user.role is Role.ADMINISTRATOR
+        prefs = ask_preferences(self, self.prefs, self.screen(), admin)
+        if prefs is None:
             return
-        self.prefs = dialog.values()
-        self.prefs.save()
+        self.prefs = prefs
         self.idle.set_timeout(self.prefs.idle_ms)
         for widget in self._workspaces():
             widget.apply_preferences(self.prefs, self.screen())
 
     @Slot()
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            f"About {PRODUCT}",
-            f"<b>{PRODUCT}</b> {__version__}<br>Offline review of ECG, EEG and video vitals."
-            f"<br>Settings: {QSettings().fileName()}<br><br>{DISCLAIMER}",
-        )
+        from workstation.ui.shell.about import show_about
+
+        show_about(self)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         urls = event.mimeData().urls()
@@ -704,12 +708,11 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         unsaved = [w for w in self._workspaces() if w.has_unsaved_review()]
         if unsaved and not self.is_locked_screen:
-            answer = QMessageBox.question(
-                self, PRODUCT, "Some reviews have unsaved changes. Quit and discard them?"
-            )
-            if answer != QMessageBox.StandardButton.Yes:
+            text = "Some reviews have unsaved changes. Quit and discard them?"
+            if not confirm_discard(self, text, "Quit and discard"):
                 event.ignore()
                 return
+        save_window(self)
         self.jobs.stop_all()
         self.idle.stop()
         for widget in self._workspaces():
