@@ -131,3 +131,24 @@ def test_vault_commands_are_reachable_from_the_workstation_command(tmp_path, mon
     assert (
         main(["vault", "verify", "--user", "root", "--vault", str(vault), "--password-stdin"]) == 0
     )
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["analyze", "ecg", "{ludb}/1.hea"],
+        ["analyze", "vitals", "{vitals}"],
+        ["notes", "extract", "--text", "Denies chest pain."],
+    ],
+    ids=lambda c: " ".join(c[:2]),
+)
+def test_json_exports_are_owner_only(command, ludb_dir, tmp_path, capsys):
+    """A JSON export is patient data outside the vault's encryption: created 0600."""
+    from helpers import shared
+
+    vitals = shared("physionet2012-a", "set-a", "132551.txt")
+    argv = [a.format(ludb=ludb_dir, vitals=vitals) for a in command]
+    out = tmp_path / "out.json"
+    assert main([*argv, "--json", str(out)]) == 0
+    assert json.loads(out.read_text())
+    assert out.stat().st_mode & 0o777 == 0o600

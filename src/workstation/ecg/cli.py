@@ -32,6 +32,8 @@ def _analyze_ecg(args: argparse.Namespace) -> int:
         write_file_report(recording, analysis, args.pdf, sex=args.sex)
     text = json.dumps(result, indent=1)
     if args.json:
-        args.json.write_text(text + "\n")
+        from workstation.vault.files import create_private_file  # exports are owner-only (0600)
+
+        create_private_file(args.json, (text + "\n").encode())
     print(text)
     return 0

@@ -35,7 +35,9 @@ def _analyze_eeg(args: argparse.Namespace) -> int:
     result["six_class"] = six_class_status()
     result["timings_s"] = {"read": round(read_s, 3), **result["timings_s"]}
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2) + "\n")
+        from workstation.vault.files import create_private_file  # exports are owner-only (0600)
+
+        create_private_file(args.json, (json.dumps(result, indent=2) + "\n").encode())
     print(format_analysis(result))
     return 0
 

@@ -107,7 +107,9 @@ def extract_command(args: argparse.Namespace) -> int:
             print(document)
             return 0
         try:
-            args.json.write_text(document + "\n", encoding="utf-8")
+            from workstation.vault.files import create_private_file  # exports are owner-only (0600)
+
+            create_private_file(args.json, (document + "\n").encode("utf-8"))
         except OSError as error:
             raise NoteInputRejected(
                 f"'{args.json.name}' could not be written ({error.strerror or 'unwritable'}).",

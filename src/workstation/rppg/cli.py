@@ -60,7 +60,9 @@ def _analyze_ppg(args: argparse.Namespace) -> int:
 def _report(result: Any, out: Path | None) -> int:
     text = json.dumps(result.to_json(), indent=1)
     if out:
-        out.write_text(text + "\n")
+        from workstation.vault.files import create_private_file  # exports are owner-only (0600)
+
+        create_private_file(out, (text + "\n").encode())
     print(text)
     if result.status != "ok":
         print(f"workstation: {result.message}", file=sys.stderr)

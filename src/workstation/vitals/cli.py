@@ -62,6 +62,8 @@ def _analyze_vitals(args: argparse.Namespace) -> int:
         raise VitalsNotAssessable(str(assessment.risk_refusal or "No risk could be given."), "")
     result = assessment.to_json()
     if args.json:
-        args.json.write_text(json.dumps(result, indent=1) + "\n")
+        from workstation.vault.files import create_private_file  # exports are owner-only (0600)
+
+        create_private_file(args.json, (json.dumps(result, indent=1) + "\n").encode())
     print("\n".join(summary_lines(result)))
     return 0
