@@ -123,3 +123,14 @@ def test_no_library_probes_for_ipv6_with_a_socket() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stdout.split() == ["False", "False"], done.stderr
+
+
+def test_matplotlib_writes_only_in_the_app_folder(tmp_path) -> None:
+    """neurokit2 imports matplotlib, which writes a config and a font cache under HOME at
+    import; the workstation points it at its own data folder."""
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    code = "import workstation, matplotlib.font_manager"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file())
+    assert written and all(p.startswith(".local/share/clinician-workstation/") for p in written)

@@ -48,3 +48,20 @@ def confirm_telemetry_off(runtime: ModuleType) -> None:
     if _runtime_preloaded or any(os.environ.get(k) != v for k, v in TELEMETRY_SWITCHES.items()):
         raise TelemetryNotOff("onnxruntime")
     runtime.disable_telemetry_events()
+
+
+def keep_library_files_in_app_folders() -> None:
+    """Point matplotlib's configuration and font cache at the app's own data folder.
+
+    neurokit2 (one of the ECG QRS detectors, and HRV) imports matplotlib for plots the
+    workstation never draws, and matplotlib writes ``~/.config/matplotlib`` and
+    ``~/.cache/matplotlib`` at import: files outside the app's folders, which the syscall
+    audit (tests/test_offline_syscalls.py) forbids. A value set by IT is kept.
+    """
+    if "MPLCONFIGDIR" not in os.environ:
+        import platformdirs
+
+        from workstation.vault.location import APP_NAME
+
+        folder = platformdirs.user_data_path(APP_NAME, appauthor=False) / "matplotlib"
+        os.environ["MPLCONFIGDIR"] = str(folder)
