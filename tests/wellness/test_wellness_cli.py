@@ -31,7 +31,7 @@ def test_audio_and_motion_give_json_with_every_component_and_the_label(tmp_path,
         == 0
     )
     data = json.loads(out.read_text())
-    assert data["label"].startswith("Wellness observation, not diagnosis")
+    assert data["label"].startswith("Wellness observation for clinical review, not diagnosis")
     assert data["modalities"]["motion"]["features"]["cadence_hz"] == pytest.approx(2.0, abs=0.05)
     assert data["fusion"]["total"] is None and "no baseline yet" in data["fusion"]["message"]
     assert len(data["fusion"]["components"]) == 11

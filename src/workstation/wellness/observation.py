@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 #: Shown on every wellness screen, CLI summary and stored observation.
-DISCLAIMER = "Wellness observation, not diagnosis. For clinical review, not diagnosis."
+DISCLAIMER = "Wellness observation for clinical review, not diagnosis."
 
 
 @dataclass(frozen=True)
