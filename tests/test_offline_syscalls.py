@@ -117,6 +117,7 @@ def inputs(tmp_path_factory) -> dict[str, Path]:
         "video": folder / "face.avi",
         "bonn": shared("bonn-eeg"),
         "ludb": shared("ludb"),
+        "vitals": shared("physionet2012-a", "set-a", "132551.txt"),
     }
 
 
@@ -148,6 +149,11 @@ def test_every_cli_command_opens_no_internet_socket(tmp_path, inputs):
              "--pdf", str(out / "ecg.pdf")])  # fmt: skip
     box.run([ws, "analyze", "eeg", str(inputs["eeg"]), "--json", str(out / "eeg.json")])
     box.run([ws, "analyze", "video", str(inputs["video"]), "--json", str(out / "video.json")])
+    box.run([ws, "analyze", "vitals", str(inputs["vitals"]), "--json", str(out / "vitals.json")])
+    box.run([ws, "notes", "extract", "--text", "Denies chest pain. Mother had MI.", "--json",
+             str(out / "notes.json")])  # fmt: skip
+    box.run([ws, "batch", str(inputs["zip"]), str(inputs["ecg"]), "--engine", "local",
+             "--workers", "1", "--into", "folder", "--out", str(out / "batch")])  # fmt: skip
 
     init = box.run([ws, "vault", "init", "--admin", ADMIN, "--password-stdin"], PASSWORD + "\n")
     recovery_key = init.stdout.split("RECOVERY KEY")[1].splitlines()[1].strip()
@@ -181,6 +187,8 @@ def test_every_cli_command_opens_no_internet_socket(tmp_path, inputs):
     assert (out / "ecg.pdf").read_bytes().startswith(b"%PDF-")
     assert (out / "report.pdf").read_bytes().startswith(b"%PDF-")
     assert json.loads((out / "video.json").read_text())["heart_rate_bpm"] > 0
+    assert json.loads((out / "notes.json").read_text())
+    assert (out / "batch" / "summary.parquet").stat().st_size > 0
     assert (out / "eeg-seizure.onnx").stat().st_size > 0
     assert (out / "eeg-hms.onnx").stat().st_size > 0
     assert (out / "ecg-segmentation.onnx").stat().st_size > 0
