@@ -85,7 +85,8 @@ def test_a_session_stores_derived_features_only_and_leaves_no_media_on_disk(
     assert os.listdir(scratch) == []
     assert sorted(p.name for p in (tmp_path / "inputs").iterdir()) == ["motion.csv", "speech.wav"]
     assert "voice.pitch_mean_hz" in saved.features
-    assert saved.results["label"].startswith("Wellness observation for clinical review, not diagnosis")
+    label = saved.results["label"]
+    assert label.startswith("Wellness observation for clinical review, not diagnosis")
     samples = syllable_train(4.0, 6.0)
     pcm = (np.clip(samples, -1, 1) * 32767).astype(np.int16).tobytes()
     with vault._reading() as store:
