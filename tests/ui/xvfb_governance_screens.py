@@ -14,35 +14,18 @@ from __future__ import annotations
 
 import os
 import sys
-import time
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from xvfb_screens import FAST_KDF, settle, wait_until
 
 from workstation.ui.app import Launcher, application, grab
 from workstation.ui.shell.preferences import Preferences, PreferencesDialog
-from workstation.vault import Argon2Params, Vault
+from workstation.vault import Vault
 
-FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 USER, PASSWORD = "dr.meyer", "ward 7 password"
-
-
-def wait_until(app: QApplication, condition, timeout: float = 60.0) -> None:
-    end = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > end:
-            raise TimeoutError("the app did not get there in time")
-        app.processEvents()
-        time.sleep(0.01)
-
-
-def settle(app: QApplication, seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.01)
 
 
 def shoot(app: QApplication, widget: QWidget, path: Path) -> None:
