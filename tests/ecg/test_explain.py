@@ -1,8 +1,8 @@
-"""Explanations: Shapley values add up to the score, occlusion maps are fast and local."""
+"""Explanations: Shapley values add up to the score, occlusion maps are local to the waves.
+
+Their speed is measured in benchmarks/ecg_speed.py, not asserted here."""
 
 from __future__ import annotations
-
-import time
 
 import numpy as np
 import pytest
@@ -29,13 +29,10 @@ def test_shapley_values_sum_to_score_minus_reference() -> None:
     assert total == pytest.approx(result.abnormality["probability_abnormal"], abs=2e-3)
 
 
-def test_waveform_attribution_is_fast_and_highest_on_waves() -> None:
+def test_waveform_attribution_is_highest_on_waves() -> None:
     rec = synthetic_ecg(heart_rate=60.0)
     leads = model_input(rec.signals, rec.fs)
-    start = time.perf_counter()
     attribution = waveform_attribution(segmentation_model(), leads)
-    elapsed = time.perf_counter() - start
     assert attribution.shape == leads.shape
-    assert elapsed < 10.0  # under 1 s on an idle core; slack for a shared machine
     lead_ii = attribution[1]
     assert 0.0 <= lead_ii.min() and lead_ii.max() == pytest.approx(1.0)
