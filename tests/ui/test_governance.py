@@ -122,6 +122,8 @@ def test_audit_log_filters_verifies_and_exports_owner_only(
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0] == ["id", "time", "username", "action", "target", "outcome", "detail"]
     assert len(rows) == shown + 1 and {r[2] for r in rows[1:]} == {ADMIN}
+    exported = [e for e in window.vault.audit_log(0, 100000) if e.target == "audit"]
+    assert (exported[-2].action, exported[-2].detail) == ("export", f"{shown} rows exported")
 
     viewer.verify_button.click()
     qtbot.waitUntil(lambda: viewer.verify_button.isEnabled(), timeout=30000)

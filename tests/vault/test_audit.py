@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, ADMIN_PASSWORD
+from conftest import ADMIN, ADMIN_PASSWORD, CLINICIAN, CLINICIAN_PASSWORD
 from vault_helpers import SleepRecorder, raw_connection, synthetic_recording
 
-from workstation.errors import VaultCorrupt, VaultLocked
+from workstation.errors import PermissionDenied, VaultCorrupt, VaultLocked
 from workstation.vault import audit
 from workstation.vault.driver import IntegrityError
 from workstation.vault.entities import Analysis
@@ -218,3 +218,24 @@ def test_verify_reports_a_damaged_page_found_by_cipher_integrity_check(
         vault.verify()
     assert "restore" in str(caught.value)
     vault.close()
+
+
+def test_exporting_the_log_is_audited_and_for_administrators_only(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
+) -> None:
+    vault, _ = _busy_vault(new_vault)
+    out = vault_path.with_name("audit.csv")
+    vault.export_audit(b"id,time\n1,x\n", 1, out)
+    assert out.read_bytes() == b"id,time\n1,x\n"
+    [row] = [e for e in vault.audit_log() if e.action == "export" and e.target == "audit"]
+    assert (row.outcome, row.detail) == ("ok", "1 rows exported")
+
+    vault.lock()
+    vault.unlock(CLINICIAN, CLINICIAN_PASSWORD)
+    with pytest.raises(PermissionDenied):
+        vault.export_audit(b"x", 1, vault_path.with_name("denied.csv"))
+    assert not vault_path.with_name("denied.csv").exists()
+    vault.lock()
+    vault.unlock(ADMIN, ADMIN_PASSWORD)
+    denied = [e for e in vault.audit_log() if e.target == "audit" and e.outcome == "denied"]
+    assert denied and denied[-1].username == CLINICIAN

@@ -21,7 +21,6 @@ from workstation.app.progress import Progress
 from workstation.errors import VaultCorrupt
 from workstation.vault import AuditEntry, Vault
 from workstation.vault.audit import Action
-from workstation.vault.files import create_private_file
 
 #: Rows fetched per ``audit_log`` call; each call adds one audited "list audit" row itself.
 PAGE_ROWS = 5000
@@ -145,10 +144,10 @@ def audit_csv(rows: tuple[AuditEntry, ...]) -> str:
     return out.getvalue()
 
 
-def export_audit_csv(rows: tuple[AuditEntry, ...], path: Path) -> Path:
-    """Write the rows to ``path``, owner-only (0600) like every export from the vault."""
-    create_private_file(path, audit_csv(rows).encode("utf-8"))
-    return path
+def export_audit_csv(vault: Vault, rows: tuple[AuditEntry, ...], path: Path) -> Path:
+    """Write the rows to ``path``, owner-only (0600) like every export from the vault, and
+    audited: the extract leaves the vault's protection."""
+    return vault.export_audit(audit_csv(rows).encode("utf-8"), len(rows), path)
 
 
 def component_versions() -> list[tuple[str, str]]:

@@ -117,6 +117,23 @@ class AuditReview(VaultAccess):
             create_private_file(target, (json.dumps(document, indent=2) + "\n").encode("utf-8"))
         return target
 
+    def export_audit(self, content: bytes, row_count: int, destination: str | Path) -> Path:
+        """Administrators only: write an extract of the log (``content``, made by the caller
+        from rows it read) to a new owner-only file. The log names users and patients'
+        record ids, so its leaving the vault is audited like a report export, and a file
+        that could not be written is audited as a failure."""
+        target = Path(destination)
+        self._require_admin("export the audit log", Action.EXPORT, "audit")
+        with self._mutex:
+            try:
+                with reported_as_vault_error("the audit log to", target):
+                    create_private_file(target, content)
+            except VaultError:
+                self._record(Action.EXPORT, "audit", Outcome.FAILED, "file not written")
+                raise
+            self._record(Action.EXPORT, "audit", detail=f"{row_count} rows exported")
+        return target
+
     def audit_log(self, after_id: int = 0, limit: int = 1000) -> list[AuditEntry]:
         """Administrators only: audit rows after ``after_id``, oldest first."""
         self._require_admin("read the audit log", Action.LIST, "audit")

@@ -228,7 +228,7 @@ class AuditViewer(QDialog):
     def export_to(self, path: Path) -> None:
         rows = self.view.rows if self.view is not None else ()
         self.jobs.start(
-            lambda _progress: export_audit_csv(rows, path),
+            lambda _progress: export_audit_csv(self.vault, rows, path),
             lambda written: self.summary.setText(f"{len(rows)} rows exported to {written}."),
             "",
         )
