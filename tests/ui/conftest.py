@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers import shared
+from PySide6.QtCore import QSettings, QStandardPaths
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from workstation.ui.app import Launcher, application
@@ -19,6 +20,20 @@ from workstation.vault import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 ADMIN, PASSWORD = "admin", "admin password 1"
+
+
+@pytest.fixture(autouse=True)
+def private_settings(tmp_path: Path, monkeypatch):
+    """Every desktop-app test keeps QSettings and reports.toml in its own folder, never in
+    the tester's home, so no test sees another's remembered window state or preferences."""
+    monkeypatch.setenv("WORKSTATION_REPORT_SETTINGS", str(tmp_path / "reports.toml"))
+    scope, home = QSettings.Scope.UserScope, tmp_path / "config"
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, scope, str(home))
+    yield
+    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        QSettings.setPath(fmt, scope, default)
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ADMIN, FAST_KDF, add_patient, first_run, sign_in, wait_idle
-from PySide6.QtCore import QDate, QSettings, QStandardPaths, Qt, QTimer
+from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QMessageBox
 
@@ -35,19 +35,6 @@ from workstation.ui.shell.users_dialog import ADMIN_ONLY
 from workstation.vault import Vault
 
 NURSE, NURSE_PASSWORD = "dr.lee", "quiet harbour lantern 58"
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path, monkeypatch):
-    """QSettings and reports.toml in the test's own folder, not the tester's home."""
-    monkeypatch.setenv("WORKSTATION_REPORT_SETTINGS", str(tmp_path / "reports.toml"))
-    scope, home = QSettings.Scope.UserScope, tmp_path / "config"
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, scope, str(home))
-    yield
-    default = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.GenericConfigLocation)
-    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
-        QSettings.setPath(fmt, scope, default)
 
 
 def action(window: MainWindow, text: str):
