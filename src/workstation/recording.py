@@ -38,6 +38,7 @@ class Modality(enum.StrEnum):
     EEG = "eeg"
     PPG = "ppg"
     VIDEO = "video"  # camera vitals: only derived traces are stored, never frames
+    VITALS = "vitals"  # observation sets (NEWS2, risk): a session with no waveform recording
     OTHER = "other"
 
 

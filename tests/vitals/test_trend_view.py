@@ -59,6 +59,17 @@ def test_patient_menu_opens_the_trend_view_with_risk_drivers_and_disclaimer(qtbo
     assert window.front_patient().id == view.trends.patient.id
 
 
+def test_a_vitals_session_row_opens_the_trends_tab(qtbot, window):
+    """Double-clicking the stored vitals session (no waveform recording) opens its patient's
+    trends rather than failing to load a recording that was never there."""
+    table = window.patients.sessions
+    qtbot.waitUntil(lambda: table.rowCount() == 1, timeout=30000)
+    assert "VITALS" in table.item(0, 0).text()
+    table.cellDoubleClicked.emit(0, 0)
+    qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), VitalsTrendView), timeout=30000)
+    assert "HR" in window.tabs.currentWidget().plots
+
+
 def test_manual_entry_shows_news2_live_and_stores_a_session(qtbot, window, monkeypatch):
     dialog = ObservationDialog()
     qtbot.addWidget(dialog)

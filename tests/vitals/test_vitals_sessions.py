@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 
 from workstation.app import vitals as app_vitals
+from workstation.app.opening import open_any_session
 from workstation.app.progress import Progress
-from workstation.errors import InvalidRecording
+from workstation.errors import InvalidRecording, NotInVault
 from workstation.vault import Analysis, Argon2Params, Vault
 from workstation.vault.kinds import AnalysisKind
 
@@ -87,3 +88,16 @@ def test_trends_join_vitals_sessions_and_heart_rate_from_ecg_and_video(vault, st
     assert len(trends.risks) == 2 and all("drivers" in r for r in trends.risks)
     assert trends.sources["ecg"] == [ecg] and trends.sources["video"] == [video]
     assert "NEWS2" in trends.series and trends.bands
+
+
+def test_opening_a_vitals_session_gives_the_trends_and_an_empty_session_a_clear_error(
+    vault, stay_file
+):
+    patient = vault.add_patient("H-7", "Loe, Mary", "F")
+    saved = app_vitals.import_vitals_file(vault, patient.id, stay_file, Progress())
+    assert vault.get_session(saved.session_id).modality == "vitals"
+    opened = open_any_session(vault, saved.session_id, Progress())
+    assert isinstance(opened, app_vitals.PatientTrends) and opened.patient.id == patient.id
+    empty = vault.create_session(patient.id, "other")  # e.g. a session whose import failed
+    with pytest.raises(NotInVault, match=f"no recording stored with session {empty}"):
+        open_any_session(vault, empty, Progress())

@@ -23,7 +23,7 @@ from workstation.ecg.analysis import analyze_ecg, select_leads
 from workstation.ecg.explain import waveform_attribution
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.segmentation import segmentation_model
-from workstation.errors import NothingToReport
+from workstation.errors import NothingToReport, NotInVault
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
 from workstation.reports.ecg_inputs import explained_json
@@ -157,7 +157,10 @@ def open_session(vault: Vault, session_id: int, progress: Progress) -> OpenedSes
     progress.step(10, "Opening the session…")
     session = vault.get_session(session_id)
     patient = vault.get_patient(session.patient_id)
-    recording_id = vault.list_recordings(session_id)[-1].id
+    recordings = vault.list_recordings(session_id)
+    if not recordings:
+        raise NotInVault(f"recording stored with session {session_id}")
+    recording_id = recordings[-1].id
     progress.step(30, "Loading the recording…")
     recording = vault.load_recording(recording_id)
     opened = OpenedSession(session, patient, recording_id, recording)

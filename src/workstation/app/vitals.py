@@ -3,9 +3,10 @@
 No Qt: the CLI, the GUI's workers and the tests run these. A vitals session holds one analysis
 of kind "vitals": the assessment JSON (NEWS2 per observation set, the risk with the model's
 name, version and sha256, its drivers, changes) and the measurements as arrays, so the trend
-view redraws from the vault without re-reading any file. The vault has no "vitals" recording
-modality yet (``Modality`` is shared), so the session is created as ``other`` and recognised
-by its analysis kind. Everything is computed before anything is written.
+view redraws from the vault without re-reading any file. The session's modality is
+``vitals``; vaults written before that modality existed hold vitals sessions as ``other``,
+recognised by their analysis kind (``is_vitals_session``). Everything is computed before
+anything is written.
 """
 
 from __future__ import annotations
@@ -50,6 +51,7 @@ __all__ = [
     "format_probability",
     "import_vitals_file",
     "inputs_from",
+    "is_vitals_session",
     "news2",
     "open_vitals_session",
     "read_vitals",
@@ -101,7 +103,7 @@ def save_vitals_session(
     results = _stored(assessment, start or datetime.now(UTC))
     models = () if assessment.risk is None else (ModelInfo(**assessment.risk.model),)
     progress.step(70, "Saving the vitals session…")
-    session_id = vault.create_session(patient_id, Modality.OTHER)
+    session_id = vault.create_session(patient_id, Modality.VITALS)
     analysis_id = vault.save_analysis(
         session_id, Analysis(AnalysisKind.VITALS, results, models, vitals.arrays())
     )
@@ -123,6 +125,16 @@ def save_manual_observation(
     rows = "".join(f"00:00,{name},{value}\n" for name, value in values.items())
     vitals = parse_vitals("Time,Parameter,Value\n" + rows, "manual entry")
     return save_vitals_session(vault, patient_id, vitals, progress)
+
+
+def is_vitals_session(vault: Vault, session_id: int) -> bool:
+    """A vitals session, including one stored as ``other`` before the modality existed."""
+    modality = vault.get_session(session_id).modality
+    if modality == Modality.VITALS:
+        return True
+    return modality == Modality.OTHER and any(
+        a.kind == AnalysisKind.VITALS for a in vault.list_analyses(session_id)
+    )
 
 
 def open_vitals_session(vault: Vault, session_id: int) -> SavedVitals:

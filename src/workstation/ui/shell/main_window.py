@@ -35,6 +35,7 @@ from workstation.app.progress import Progress
 from workstation.app.reports import export_session_report
 from workstation.app.sessions import OpenedSession
 from workstation.app.video_sessions import SavedVideo
+from workstation.app.vitals import PatientTrends
 from workstation.recording import Modality, Recording
 from workstation.ui.ecg.paper import Layout
 from workstation.ui.ecg.workspace import EcgWorkspace
@@ -368,8 +369,11 @@ class MainWindow(QMainWindow):
         )
 
     @Slot(object)
-    def _session_ready(self, opened: OpenedSession | SavedVideo) -> None:
+    def _session_ready(self, opened: OpenedSession | SavedVideo | PatientTrends) -> None:
         """Show a session that was imported or opened; refresh the patient's sessions."""
+        if isinstance(opened, PatientTrends):  # a vitals session opens as the trends tab
+            self.vitals_menu.show(opened)
+            return
         widget = self._workspace_for(opened)
         title = f"{opened.patient.name} · {opened.session.modality.upper()} {opened.session.id}"
         index = self.tabs.addTab(widget, title)

@@ -50,11 +50,11 @@ class VitalsMenu:
         vault = self.window.vault
         self.window._run(
             lambda p: vitals.patient_trends(vault, patient_id, p),
-            self._show,
+            self.show,
             "Collecting vitals and trends…",
         )
 
-    def _show(self, trends: vitals.PatientTrends) -> None:
+    def show(self, trends: vitals.PatientTrends) -> None:
         """The patient's trends tab, replacing the one already open for that patient (each
         import or entry refreshes it rather than adding another tab)."""
         tabs = self.window.tabs
