@@ -47,7 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     from workstation.app.cli import add_import_parser
     from workstation.ecg.cli import add_analyze_ecg_parser
     from workstation.eeg.commands import add_analyze_eeg_parser
-    from workstation.reports.cli import add_report_parser
+    from workstation.reports.cli import add_report_parser, add_verify_parser
     from workstation.rppg.cli import add_analyze_ppg_parser, add_analyze_video_parser
     from workstation.vault.cli import add_parser as add_vault_parser
 
@@ -76,6 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_import_parser(sub)
     add_vault_parser(sub)
     add_report_parser(sub)
+    add_verify_parser(sub)
     from workstation.batch.cli import add_batch_parser
 
     add_batch_parser(sub)

@@ -296,8 +296,8 @@ class ReportSettingsInvalid(ReportError):
         self.path = str(path)
         super().__init__(
             f"The report settings file '{self.path}' cannot be used: {problem}",
-            'Correct it (institution = "…", paper = "A4" or "Letter") or remove it to use '
-            "the defaults.",
+            'Correct it (institution = "…", paper = "A4" or "Letter", st_units = "mm" or '
+            '"uV") or remove it to use the defaults.',
         )
 
 
@@ -308,6 +308,17 @@ class NothingToReport(ReportError):
         super().__init__(
             problem,
             "Open the session, add or analyse its ECG recording, then generate the report again.",
+        )
+
+
+class PrintingUnavailable(ReportError):
+    """The report was made but could not be turned into pages for the printer."""
+
+    def __init__(self, problem: str) -> None:
+        super().__init__(
+            f"The report cannot be printed here: {problem}",
+            "Export it instead (File › Export report…, Ctrl+E) and print the PDF from a PDF "
+            "viewer, or ask IT to install poppler-utils (pdftoppm) on this workstation.",
         )
 
 
@@ -373,3 +384,18 @@ class WellnessInputRejected(WorkstationError):
         self.problem = problem
         self.advice = advice
         super().__init__(f"{problem} {advice}".strip())
+
+
+class SignOffRefused(WorkstationError):
+    """A session could not be signed off (role, unsaved changes, already signed); nothing
+    was changed in the vault."""
+
+    def __init__(self, problem: str, advice: str) -> None:
+        self.problem = problem
+        self.advice = advice
+        super().__init__(f"{problem} {advice}".strip())
+
+
+class SignatureInvalid(ReportError):
+    """A report's detached signature is missing, malformed, or does not match the PDF or the
+    key: the file cannot be shown to be the report the vault user signed."""

@@ -4,11 +4,13 @@ and episode strips with their times (the resting 12-lead printout is tested in t
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
 import pytest
 from helpers import shared
 from pypdf import PdfReader
+from reportlab.pdfgen.canvas import Canvas
 
 from workstation.cli import main
 
@@ -34,3 +36,89 @@ def test_a_two_lead_af_recording_gets_a_rhythm_report_with_episode_strips(
     assert "00:00:2" in pages[0]  # the first episode's start in the episode table
     assert "AF episode 1 from 00:00:2" in pages[1]
     assert "details" in pages[-1]
+
+
+def _disclosure_pages(pages: list[str]) -> list[str]:
+    return [p for p in pages if p.startswith("Full disclosure")]
+
+
+def _row_times(page: str) -> list[str]:
+    """The clock times that start the rows (each on a line of its own)."""
+    return [
+        line.strip() for line in page.splitlines() if re.fullmatch(r"\d\d:\d\d:\d\d", line.strip())
+    ]
+
+
+def test_a_long_recording_gets_full_disclosure_a_row_per_minute_with_clock_times(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("WORKSTATION_REPORT_SETTINGS", str(tmp_path / "absent.toml"))
+    record = shared("wfdb-samples", "100.hea")  # MIT-BIH 100: 30 min 5.6 s
+    out = tmp_path / "mit100.pdf"
+    assert main(["analyze", "ecg", str(record), "--pdf", str(out)]) == 0
+    capsys.readouterr()
+    pages = _disclosure_pages(pdf_text(out))
+    assert len(pages) == 2  # 31 rows, 30 to a page
+    assert "Full disclosure page 1 of 2" in pages[0] and "Full disclosure page 2 of 2" in pages[1]
+    assert "1 min per row" in pages[0] and "mm/mV" in pages[0]
+    assert "Limited to" not in "".join(pages)  # half an hour is far below the page cap
+    rows = [_row_times(p) for p in pages]
+    assert [len(r) for r in rows] == [30, 1]
+    assert rows[0][:3] == ["00:00:00", "00:01:00", "00:02:00"]
+    assert rows[1] == ["00:30:00"]
+
+
+def test_full_disclosure_is_capped_says_so_and_prints_everything_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workstation.ecg.analysis import analyze_ecg
+    from workstation.io import read_recording
+    from workstation.reports import ecg_rhythm_pages
+    from workstation.reports.ecg_rhythm_pages import (
+        DISCLOSURE_MAX_PAGES,
+        disclosure_rows,
+        draw_full_disclosure_pages,
+    )
+    from workstation.reports.settings import ReportSettings
+
+    day = 24 * 3600.0
+    starts, pages = disclosure_rows(day, everything=False)
+    assert pages == DISCLOSURE_MAX_PAGES and starts[-1] == (30 * DISCLOSURE_MAX_PAGES - 1) * 60
+    starts, pages = disclosure_rows(day, everything=True)
+    assert pages == 48 and len(starts) == 1440
+
+    # The cap on a real record: one page of 30 rows of a 31-minute recording.
+    monkeypatch.setattr(ecg_rhythm_pages, "DISCLOSURE_MAX_PAGES", 1)
+    recording = read_recording(shared("wfdb-samples", "100.hea"))
+    analysis = analyze_ecg(recording, score=False).to_json()
+
+    def text(settings: ReportSettings) -> list[str]:
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=settings.paper.size)
+        draw_full_disclosure_pages(canvas, recording, analysis, settings)
+        canvas.save()
+        return [p.extract_text() for p in PdfReader(io.BytesIO(buffer.getvalue())).pages]
+
+    capped = text(ReportSettings())
+    assert len(capped) == 1 and len(_row_times(capped[0])) == 30
+    assert "Limited to 1 pages: 00:00:00-00:30:00 of 00:30:06 shown" in " ".join(capped[0].split())
+    assert "--full-disclosure all" in " ".join(capped[0].split())
+    everything = text(ReportSettings(full_disclosure_all=True))
+    assert len(everything) == 2 and _row_times(everything[1]) == ["00:30:00"]
+    assert "Limited to" not in "".join(everything)
+
+
+def test_the_report_command_takes_full_disclosure_all(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workstation.cli import build_parser
+    from workstation.reports.cli import settings_for
+
+    monkeypatch.setenv("WORKSTATION_REPORT_SETTINGS", str(tmp_path / "absent.toml"))
+    base = ["report", "3", "--out", str(tmp_path / "r.pdf"), "--user", "dr"]
+    parser = build_parser()
+    assert not settings_for(parser.parse_args(base)).full_disclosure_all
+    everything = settings_for(
+        parser.parse_args([*base, "--full-disclosure", "all", "--paper", "Letter"])
+    )
+    assert everything.full_disclosure_all and everything.paper.value == "Letter"

@@ -18,6 +18,7 @@ from workstation.ecg.score_calibration import (
     score_sentence,
 )
 from workstation.reports.ecg_content import card_summary, score_summary, st_rows
+from workstation.reports.settings import StUnits
 from workstation.training.abnormality_calibration import (
     TARGET_SENSITIVITY,
     apply_platt,
@@ -111,7 +112,8 @@ def test_st_rows_for_measured_and_normalised_files():
         }
     }
     rows = dict(st_rows(measured))
-    assert rows["ST V2"] == "+2.1 / +1.8 / — mm (+210 / +180 / — µV)"
+    assert rows["ST V2"] == "+2.1 / +1.8 / — mm"  # the default unit (reports.settings)
+    assert dict(st_rows(measured, StUnits.UV))["ST V2"] == "+210 / +180 / — µV"
     normalised = {"st_segment": {"gain_mm_per_mv": 10.0, "leads": {}, "not_measured": "why"}}
     assert st_rows(normalised) == [("ST segment", "not measured: why")]
     assert st_rows({}) == []

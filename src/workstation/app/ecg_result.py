@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workstation.reports.settings import StUnits
 from workstation.vault import ModelInfo
 
 Spans = list[list[int]]
@@ -58,6 +59,9 @@ class StoredRhythm:
     pac_count: int
     pvc_count: int
     excluded_s: tuple[tuple[float, float], ...]  # not interpreted: poor signal quality
+    sample_rate_hz: float = 0.0
+    premature_atrial: tuple[int, ...] = ()  # beat samples
+    premature_ventricular: tuple[int, ...] = ()
 
     @classmethod
     def from_json(cls, rhythm: dict[str, Any], quality: dict[str, Any] | None) -> StoredRhythm:
@@ -70,6 +74,9 @@ class StoredRhythm:
             int(summary.get("pac_count") or 0),
             int(summary.get("pvc_count") or 0),
             tuple((a, b) for a, b in (quality or {}).get("excluded_s") or []),
+            float(rhythm.get("sample_rate_hz") or 0.0),
+            tuple(rhythm.get("premature_atrial") or ()),
+            tuple(rhythm.get("premature_ventricular") or ()),
         )
 
 
@@ -133,6 +140,15 @@ class StoredEcg:
             stored=stored,
         )
 
+    @property
+    def is_rhythm_form(self) -> bool:
+        """Whether this analysis is shown and reported as a rhythm (Holter) recording: the
+        report's own rule (``is_rhythm_report``), so the app opens on the trend overview
+        exactly when the PDF opens on the rhythm summary."""
+        from workstation.reports.ecg_rhythm_pages import is_rhythm_report
+
+        return self.rhythm is not None and is_rhythm_report(self.stored)
+
     def to_json(self) -> dict[str, Any]:
         """The stored form: as read, with the clinician's edits applied."""
         result = {
@@ -160,11 +176,12 @@ class StoredEcg:
             reviewed_by=by,
         )
 
-    def st_rows(self) -> list[tuple[str, str]]:
-        """Per-lead J point and ST levels as the Measurements tab lists them (or why none)."""
+    def st_rows(self, units: StUnits = StUnits.MM) -> list[tuple[str, str]]:
+        """Per-lead J point and ST levels as the Measurements tab lists them (or why none),
+        in the unit the ward's report settings chose."""
         from workstation.reports.ecg_content import st_rows
 
-        return st_rows(self.stored)
+        return st_rows(self.stored, units)
 
     def model_line(self) -> str:
         """'CPU · ecg-segmentation 1.0.0, ecg-abnormality 1.0.0' for the status bar."""

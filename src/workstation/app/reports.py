@@ -2,7 +2,9 @@
 
 The report follows the session's modality (``reports.session_report`` picks the ECG, EEG
 or video-vitals report); an ECG or EEG session stored without an analysis is analysed first,
-exactly as the app would, so the report and the screen show the same analysis."""
+exactly as the app would, so the report and the screen show the same analysis. The exported
+PDF is signed with the exporting user's key: ``FILE.pdf.sig`` beside it
+(``reports.signature``; ``workstation verify-report FILE.pdf`` checks it)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from workstation.app.sessions import ensure_ecg_analysis
 from workstation.recording import Modality
 from workstation.reports import ReportSettings, load_report_settings
 from workstation.reports.session_report import create_session_report
+from workstation.reports.signature import write_signature
 from workstation.vault import Vault
 
 
@@ -24,7 +27,8 @@ def export_session_report(
     progress: Progress,
     settings: ReportSettings | None = None,
 ) -> tuple[int, Path]:
-    """Store the session's report signed by the vault's user and export it; (report id, file)."""
+    """Store the session's report, export it and sign the exported bytes with the vault
+    user's key (the signature file beside it); (report id, file)."""
     modality = vault.get_session(session_id).modality
     if modality == Modality.ECG:
         ensure_ecg_analysis(vault, session_id, progress)
@@ -33,4 +37,7 @@ def export_session_report(
     progress.step(40, "Building the report…")
     report_id = create_session_report(vault, session_id, settings or load_report_settings())
     progress.step(80, "Writing the PDF…")
-    return report_id, vault.export_report(report_id, path)
+    target = vault.export_report(report_id, path)
+    progress.step(90, "Signing the PDF…")
+    write_signature(vault.sign_report(report_id), target)
+    return report_id, target

@@ -34,14 +34,22 @@ def abnormality_score(model: LoadedModel, m: Measurements) -> dict[str, Any]:
     """Calibrated probability that the ECG is not normal, which side of the screening
     threshold it lies on, and the inputs it was computed from (``ecg.score_calibration``)."""
     raw = feature_vector(m)
-    x = impute(raw, model.card["feature_medians"])
-    outputs = model.session.run(None, {"features": x[None, :]})
-    model_output = float(np.asarray(outputs[1])[0, 1])
+    medians = model.card["feature_medians"]
+    x = impute(raw, medians)
+    rows = np.stack([x, np.asarray(medians, dtype=np.float32)])
+    outputs = np.asarray(model.session.run(None, {"features": rows})[1])[:, 1]
+    model_output = float(outputs[0])
     probability = round(calibrated_probability(model_output, model.card), 3)
     threshold = float(model.card.get("threshold", 0.5))
+    calibration = model.card.get("calibration") or {}
     return {
         "probability_abnormal": probability,
-        "model_output": round(model_output, 3),
+        "model_output": round(model_output, 6),  # six digits: calibration re-computable
+        # The score of the reference ECG (every feature at its training median): where the
+        # Shapley contributions of ``ecg.explain`` start from, so a screen can show the sum.
+        "reference_probability": round(calibrated_probability(float(outputs[1]), model.card), 4),
+        "reference_features": dict(zip(FEATURES, map(float, medians), strict=True)),
+        "calibration": {k: calibration[k] for k in ("method", "a", "b") if k in calibration},
         "threshold": threshold,
         "label": score_label(probability, threshold),
         "sentence": score_sentence(probability, threshold),

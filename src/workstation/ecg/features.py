@@ -7,6 +7,8 @@ card, so a lead-off or an absent P wave never crashes the score.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from workstation.channels import LIMB_LEADS
@@ -30,6 +32,48 @@ FEATURES: tuple[str, ...] = (
     "v1_net_qrs_mv",
     "min_t_limb_precordial_mv",
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureDisplay:
+    """How a clinician reads one feature: its name, its unit and the digits worth printing."""
+
+    label: str
+    unit: str
+    digits: int
+
+    def value_text(self, value: float | None) -> str:
+        """'432 ms', '1.36 mV'; 'not measured' when the engine could not measure it."""
+        if value is None:
+            return "not measured"
+        return f"{value:.{self.digits}f} {self.unit}".strip()
+
+
+#: The one table of clinician words for FEATURES: the Explanations tab and the report use it.
+FEATURE_DISPLAY: dict[str, FeatureDisplay] = {
+    "heart_rate_bpm": FeatureDisplay("Heart rate", "bpm", 0),
+    "rr_cv": FeatureDisplay("RR variability (SD / mean RR)", "", 3),
+    "p_wave_fraction": FeatureDisplay("Beats with a P wave (fraction)", "", 2),
+    "pr_ms": FeatureDisplay("PR interval", "ms", 0),
+    "qrs_ms": FeatureDisplay("QRS duration", "ms", 0),
+    "qt_ms": FeatureDisplay("QT interval", "ms", 0),
+    "qtc_bazett_ms": FeatureDisplay("QTc (Bazett)", "ms", 0),
+    "p_axis_deg": FeatureDisplay("P axis", "°", 0),
+    "qrs_axis_deg": FeatureDisplay("QRS axis", "°", 0),
+    "t_axis_deg": FeatureDisplay("T axis", "°", 0),
+    "qrs_t_angle_deg": FeatureDisplay("QRS-T angle", "°", 0),
+    "sokolow_lyon_mv": FeatureDisplay("Sokolow-Lyon voltage (S V1 + R V5/V6)", "mV", 2),
+    "cornell_mv": FeatureDisplay("Cornell voltage (R aVL + S V3)", "mV", 2),
+    "max_limb_qrs_mv": FeatureDisplay("Largest limb-lead QRS (R to S)", "mV", 2),
+    "v1_net_qrs_mv": FeatureDisplay("V1 net QRS (R minus S depth)", "mV", 2),
+    "min_t_limb_precordial_mv": FeatureDisplay("Lowest T wave (I, II, aVL, V4-V6)", "mV", 2),
+}
+
+
+def feature_display(name: str) -> FeatureDisplay:
+    """The feature's clinician words; its raw name for a feature this version does not know
+    (an analysis stored by a later model), so nothing is hidden."""
+    return FEATURE_DISPLAY.get(name, FeatureDisplay(name, "", 3))
 
 
 def _amp(m: Measurements, lead: str, attr: str) -> float:

@@ -2,7 +2,9 @@
 
 Everything is taken from the analysis as the vault stores it (``EcgAnalysis.to_json()``), so
 a report printed today from a stored analysis and one printed at analysis time say the same.
-The report adds only what the clinician did since: which statements they confirmed.
+The report adds only what the clinicians did since, each under its author: which statements
+they confirmed, the statements they wrote themselves (kept apart from the engine's), their
+notes and annotations, and who signed the session off.
 """
 
 from __future__ import annotations
@@ -13,30 +15,17 @@ from datetime import datetime
 from typing import Any
 
 from workstation.channels import ECG_LEAD_LABELS
+from workstation.ecg.features import feature_display
 from workstation.ecg.score_calibration import score_sentence
+from workstation.reports.settings import StUnits
 
 DISCLAIMER = "AI-assisted measurements; for review by a qualified clinician, not a diagnosis"
 NOT_MEASURED = "not measured"
+NOT_SIGNED_OFF = "Not signed off"
+#: The code of a statement a clinician typed or rewrote (it has no engine evidence).
+CLINICIAN_CODE = "clinician"
+AUTOMATED = "automated"
 TOP_FEATURES = 5
-
-FEATURE_NAMES = {
-    "heart_rate_bpm": "heart rate",
-    "rr_cv": "RR variability",
-    "p_wave_fraction": "beats with P wave",
-    "pr_ms": "PR interval",
-    "qrs_ms": "QRS duration",
-    "qt_ms": "QT interval",
-    "qtc_bazett_ms": "QTc (Bazett)",
-    "p_axis_deg": "P axis",
-    "qrs_axis_deg": "QRS axis",
-    "t_axis_deg": "T axis",
-    "qrs_t_angle_deg": "QRS-T angle",
-    "sokolow_lyon_mv": "Sokolow-Lyon voltage",
-    "cornell_mv": "Cornell voltage",
-    "max_limb_qrs_mv": "largest limb-lead QRS",
-    "v1_net_qrs_mv": "V1 net QRS",
-    "min_t_limb_precordial_mv": "lowest T amplitude",
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,9 +58,36 @@ class Confirmation:
 
 
 @dataclass(frozen=True, slots=True)
+class SignOffText:
+    """Who signed the session off and when (already formatted); the session is REVIEWED."""
+
+    by: str
+    at: str
+    status: str = "REVIEWED"
+    #: The analysis was changed after the sign-off: what the report shows is not signed off.
+    earlier_version: bool = False
+
+    def sentence(self) -> str:
+        signed = f"{self.status.upper()}: signed off by {self.by}, {self.at}"
+        if self.earlier_version:
+            return f"{signed}, on an earlier version; the changes since are NOT signed off"
+        return signed
+
+
+def sign_off_sentence(sign_off: SignOffText | None) -> str:
+    """'REVIEWED: signed off by dr.ada, 2026-11-30 10:02 UTC', or 'Not signed off'."""
+    return NOT_SIGNED_OFF if sign_off is None else sign_off.sentence()
+
+
+@dataclass(frozen=True, slots=True)
 class StatementLine:
+    """One statement with its confirmation; ``source`` is 'automated' (the engine's) or
+    'clinician' (typed or rewritten by ``author``)."""
+
     text: str
     confirmation: Confirmation | None
+    source: str = AUTOMATED
+    author: str = ""
 
     @property
     def status(self) -> str:
@@ -124,16 +140,40 @@ def rhythm_details(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
 def statement_lines(
     analysis: Mapping[str, Any], confirmations: Sequence[Confirmation]
 ) -> list[StatementLine]:
-    """Every statement of the analysis with the clinician's confirmation, if any."""
+    """Every statement of the analysis with the clinician's confirmation, if any, and who
+    wrote it (a clinician's statement names its author, else the reviewer of that version)."""
     by_key = {c.statement.casefold(): c for c in confirmations}
+    reviewer = str(analysis.get("reviewed_by") or "")
     lines = []
     for statement in analysis.get("statements") or []:
         text = str(statement.get("text", ""))
         code = str(statement.get("code", ""))
+        clinician = code == CLINICIAN_CODE
         lines.append(
-            StatementLine(text, by_key.get(text.casefold()) or by_key.get(code.casefold()))
+            StatementLine(
+                text,
+                by_key.get(text.casefold()) or by_key.get(code.casefold()),
+                CLINICIAN_CODE if clinician else AUTOMATED,
+                str(statement.get("author") or reviewer) if clinician else "",
+            )
         )
     return lines
+
+
+def annotation_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str, str, str]]:
+    """The clinician's own annotations (time, lead, label, author), not the file's fiducials."""
+    rows = []
+    for a in sorted(analysis.get("clinician_annotations") or [], key=lambda a: a.get("onset", 0)):
+        lead = str(a.get("lead") or "")
+        rows.append(
+            (
+                f"{float(a.get('onset', 0.0)):.2f} s",
+                ECG_LEAD_LABELS.get(lead, lead) or "all leads",
+                str(a.get("label", "")),
+                str(a.get("author", "")),
+            )
+        )
+    return rows
 
 
 def evidence_text(statement: Mapping[str, Any]) -> str:
@@ -163,23 +203,30 @@ def _signed(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{round(value, digits) + 0.0:+.{digits}f}"  # no '-0.0'
 
 
-def st_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
-    """Per-lead J point and ST at J+60/J+80 ms, in mm at 10 mm/mV and in µV, against the
-    PR-segment baseline; one row saying why when they could not be measured."""
+def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tuple[str, str]]:
+    """Per-lead J point and ST at J+60/J+80 ms against the PR-segment baseline, in mm at the
+    report gain (10 mm/mV) or in µV as the ward chose (``ReportSettings.st_units``); one row
+    saying why when they could not be measured."""
     st = analysis.get("st_segment")
     if not st:
         return []
     if st.get("not_measured"):
         return [("ST segment", f"not measured: {st['not_measured']}")]
-    rows = []
-    for lead, v in (st.get("leads") or {}).items():
-        mm = " / ".join(_signed(v[k], 1) for k in ("j_mm", "st60_mm", "st80_mm"))
-        uv = " / ".join(_signed(v[k], 0) for k in ("j_uv", "st60_uv", "st80_uv"))
-        rows.append((f"ST {ECG_LEAD_LABELS.get(lead, lead)}", f"{mm} mm ({uv} µV)"))
-    if rows:
-        rows.insert(
-            0, ("ST (J / J+60 / J+80)", f"at {st['gain_mm_per_mv']:g} mm/mV, vs PR segment")
+    keys, digits, unit = (
+        (("j_mm", "st60_mm", "st80_mm"), 1, "mm")
+        if units is StUnits.MM
+        else (("j_uv", "st60_uv", "st80_uv"), 0, "µV")
+    )
+    rows = [
+        (
+            f"ST {ECG_LEAD_LABELS.get(lead, lead)}",
+            f"{' / '.join(_signed(v[k], digits) for k in keys)} {unit}",
         )
+        for lead, v in (st.get("leads") or {}).items()
+    ]
+    if rows:
+        scale = f"mm at {st['gain_mm_per_mv']:g} mm/mV" if units is StUnits.MM else "µV"
+        rows.insert(0, ("ST (J / J+60 / J+80)", f"in {scale}, vs PR segment"))
     return rows
 
 
@@ -236,8 +283,10 @@ def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]
     ranked = sorted(explanation.items(), key=lambda kv: abs(kv[1]), reverse=True)[:TOP_FEATURES]
     return [
         (
-            FEATURE_NAMES.get(name, name),
-            "missing" if features.get(name) is None else f"{features[name]:g}",
+            feature_display(name).label,
+            "not measured (median used)"
+            if features.get(name) is None
+            else feature_display(name).value_text(features[name]),
             f"{value:+.3f}",
         )
         for name, value in ranked

@@ -5,7 +5,8 @@ A long or few-lead recording is not a resting 12-lead ECG: a 3 × 4 printout of 
 Holter reader looks for first (analysed and excluded time, AF burden and episodes, ectopy,
 pauses, fastest and slowest minute, the per-minute rate with AF and excluded time marked),
 then 10 s strips at true scale (25 mm/s, 10 mm/mV) at the start of each AF episode and at
-the longest pause, each labelled with its clock time from the start of the recording.
+the longest pause, each labelled with its clock time from the start of the recording, then
+the full disclosure: every minute compressed to one row, AF and excluded time shaded.
 Everything is read from the stored analysis (``EcgAnalysis.to_json()``).
 """
 
@@ -19,9 +20,13 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from workstation.ecg.analysis import lead_channels
+from workstation.channels import ECG_LEAD_LABELS
+from workstation.dsp.filters import bandpass
+from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
+from workstation.eeg.paging import decimate_minmax
 from workstation.recording import Recording
+from workstation.reports.ecg_layout import DISPLAY_BAND_HZ
 from workstation.reports.page_layout import (
     BOLD,
     FONT,
@@ -32,6 +37,7 @@ from workstation.reports.page_layout import (
     draw_label_values,
     draw_section_title,
     draw_table,
+    wrap_text,
 )
 from workstation.reports.plots import Frame, draw_frame, draw_line, draw_spans
 from workstation.reports.settings import ReportSettings
@@ -182,3 +188,159 @@ def draw_strips_pages(
             canvas.setFont(BOLD, 8)
             canvas.drawString(grid.x, grid.top + 1.5 * mm, label)
         canvas.showPage()
+
+
+# Full disclosure -------------------------------------------------------------------------
+
+DISCLOSURE_ROW_S = 60.0  # one minute per row
+#: Compressed paper speeds, fastest first: the fastest at which a minute fits the page.
+DISCLOSURE_SPEEDS_MM_PER_S = (5.0, 4.0, 2.5)
+DISCLOSURE_MM_PER_MV = 2.5  # a quarter of standard gain
+DISCLOSURE_ROWS_PER_PAGE = 30  # half an hour per page
+DISCLOSURE_MAX_PAGES = 16  # eight hours; ``full_disclosure_all`` prints every minute
+DISCLOSURE_BIN_MM = 0.2  # min-max envelope per 0.2 mm (80 ms): no QRS is thinned away
+DISCLOSURE_LABEL_MM = 16.0
+DISCLOSURE_FILTER_MARGIN_S = 3.0
+
+
+def disclosure_rows(duration_s: float, everything: bool) -> tuple[list[float], int]:
+    """Start (s) of each full-disclosure row, and how many pages they fill; capped at
+    ``DISCLOSURE_MAX_PAGES`` pages unless ``everything``."""
+    starts = list(np.arange(0.0, duration_s, DISCLOSURE_ROW_S))
+    if not everything:
+        starts = starts[: DISCLOSURE_MAX_PAGES * DISCLOSURE_ROWS_PER_PAGE]
+    return starts, -(-len(starts) // DISCLOSURE_ROWS_PER_PAGE)
+
+
+def disclosure_speed(width: float) -> float:
+    """The fastest compressed speed (mm/s) at which a minute fits ``width`` points."""
+    room = width / mm - DISCLOSURE_LABEL_MM
+    fitting = [s for s in DISCLOSURE_SPEEDS_MM_PER_S if s * DISCLOSURE_ROW_S <= room]
+    return fitting[0] if fitting else DISCLOSURE_SPEEDS_MM_PER_S[-1]
+
+
+def _disclosure_caption(duration_s: float, shown_s: float, lead: str, speed: float) -> list[str]:
+    lines = [
+        f"Lead {lead}, 1 min per row, compressed: {speed:g} mm/s and {DISCLOSURE_MM_PER_MV:g} "
+        f"mm/mV (standard: {PAPER_SPEED_MM_PER_S:g} mm/s, {GAIN_MM_PER_MV:g} mm/mV); each "
+        "row's clock time at its left, 10 s ticks below it; swings beyond the next row are "
+        "cut. Red: AF episodes; grey: not interpreted (poor signal quality).",
+    ]
+    if shown_s < duration_s:
+        lines.append(
+            f"Limited to {DISCLOSURE_MAX_PAGES} pages: {clock(0.0)}-{clock(shown_s)} of "
+            f"{clock(duration_s)} shown. The whole recording: 'workstation report "
+            "--full-disclosure all', or page any minute in the app."
+        )
+    return lines
+
+
+def draw_full_disclosure_pages(
+    canvas: Canvas, recording: Recording, analysis: Mapping[str, Any], settings: ReportSettings
+) -> None:
+    """Every minute of the first analysed lead, compressed, 30 to a page, with AF episodes and
+    stretches not interpreted shaded; each page ends with showPage.
+
+    Only one minute is read at a time and each is drawn as a min-max envelope (two points per
+    0.2 mm), so a 24-hour recording costs pages, not memory.
+    """
+    channels = lead_channels(recording)
+    used = analysis.get("leads_used") or channels.names
+    k = channels.names.index(used[0]) if used and used[0] in channels.names else 0
+    duration = recording.duration
+    starts, pages = disclosure_rows(duration, settings.full_disclosure_all)
+    shown_s = min(duration, starts[-1] + DISCLOSURE_ROW_S) if starts else 0.0
+    af = [(e["start_s"], e["end_s"]) for e in analysis["rhythm"].get("af_episodes") or []]
+    excluded = [(a, b) for a, b in (analysis.get("quality") or {}).get("excluded_s") or []]
+    box = content_box(settings.paper)
+    speed = disclosure_speed(box.width)
+    lead = ECG_LEAD_LABELS.get(channels.names[k], channels.names[k])
+    caption = [
+        line
+        for text in _disclosure_caption(duration, shown_s, lead, speed)
+        for line in wrap_text(text, box.width, FONT, 7.5)
+    ]
+    rows_top = box.top - (16 + 4 * len(caption)) * mm
+    pitch = (rows_top - box.y - 8 * mm) / DISCLOSURE_ROWS_PER_PAGE
+    x0 = box.x + DISCLOSURE_LABEL_MM * mm
+    for page in range(pages):
+        canvas.setFillColor(TEXT_COLOR)
+        canvas.setFont(BOLD, 12)
+        canvas.drawString(box.x, box.top - 11, "Full disclosure")
+        canvas.setFont(FONT, 7.5)
+        canvas.drawRightString(
+            box.right, box.top - 10, f"Full disclosure page {page + 1} of {pages}"
+        )
+        canvas.setFillColor(MUTED_COLOR)
+        for i, line in enumerate(caption):
+            canvas.drawString(box.x, box.top - (14 + 4 * i) * mm, line)
+        first = page * DISCLOSURE_ROWS_PER_PAGE
+        for row, start in enumerate(starts[first : first + DISCLOSURE_ROWS_PER_PAGE]):
+            baseline = rows_top - (row + 0.5) * pitch
+            row_scale = TraceScale(x0, baseline, speed, DISCLOSURE_MM_PER_MV)
+            _shade_row(canvas, row_scale, pitch, start, af, AF_COLOR)
+            _shade_row(canvas, row_scale, pitch, start, excluded, EXCLUDED_COLOR)
+            _draw_disclosure_row(canvas, recording, channels, k, start, row_scale, pitch)
+            canvas.setFillColor(TEXT_COLOR)
+            canvas.setFont(FONT, 7)
+            canvas.drawString(box.x, baseline - 1.0 * mm, clock(start))
+        canvas.showPage()
+
+
+def _shade_row(
+    canvas: Canvas,
+    scale: TraceScale,
+    pitch: float,
+    start: float,
+    spans: list[tuple[float, float]],
+    color: Color,
+) -> None:
+    """The parts of ``spans`` inside this row's minute, as bands behind its trace."""
+    end = start + DISCLOSURE_ROW_S
+    canvas.setFillColor(color)
+    for a, b in spans:
+        a, b = max(a, start), min(b, end)
+        if b > a:
+            xa, xb = float(scale.x_of(a - start)), float(scale.x_of(b - start))
+            canvas.rect(xa, scale.baseline - pitch / 2, xb - xa, pitch, stroke=0, fill=1)
+
+
+def _draw_disclosure_row(
+    canvas: Canvas,
+    recording: Recording,
+    channels: LeadChannels,
+    k: int,
+    start: float,
+    scale: TraceScale,
+    pitch: float,
+) -> None:
+    fs = recording.fs
+    bottom = scale.baseline - pitch / 2
+    a = int(round(start * fs))
+    b = min(int(round((start + DISCLOSURE_ROW_S) * fs)), recording.n_samples)
+    margin = int(DISCLOSURE_FILTER_MARGIN_S * fs)  # the filter settles before the row
+    lo, hi = max(a - margin, 0), min(b + margin, recording.n_samples)
+    values = bandpass(channels.read(recording, lo, hi)[k], fs, *DISPLAY_BAND_HZ)[a - lo : b - lo]
+    canvas.setStrokeColor(Color(0.85, 0.85, 0.85))
+    canvas.setLineWidth(0.1 * mm)
+    for tick in range(0, int(DISCLOSURE_ROW_S) + 1, 10):  # 10 s marks on the baseline row
+        x = float(scale.x_of(tick))
+        canvas.line(x, bottom, x, bottom + 1.2 * mm)
+    if values.size < 2:
+        return
+    reach = 0.9 * pitch / (DISCLOSURE_MM_PER_MV * mm)  # mV: 90 % of the way to the next row
+    values = np.clip(values - float(np.median(values)), -reach, reach)
+    times = np.arange(values.size) / fs
+    bins = int(DISCLOSURE_ROW_S * scale.mm_per_s / DISCLOSURE_BIN_MM)
+    if values.size > 2 * bins:
+        times, envelope = decimate_minmax(times, values[None, :], bins)
+        values = envelope[0]
+    xs, ys = scale.x_of(times), scale.y_of(values)
+    path = canvas.beginPath()
+    path.moveTo(float(xs[0]), float(ys[0]))
+    for x, y in zip(xs[1:].tolist(), ys[1:].tolist(), strict=True):
+        path.lineTo(x, y)
+    canvas.setStrokeColor(TEXT_COLOR)
+    canvas.setLineWidth(0.15 * mm)
+    canvas.setLineJoin(1)
+    canvas.drawPath(path, stroke=1, fill=0)

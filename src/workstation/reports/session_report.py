@@ -5,7 +5,8 @@ The session's modality decides the report: ECG sessions get the 12-lead printout
 video-vitals report (``video_report``). Every read goes through the Vault API, so the audit
 log shows who opened which session, recording and analysis to make the report, and
 ``save_report`` records its creation. The PDF never touches the disk until the user exports
-it (``Vault.export_report``).
+it (``Vault.export_report``). Every report carries the session's sign-off (who marked it
+REVIEWED, when) or says it is not signed off; the ECG report also lists the session's notes.
 """
 
 from __future__ import annotations
@@ -15,11 +16,17 @@ from typing import Any
 
 from workstation.errors import ModelMissing, NothingToReport
 from workstation.recording import Modality, Recording
-from workstation.reports.ecg_content import Confirmation, PatientHeader, Signature, format_time
+from workstation.reports.ecg_content import (
+    Confirmation,
+    PatientHeader,
+    Signature,
+    SignOffText,
+    format_time,
+)
 from workstation.reports.ecg_inputs import age_on, sex_text
 from workstation.reports.ecg_report import EcgReport, build_ecg_report
 from workstation.reports.settings import ReportSettings
-from workstation.vault import NoteKind, Vault
+from workstation.vault import Note, NoteKind, SessionStatus, Vault
 from workstation.vault.entities import Analysis, Patient, SessionSummary
 from workstation.vault.kinds import AnalysisKind
 
@@ -86,6 +93,7 @@ def _ecg_report_pdf(
     analysis_id, results = _ecg_analysis(vault, session_id, recording_id)
     recorded_on = (recording.start_time or now).date()
     user = vault.user
+    notes = vault.list_notes(session_id)
     report = EcgReport(
         recording=recording,
         analysis=results,
@@ -96,10 +104,33 @@ def _ecg_report_pdf(
             age_on(patient.birth_date, recorded_on),
         ),
         signature=Signature(user.username, str(user.role), True, now),
-        confirmations=confirmations(vault, session_id, analysis_id),
+        confirmations=_confirmations(notes, analysis_id),
         settings=settings,
+        notes=[_line(n) for n in notes if n.kind == NoteKind.NOTE],
+        sign_off=sign_off_text(vault, session, analysis_id),
     )
     return build_ecg_report(report)
+
+
+def sign_off_text(vault: Vault, session: SessionSummary, analysis_id: int) -> SignOffText | None:
+    """Who signed the session off and when, as the report prints it; None when not signed.
+
+    A sign-off covers the analysis version it signed: when the report shows a later version
+    (the review was changed and saved after the sign-off), it says so.
+    """
+    if session.status is SessionStatus.OPEN or not session.signed_by:
+        return None
+    signed = vault.get_sign_off(session.id)
+    if signed is None:
+        return None
+    when = format_time(datetime.fromisoformat(signed.signed_at))
+    earlier = signed.analysis_id is not None and signed.analysis_id != analysis_id
+    return SignOffText(signed.signed_by, when, str(session.status), earlier)
+
+
+def _line(note: Note) -> Confirmation:
+    when = format_time(datetime.fromisoformat(note.created_at))
+    return Confirmation(note.text, note.author, when)
 
 
 def _ecg_recording(vault: Vault, session_id: int) -> tuple[int, Recording]:
@@ -124,11 +155,11 @@ def _ecg_analysis(vault: Vault, session_id: int, recording_id: int) -> tuple[int
     return stored[-1].id, dict(vault.load_analysis(stored[-1].id).results)
 
 
-def confirmations(vault: Vault, session_id: int, analysis_id: int) -> list[Confirmation]:
+def _confirmations(notes: list[Note], analysis_id: int) -> list[Confirmation]:
     """Statements clinicians confirmed for this analysis (or for the session as a whole)."""
     return [
-        Confirmation(note.text, note.author, format_time(datetime.fromisoformat(note.created_at)))
-        for note in vault.list_notes(session_id)
+        _line(note)
+        for note in notes
         if note.kind == NoteKind.CONFIRMED_STATEMENT and note.analysis_id in (None, analysis_id)
     ]
 
@@ -186,7 +217,12 @@ def _eeg_report_pdf(
         arrays=dict(analysis.arrays),
         patient=_patient_header(patient, recorded_on),
         signature=_signature(vault, now),
-        review=review_from_notes(session.status, vault.list_notes(session.id), analysis_id),
+        review=review_from_notes(
+            session.status,
+            vault.list_notes(session.id),
+            analysis_id,
+            sign_off_text(vault, session, analysis_id),
+        ),
         model_card=_model_card(results.get("model") or {}),
         settings=settings,
     )
@@ -228,7 +264,12 @@ def _video_report_pdf(
         patient=_patient_header(patient, created.date()),
         signature=_signature(vault, now),
         recorded=f"{format_time(created)} (session saved)",
-        review=review_from_notes(session.status, vault.list_notes(session.id), analysis_id),
+        review=review_from_notes(
+            session.status,
+            vault.list_notes(session.id),
+            analysis_id,
+            sign_off_text(vault, session, analysis_id),
+        ),
         settings=settings,
     )
     return build_video_report(report)

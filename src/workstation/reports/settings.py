@@ -1,4 +1,5 @@
-"""Report settings an administrator sets once per ward: institution name and paper size.
+"""Report settings an administrator sets once per ward: institution name, paper size and the
+unit ST levels are given in (mm at the report's 10 mm/mV, as on paper, or µV).
 
 Kept in a small TOML file (``reports.toml`` in the user's configuration folder, or the file
 ``WORKSTATION_REPORT_SETTINGS`` names) because it is not patient data and must be readable
@@ -8,6 +9,7 @@ before anyone signs in to the vault. It is the one place: the GUI's Preferences 
 
 from __future__ import annotations
 
+import enum
 import json
 import os
 import tomllib
@@ -25,10 +27,25 @@ APP_NAME = "clinician-workstation"
 FILE_NAME = "reports.toml"
 
 
+class StUnits(enum.StrEnum):
+    """How ST levels (and J-point amplitudes) are written: millimetres at the report gain,
+    as a clinician reads them off the paper, or microvolts, as guidelines state thresholds."""
+
+    MM = "mm"
+    UV = "uV"
+
+    @property
+    def label(self) -> str:
+        return "mm at report gain (10 mm/mV)" if self is StUnits.MM else "µV"
+
+
 @dataclass(frozen=True, slots=True)
 class ReportSettings:
     institution: str = ""
     paper: Paper = Paper.A4
+    st_units: StUnits = StUnits.MM
+    #: Print every minute of a long ECG's full disclosure (default: the first pages only).
+    full_disclosure_all: bool = False
 
 
 def settings_path() -> Path:
@@ -39,7 +56,8 @@ def settings_path() -> Path:
 
 
 def load_report_settings(path: Path | None = None) -> ReportSettings:
-    """The settings file's values; defaults (no institution, A4) when there is no file."""
+    """The settings file's values; defaults (no institution, A4, ST in mm) when there is no
+    file or it predates a setting."""
     path = path or settings_path()
     if not path.is_file():
         return ReportSettings()
@@ -50,7 +68,14 @@ def load_report_settings(path: Path | None = None) -> ReportSettings:
     paper = str(values.get("paper", Paper.A4))
     if paper not in {p.value for p in Paper}:
         raise ReportSettingsInvalid(path, f"paper '{paper}' is neither 'A4' nor 'Letter'.")
-    return ReportSettings(str(values.get("institution", "")), Paper(paper))
+    st_units = str(values.get("st_units", StUnits.MM))
+    if st_units not in {u.value for u in StUnits}:
+        raise ReportSettingsInvalid(path, f"st_units '{st_units}' is neither 'mm' nor 'uV'.")
+    return ReportSettings(
+        institution=str(values.get("institution", "")),
+        paper=Paper(paper),
+        st_units=StUnits(st_units),
+    )
 
 
 def save_report_settings(settings: ReportSettings, path: Path | None = None) -> Path:
@@ -66,6 +91,7 @@ def save_report_settings(settings: ReportSettings, path: Path | None = None) -> 
     text = (
         f"institution = {json.dumps(' '.join(institution.split()), ensure_ascii=False)}\n"
         f'paper = "{Paper(settings.paper).value}"\n'
+        f'st_units = "{StUnits(settings.st_units).value}"\n'
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     staged = path.with_name(f".{path.name}.new")

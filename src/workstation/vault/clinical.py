@@ -2,20 +2,27 @@
 notes and reports. Clinicians and administrators alike may use all of it; every call is audited,
 and every write's audit row carries the content hash of the row it wrote (content.py).
 
+A clinician signs a session off (``sign_off_session``): the statements they confirm, the
+session marked REVIEWED and who signed it when (sign_offs.py) commit together with their audit
+rows. An exported report is signed with the exporting user's own key (``sign_report``).
+
 Exports create their file readable by its owner only (``files.create_private_file``): what
 leaves the vault is outside its encryption from then on.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 
-from workstation.errors import VaultError
+from workstation.errors import SignOffRefused, VaultError
 from workstation.recording import Modality, Recording
+from workstation.vault import sign_offs
 from workstation.vault.access import VaultAccess
-from workstation.vault.audit import Action, Outcome
+from workstation.vault.accounts import Role
+from workstation.vault.audit import KEY_ACTIONS, Action, Outcome
 from workstation.vault.entities import (
     Analysis,
     AnalysisInfo,
@@ -28,6 +35,8 @@ from workstation.vault.entities import (
     SessionSummary,
 )
 from workstation.vault.files import create_private_file, reported_as_vault_error
+from workstation.vault.sign_offs import SignedStatement, SignOff
+from workstation.vault.signing import DetachedSignature, key_in_detail, sign_document
 from workstation.vault.store import Store
 
 #: Who writes a row and when: the keyword arguments every Store write takes.
@@ -124,11 +133,17 @@ class ClinicalRecords(VaultAccess):
 
     def list_sessions(self, patient_id: int | None = None) -> list[SessionSummary]:
         target = "sessions" if patient_id is None else f"patient:{patient_id}"
-        return self._audited_read(Action.LIST, target, lambda store: store.sessions(patient_id))
+        return self._audited_read(
+            Action.LIST,
+            target,
+            lambda store: sign_offs.with_signers(store, store.sessions(patient_id)),
+        )
 
     def get_session(self, session_id: int) -> SessionSummary:
         return self._audited_read(
-            Action.OPEN, f"session:{session_id}", lambda store: store.session(session_id)
+            Action.OPEN,
+            f"session:{session_id}",
+            lambda store: sign_offs.with_signers(store, [store.session(session_id)])[0],
         )
 
     def set_session_status(self, session_id: int, status: SessionStatus | str) -> None:
@@ -136,6 +151,123 @@ class ClinicalRecords(VaultAccess):
         with self._writing() as store:
             store.set_session_status(session_id, status)
             self._audit(store, Action.EDIT, f"session:{session_id}", detail=f"status {status}")
+
+    # Sign-off ----------------------------------------------------------------------------
+
+    def sign_off_session(
+        self,
+        session_id: int,
+        analysis_id: int | None,
+        statements: Sequence[SignedStatement],
+        confirm: Sequence[str] = (),
+    ) -> SignOff:
+        """Sign the session off as the signed-in clinician: confirm the statements in
+        ``confirm`` (not yet confirmed), record who signed which ``statements`` of which
+        analysis, and mark the session REVIEWED, all in one transaction with its audit rows.
+
+        Only a clinician may sign off (an administrator account manages the vault; it does not
+        interpret recordings); a session is signed off once. Refusals are audited as denied.
+        """
+        target = f"session:{session_id}"
+        user = self.user
+        if user.role is not Role.CLINICIAN:
+            self._record(Action.EDIT, target, Outcome.DENIED, "sign-off needs the clinician role")
+            raise SignOffRefused(
+                f"User '{user.username}' ({user.role}) may not sign off a session: signing off "
+                "an interpretation needs a clinician account.",
+                "Sign in with your clinician account to sign it off.",
+            )
+        try:
+            with self._writing() as store:
+                sign_offs.ensure_table(store)
+                self._refuse_signed_twice(store, session_id)
+                now = self._now()
+                for text in confirm:
+                    note_id = store.add_note(
+                        session_id,
+                        NoteKind.CONFIRMED_STATEMENT,
+                        text,
+                        analysis_id,
+                        actor=user.username,
+                        now=now,
+                    )
+                    self._audit(
+                        store,
+                        Action.EDIT,
+                        f"note:{note_id}",
+                        detail=f"{NoteKind.CONFIRMED_STATEMENT} added to {target} at sign-off",
+                    )
+                sign_off = SignOff(session_id, analysis_id, user.username, now, tuple(statements))
+                sign_offs.insert(store, sign_off)
+                store.set_session_status(session_id, SessionStatus.REVIEWED)
+                clinician = sum(1 for s in statements if s.source != "automated")
+                self._audit(
+                    store,
+                    Action.EDIT,
+                    target,
+                    detail=f"status {SessionStatus.REVIEWED}: signed off by {user.username}"
+                    f" (analysis:{analysis_id}; {len(statements) - clinician} automated and "
+                    f"{clinician} clinician statements)",
+                )
+        except SignOffRefused as refusal:
+            self._record(Action.EDIT, target, Outcome.DENIED, refusal.problem)
+            raise
+        return sign_off
+
+    @staticmethod
+    def _refuse_signed_twice(store: Store, session_id: int) -> None:
+        earlier = sign_offs.find(store, session_id)
+        status = store.session(session_id).status
+        if earlier is None and status is SessionStatus.OPEN:
+            return
+        by = f" by {earlier.signed_by} at {earlier.signed_at[:16]} UTC" if earlier else ""
+        raise SignOffRefused(
+            f"Session {session_id} is already {status}{by}.",
+            "A signed-off session is not signed again; open it to read its sign-off.",
+        )
+
+    def get_sign_off(self, session_id: int) -> SignOff | None:
+        """Who signed the session off, when and what; None while it is not signed off."""
+        return self._audited_read(
+            Action.OPEN, f"session:{session_id}", lambda store: sign_offs.find(store, session_id)
+        )
+
+    def sign_report(self, report_id: int) -> DetachedSignature:
+        """The signed-in user's signature over a stored report's PDF bytes (audited with the
+        PDF's SHA-256): written beside an exported PDF, it shows whose report it is and that
+        not a byte of it changed since (``reports.signature``)."""
+        pdf = self._audited_read(
+            Action.OPEN, f"report:{report_id}", lambda store: store.load_report(report_id)
+        )
+        digest = hashlib.sha256(pdf).hexdigest()
+        with self._writing() as store:
+            signature = sign_document(self._require_signer(), digest, self._now())
+            self._audit(
+                store,
+                Action.EXPORT,
+                f"report:{report_id}",
+                detail=f"report signed: sha256:{digest}",
+            )
+        return signature
+
+    def key_belonged_to(self, username: str, public_key: str) -> bool:
+        """Whether the vault ever gave ``username`` this signing key: their current key, or
+        one a signed audit row introduced for them (a key changes with the password)."""
+
+        def read(store: Store) -> bool:
+            row = store.db.execute(
+                "SELECT public_key FROM users WHERE username = ?", [username]
+            ).fetchone()
+            if row is not None and row[0] == public_key:
+                return True
+            marks = ", ".join("?" for _ in KEY_ACTIONS)
+            details = store.db.execute(
+                f"SELECT detail FROM audit WHERE target = ? AND action IN ({marks})",
+                [f"user:{username}", *map(str, KEY_ACTIONS)],
+            )
+            return any(key_in_detail(detail) == public_key for (detail,) in details)
+
+        return self._audited_read(Action.VERIFY, f"user:{username}", read)
 
     def list_recordings(self, session_id: int) -> list[RecordingInfo]:
         return self._audited_read(

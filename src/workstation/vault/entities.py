@@ -43,6 +43,8 @@ class SessionSummary:
     created_at: str
     source_name: str = ""  # the file of the session's first recording ("" before one is added)
     recorded_at: str | None = None  # when that recording started, as the file states it
+    signed_by: str = ""  # who signed the session off ("" while not signed off; sign_offs.py)
+    signed_at: str | None = None  # when they did
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,15 @@ administrator can hand a new database key to every remaining slot after a remova
 knowing anyone's password. The recovery key works the same way: both of its key pairs are
 derived from the recovery secret (never from the database key; HKDF is one-way), an Ed25519
 pair to sign its rows and an X25519 pair to which a new database key is sealed.
+
+The same user key signs the reports a user exports (``DetachedSignature``): the signed message
+names the file's SHA-256, the signer, their public key and the time, under a context string of
+its own, so a report signature can never pass for an audit row's or an anchor's.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from collections.abc import Mapping
@@ -36,6 +41,8 @@ RECOVERY_ACTOR = "(recovery key)"
 _RAW = serialization.Encoding.Raw
 _RAW_PUBLIC = serialization.PublicFormat.Raw
 _KEY_IN_DETAIL = re.compile(r"\bkey:([0-9a-f]{64})\b")
+#: The context of a report signature's message; a new message layout gets a new version.
+DOCUMENT_CONTEXT = "workstation-report-signature/v1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,3 +136,33 @@ def open_box(private_key: X25519PrivateKey, box: Mapping[str, str], associated: 
         )
     except (KeyError, TypeError, InvalidTag) as error:
         raise ValueError("the sealed key does not open with this key") from error
+
+
+@dataclass(frozen=True, slots=True)
+class DetachedSignature:
+    """One user's Ed25519 signature over a file's SHA-256 at a time (``reports.signature``
+    writes it beside the PDF and checks it)."""
+
+    signer: str
+    public_key: str
+    sha256: str
+    signed_at: str
+    signature: str
+
+    def message(self) -> bytes:
+        return document_message(self.sha256, self.signer, self.public_key, self.signed_at)
+
+    def is_valid(self) -> bool:
+        """True when the signature is this key's over these fields; never raises."""
+        return verify(self.public_key, self.signature, self.message())
+
+
+def document_message(sha256: str, signer: str, public_key: str, signed_at: str) -> bytes:
+    """What a report signature signs: every field it states, so none can be swapped alone."""
+    return json.dumps([DOCUMENT_CONTEXT, sha256, signer, public_key, signed_at]).encode("utf-8")
+
+
+def sign_document(signer: Signer, sha256: str, signed_at: str) -> DetachedSignature:
+    public = signer.public_hex
+    signature = signer.sign(document_message(sha256, signer.username, public, signed_at))
+    return DetachedSignature(signer.username, public, sha256, signed_at, signature)

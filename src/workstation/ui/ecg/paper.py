@@ -8,7 +8,7 @@ glass per second when the DPI is right (it can be calibrated in the preferences)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
@@ -50,7 +50,10 @@ class Layout:
     STANDARD = "3 × 4 + II rhythm"
     SIX_BY_TWO = "6 × 2"
     SINGLE = "Single lead"
+    MINUTE = "Minute, 10 s rows"
     ALL = (STANDARD, SIX_BY_TWO, SINGLE)
+    #: A long (rhythm) recording pages one minute at a time; its strips come first.
+    RHYTHM = (MINUTE, SINGLE, STANDARD, SIX_BY_TWO)
 
 
 STANDARD_COLUMNS = (
@@ -61,6 +64,9 @@ STANDARD_COLUMNS = (
 )
 SIX_BY_TWO_COLUMNS = (("i", "ii", "iii", "avr", "avl", "avf"), ("v1", "v2", "v3", "v4", "v5", "v6"))
 RHYTHM_LEAD = "ii"
+STRIP_S = PAPER_WIDTH_MM / 25.0  # one row of the minute layout: 10 s
+STRIP_LEADS = ("ii", "v1", "v5")  # a Holter's usual strip leads, where they were recorded
+MAX_STRIP_LEADS = 3
 DISPLAY_NAMES = {"i": "I", "ii": "II", "iii": "III", "avr": "aVR", "avl": "aVL", "avf": "aVF"}
 
 
@@ -108,14 +114,55 @@ def _columns(
     return cells
 
 
+def strip_leads(leads: list[str]) -> list[str]:
+    """The leads of the minute strips: all of up to three leads; of more, II, V1 and V5
+    where recorded, else the first three."""
+    if len(leads) <= MAX_STRIP_LEADS:
+        return list(leads)
+    chosen = [lead for lead in STRIP_LEADS if lead in leads]
+    return chosen if chosen else leads[:MAX_STRIP_LEADS]
+
+
+def minute_cells(leads: list[str], duration: float, scale: PaperScale) -> list[Cell]:
+    """``duration`` seconds as rows of 10 s, each 10 s block showing every strip lead."""
+    height = row_height_mm(scale)
+    left = calibration_mm(scale)
+    shown = strip_leads(leads)
+    cells, row, t0 = [], 0, 0.0
+    while t0 < duration - 1e-9:
+        t1 = min(t0 + STRIP_S, duration)
+        for lead in shown:
+            cells.append(Cell(lead, t0, t1, left, -row * height, row))
+            row += 1
+        t0 = t1
+    return cells
+
+
 def layout_cells(
-    layout: str, leads: list[str], duration: float, scale: PaperScale, single: str = "ii"
+    layout: str,
+    leads: list[str],
+    duration: float,
+    scale: PaperScale,
+    single: str = "ii",
+    start_s: float = 0.0,
 ) -> list[Cell]:
     """Where each lead goes on the paper for a layout (leads absent from the file are left out).
 
-    Rows run downwards from y = 0; the standard layout adds the lead II rhythm strip as a last
-    row, as long as the paper is wide (10 s at 25 mm/s).
+    The paper shows ``duration`` seconds from ``start_s`` (the whole of a resting ECG, one
+    minute of a long recording). Rows run downwards from y = 0; the standard layout adds the
+    lead II rhythm strip as a last row, as long as the paper is wide (10 s at 25 mm/s).
     """
+    cells = _window_cells(layout, leads, duration, scale, single)
+    if start_s:
+        cells = [replace(c, t0=c.t0 + start_s, t1=c.t1 + start_s) for c in cells]
+    return cells
+
+
+def _window_cells(
+    layout: str, leads: list[str], duration: float, scale: PaperScale, single: str
+) -> list[Cell]:
+    if layout == Layout.MINUTE:
+        return minute_cells(leads, duration, scale)
     if layout == Layout.SINGLE:
         lead = single if single in leads else leads[0]
         return [Cell(lead, 0.0, duration, calibration_mm(scale), 0.0, 0)]

@@ -7,25 +7,35 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.app.ecg_result import Score, StoredEcg
+from workstation.app.report_preferences import StUnits, load_report_settings
 from workstation.app.review import EcgReview
+from workstation.app.score_explanation import DIGITS, ScoreArithmetic, score_arithmetic
+from workstation.channels import STANDARD_ECG_LEADS
+from workstation.errors import WorkstationError
 from workstation.recording import Annotation
 from workstation.ui.ecg.paper import display_name
+from workstation.ui.shell.preferences import report_settings_notifier
 
 ATTRIBUTION_LEGEND = (
     "<b>Attribution strip</b> (under each trace, white → dark purple): how much the "
@@ -40,14 +50,27 @@ MASK_LEGEND = (
     "<span style='background:#009E73;color:white'>&nbsp;T&nbsp;</span> "
     "bands: the segmentation model's wave labels; triangles mark onsets and offsets."
 )
+CONTRIBUTIONS_INTRO = (
+    "<b>How the abnormality score adds up.</b> The score starts from a <i>reference ECG</i> "
+    "(every measurement at the median of the training ECGs). Each line is how much this "
+    "ECG's measurement moved the score away from it (exact Shapley values; + pushes towards "
+    "abnormal, − towards the reference). A measurement the engine could not take was given "
+    "the median, so it contributes nothing."
+)
+#: Clinician words for the fiducial kinds files carry (LUDB and WFDB beat annotations).
+FIDUCIAL_KINDS = {"p": "P wave", "N": "QRS (beat)", "t": "T wave"}
+ALL = "All"
 
 
 def _ms(value: float | None) -> str:
     return "—" if value is None else f"{value:.0f} ms"
 
 
-def measurement_rows(result: StoredEcg | None) -> list[tuple[str, str]]:
-    """The global measurements as a clinician reads them, in the usual order."""
+def measurement_rows(
+    result: StoredEcg | None, st_units: StUnits = StUnits.MM
+) -> list[tuple[str, str]]:
+    """The global measurements as a clinician reads them, in the usual order; ST levels in
+    the unit the report prints them in."""
     if result is None:
         return []
     axes, rate, iv = result.axis_deg, result.heart_rate_bpm, result.intervals
@@ -62,8 +85,49 @@ def measurement_rows(result: StoredEcg | None) -> list[tuple[str, str]]:
             (f"{name} axis", "—" if axes.get(key) is None else f"{axes[key]:.0f}°")
             for key, name in (("p", "P"), ("qrs", "QRS"), ("t", "T"))
         ],
-        *result.st_rows(),
+        *result.st_rows(st_units),
     ]
+
+
+def _kind_name(label: str) -> str:
+    return f"{FIDUCIAL_KINDS[label]} ({label})" if label in FIDUCIAL_KINDS else label
+
+
+def _lead_name(lead: str) -> str:
+    return display_name(lead) if lead else "all"
+
+
+def _lead_order(lead: str | None) -> int:
+    """Leads in the paper's order (I, II, III, aVR … V6), any other channel after them."""
+    return STANDARD_ECG_LEADS.index(lead) if lead in STANDARD_ECG_LEADS else 99
+
+
+def _title(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label
+
+
+def _wrapped(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop)
+    return label
+
+
+def _table(headers: list[str], stretch: int) -> QTableWidget:
+    """A read-only table with whole-row selection; column ``stretch`` takes the spare width."""
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    table.verticalHeader().hide()
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.setWordWrap(True)
+    return table
 
 
 def _read_only(text: str) -> QTableWidgetItem:
@@ -132,6 +196,8 @@ class EcgReviewPanel(QTabWidget):
         self.review = EcgReview()
         self._annotation_rows: list[tuple[float, str]] = []
         self._file_annotations: tuple[Annotation, ...] = ()
+        self._result: StoredEcg | None = None
+        report_settings_notifier().changed.connect(self._show_measurements)
 
     def building_steps(self) -> Iterator[None]:
         """The tabs, one per step: styled widgets are slow to create, so the caller spreads
@@ -146,25 +212,14 @@ class EcgReviewPanel(QTabWidget):
         self.statements = StatementsTable()
         self.addTab(self._statements_tab(), "Statements")
         yield
-        self.annotations = QTableWidget(0, 4)
-        self.annotations.setHorizontalHeaderLabels(["Time", "Lead", "Label", "By"])
-        self.annotations.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.annotations.verticalHeader().hide()
-        self.annotations.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.annotations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.annotations.cellClicked.connect(self._annotation_clicked)
-        self.addTab(self.annotations, "Annotations")
+        self.addTab(self._annotations_tab(), "Annotations")
         yield
         self.notes = QListWidget()
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Add a note to this session and press Enter")
         self.note_edit.returnPressed.connect(self._add_note)
         self.addTab(self._notes_tab(), "Notes")
-        self.explanation = QLabel()
-        self.explanation.setWordWrap(True)
-        self.explanation.setTextFormat(Qt.TextFormat.RichText)
-        self.explanation.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.addTab(self.explanation, "Explanations")
+        self.addTab(self._explanations_tab(), "Explanations")
 
     def _measurements_tab(self) -> QWidget:
         page = QWidget()
@@ -208,6 +263,69 @@ class EcgReviewPanel(QTabWidget):
         layout.addWidget(hint)
         return page
 
+    def _annotations_tab(self) -> QWidget:
+        """The clinician's own annotations first; the file's fiducials (often hundreds)
+        folded away under a count, with a filter by kind and lead."""
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.own_title = _title("Your annotations")
+        layout.addWidget(self.own_title)
+        self.annotations = _table(["Time", "Lead", "Label", "By"], stretch=2)
+        self.annotations.cellClicked.connect(self._annotation_clicked)
+        layout.addWidget(self.annotations, 1)
+        self.own_hint = _wrapped(
+            "Double-click a trace on the paper to add an annotation at that moment."
+        )
+        self.own_hint.setObjectName("hint")
+        layout.addWidget(self.own_hint)
+        self.file_toggle = QToolButton()
+        self.file_toggle.setCheckable(True)
+        self.file_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.file_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.file_toggle.toggled.connect(self._show_file_group)
+        layout.addWidget(self.file_toggle)
+        self.file_group = QWidget()
+        group = QVBoxLayout(self.file_group)
+        group.setContentsMargins(0, 0, 0, 0)
+        filters = QHBoxLayout()
+        self.kind_filter, self.lead_filter = QComboBox(), QComboBox()
+        for label, box in (("Kind", self.kind_filter), ("Lead", self.lead_filter)):
+            filters.addWidget(QLabel(label))
+            filters.addWidget(box, 1)
+            box.currentIndexChanged.connect(self._fill_file_annotations)
+        group.addLayout(filters)
+        self.file_annotations = _table(["Time", "Lead", "Kind", "Duration"], stretch=2)
+        self.file_annotations.cellClicked.connect(self._file_annotation_clicked)
+        group.addWidget(self.file_annotations)
+        self.file_group.setVisible(False)
+        layout.addWidget(self.file_group, 3)
+        return page
+
+    def _explanations_tab(self) -> QScrollArea:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        self.score_heading = _wrapped("")
+        layout.addWidget(self.score_heading)
+        layout.addWidget(_wrapped(CONTRIBUTIONS_INTRO))
+        self.contributions = _table(["Measurement", "This ECG", "Reference", "Contribution"], 0)
+        self.contributions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.contributions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.contributions.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.contributions.horizontalHeader().sectionResized.connect(self._fit_contributions)
+        layout.addWidget(self.contributions)
+        self.sum_line = _wrapped("")
+        self.sum_line.setObjectName("scoreSum")
+        layout.addWidget(self.sum_line)
+        self.calibration_line = _wrapped("")
+        layout.addWidget(self.calibration_line)
+        layout.addWidget(_wrapped(f"{MASK_LEGEND}<br><br>{ATTRIBUTION_LEGEND}"))
+        layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(page)
+        return scroll
+
     def _notes_tab(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
@@ -227,19 +345,32 @@ class EcgReviewPanel(QTabWidget):
         review: EcgReview,
         file_annotations: tuple[Annotation, ...],
     ) -> None:
-        rows = measurement_rows(result)
-        self.measurements.setRowCount(len(rows))
-        for i, (name, value) in enumerate(rows):
-            self.measurements.setItem(i, 0, _read_only(name))
-            self.measurements.setItem(i, 1, _read_only(value))
+        self._result = result
+        self._show_measurements()
         score = result.score if result else None
         self.score_label.setText(self._score_text(score))
         self.review = review
         self._file_annotations = file_annotations
         self.statements.show_review(review)
         review.subscribe(self._review_changed)
+        self._file_kinds_and_leads()
         self._show_review()
-        self.explanation.setText(self._explanation_text(score))
+        self._show_explanation(score, score_arithmetic(result.stored) if result else None)
+
+    @Slot()
+    def _show_measurements(self) -> None:
+        """The measurements, again when Preferences change the ST unit."""
+        try:
+            units, problem = load_report_settings().st_units, None
+        except WorkstationError as error:
+            units, problem = StUnits.MM, f"shown in mm: {error}"
+        rows = measurement_rows(self._result, units)
+        if problem is not None:
+            rows.append(("ST unit", problem))
+        self.measurements.setRowCount(len(rows))
+        for i, (name, value) in enumerate(rows):
+            self.measurements.setItem(i, 0, _read_only(name))
+            self.measurements.setItem(i, 1, _read_only(value))
 
     def _review_changed(self) -> None:
         """The model changed (an edit here, or an annotation on the paper): redraw it."""
@@ -258,33 +389,126 @@ class EcgReviewPanel(QTabWidget):
             return ""
         return f"<b>{score.sentence}</b>. A screening aid for review order, not a diagnosis."
 
-    def _explanation_text(self, score: Score | None) -> str:
-        parts = [MASK_LEGEND, ATTRIBUTION_LEGEND]
-        explanation = score.explanation if score else {}
-        top = sorted(explanation.items(), key=lambda kv: abs(kv[1]), reverse=True)[:5]
-        if top:
-            items = "".join(f"<li>{k}: {v:+.3f}</li>" for k, v in top)
-            parts.append(
-                "<b>Abnormality score, largest feature contributions</b> (exact Shapley "
-                "values against a median ECG; + pushes towards abnormal):<ul>" + items + "</ul>"
-            )
-        return "<br><br>".join(parts)
+    def _show_explanation(self, score: Score | None, arithmetic: ScoreArithmetic | None) -> None:
+        """The score as a sum the clinician can check: reference ECG, each measurement's
+        contribution, the total; then how the raw model output became that probability."""
+        self.score_heading.setText(
+            "No abnormality score for this analysis." if score is None else self._score_text(score)
+        )
+        table = self.contributions
+        if arithmetic is None:
+            table.setRowCount(0)
+            table.hide()
+            missing = "The feature contributions were not stored with this analysis."
+            self.sum_line.setText("" if score is None else missing)
+            self.calibration_line.setText("")
+            return
+        table.show()
+        rows: list[tuple[str, str, str, str]] = []
+        if arithmetic.reference_probability is not None:
+            reference = f"{arithmetic.reference_probability:.{DIGITS}f}"
+            rows.append(("Reference ECG", "", "", reference))
+        rows += [
+            (c.label, c.value, c.reference, f"{round(c.contribution, DIGITS) + 0.0:+.{DIGITS}f}")
+            for c in arithmetic.contributions
+        ]
+        if arithmetic.shown_total is not None:
+            rows.append(("= Score", "", "", f"{arithmetic.probability:.{DIGITS}f}"))
+        table.setRowCount(len(rows))
+        bold = QFont(table.font())
+        bold.setBold(True)
+        right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        for r, row in enumerate(rows):
+            for c, text in enumerate(row):
+                item = _read_only(text)
+                if c > 0:
+                    item.setTextAlignment(right)
+                if arithmetic.shown_total is not None and r in (0, len(rows) - 1):
+                    item.setFont(bold)
+                table.setItem(r, c, item)
+        self._fit_contributions()
+        self.sum_line.setText(arithmetic.sum_line())
+        self.calibration_line.setText(arithmetic.calibration_line())
+
+    @Slot()
+    def _fit_contributions(self) -> None:
+        """Wrap the measurement names at the panel's width and show every row: the table is
+        one sum, read top to bottom, so it never scrolls on its own (the tab does)."""
+        table = self.contributions
+        table.resizeRowsToContents()
+        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        table.setFixedHeight(height + sum(table.rowHeight(r) for r in range(table.rowCount())))
+
+    def _file_kinds_and_leads(self) -> None:
+        """The filter choices: the kinds and leads this file's fiducials have."""
+        kinds = sorted({a.label for a in self._file_annotations})
+        leads = sorted({a.channel or "" for a in self._file_annotations}, key=_lead_order)
+        for box, values, name in (
+            (self.kind_filter, kinds, _kind_name),
+            (self.lead_filter, leads, _lead_name),
+        ):
+            box.blockSignals(True)
+            box.clear()
+            box.addItem(ALL, None)
+            for value in values:
+                box.addItem(name(value), value)
+            box.blockSignals(False)
 
     def _fill_annotations(self) -> None:
-        rows = [(a.onset, a.channel or "", a.label, "file") for a in self._file_annotations]
-        rows += [
-            (float(a["onset"]), a.get("lead", ""), a["label"], a["author"])
-            for a in self.review.annotations
-        ]
-        rows.sort(key=lambda r: r[0])
-        self.annotations.setRowCount(len(rows))
+        own = sorted(self.review.annotations, key=lambda a: float(a["onset"]))
+        self.own_title.setText(f"Your annotations ({len(own)})")
+        self.own_hint.setVisible(not own)
+        self.annotations.setRowCount(len(own))
         self._annotation_rows = []
-        for i, (onset, lead, label, by) in enumerate(rows):
-            self.annotations.setItem(i, 0, _read_only(f"{onset:.3f} s"))
-            self.annotations.setItem(i, 1, _read_only(display_name(lead) if lead else "all"))
-            self.annotations.setItem(i, 2, _read_only(label))
-            self.annotations.setItem(i, 3, _read_only(by))
-            self._annotation_rows.append((onset, lead))
+        for i, a in enumerate(own):
+            lead = a.get("lead", "")
+            when = a.get("at")
+            row = (
+                f"{float(a['onset']):.3f} s",
+                _lead_name(lead),
+                a["label"],
+                f"{a['author']}, {when}" if when else a["author"],
+            )
+            for c, text in enumerate(row):
+                self.annotations.setItem(i, c, _read_only(text))
+            self._annotation_rows.append((float(a["onset"]), lead))
+        self._fill_file_annotations()
+
+    @Slot()
+    def _fill_file_annotations(self) -> None:
+        kind, lead = self.kind_filter.currentData(), self.lead_filter.currentData()
+        shown = [
+            a
+            for a in sorted(self._file_annotations, key=lambda a: (a.onset, _lead_order(a.channel)))
+            if (kind is None or a.label == kind) and (lead is None or (a.channel or "") == lead)
+        ]
+        total = len(self._file_annotations)
+        count = f"{total}" if len(shown) == total else f"{len(shown)} of {total} shown"
+        self.file_toggle.setText(f"Fiducials from the file ({count})")
+        self.file_toggle.setEnabled(total > 0)
+        table = self.file_annotations
+        table.setRowCount(len(shown))
+        self._file_rows = []
+        for i, a in enumerate(shown):
+            row = (
+                f"{a.onset:.3f} s",
+                _lead_name(a.channel or ""),
+                _kind_name(a.label),
+                f"{a.duration * 1000:.0f} ms" if a.duration else "",
+            )
+            for c, text in enumerate(row):
+                table.setItem(i, c, _read_only(text))
+            self._file_rows.append((a.onset, a.channel or ""))
+
+    @Slot(bool)
+    def _show_file_group(self, shown: bool) -> None:
+        self.file_group.setVisible(shown)
+        self.file_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    @Slot(int, int)
+    def _file_annotation_clicked(self, row: int, _column: int) -> None:
+        onset, lead = self._file_rows[row]
+        self.annotationChosen.emit(onset, lead)
 
     @Slot(int, int)
     def _annotation_clicked(self, row: int, _column: int) -> None:

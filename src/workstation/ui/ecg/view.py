@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from workstation.app.ecg_traces import EcgTraces
+from workstation.app.ecg_trend import clock
 from workstation.ui.ecg.calipers import CaliperItem, CaliperReading
 from workstation.ui.ecg.paper import (
     CALIBRATION_S,
@@ -41,6 +42,9 @@ MASK_ALPHA = 70
 TRACE_PEN = pg.mkPen(QColor(20, 20, 20), width=1.4)
 STRIP_HEIGHT_MM = 2.0
 HIGHLIGHT_COLOR = QColor(230, 159, 0, 90)  # Okabe-Ito orange
+AF_BAND_COLOR = QColor(204, 121, 167, 45)  # Okabe-Ito reddish purple, as on the trend
+EXCLUDED_BAND_COLOR = QColor(120, 120, 120, 70)  # grey: not interpreted
+BEAT_MARK_COLORS = {"A": QColor(0, 158, 115), "V": QColor(213, 94, 0)}  # as on the trend
 WHEEL_STEP = 1.0015
 
 
@@ -109,14 +113,28 @@ class EcgPaperView(pg.GraphicsView):
     drawn = Signal()
     zoomChanged = Signal(float)  # × true size
 
-    def __init__(self, traces: EcgTraces, dpi: float, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        traces: EcgTraces,
+        dpi: float,
+        parent: QWidget | None = None,
+        layout: str = Layout.STANDARD,
+        page_s: float | None = None,
+    ) -> None:
         super().__init__(parent, background=QColor(236, 236, 236))
         self.box = PaperViewBox(self)
         self.setCentralItem(self.box)
         self.traces = traces
         self.scale = PaperScale(dpi=dpi)
-        self.layout_name = Layout.STANDARD
+        self.layout_name = layout
         self.single_lead = "ii"
+        #: The stretch on the paper: the whole recording, or one page of a long one.
+        self.page_s = page_s
+        self.page_start_s = 0.0
+        self._bands: list[tuple[float, float, QColor]] = []
+        self._beat_marks: list[tuple[float, str]] = []
+        self._shown_marks: list[tuple[float, str]] = []
+        self._keep_zoom = False
         self.cells: list[Cell] = []
         self._zoom = 1.0
         self._masks: list[QGraphicsPathItem] = []
@@ -155,6 +173,35 @@ class EcgPaperView(pg.GraphicsView):
             self.single_lead = single_lead
         self.redraw()
 
+    def show_page(self, start_s: float) -> None:
+        """Page a long recording: draw ``page_s`` seconds from ``start_s``, at the same zoom."""
+        self.page_start_s = start_s
+        self._keep_zoom = True
+        self.redraw()
+
+    def set_bands(
+        self, af_s: list[tuple[float, float]], excluded_s: list[tuple[float, float]]
+    ) -> None:
+        """AF episodes and stretches not interpreted, shaded behind the traces they cover."""
+        self._bands = [(a, b, AF_BAND_COLOR) for a, b in af_s] + [
+            (a, b, EXCLUDED_BAND_COLOR) for a, b in excluded_s
+        ]
+
+    def set_beat_marks(self, marks: list[tuple[float, str]]) -> None:
+        """Premature beats to label above the strips: (seconds, 'A' or 'V'), the letters a
+        Holter strip uses for atrial and ventricular premature complexes."""
+        self._beat_marks = sorted(marks)
+
+    @property
+    def beat_labels(self) -> list[tuple[float, str]]:
+        """The beat letters on the paper now (for checks and tests)."""
+        return self._shown_marks
+
+    @property
+    def shown_span_s(self) -> tuple[float, float]:
+        """(first, last) second on the paper."""
+        return min(c.t0 for c in self.cells), max(c.t1 for c in self.cells)
+
     def _apply_view(self, zoom: float, left: float, top: float) -> None:
         """Show the paper from (left, top) at ``zoom`` × true size (1 = real millimetres)."""
         self._zoom = zoom
@@ -185,6 +232,13 @@ class EcgPaperView(pg.GraphicsView):
             max(self.box.width(), 1.0) / (sheet.width() * px_per_mm),
             max(self.box.height(), 1.0) / (sheet.height() * px_per_mm),
         )
+        self._apply_view(max(zoom, 0.2), sheet.left(), sheet.bottom())
+
+    def fit_width(self) -> None:
+        """The sheet's width in the window (never above true size), from its top: the minute
+        strips are read top-down, row by row, so only the width has to fit."""
+        sheet = self._grid.boundingRect()
+        zoom = min(1.0, max(self.box.width(), 1.0) / (sheet.width() * self.scale.px_per_mm))
         self._apply_view(max(zoom, 0.2), sheet.left(), sheet.bottom())
 
     def sheet_fits(self) -> bool:
@@ -237,7 +291,9 @@ class EcgPaperView(pg.GraphicsView):
             self._steps = None
             if self._first_drawing:  # opened on a screen too small for the true-size sheet
                 self._first_drawing = False
-                if not self.sheet_fits():
+                if self.layout_name == Layout.MINUTE:
+                    self.fit_width()
+                elif not self.sheet_fits():
                     self.fit_to_window()
             self.drawn.emit()
 
@@ -256,12 +312,19 @@ class EcgPaperView(pg.GraphicsView):
         self.box.clear()
         self._masks, self._strips, self._fiducials, self._highlight = [], [], None, None
         t = self.traces
+        span = (
+            t.duration if self.page_s is None else min(self.page_s, t.duration - self.page_start_s)
+        )
         self.cells = layout_cells(
-            self.layout_name, t.leads, t.duration, self.scale, self.single_lead
+            self.layout_name, t.leads, span, self.scale, self.single_lead, self.page_start_s
         )
         self._grid.set_rect(paper_rect(self.cells, self.scale))
         self.box.addItem(self._grid)
-        self.reset_zoom()
+        sheet = self._grid.boundingRect()
+        self._apply_view(self._zoom if self._keep_zoom else 1.0, sheet.left(), sheet.bottom())
+        self._keep_zoom = False
+        self._draw_bands()
+        self._draw_beat_marks()
         yield
         for cell in self.cells:
             self._draw_trace(cell)
@@ -288,7 +351,10 @@ class EcgPaperView(pg.GraphicsView):
         )
         item.setZValue(10)
         self.box.addItem(item)
-        label = pg.TextItem(display_name(cell.lead), color=(30, 30, 30), anchor=(0, 0))
+        text = display_name(cell.lead)
+        if self.page_s is not None:  # a page of a long recording: each row says its time
+            text = f"{text}  {clock(cell.t0)}"
+        label = pg.TextItem(text, color=(30, 30, 30), anchor=(0, 0))
         label.setPos(cell.x_mm + 1.0, cell.y_mm + row_height_mm(self.scale) / 2 - 1.0)
         label.setZValue(20)
         self.box.addItem(label)
@@ -310,6 +376,39 @@ class EcgPaperView(pg.GraphicsView):
         item.setPen(QPen(QColor(20, 20, 20), 0))
         item.setZValue(10)
         self.box.addItem(item)
+
+    def _draw_bands(self) -> None:
+        half = row_height_mm(self.scale) / 2
+        path_by_color: dict[int, tuple[QColor, QPainterPath]] = {}
+        for a, b, color in self._bands:
+            for cell in self.cells:
+                t0, t1 = max(a, cell.t0), min(b, cell.t1)
+                if t1 > t0:
+                    x0, x1 = cell.x_of(t0, self.scale), cell.x_of(t1, self.scale)
+                    _, path = path_by_color.setdefault(color.rgba(), (color, QPainterPath()))
+                    path.addRect(QRectF(x0, cell.y_mm - half, x1 - x0, 2 * half))
+        for color, path in path_by_color.values():
+            item = QGraphicsPathItem(path)
+            item.setBrush(color)
+            item.setPen(QPen(Qt.PenStyle.NoPen))
+            item.setZValue(0)
+            self.box.addItem(item)
+
+    def _draw_beat_marks(self) -> None:
+        """Each premature beat's letter above the top trace of the strip that shows it."""
+        self._shown_marks = []
+        if not self._beat_marks or not self.cells:
+            return
+        top_lead = self.cells[0].lead
+        lift = row_height_mm(self.scale) * 0.3
+        for cell in (c for c in self.cells if c.lead == top_lead):
+            for seconds, letter in self._beat_marks:
+                if cell.t0 <= seconds < cell.t1:
+                    mark = pg.TextItem(letter, color=BEAT_MARK_COLORS[letter], anchor=(0.5, 1.0))
+                    mark.setPos(cell.x_of(seconds, self.scale), cell.y_mm + lift)
+                    mark.setZValue(20)
+                    self.box.addItem(mark)
+                    self._shown_marks.append((seconds, letter))
 
     def _spans(self, cell: Cell, wave: str) -> list[tuple[float, float]]:
         """The cell's spans of one wave as paper x ranges (clipped to the cell)."""
@@ -426,6 +525,7 @@ class EcgPaperView(pg.GraphicsView):
             centre = path.boundingRect().center()
             rect = self.box.viewRect()
             if not rect.contains(centre):
-                self._apply_view(
-                    self._zoom, centre.x() - rect.width() / 2, centre.y() + rect.height() / 2
-                )
+                sheet = self._grid.boundingRect()  # y up: bottom() is the sheet's top edge
+                left = min(centre.x() - rect.width() / 2, sheet.right() - rect.width())
+                top = max(centre.y() + rect.height() / 2, sheet.top() + rect.height())
+                self._apply_view(self._zoom, max(left, sheet.left()), min(top, sheet.bottom()))

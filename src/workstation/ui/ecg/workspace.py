@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QScreen
+from PySide6.QtGui import QKeySequence, QScreen, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.ecg_trend import PAGE_S, beat_times_s, page_start
 from workstation.app.review import EcgReview
 from workstation.app.sessions import OpenedSession, ReviewChanges
 from workstation.ui.ecg.calipers import CaliperReading
@@ -35,6 +36,7 @@ from workstation.ui.ecg.paper import (
     row_height_mm,
 )
 from workstation.ui.ecg.review_panel import EcgReviewPanel
+from workstation.ui.ecg.trend_overview import TrendOverview
 from workstation.ui.ecg.view import EcgPaperView
 from workstation.ui.shell.preferences import Preferences
 from workstation.ui.workspace import Workspace
@@ -84,10 +86,32 @@ class EcgWorkspace(QWidget, Workspace):
     def _building_steps(self) -> Iterator[None]:
         """The workspace is assembled over a few turns of the event loop (widgets with a
         style sheet take tens of milliseconds each), so the window keeps responding."""
-        self.paper = EcgPaperView(self.opened.traces, self._dpi)
+        result = self.opened.result
+        rhythm = result.rhythm if result is not None and result.is_rhythm_form else None
+        self.trend: TrendOverview | None = None
+        if rhythm is None:
+            self.paper = EcgPaperView(self.opened.traces, self._dpi)
+            self._split.addWidget(self.paper)
+        else:  # a long or few-lead recording: the trend overview, one minute on the paper
+            self.paper = EcgPaperView(
+                self.opened.traces, self._dpi, layout=Layout.MINUTE, page_s=PAGE_S
+            )
+            self.paper.set_bands(list(rhythm.af_episodes), list(rhythm.excluded_s))
+            self.paper.set_beat_marks(
+                [(t, "A") for t in beat_times_s(rhythm.premature_atrial, rhythm)]
+                + [(t, "V") for t in beat_times_s(rhythm.premature_ventricular, rhythm)]
+            )
+            self.trend = TrendOverview(rhythm, self.opened.traces.duration)
+            self.trend.timeChosen.connect(self.go_to_time)
+            pane = QSplitter(Qt.Orientation.Vertical)
+            pane.addWidget(self.trend)
+            pane.addWidget(self.paper)
+            pane.setStretchFactor(0, 2)
+            pane.setStretchFactor(1, 3)
+            self._split.addWidget(pane)
+            self._paging_keys()
         self.paper.box.caliperMeasured.connect(self._show_caliper)
         self.paper.scene().sigMouseClicked.connect(self._paper_clicked)
-        self._split.addWidget(self.paper)
         yield
         self._layout.insertLayout(1, self._controls())
         yield
@@ -119,13 +143,27 @@ class EcgWorkspace(QWidget, Workspace):
     def is_built(self) -> bool:
         return self._steps is None
 
+    def _paging_keys(self) -> None:
+        """PageUp/PageDown page the minutes, Ctrl+G types a time (long recordings only)."""
+        assert self.trend is not None
+        for keys, slot in (
+            (QKeySequence.StandardKey.MoveToPreviousPage, self.trend.previous_page),
+            (QKeySequence.StandardKey.MoveToNextPage, self.trend.next_page),
+            (QKeySequence("Ctrl+G"), self.trend.focus_time_box),
+        ):
+            shortcut = QShortcut(QKeySequence(keys), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+
     def _controls(self) -> QVBoxLayout:
-        self.layout_box = _combo([(name, name) for name in Layout.ALL], Layout.STANDARD)
+        layouts = Layout.ALL if self.trend is None else Layout.RHYTHM
+        self.layout_box = _combo([(name, name) for name in layouts], self.paper.layout_name)
         self.layout_box.currentIndexChanged.connect(self._layout_changed)
         leads = self.opened.traces.leads if self.opened.traces else []
         self.lead_box = _combo([(display_name(lead), lead) for lead in leads], leads[0])
         if "ii" in leads:
             self.lead_box.setCurrentIndex(leads.index("ii"))
+        self.lead_box.setEnabled(self.paper.layout_name == Layout.SINGLE)
         self.lead_box.currentIndexChanged.connect(self._layout_changed)
         self.speed_box = _combo([(f"{s:g} mm/s", s) for s in SPEEDS_MM_S], 25.0)
         self.speed_box.currentIndexChanged.connect(self._speed_changed)
@@ -265,9 +303,23 @@ class EcgWorkspace(QWidget, Workspace):
     def measure(self, start: QPointF, end: QPointF) -> CaliperReading:
         return self.paper.box.measure(start, end)
 
+    @Slot(float)
+    def go_to_time(self, seconds: float) -> None:
+        """Show the minute holding ``seconds`` on the paper and mark that moment."""
+        self._show_moment(seconds, None)
+
+    def _show_moment(self, seconds: float, lead: str | None) -> None:
+        if self.trend is not None:
+            start = page_start(seconds, self.opened.traces.duration)
+            if start != self.paper.page_start_s:
+                self.paper.show_page(start)
+                self.paper.finish_drawing()
+            self.trend.set_page(start)
+        self.paper.highlight(seconds, lead)
+
     @Slot(float, str)
     def _go_to_annotation(self, seconds: float, lead: str) -> None:
-        self.paper.highlight(seconds, lead or None)
+        self._show_moment(seconds, lead or None)
 
     @Slot(object)
     def _paper_clicked(self, event) -> None:

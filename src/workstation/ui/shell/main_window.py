@@ -153,7 +153,15 @@ class MainWindow(QMainWindow):
         self._action(file, "&Import recording…", self.choose_import, "Ctrl+I")
         self._action(file, "&Video vitals…", self.open_video_vitals, "Ctrl+Shift+V")
         self._action(file, "&Save review", self.save_review, QKeySequence.StandardKey.Save)
+        from workstation.ui.shell.signoff_dialog import SignOffFlow
+
+        self.sign_off_flow = SignOffFlow(self)  # review, confirm statements, sign (#20)
+        self._action(file, "Sign o&ff…", self.sign_off_flow.start, "Ctrl+Shift+S")
         self._action(file, "&Export report…", self.export_report, "Ctrl+E")
+        from workstation.ui.shell.printing import ReportPrinting
+
+        self.printing = ReportPrinting(self)  # the report on paper, true scale (#20)
+        self._action(file, "&Print report…", self.printing.start, QKeySequence.StandardKey.Print)
         self._action(file, "Export EEG as ED&F+…", self.export_edf, "Ctrl+Shift+E")
         self._action(file, "&Close session", self.close_current, "Ctrl+W")
         file.addSeparator()
@@ -176,6 +184,10 @@ class MainWindow(QMainWindow):
         self._action(view, "Zoom out", self.zoom_out, QKeySequence.StandardKey.ZoomOut)
         self._action(view, "Fit sheet to window", self.fit_sheet, "Ctrl+9")
         self._action(view, "True size", self.true_size, "Ctrl+0")
+        view.addSeparator()
+        from workstation.ui.ecg.serial_comparison import add_compare_action
+
+        add_compare_action(self, view)  # serial ECG comparison (#20)
         from workstation.ui.vitals.menu import VitalsMenu
 
         self.vitals_menu = VitalsMenu(self, bar)

@@ -47,7 +47,8 @@ def session_text(summary: SessionSummary) -> str:
     what (file, modality, status) and when (recorded, by whom, imported)."""
     what = f"{summary.source_name or '(no recording file)'} · {summary.modality.upper()} · "
     when = f"recorded {recorded_date(summary)} · {summary.created_by} · "
-    return f"{what}{summary.status}\n{when}imported {session_date(summary)}"
+    status = f"{summary.status} by {summary.signed_by}" if summary.signed_by else summary.status
+    return f"{what}{status}\n{when}imported {session_date(summary)}"
 
 
 def parse_birth_date(text: str) -> date | None:

@@ -4,16 +4,17 @@ report settings, and what the window remembers (its geometry, the ECG view toggl
 Display preferences live in QSettings, so they survive restarts and are readable before
 anyone signs in. The screen's reported physical DPI is often wrong on projectors and some
 monitors; the calibration field lets a user measure a 50 mm ruler on the screen and correct
-it. The report settings (institution, paper) are not kept here: they live in the one file
-every report reads (``reports.toml``, through ``app.report_preferences``), so the GUI and
-the ``report`` command print the same heading.
+it. The report settings (institution, paper, ST unit) are not kept here: they live in the
+one file every report reads (``reports.toml``, through ``app.report_preferences``), so the
+GUI and the ``report`` command print the same heading and the same ST unit. When
+Preferences save them, ``report_settings_notifier`` tells open screens to redraw.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QObject, QSettings, Signal
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
 from workstation.app.report_preferences import (
     Paper,
     ReportSettings,
+    StUnits,
     load_report_settings,
     save_report_settings,
     settings_path,
@@ -51,6 +53,23 @@ REMEMBERED_TOGGLES = ("masks_check", "fiducials_check", "attribution_check")
 
 def settings() -> QSettings:
     return QSettings(ORGANISATION, "workstation")
+
+
+class ReportSettingsNotifier(QObject):
+    """Says when Preferences saved new report settings, so open screens that show what the
+    report prints (the Measurements tab's ST unit) redraw without a reopen."""
+
+    changed = Signal()
+
+
+_NOTIFIER: list[ReportSettingsNotifier] = []
+
+
+def report_settings_notifier() -> ReportSettingsNotifier:
+    """The one notifier of this process (created on first use, on the GUI thread)."""
+    if not _NOTIFIER:
+        _NOTIFIER.append(ReportSettingsNotifier())
+    return _NOTIFIER[0]
 
 
 def screen_dpi(screen: QScreen | None) -> float:
@@ -116,7 +135,11 @@ class PreferencesDialog(QDialog):
         self.paper = QComboBox()
         self.paper.addItems([p.value for p in Paper])
         self.paper.setCurrentText(Paper(report.paper).value)
-        for field in (self.institution, self.paper):
+        self.st_units = QComboBox()
+        for units in StUnits:
+            self.st_units.addItem(units.label, units)
+        self.st_units.setCurrentIndex(self.st_units.findData(StUnits(report.st_units)))
+        for field in (self.institution, self.paper, self.st_units):
             field.setEnabled(can_edit_report)
             if not can_edit_report:
                 field.setToolTip(
@@ -140,11 +163,13 @@ class PreferencesDialog(QDialog):
         form.addRow(_section("Reports"))
         form.addRow("Institution", self.institution)
         form.addRow("Paper", self.paper)
+        form.addRow("ST/amplitude units", self.st_units)
         form.addRow(
             _hint(
                 "Printed in every report's heading, from the GUI and the 'report' command. "
                 f"Stored in {settings_path()}. Traces are printed at 25 mm/s and 10 mm/mV "
-                "(ECG) or a stated µV/mm (EEG)."
+                "(ECG) or a stated µV/mm (EEG). ST levels are given in the chosen unit in the "
+                "report and on the Measurements tab."
             )
         )
         form.addRow(buttons)
@@ -154,8 +179,15 @@ class PreferencesDialog(QDialog):
         dpi = self.dpi.value()
         return Preferences(float(self.idle.value()), dpi if dpi > 0 else None)
 
-    def report_values(self) -> ReportSettings:
-        return ReportSettings(self.institution.text().strip(), Paper(self.paper.currentText()))
+    def report_values(self, current: ReportSettings | None = None) -> ReportSettings:
+        """The report settings as edited here (settings this dialog does not show are
+        kept from ``current``)."""
+        return replace(
+            current or ReportSettings(),
+            institution=self.institution.text().strip(),
+            paper=Paper(self.paper.currentText()),
+            st_units=StUnits(self.st_units.currentData()),
+        )
 
 
 def _section(text: str) -> QLabel:
@@ -188,8 +220,9 @@ def ask_preferences(
         return None
     new = dialog.values()
     new.save()
-    if is_admin and dialog.report_values() != report:
-        save_report_settings(dialog.report_values())
+    if is_admin and dialog.report_values(report) != report:
+        save_report_settings(dialog.report_values(report))
+        report_settings_notifier().changed.emit()
     return new
 
 

@@ -1,0 +1,63 @@
+"""What the trend overview of a long ECG shows, read from the stored rhythm (no Qt here).
+
+A Holter reader starts from the whole record (rate per minute, AF episodes, stretches not
+interpreted, pauses, ectopic beats) and pages to the minutes that matter. This module turns
+the stored rhythm into those marks and the list of events, all in seconds from the start
+of the recording and worded with the same clock times as the report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from workstation.app.ecg_result import StoredRhythm
+from workstation.ecg.interpretation import clock
+
+PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
+
+AF = "AF episode"
+PAUSE = "Pause"
+NOT_INTERPRETED = "Poor signal quality"
+
+__all__ = ["AF", "NOT_INTERPRETED", "PAGE_S", "PAUSE", "TrendEvent", "clock", "trend_events"]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendEvent:
+    """One row of the event list: what, from when to when (seconds from the start)."""
+
+    kind: str
+    start_s: float
+    end_s: float
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+    def duration_text(self) -> str:
+        d = self.duration_s
+        if d < 10.0:
+            return f"{d:.1f} s"
+        return f"{d:.0f} s" if d < 120.0 else f"{d / 60.0:.1f} min"
+
+
+def trend_events(rhythm: StoredRhythm) -> list[TrendEvent]:
+    """AF episodes, pauses and stretches not interpreted, in order of their start."""
+    fs = rhythm.sample_rate_hz
+    events = [TrendEvent(AF, a, b) for a, b in rhythm.af_episodes]
+    if fs > 0:
+        events += [TrendEvent(PAUSE, a / fs, b / fs) for a, b, _ in rhythm.pauses]
+    events += [TrendEvent(NOT_INTERPRETED, a, b) for a, b in rhythm.excluded_s]
+    return sorted(events, key=lambda e: (e.start_s, e.kind))
+
+
+def beat_times_s(beats: tuple[int, ...], rhythm: StoredRhythm) -> list[float]:
+    """Beat samples (at the rhythm's rate) as seconds from the start."""
+    fs = rhythm.sample_rate_hz
+    return [b / fs for b in beats] if fs > 0 else []
+
+
+def page_start(seconds: float, duration_s: float) -> float:
+    """The start of the minute holding ``seconds`` (the last minute for times past the end)."""
+    last = max(0.0, (int((duration_s - 1e-9) // PAGE_S)) * PAGE_S)
+    return min(max(0.0, (seconds // PAGE_S) * PAGE_S), last)

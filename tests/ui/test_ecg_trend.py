@@ -1,0 +1,181 @@
+"""Long recordings in the app: the trend overview, its event list and paging the paper.
+
+Driven through the main window as a clinician would: import a 2-lead CPSC 2021 dynamic ECG
+with AF and the 30-minute MIT-BIH record 100; each opens on the trend overview, the event
+list is the stored rhythm, and a click on an event or the trend pages the paper to that
+minute. A 10 s 12-lead LUDB record still opens on 12-lead paper.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import add_patient, first_run, wait_idle
+from helpers import ARTIFACTS, shared
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QImage
+
+from workstation.app.ecg_trend import AF, PAGE_S, clock, trend_events
+from workstation.ui.ecg.paper import Layout
+from workstation.ui.ecg.workspace import EcgWorkspace
+from workstation.ui.shell.preferences import Preferences
+
+
+@pytest.fixture
+def window(qtbot, app, vault_path, monkeypatch, errors):
+    launcher = first_run(qtbot, vault_path, Preferences(idle_minutes=30))
+    window = launcher.window
+    window.resize(1600, 1000)
+    window.show()
+    add_patient(qtbot, window, monkeypatch, "H-0015", "Holter, Hanna")
+    yield window
+    assert not errors
+    window.close()
+
+
+def _import(qtbot, window, path: Path) -> EcgWorkspace:
+    before = window.tabs.count()
+    window.import_file(path)
+    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=120000)
+    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=10000)
+    wait_idle(qtbot, window, timeout=120000)
+    workspace = window.current_workspace()
+    workspace.finish_building()
+    return workspace
+
+
+def _rows(workspace: EcgWorkspace) -> list[tuple[str, str, str]]:
+    table = workspace.trend.table
+    return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+
+
+def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, window):
+    workspace = _import(qtbot, window, shared("cpsc2021-sample", "data_92_19.hea"))
+    result = workspace.opened.result
+    assert result.form == "rhythm" and result.is_rhythm_form
+    trend = workspace.trend
+    assert trend is not None and trend.isVisible()
+    assert workspace.layout_box.currentText() == Layout.MINUTE
+
+    # The event list is the stored rhythm: every AF episode, pause and excluded stretch.
+    rhythm = result.rhythm
+    assert rhythm.af_episodes, "CPSC 2021 record 92_19 holds an annotated AF episode"
+    expected = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in trend_events(rhythm)]
+    assert _rows(workspace) == expected
+    assert trend.af_rows() == [(clock(a), clock(b)) for a, b in rhythm.af_episodes]
+
+    # The paper shows the first minute as 10 s rows of each lead, never the whole record.
+    paper = workspace.paper
+    assert paper.shown_span_s == (0.0, PAGE_S)
+    assert {c.lead for c in paper.cells} == set(workspace.opened.traces.leads)
+    assert max(c.t1 - c.t0 for c in paper.cells) == pytest.approx(10.0)
+
+    # A click on an AF row pages the paper to the minute of its start and marks it.
+    row = next(r for r, e in enumerate(trend.events) if e.kind == AF)
+    start = trend.events[row].start_s
+    rect = trend.table.visualItemRect(trend.table.item(row, 1))
+    qtbot.mouseClick(trend.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    minute = (start // PAGE_S) * PAGE_S
+    assert paper.page_start_s == minute
+    assert paper.shown_span_s[0] == minute
+    assert trend.minute_box.text() == clock(minute)[:-3]
+    assert paper.cells and any(c.t0 <= start < c.t1 for c in paper.cells)
+    assert clock(minute) in trend.page_label.text()
+
+    # Premature beats of that minute are lettered above the strips (A atrial, V ventricular).
+    fs = rhythm.sample_rate_hz
+    expected = sorted(
+        [(b / fs, "A") for b in rhythm.premature_atrial if minute <= b / fs < minute + PAGE_S]
+        + [
+            (b / fs, "V")
+            for b in rhythm.premature_ventricular
+            if minute <= b / fs < minute + PAGE_S
+        ]
+    )
+    assert paper.beat_labels == expected
+
+    # PageDown and PageUp page by a minute; Ctrl+G then a typed time goes there.
+    workspace.setFocus()
+    qtbot.keyClick(workspace, Qt.Key.Key_PageUp)
+    assert paper.page_start_s == minute - PAGE_S
+    qtbot.keyClick(workspace, Qt.Key.Key_PageDown)
+    assert paper.page_start_s == minute
+    qtbot.keyClick(workspace, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert trend.minute_box.hasFocus()
+    qtbot.keyClicks(trend.minute_box.lineEdit(), "00:02")
+    qtbot.keyClick(trend.minute_box.lineEdit(), Qt.Key.Key_Return)
+    assert paper.page_start_s == 2 * PAGE_S
+
+
+def test_the_30_minute_mit_bih_record_pages_from_a_click_on_the_trend(qtbot, window):
+    workspace = _import(qtbot, window, shared("wfdb-samples", "100.hea"))
+    assert workspace.trend is not None
+    trend, paper = workspace.trend, workspace.paper
+    duration = workspace.opened.traces.duration
+    assert 30 * 60 < duration < 31 * 60
+    assert len(workspace.opened.result.rhythm.hr_trend_bpm) == 31  # the last minute is short
+    events = trend_events(workspace.opened.result.rhythm)
+    assert trend.events == events
+    if events:
+        assert _rows(workspace) == [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
+    else:  # the list says so rather than stay blank
+        assert trend.table.item(0, 0).text().startswith("No AF episode")
+    # Click the trend at 17 min 30 s: the paper shows 00:17:00-00:18:00.
+    box = trend.plot.getPlotItem().vb
+    trend.plot.setXRange(0.0, workspace.opened.traces.duration, padding=0.0)
+    scene = box.mapViewToScene(QPointF(17.5 * 60.0, trend.top_bpm / 2))
+    pos = trend.plot.mapFromScene(scene)
+    qtbot.mouseClick(trend.plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    assert paper.page_start_s == 17 * 60.0
+    assert paper.shown_span_s == (17 * 60.0, 18 * 60.0)
+    # The last minute is the last page, even though it is shorter than a minute.
+    trend.minute_box.setValue(trend.minute_box.maximum())
+    assert paper.page_start_s == 30 * 60.0
+    assert paper.shown_span_s[1] == pytest.approx(workspace.opened.traces.duration)
+    assert not trend.next_button.isEnabled()
+
+
+def test_a_10_s_12_lead_still_opens_on_12_lead_paper(qtbot, window, ludb_record):
+    workspace = _import(qtbot, window, ludb_record)
+    assert workspace.opened.result.form == "resting"
+    assert not workspace.opened.result.is_rhythm_form
+    assert workspace.trend is None
+    assert workspace.layout_box.currentText() == Layout.STANDARD
+    assert len({c.lead for c in workspace.paper.cells}) == 12
+
+
+@pytest.mark.xvfb
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1280, 720)])
+def test_real_window_trend_screens_fit_the_ward_screens(tmp_path, width: int, height: int):
+    """Under a real X server, the trend overview of a long AF record opens through the main
+    window, fits both ward screen sizes and pages to an event when it is clicked."""
+    if shutil.which("xvfb-run") is None:
+        pytest.skip("xvfb-run is not installed (make test installs it)")
+    record = shared("cpsc2021-sample", "data_92_19.hea")
+    env = {
+        **{k: v for k, v in os.environ.items() if k.startswith(("PATH", "LANG", "WORKSTATION"))},
+        "HOME": str(tmp_path),
+        "QT_QPA_PLATFORM": "xcb",
+        "OMP_NUM_THREADS": "1",
+    }
+    script = Path(__file__).with_name("xvfb_trend_screens.py")
+    command = ["xvfb-run", "-a", "-s", f"-screen 0 {width}x{height}x24 -dpi 96",
+               sys.executable, str(script), str(tmp_path / "vault.db"), str(record),
+               str(ARTIFACTS), str(width), str(height)]  # fmt: skip
+    done = subprocess.run(
+        command, env=env, cwd=Path(__file__).parent, capture_output=True, text=True, timeout=600
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    shown = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    window_w, window_h = (int(v) for v in shown["window"].split())
+    assert window_w <= width and window_h <= height  # nothing pushed off the screen
+    page, _, event = shown["page"].split()
+    assert float(page) == (float(event) // PAGE_S) * PAGE_S
+    for name in ("trend_overview", "trend_event"):
+        image = QImage(str(ARTIFACTS / f"{name}_{width}x{height}.png"))
+        assert not image.isNull() and image.width() <= width
