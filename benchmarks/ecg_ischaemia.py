@@ -12,6 +12,9 @@ Two parts, because real-voltage data are scarce:
    added from the J point to the T end in chosen leads of real beats; the J/ST measurement
    error against the known shift, and whether the STEMI statement appears with the right
    leads as the anterior J level rises through the limits.
+3. The same record whole (38.4 s, every limb lead usable): the engine's ST levels and
+   statements beside the record's clinical label (acute infero-lateral infarction, two
+   days old), and a constructed 2 mm inferior elevation (II, III, aVF).
 
 Prints JSON (``--out`` also writes it).
 """
@@ -39,6 +42,7 @@ from workstation.training.ludb_labels import is_normal, read_labels
 PTB_WINDOW_S = (9.6, 19.2)
 ANTERIOR = ("v1", "v2", "v3", "v4")
 CHEST = ("v1", "v2", "v3", "v4", "v5", "v6")
+INFERIOR = ("ii", "iii", "avf")
 SHIFTS_MV = (0.05, 0.1, 0.2, 0.3, -0.1)
 ANTERIOR_J_MM = (0.5, 1.0, 1.4, 1.6, 2.0, 2.5)
 
@@ -164,6 +168,31 @@ def ptb_part(path: Path) -> dict:
     }
 
 
+def ptb_whole_part(path: Path) -> dict:
+    rec = read_recording(path)
+    base = analyze_ecg(rec, score=False)
+    j0 = base.st_segment.leads
+    label = [
+        line
+        for line in rec.metadata.get("comments", "").splitlines()
+        if line.lower().startswith(("acute infarction", "reason for admission", "ventriculo"))
+    ]
+    shift = {lead: 0.2 - j0[lead].j_uv / 1000.0 for lead in INFERIOR}
+    inferior = analyze_ecg(with_st_shift(rec, base.beats, shift), score=False)
+    stemi = [s for s in inferior.statements if s.code == "st_elevation_stemi_criteria"]
+    return {
+        "record": "PTB s0010_re, whole 38.4 s",
+        "clinical_label": label,
+        "leads_unusable": base.leads_unusable,
+        "st_uv": {lead: [st.j_uv, st.st60_uv, st.st80_uv] for lead, st in j0.items()},
+        "statements": [s.text for s in base.statements],
+        "constructed_inferior_2_mm": {
+            "measured_j_mm": {lead: inferior.st_segment.leads[lead].j_mm for lead in INFERIOR},
+            "stemi_statement": stemi[0].text if stemi else None,
+        },
+    }
+
+
 def main() -> None:
     data = Path(os.environ.get("WORKSTATION_DATA", "../shared/data"))
     parser = argparse.ArgumentParser(description=__doc__)
@@ -177,6 +206,7 @@ def main() -> None:
         "machine": machine(),
         "python": sys.version.split()[0],
         "ptb_constructed": ptb_part(args.data / "wfdb-samples" / "s0010_re.hea"),
+        "ptb_whole_record": ptb_whole_part(args.data / "wfdb-samples" / "s0010_re.hea"),
         "ludb": ludb_part(args.data / "ludb", args.features),
     }
     result["cpu_s"] = round(time.process_time() - started, 1)

@@ -1,7 +1,9 @@
 """ECG delineation accuracy on the LUDB test split: our segmentation model vs NeuroKit2.
 
 Protocol of Moskalenko et al. (2019): P, QRS and T onsets and offsets, ±150 ms tolerance,
-only the annotated span of each lead scored. Prints JSON; ``--out FILE`` also writes it.
+only the annotated span of each lead scored. ``unet`` is the delineator the app uses (P waves
+agreed across leads); ``unet_lead_alone`` is the same model read one lead at a time, to show
+what the cross-lead agreement adds. Prints JSON; ``--out FILE`` also writes it.
 Run: .venv/bin/python benchmarks/ecg_segmentation.py [--data ../shared/data/ludb]
 """
 
@@ -16,11 +18,10 @@ from pathlib import Path
 import numpy as np
 from bench_common import emit
 
-from workstation.ecg.delineation import lead_waves
-from workstation.ecg.preprocess import model_input
+from workstation.ecg.model_delineator import lead_alone_boundaries, model_boundaries
 from workstation.ecg.reference import lead_references
-from workstation.ecg.scoring import boundaries, merge_leads, score_lead, summarize
-from workstation.ecg.segmentation import segment_labels, segmentation_model
+from workstation.ecg.scoring import merge_leads, score_lead, summarize
+from workstation.ecg.segmentation import segmentation_model
 from workstation.io import read_recording
 from workstation.training.ludb import record_path
 from workstation.training.split import load_split
@@ -33,13 +34,6 @@ NK_KEYS = {
     "t_on": "ECG_T_Onsets",
     "t_off": "ECG_T_Offsets",
 }
-
-
-def model_boundaries(recording) -> dict[str, dict[str, np.ndarray]]:
-    labels = segment_labels(segmentation_model(), model_input(recording.signals, recording.fs))
-    return {
-        lead: boundaries(lead_waves(labels[i])) for i, lead in enumerate(recording.channel_names)
-    }
 
 
 def neurokit_boundaries(recording, method: str) -> dict[str, dict[str, np.ndarray]]:
@@ -76,7 +70,9 @@ def evaluate(ludb: Path, ids: list[int], methods: list[str]) -> dict:
         for method in methods:
             start = time.perf_counter()
             if method == "unet":
-                detected = model_boundaries(recording)
+                detected = model_boundaries(segmentation_model(), recording)
+            elif method == "unet_lead_alone":
+                detected = lead_alone_boundaries(segmentation_model(), recording)
             else:
                 detected = neurokit_boundaries(recording, method)
             seconds[method] += time.perf_counter() - start
@@ -105,7 +101,7 @@ def main() -> None:
     parser.add_argument("--no-neurokit", action="store_true")
     args = parser.parse_args()
     ids = load_split()[args.split]
-    methods = ["unet"] + ([] if args.no_neurokit else ["dwt", "prominence"])
+    methods = ["unet", "unet_lead_alone"] + ([] if args.no_neurokit else ["dwt", "prominence"])
     result = {
         "benchmark": "ecg_segmentation",
         "dataset": "LUDB v1.0.1",

@@ -117,6 +117,55 @@ def test_constructed_depression_is_stated_with_its_leads(ptb, ptb_analysis):
     assert "criterion" in depression.evidence
 
 
+@pytest.fixture(scope="module")
+def ptb_whole() -> Recording:
+    """All 38.4 s: over the whole record every limb lead is clean enough to measure."""
+    return read_recording(shared("wfdb-samples", "s0010_re.hea"))
+
+
+@pytest.fixture(scope="module")
+def ptb_whole_analysis(ptb_whole: Recording) -> EcgAnalysis:
+    return analyze_ecg(ptb_whole, score=False)
+
+
+def test_ptb_inferolateral_infarction_st_levels_are_plausible(ptb_whole, ptb_whole_analysis):
+    """The record's header: 'Acute infarction (localization): infero-latera', ECG two days
+    after onset and lysis, ventriculography 'Akinesia inferior wall'. Expected of the engine
+    on real millivolts: every J level within what a resting or post-infarction ECG shows
+    (|J| < 0.3 mV), the inferior leads above the high lateral ones (inferior elevation with
+    reciprocal depression in I and aVL), Q waves in the inferior leads named with their
+    territory, and no STEMI statement (residual elevation reaches 1 mm in III at most, not in two
+    contiguous leads)."""
+    assert "infero-latera" in ptb_whole.metadata["comments"]
+    result = ptb_whole_analysis
+    st = result.st_segment.leads
+    assert not result.leads_unusable
+    assert set(st) >= {"i", "ii", "iii", "avl", "avf", "v1", "v6"}
+    assert all(abs(s.j_uv) < 300.0 for s in st.values())
+    inferior = np.mean([st[lead].j_uv for lead in ("ii", "iii", "avf")])
+    high_lateral = np.mean([st[lead].j_uv for lead in ("i", "avl")])
+    assert inferior > 0.0 > high_lateral
+    assert st["iii"].j_uv > 50.0
+    found = codes(result)
+    q_waves = found["pathological_q_waves"].text
+    assert "II, aVF" in q_waves and "inferior" in q_waves
+    assert "st_elevation_stemi_criteria" not in found
+
+
+def test_constructed_2_mm_inferior_elevation_is_stated_with_its_territory(
+    ptb_whole, ptb_whole_analysis
+):
+    inferior = ("ii", "iii", "avf")
+    j = ptb_whole_analysis.st_segment.leads
+    to_2_mm = {lead: 0.2 - j[lead].j_uv / 1000.0 for lead in inferior}
+    result = analyze_ecg(with_st_shift(ptb_whole, ptb_whole_analysis, to_2_mm), score=False)
+    stemi = codes(result)["st_elevation_stemi_criteria"]
+    assert "II, III, aVF (inferior)" in stemi.text
+    for lead in ("II", "III", "aVF"):
+        assert stemi.evidence[f"J {lead} mm"] == pytest.approx(2.0, abs=0.3)
+    assert not any(f"J {lead} mm" in stemi.evidence for lead in ("V1", "V2", "V3", "V4"))
+
+
 def test_normalised_file_says_which_criteria_were_not_applied_and_7_is_not_normal(ludb):
     result = analyze_ecg(read_recording(ludb / "data" / "7.hea"))  # labelled STEMI
     found = codes(result)

@@ -7,7 +7,7 @@ import numpy as np
 from workstation.ecg.delineation import lead_waves
 from workstation.ecg.preprocess import MODEL_FS, model_input
 from workstation.ecg.scoring import boundaries
-from workstation.ecg.segmentation import segment_labels
+from workstation.ecg.segmentation import segment_labels, segment_probabilities
 from workstation.inference.registry import LoadedModel
 from workstation.recording import Recording
 
@@ -15,6 +15,20 @@ from workstation.recording import Recording
 def model_boundaries(model: LoadedModel, recording: Recording) -> dict[str, dict[str, np.ndarray]]:
     """Boundary arrays per lead, in samples at the recording's own rate."""
     labels = segment_labels(model, model_input(recording.signals, recording.fs))
+    factor = recording.fs / MODEL_FS
+    return {
+        lead: {b: v * factor for b, v in boundaries(lead_waves(labels[i], MODEL_FS)).items()}
+        for i, lead in enumerate(recording.channel_names)
+    }
+
+
+def lead_alone_boundaries(
+    model: LoadedModel, recording: Recording
+) -> dict[str, dict[str, np.ndarray]]:
+    """As ``model_boundaries`` but each lead read on its own, without the cross-lead P
+    agreement: what the model alone does, for its card and the benchmark."""
+    probabilities = segment_probabilities(model, model_input(recording.signals, recording.fs))
+    labels = probabilities.argmax(axis=1)
     factor = recording.fs / MODEL_FS
     return {
         lead: {b: v * factor for b, v in boundaries(lead_waves(labels[i], MODEL_FS)).items()}

@@ -6,6 +6,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from workstation.ecg.delineation import harmonise_p
 from workstation.inference.registry import LoadedModel, load_model
 
 MODEL_NAME = "ecg-segmentation"
@@ -29,5 +30,10 @@ def segment_probabilities(model: LoadedModel, leads: np.ndarray) -> np.ndarray:
 
 
 def segment_labels(model: LoadedModel, leads: np.ndarray) -> np.ndarray:
-    """Most likely class index per sample (leads, samples): 0 none, 1 P, 2 QRS, 3 T."""
-    return segment_probabilities(model, leads).argmax(axis=1).astype(np.int8)
+    """Class index per sample (leads, samples): 0 none, 1 P, 2 QRS, 3 T.
+
+    The most likely class per sample, with P waves then agreed across the simultaneous
+    leads (``harmonise_p``); the leads must be one recording's, sampled at the same times.
+    """
+    labels = segment_probabilities(model, leads).argmax(axis=1).astype(np.int8)
+    return harmonise_p(labels)

@@ -55,6 +55,35 @@ def truth(row: dict[str, str]) -> dict[str, bool]:
         ),
         "lvh": "left ventricular hypertrophy" in row["Hypertrophies"].lower(),
         "normal": is_normal(row),
+        **ischaemia_truth(row),
+    }
+
+
+def ischaemia_lines(row: dict[str, str]) -> list[str]:
+    """The Ischemia column's findings, e.g. 'stemi: anterior wall', 'scar formation: septal'."""
+    return [line.strip().lower() for line in row["Ischemia"].split("|") if line.strip()]
+
+
+def ischaemia_truth(row: dict[str, str]) -> dict[str, bool]:
+    """LUDB's ischaemia labels: STEMI, acute ischaemia or STEMI, scar (old infarction), any.
+
+    'Undefined ischemia/scar/supp.nstemi' counts only towards "any".
+    """
+    lines = ischaemia_lines(row)
+    return {
+        "stemi": any(line.startswith("stemi") for line in lines),
+        "ischaemia_or_stemi": any(line.startswith(("stemi", "ischemia")) for line in lines),
+        "scar": any(line.startswith("scar formation") for line in lines),
+        "any_ischaemia": bool(lines),
+    }
+
+
+def stemi_walls(row: dict[str, str]) -> set[str]:
+    """The walls LUDB names for a STEMI ('anterior', 'septal', 'lateral', 'apical', ...)."""
+    return {
+        line.split(":", 1)[1].replace("wall", "").strip()
+        for line in ischaemia_lines(row)
+        if line.startswith("stemi") and ":" in line
     }
 
 
