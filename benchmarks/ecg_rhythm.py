@@ -1,8 +1,9 @@
 """Quality-first rhythm analysis on real recordings: AF episodes, QRS detection, noise, LUDB.
 
 1. CPSC 2021 sample (18 two-lead 200 Hz records, 6 patients). Committed split by patient:
-   DEV = patients 21, 84, 92 (the P-wave coherence and atrial-activity limits of
-   ``ecg.rhythm`` were chosen on these), HELD-OUT = patients 8, 35, 101. Per split:
+   DEV = patients 21, 84, 92 (the P-wave coherence limit of ``ecg.rhythm`` was chosen on
+   these; the atrial-activity limit on these and LUDB's development records), HELD-OUT =
+   patients 8, 35, 101. Per split:
    - episodes: a reference AF episode is detected when any stated AF episode overlaps it
      in time (Se); a stated episode is true when it overlaps any reference episode (PPV);
    - duration: seconds of AF stated and annotated at the same time over seconds annotated
@@ -18,9 +19,12 @@
 3. Noise: (a) noise only, cut from real recordings: each CPSC 2019 record with its beats
    cancelled (``ecg.stress``), all 50 and the noisiest third; (b) two-lead 60 s stretches of
    sinus CPSC 2021 records plus that noise at 6, 0 and -6 dB SNR (powers above 0.67 Hz).
-   Counted: records refused as 'poor signal quality', and AF statements.
-4. LUDB (200 12-lead 10 s, 15 AF): record-level AF Se/PPV/F1; for the sinus records, how
-   often the rhythm class changes when every lead is inverted.
+   Counted: records refused as 'poor signal quality', AF statements, and premature
+   complexes counted per record (the clean sinus records' own count is the reference).
+4. LUDB (200 12-lead 10 s, 15 AF): record-level AF Se/PPV/F1 (F1 with a bootstrap CI) on
+   the committed split's development records (train + validation: 150, 9 AF) and test
+   records (50, 6 AF) apart, and all together; for the sinus records, how often the rhythm
+   class changes when every lead is inverted.
 5. MIT-BIH 100 (30 min): premature atrial / ventricular complexes counted vs annotated.
 Prints JSON.
 """
@@ -46,6 +50,7 @@ from workstation.ecg.qrs import detect_primary, detection_signal
 from workstation.ecg.stress import add_noise, noisiness, residual_noise
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
+from workstation.training.split import load_split
 
 DATA = Path(
     os.environ.get("WORKSTATION_DATA", Path(__file__).resolve().parents[2] / "shared" / "data")
@@ -127,6 +132,7 @@ def episode_stats(rows: list[dict[str, Any]]) -> dict[str, float | None]:
         "burden_abs_error_pct_mean": round(float(np.mean([r["burden_error"] for r in rows])), 1),
         "record_af_se_pct": pct(tp, tp + fn),
         "record_af_ppv_pct": pct(tp, tp + fp),
+        "record_af_f1_pct": pct(2 * tp, 2 * tp + fp + fn),
         "reference_episodes": ref_n,
         "stated_episodes": det_n,
         "records": len(rows),
@@ -290,7 +296,18 @@ def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
         "af_statement_pct": pct(af, n),
         "af_statements": af,
         "any_rhythm_statement_pct": pct(sum(bool(codes(r) & RHYTHM) for r in results), n),
+        "premature_complexes_per_record": round(
+            float(np.mean([ectopics(r) for r in results])) if results else 0.0, 1
+        ),
     }
+
+
+def ectopics(result: EcgAnalysis) -> int:
+    """Premature atrial and ventricular complexes counted in the record."""
+    if result.rhythm is None:
+        return 0
+    s = result.rhythm.summary
+    return s.pac_count + s.pvc_count
 
 
 def noise() -> dict[str, Any]:
@@ -355,19 +372,49 @@ def noise() -> dict[str, Any]:
 # --- 4. LUDB -------------------------------------------------------------------------------
 
 
+def af_scores(rows: list[tuple[bool, bool]]) -> dict[str, Any]:
+    """Record-level AF Se, PPV and F1 of (truth, said) pairs, F1 with a bootstrap 95% CI."""
+
+    def f1(rs: list[tuple[bool, bool]]) -> float | None:
+        tp = sum(t and s for t, s in rs)
+        den = sum(t for t, _ in rs) + sum(s for _, s in rs)
+        return round(200.0 * tp / den, 1) if den else None
+
+    tp = sum(t and s for t, s in rows)
+    fp = sum(s and not t for t, s in rows)
+    fn = sum(t and not s for t, s in rows)
+    return {
+        "records": len(rows),
+        "af_records": tp + fn,
+        "af_se_pct": pct(tp, tp + fn),
+        "af_ppv_pct": pct(tp, tp + fp),
+        "af_f1_pct": f1(rows),
+        "af_f1_ci95": boot_ci(rows, f1),
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "refused_poor_quality": None,
+    }
+
+
 def ludb() -> dict[str, Any]:
+    """AF on LUDB by the committed split: 'development' (train + validation, which the
+    rhythm rules were looked at on) and 'test' (held out), and on all 200 together."""
     folder = DATA / "ludb"
     with (folder / "ludb.csv").open(newline="") as fh:
         labels = {int(row["ID"]): row["Rhythms"].strip().lower() for row in csv.DictReader(fh)}
-    tp = fp = fn = 0
+    split = load_split()
+    test = set(split["test"])
+    pairs: dict[str, list[tuple[bool, bool]]] = {"development": [], "test": []}
+    refused: dict[str, int] = {"development": 0, "test": 0}
     changed, sinus = 0, 0
     for rid, rhythm in sorted(labels.items()):
         rec = read_recording(folder / "data" / f"{rid}.hea")
         result = analyze_ecg(rec)
         truth, said = "atrial fibrillation" in rhythm, "af_suspected" in codes(result)
-        tp += truth and said
-        fp += said and not truth
-        fn += truth and not said
+        part = "test" if rid in test else "development"
+        pairs[part].append((truth, said))
+        refused[part] += "poor_signal_quality" in codes(result)
         if rhythm.startswith("sinus"):
             sinus += 1
             inverted = analyze_ecg(
@@ -380,19 +427,15 @@ def ludb() -> dict[str, Any]:
                 )
             )
             changed += (codes(result) & RHYTHM) != (codes(inverted) & RHYTHM)
-    se, ppv = tp / max(tp + fn, 1), tp / max(tp + fp, 1)
-    return {
-        "records": len(labels),
-        "af_records": tp + fn,
-        "af_se_pct": round(100 * se, 1),
-        "af_ppv_pct": round(100 * ppv, 1),
-        "af_f1_pct": round(100 * 2 * se * ppv / max(se + ppv, 1e-12), 1),
-        "tp": tp,
-        "fp": fp,
-        "fn": fn,
-        "sinus_records": sinus,
-        "rhythm_class_changed_by_inverting_every_lead": changed,
+    out: dict[str, Any] = {}
+    for part in ("development", "test"):
+        out[part] = af_scores(pairs[part]) | {"refused_poor_quality": refused[part]}
+    out["all"] = af_scores(pairs["development"] + pairs["test"]) | {
+        "refused_poor_quality": refused["development"] + refused["test"]
     }
+    out["sinus_records"] = sinus
+    out["rhythm_class_changed_by_inverting_every_lead"] = changed
+    return out
 
 
 # --- 5. MIT-BIH 100 ectopy -----------------------------------------------------------------

@@ -8,9 +8,18 @@ an undistorted trace.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
-from workstation.dsp.filters import bandpass, highpass, lowpass, mains_frequency, notch
+from workstation.dsp.filters import (
+    below_nyquist,
+    butterworth,
+    mains_frequency,
+    notch,
+    pad_length,
+    zero_phase,
+)
 from workstation.dsp.resample import resample
 
 MODEL_FS = 500.0
@@ -41,19 +50,33 @@ def model_input(signals: np.ndarray, fs: float) -> np.ndarray:
     return _model_band(remove_mains(to_model_rate(signals, fs), MODEL_FS))
 
 
+@lru_cache(maxsize=2)
+def _band_filters(low_hz: float, high_hz: float) -> tuple[np.ndarray, np.ndarray]:
+    """High-pass (order 2) and low-pass (order 4) sections at 500 Hz, as ``dsp.filters.
+    bandpass`` designs them, designed once: every analysis reuses them."""
+    return (
+        butterworth(MODEL_FS, 2, low_hz=low_hz),
+        butterworth(MODEL_FS, 4, high_hz=below_nyquist(high_hz, MODEL_FS)),
+    )
+
+
+def _band(x: np.ndarray, band: tuple[float, float]) -> np.ndarray:
+    """``dsp.filters.bandpass`` at 500 Hz with the cached designs (same output)."""
+    high, low = _band_filters(*band)
+    x = zero_phase(high, np.asarray(x, dtype=np.float64), pad_length(high, multiple=3))
+    return zero_phase(low, x, pad_length(low, multiple=3))
+
+
 def diagnostic_signals(signals: np.ndarray, fs: float) -> np.ndarray:
     """Millivolt leads at 500 Hz in the diagnostic band, for amplitudes and median beats."""
-    return bandpass(
-        remove_mains(to_model_rate(signals, fs), MODEL_FS), MODEL_FS, *DIAGNOSTIC_BAND_HZ
-    )
+    return _band(remove_mains(to_model_rate(signals, fs), MODEL_FS), DIAGNOSTIC_BAND_HZ)
 
 
 def analysis_inputs(signals: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
     """Model input and diagnostic leads sharing one resampling and mains notch."""
     x = remove_mains(to_model_rate(signals, fs), MODEL_FS)
-    return _model_band(x), bandpass(x, MODEL_FS, *DIAGNOSTIC_BAND_HZ)
+    return _model_band(x), _band(x, DIAGNOSTIC_BAND_HZ)
 
 
 def _model_band(x: np.ndarray) -> np.ndarray:
-    x = lowpass(highpass(x, MODEL_FS, MODEL_BAND_HZ[0]), MODEL_FS, MODEL_BAND_HZ[1])
-    return standardize(x).astype(np.float32)
+    return standardize(_band(x, MODEL_BAND_HZ)).astype(np.float32)

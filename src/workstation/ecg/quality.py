@@ -7,7 +7,7 @@ indices (Li, Mark & Clifford, Physiol Meas 2008; Clifford et al., Physiol Meas 2
 
 - bSQI, the agreement of two independent QRS detectors (matched within 150 ms);
 - kSQI, the kurtosis of the trace: a clean ECG is peaky (kurtosis > 5), noise is not;
-- flat or stuck stretches (electrode off, amplifier saturated at its rail);
+- flat or stuck stretches (electrode off, amplifier saturated at its rail, signal held);
 - basSQI, the share of 0-40 Hz power above 1 Hz (baseline wander lowers it);
 - pSQI, the share of 5-40 Hz power in the QRS band 5-15 Hz (muscle noise lowers it);
 - tSQI, the correlation of the detected QRS complexes with the window's median QRS: real
@@ -25,6 +25,7 @@ sees why a window looks poor. A window of the recording is usable when at least 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -41,7 +42,7 @@ TSQI_MIN = 0.66  # [Orphanidou 2015] QRS correlation with the window's template
 #: block) lower kurtosis, and a 2.5 mm anterior ST elevation had V2 dropped as "not ECG-like".
 KSQI_RESCUE_TSQI = 0.9
 KSQI_RESCUE_BSQI = 0.95
-STUCK_S = 0.08  # a run of identical samples this long is a saturated or dropped signal
+STUCK_S = 0.08  # a run this long at the window's extreme is a signal clipped at a rail
 STUCK_MAX_FRACTION = 0.1
 FLAT_BLOCK_S = 1.0
 FLAT_MAX_FRACTION = 0.2
@@ -58,22 +59,38 @@ def window_edges(n_samples: int, fs: float, window_s: float = WINDOW_S) -> np.nd
     return np.linspace(0, n_samples, n + 1).round().astype(np.int64)
 
 
+def confirmed(a: np.ndarray, b: np.ndarray, fs: float) -> np.ndarray:
+    """For each beat of A (sorted sample indices), whether B has a beat within MATCH_S."""
+    if a.size == 0 or b.size == 0:
+        return np.zeros(a.size, dtype=bool)
+    pos = np.clip(np.searchsorted(b, a), 1, b.size - 1) if b.size > 1 else np.zeros_like(a)
+    nearest = np.minimum(np.abs(b[pos] - a), np.abs(b[np.maximum(pos - 1, 0)] - a))
+    return nearest <= MATCH_S * fs
+
+
 def bsqi(a: np.ndarray, b: np.ndarray, fs: float) -> float:
     """Matched beats / (beats of A + beats of B - matched); 0 when neither found any."""
     if a.size == 0 or b.size == 0:
         return 0.0
-    pos = np.clip(np.searchsorted(b, a), 1, b.size - 1) if b.size > 1 else np.zeros_like(a)
-    nearest = np.minimum(np.abs(b[pos] - a), np.abs(b[np.maximum(pos - 1, 0)] - a))
-    matched = int(np.sum(nearest <= MATCH_S * fs))
+    matched = int(np.sum(confirmed(a, b, fs)))
     return matched / max(a.size + b.size - matched, 1)
 
 
 def _stuck_fraction(raw: np.ndarray, fs: float) -> float:
+    """Share of the window held at one value: at the window's extreme (clipped at a rail)
+    for STUCK_S or more, or anywhere for FLAT_BLOCK_S or more (a dropped signal held).
+
+    A repeated value inside the range is not saturation: a coarsely quantised or
+    amplitude-normalised ECG (LUDB) repeats its sample for 100-400 ms on every flat TP
+    segment, and counting those runs refused 14 of LUDB's 150 development records."""
     same = np.concatenate([[False], np.diff(raw) == 0])
     edges = np.diff(np.concatenate([[0], same.astype(np.int8), [0]]))
     starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     lengths = ends - starts
-    return float(lengths[lengths >= STUCK_S * fs].sum()) / max(raw.size, 1)
+    value = raw[np.maximum(starts - 1, 0)]
+    at_rail = (value == raw.max()) | (value == raw.min())
+    stuck = (at_rail & (lengths >= STUCK_S * fs)) | (lengths >= FLAT_BLOCK_S * fs)
+    return float(lengths[stuck].sum()) / max(raw.size, 1)
 
 
 def _flat_fraction(x: np.ndarray, fs: float) -> float:
@@ -93,9 +110,16 @@ def _kurtosis(x: np.ndarray) -> float:
     return float(squared @ squared) / x.size / var**2 if var > 0 else 0.0
 
 
+@lru_cache(maxsize=8)
+def _hann(n: int) -> np.ndarray:
+    """The Hann taper of n samples, made once per window length (every lead and window of a
+    recording has one of two lengths)."""
+    return np.hanning(n)
+
+
 def _spectrum(raw: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
     """Periodogram of the mean-removed window (Hann taper): enough for band-power ratios."""
-    x = (raw - raw.mean()) * np.hanning(raw.size)
+    x = (raw - raw.mean()) * _hann(raw.size)
     return np.fft.rfftfreq(raw.size, 1.0 / fs), np.abs(np.fft.rfft(x)) ** 2
 
 
