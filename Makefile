@@ -10,7 +10,7 @@ LOCKS := packaging/locks
 # for a developer's machine with an NVIDIA GPU (`make test LOCK=dev-cuda`).
 LOCK ?= dev
 APT_PACKAGES := xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-cursor0 libxkbcommon-x11-0 libpulse0 \
-  poppler-utils strace
+  poppler-utils strace espeak-ng
 export WORKSTATION_DATA ?= $(abspath ../shared/data)
 # uv reads no pip configuration: hand it the folders pip is configured to search for wheels
 # (where a machine keeps the CPU build of torch), so both installers see the same sources.
@@ -67,8 +67,9 @@ lock: venv
 	$(UV_COMPILE) pyproject.toml --extra gpu -c $(LOCKS)/dev.txt -o $(LOCKS)/cuda.txt
 	$(UV_COMPILE) $(LOCKS)/bundle.in -c $(LOCKS)/cpu.txt -o $(LOCKS)/bundle.txt
 
-# Debian packages for a real Qt window under Xvfb and for rendering PDFs; installed only when
-# one is missing (needs root, as on the ward build machines and CI).
+# Debian packages for a real Qt window under Xvfb, for rendering and printing PDFs, the syscall
+# audit (strace) and speech at set rates (espeak-ng); installed only when one is missing (needs
+# root, as on the ward build machines and CI).
 system-deps:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \

@@ -67,12 +67,12 @@ def test_speech_buried_in_noise_is_refused_for_its_signal_to_noise_ratio():
     assert not result.quality.measurable
 
 
-def test_a_wav_is_read_and_a_non_wav_is_refused(tmp_path):
+def test_a_wav_is_read_and_a_file_that_is_no_audio_is_refused(tmp_path):
     x, _, _ = vowel(150.0, 0.01, 0.03, 2.5)
     audio = read_audio(write_wav(tmp_path / "v.wav", _padded(x)))
     assert audio.fs == FS
     assert analyse_voice(audio).features["pitch_mean_hz"] == pytest.approx(150.0, rel=0.01)
     bad = tmp_path / "v.wav.txt"
     bad.write_text("not audio")
-    with pytest.raises(WellnessInputRejected, match="cannot be read as WAV"):
+    with pytest.raises(WellnessInputRejected, match="cannot be read as audio or video"):
         read_audio(bad)

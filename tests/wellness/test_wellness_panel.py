@@ -99,3 +99,23 @@ def test_signing_in_enforces_the_wellness_retention_and_audits_it(qtbot, tmp_pat
     assert f"wellness:{old.observation_id}" in cleanup[-1].detail
     qtbot.waitUntil(lambda: not launcher.window._workers, timeout=60000)
     signed_in.lock()
+
+
+def test_an_imported_video_gives_the_voice_from_its_own_audio_track(qtbot, window, tmp_path):
+    from wellness_signals import write_talking_video
+
+    action = next(
+        a for a in window.actions() if a.text().replace("&", "") == "Wellness observation…"
+    )
+    action.trigger()
+    panel = window.tabs.currentWidget()
+    video = write_talking_video(tmp_path / "talk.mp4", syllable_train(4.0, 6.0))
+    panel.sources.setCurrentIndex(1)  # Import files
+    panel.paths["video"].setText(str(video))
+    panel.analyse_button.click()
+    qtbot.waitUntil(lambda: panel.session is not None, timeout=60000)
+    titles = [box.title() for box in panel.results.findChildren(QGroupBox)]
+    assert "Face: measurable" in titles and "Voice: measurable" in titles
+    assert panel.session.sources["audio"] == "talk.mp4 (audio track)"
+    panel.save()
+    qtbot.waitUntil(lambda: not window._workers and not panel.has_unsaved_review(), timeout=30000)

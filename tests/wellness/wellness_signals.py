@@ -96,3 +96,37 @@ def write_motion_csv(path: Path, t: np.ndarray, acc: np.ndarray, gyro: np.ndarra
         for row in np.column_stack([t, acc, gyro]):
             writer.writerow([f"{v:.5f}" for v in row])
     return path
+
+
+def write_talking_video(path: Path, sound: np.ndarray | None, fs: int = FS) -> Path:
+    """A video of the synthetic face (MPEG-4, 30 fps) with ``sound`` as its AAC audio
+    track, or no audio track when ``sound`` is None; written with PyAV at test time."""
+    from fractions import Fraction
+
+    import av
+
+    from workstation.rppg.synthetic import ClipSpec, _face_canvas
+
+    canvas, _ = _face_canvas(ClipSpec(width=320, height=240))
+    image = canvas.astype(np.uint8)
+    seconds = 3.0 if sound is None else len(sound) / fs
+    with av.open(str(path), "w") as out:
+        video = out.add_stream("mpeg4", rate=30)
+        video.width, video.height, video.pix_fmt = 320, 240, "yuv420p"
+        audio = None
+        if sound is not None:
+            audio = out.add_stream("aac", rate=fs)
+            audio.layout = "mono"
+        for _ in range(int(seconds * 30)):
+            out.mux(video.encode(av.VideoFrame.from_ndarray(image, format="bgr24")))
+        out.mux(video.encode())
+        if audio is not None and sound is not None:
+            pcm = (np.clip(sound, -1, 1) * 32767).astype(np.int16)
+            for start in range(0, len(pcm), 1024):
+                frame = av.AudioFrame.from_ndarray(
+                    pcm[None, start : start + 1024], format="s16", layout="mono"
+                )
+                frame.sample_rate, frame.pts, frame.time_base = fs, start, Fraction(1, fs)
+                out.mux(audio.encode(frame))
+            out.mux(audio.encode())
+    return path

@@ -22,7 +22,7 @@ from workstation.rppg.acceptance import WINDOW_REASONS, snr_threshold_db
 from workstation.rppg.contact_ppg import analyze_ppg_trace, read_ppg_csv
 from workstation.rppg.frames import Frame, FrameSource, dropped_frames, open_camera, open_video
 from workstation.rppg.heart_rate import MAX_MOTION, MIN_SNR_DB, WINDOW_S, WindowEstimate
-from workstation.rppg.live import LiveVitals
+from workstation.rppg.live import FrameConsumer, LiveVitals
 from workstation.rppg.methods import pulse
 from workstation.rppg.options import METHOD_TITLES, STATUS_TITLES
 from workstation.rppg.pipeline import (
@@ -44,6 +44,7 @@ __all__ = [  # the engine's types and sources, for the video screens
     "WINDOW_REASONS",
     "WINDOW_S",
     "Frame",
+    "FrameConsumer",
     "FrameSource",
     "LiveVitals",
     "Roi",

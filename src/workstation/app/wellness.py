@@ -5,7 +5,8 @@ No Qt: the GUI's workers and the tests run these. Frames and audio are analysed 
 by the engines and dropped; what is stored is the session's JSON (features, quality, the
 fusion) plus the flat feature map the next baseline is built from. Raw media is stored only
 when a session asks for it explicitly (``keep_raw_media``), and is deleted with its
-observation by the retention run.
+observation by the retention run. A live session (camera and microphone) is analysed by a
+``LiveWellness`` fed from the capture threads and ends in the same fusion as files.
 """
 
 from __future__ import annotations
@@ -22,22 +23,41 @@ from workstation.vault import Vault
 from workstation.vault import wellness_store as store
 from workstation.vault.kinds import AnalysisKind
 from workstation.wellness.baseline import MIN_SESSIONS, Baseline, build_baseline
+from workstation.wellness.face import UNITS as FACE_UNITS
 from workstation.wellness.fusion import BANDS, COMPONENTS, WellnessFusion
-from workstation.wellness.observation import DISCLAIMER, ModalityResult
-from workstation.wellness.session import WellnessSession, analyse_inputs
+from workstation.wellness.live import (
+    FACE_SPAN_S,
+    MAX_SESSION_S,
+    VOICE_SPAN_S,
+    Indicator,
+    LiveIndicators,
+    LiveWellness,
+    decode_pcm,
+)
+from workstation.wellness.observation import DISCLAIMER, ModalityResult, not_measurable
+from workstation.wellness.session import WellnessSession, analyse_inputs, compose
+from workstation.wellness.voice import UNITS as VOICE_UNITS
 
 __all__ = [
     "BANDS",
     "COMPONENTS",
     "DISCLAIMER",
+    "FACE_SPAN_S",
+    "MAX_SESSION_S",
     "MIN_SESSIONS",
+    "Indicator",
+    "LiveIndicators",
+    "LiveWellness",
     "ModalityResult",
     "RetentionRun",
     "SavedWellness",
+    "VOICE_SPAN_S",
     "WellnessFusion",
     "WellnessSession",
+    "analyse_live",
     "analyse_wellness",
     "apply_retention",
+    "decode_pcm",
     "patient_baseline",
     "retention_days",
     "save_wellness_session",
@@ -99,19 +119,50 @@ def analyse_wellness(
     return session
 
 
+def analyse_live(
+    vault: Vault,
+    patient_id: int,
+    live: LiveWellness,
+    progress: Progress,
+    camera: str,
+    microphone_problem: str | None = None,
+) -> WellnessSession:
+    """A stopped live session against this patient's baseline; nothing is written.
+
+    ``microphone_problem`` says why a microphone that was asked for gave no sound, so the
+    voice is shown as not measurable with that reason instead of silently missing."""
+    progress.step(5, "Building the patient's baseline…")
+    baseline = patient_baseline(vault, patient_id)
+    progress.step(15, "Analysing the face and the voice of the whole session…")
+    results = live.results()
+    sources = {"video": camera}
+    if "voice" in results:
+        sources["audio"] = "microphone"
+    elif microphone_problem:
+        results["voice"] = not_measurable("voice", microphone_problem, {}, VOICE_UNITS)
+    if "face" not in results:
+        results["face"] = not_measurable("face", "the camera delivered no frame", {}, FACE_UNITS)
+    progress.step(95, "Fusing the indicators…")
+    return compose(results, baseline, sources)
+
+
 def save_wellness_session(
     vault: Vault,
     patient_id: int,
     session: WellnessSession,
     progress: Progress,
-    keep_raw_media: dict[str, Path] | None = None,
+    keep_raw_media: dict[str, Path | bytes] | None = None,
 ) -> SavedWellness:
     """Store the derived features (the one writer of kind "wellness"). Raw media only when
-    ``keep_raw_media`` names the files, an explicit per-session choice."""
+    ``keep_raw_media`` names the files (or, for a live session, holds the recorded sound),
+    an explicit per-session choice."""
     progress.step(50, "Saving the wellness observation…")
     results = session.to_json()
     features = {k: (v if math.isfinite(v) else None) for k, v in session.features().items()}
-    raw = {name: Path(path).read_bytes() for name, path in (keep_raw_media or {}).items()}
+    raw = {
+        name: media if isinstance(media, bytes) else Path(media).read_bytes()
+        for name, media in (keep_raw_media or {}).items()
+    }
     observation_id = store.save_observation(
         vault,
         patient_id,

@@ -7,12 +7,28 @@ so a camera that delivers 25 fps while claiming 30 still gives the right rate.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 import numpy as np
 
+from workstation.dsp.filters import below_nyquist
 from workstation.rppg.frames import Frame
 from workstation.rppg.heart_rate import STEP_S, WINDOW_S, WindowEstimate, rate_series
+from workstation.rppg.methods import PULSE_BAND_HZ
 from workstation.rppg.pipeline import uniform_rgb
 from workstation.rppg.traces import Roi, TraceExtractor
+
+
+class FrameConsumer(Protocol):
+    """Anything else that reads the frames of a live run, in the capture thread.
+
+    One camera session serves several analyses (the pulse here, the face of a wellness
+    session): the capture worker hands each frame to every consumer, in memory, and drops
+    it once they return. A consumer keeps numbers, never the image, and must be quick, since
+    it runs between two frames of the camera.
+    """
+
+    def add_frame(self, frame: Frame) -> None: ...
 
 
 class LiveVitals:
@@ -48,7 +64,9 @@ class LiveVitals:
 
     def _latest_window(self) -> WindowEstimate | None:
         fps = self.measured_fps()
-        if fps is None:
+        if fps is None or below_nyquist(PULSE_BAND_HZ[1], fps) <= PULSE_BAND_HZ[0]:
+            # So few frames a second (a starved or failing camera) that no part of the pulse
+            # band is below Nyquist: no estimate, rather than a filter that cannot be designed.
             return None
         length = int(round(self.window_s * fps))
         recent = self.traces.tail(length + length // 10 + 2)

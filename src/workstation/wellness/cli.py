@@ -18,8 +18,14 @@ def add_analyze_wellness_parser(sub: argparse._SubParsersAction) -> None:
         description="Face presence/expression, voice and motion indicators, each with its "
         "quality. Wellness observation, not diagnosis.",
     )
-    parser.add_argument("--video", type=Path, help="video file of the face")
-    parser.add_argument("--audio", type=Path, help="WAV file of speech")
+    parser.add_argument(
+        "--video", type=Path, help="video file of the face (its audio track is the voice)"
+    )
+    parser.add_argument(
+        "--audio",
+        type=Path,
+        help="speech as WAV or any audio/video file (instead of the video's own audio track)",
+    )
     parser.add_argument("--motion", type=Path, help="CSV/JSON: timestamp,ax,ay,az,gx,gy,gz")
     parser.add_argument("--json", type=Path, help="write the full result as JSON here")
     parser.set_defaults(func=_run)

@@ -13,7 +13,7 @@ from typing import Any
 from workstation.errors import WellnessInputRejected
 from workstation.wellness.baseline import Baseline
 from workstation.wellness.fusion import WellnessFusion, fuse, session_features
-from workstation.wellness.observation import DISCLAIMER, ModalityResult
+from workstation.wellness.observation import DISCLAIMER, ModalityResult, not_measurable
 
 
 @dataclass(frozen=True)
@@ -43,10 +43,13 @@ def analyse_inputs(
     audio: str | Path | None = None,
     motion: str | Path | None = None,
 ) -> WellnessSession:
-    """Analyse each given file; refuse when none is given or nothing is measurable."""
+    """Analyse each given file; refuse when none is given or nothing is measurable.
+
+    Without a separate audio file the voice comes from the video's audio track, when it has
+    one."""
     if video is None and audio is None and motion is None:
         raise WellnessInputRejected(
-            "No wellness input was given.", "Give a video, an audio (WAV) or a motion file."
+            "No wellness input was given.", "Give a video, an audio or a motion file."
         )
     results: dict[str, ModalityResult] = {}
     sources: dict[str, str] = {}
@@ -60,6 +63,19 @@ def analyse_inputs(
 
         results["voice"] = analyse_voice(read_audio(audio))
         sources["audio"] = Path(audio).name
+    elif video is not None:
+        # No separate audio: the voice from the video's own sound. A video without sound is
+        # refused for the voice only, with that reason, so its face is still analysed.
+        from workstation.wellness.media_audio import read_media_audio
+        from workstation.wellness.voice import UNITS, analyse_voice
+
+        try:
+            sound = read_media_audio(video)
+        except WellnessInputRejected as error:
+            results["voice"] = not_measurable("voice", error.problem, {}, UNITS)
+        else:
+            results["voice"] = analyse_voice(sound)
+            sources["audio"] = f"{Path(video).name} (audio track)"
     if motion is not None:
         from workstation.wellness.motion import analyse_motion, read_motion
 

@@ -19,7 +19,6 @@ import numpy as np
 from scipy import signal
 from scipy.io import wavfile
 
-from workstation.errors import WellnessInputRejected
 from workstation.wellness.observation import ModalityResult, Quality, not_measurable
 
 FRAME_S = 0.04
@@ -34,6 +33,7 @@ MIN_SNR_DB = 10.0
 MIN_PAUSE_S = 0.25
 WINDOW_S = 5.0
 UPSAMPLE = 8
+YIN_BLOCK = 2000
 
 UNITS = {
     "pitch_mean_hz": "Hz",
@@ -58,15 +58,15 @@ class Audio:
 
 
 def read_audio(path: str | Path) -> Audio:
-    """Read a WAV file (any PCM width or float), mixed to mono."""
+    """Read a WAV file (any PCM width or float) with scipy, or any other audio or video file
+    through ``media_audio`` (16 kHz), mixed to mono."""
     path = Path(path)
     try:
         fs, data = wavfile.read(path)
-    except (OSError, ValueError) as error:
-        raise WellnessInputRejected(
-            f"The audio file {path.name} cannot be read as WAV.",
-            "Convert it to a PCM WAV file (16 kHz mono is enough) and import it again.",
-        ) from error
+    except (OSError, ValueError):
+        from workstation.wellness.media_audio import read_media_audio
+
+        return read_media_audio(path)
     x = np.asarray(data, dtype=np.float64)
     if np.issubdtype(data.dtype, np.integer):
         x = x / float(np.iinfo(data.dtype).max)
@@ -83,7 +83,13 @@ def _frames(x: np.ndarray, fs: float) -> np.ndarray:
 
 
 def yin(frames: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
-    """F0 (Hz, NaN when aperiodic) and the aperiodicity (CMNDF minimum) of each frame."""
+    """F0 (Hz, NaN when aperiodic) and the aperiodicity (CMNDF minimum) of each frame.
+
+    Done in blocks of frames, so that a long recording (a 20-minute live session is 120,000
+    frames) does not need its whole spectrum matrix in memory at once."""
+    if len(frames) > YIN_BLOCK:
+        parts = [yin(frames[i : i + YIN_BLOCK], fs) for i in range(0, len(frames), YIN_BLOCK)]
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
     n = frames.shape[1]
     tau_max = int(fs / F0_RANGE[0])
     tau_min = int(fs / F0_RANGE[1])
@@ -188,9 +194,11 @@ def _syllables(level_db: np.ndarray, speech: np.ndarray) -> np.ndarray:
     return peaks[speech[peaks]]
 
 
-def analyse_voice(audio: Audio) -> ModalityResult:
+def analyse_voice(audio: Audio, checks_only: bool = False) -> ModalityResult:
     """Voice features over the whole recording and in 5 s windows; 'not measurable' when
-    there is too little speech or too much noise."""
+    there is too little speech or too much noise. With ``checks_only`` just the quality
+    verdict (speech present, SNR), without the features: the live readout's once-a-second
+    look at the last seconds, at a fraction of the cost."""
     fs, x = audio.fs, audio.samples - np.mean(audio.samples)
     if fs < 8000:
         return not_measurable(
@@ -231,6 +239,8 @@ def analyse_voice(audio: Audio) -> ModalityResult:
         return not_measurable("voice", reason, checks, UNITS)
     if speech_s < MIN_SPEECH_S or checks["speech_fraction"] < MIN_SPEECH_FRACTION:
         return not_measurable("voice", f"only {speech_s:.1f} s of speech found", checks, UNITS)
+    if checks_only:
+        return ModalityResult("voice", Quality(True, checks), {}, UNITS)
     jitter, shimmer, periods = cycle_perturbation(x, fs, f0, voiced)
     checks["periods"] = float(periods)
     nuclei = _syllables(level, speech)

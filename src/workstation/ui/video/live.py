@@ -8,11 +8,12 @@ emitting (capture) thread, and their results travel to the panel as ordinary sig
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QObject, Qt, Signal
 
 from workstation.app.video_runs import (
+    FrameConsumer,
     FrameSource,
     Roi,
     WindowEstimate,
@@ -33,8 +34,9 @@ class LiveVitalsWorker(VideoCaptureWorker):
         roi: Roi | str,
         realtime: bool,
         parent: QObject | None = None,
+        consumers: Sequence[FrameConsumer] = (),
     ) -> None:
-        super().__init__(open_source, method, roi, realtime, parent)
+        super().__init__(open_source, method, roi, realtime, parent, consumers)
         self.method = method
         self._condition = ""
         direct = Qt.ConnectionType.DirectConnection

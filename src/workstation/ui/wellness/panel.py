@@ -1,9 +1,10 @@
-"""The Wellness tab: import video/audio/motion files, see each modality with its quality,
-the fusion with every component and weight, the fixed recommendations, and save.
+"""The Wellness tab: a live session (camera and microphone) or imported video/audio/motion
+files, each modality with its quality, the fusion with every component and weight, the
+fixed recommendations, and save.
 
-Opened from Patient › Wellness observation…. Work runs as jobs of the main window through
-``workstation.app.wellness``; this module draws only. Live webcam/microphone capture is not
-built yet: files only (see the README).
+Opened from Patient › Wellness observation…. Live capture runs in ``LiveCapture``'s threads;
+analysis and saving run as jobs of the main window through ``workstation.app.wellness``;
+this module draws only. A video's own audio track is the voice when no audio file is given.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pyqtgraph as pg
+from PySide6.QtCore import Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QFileDialog,
@@ -26,12 +28,14 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from workstation.app import wellness
 from workstation.app.progress import Progress
+from workstation.ui.wellness.live import LiveCapture
 from workstation.ui.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -39,7 +43,7 @@ if TYPE_CHECKING:
 
 FILTERS = {
     "video": "Video (*.mp4 *.avi *.mkv *.mov);;All files (*)",
-    "audio": "WAV audio (*.wav);;All files (*)",
+    "audio": "Audio (*.wav *.mp3 *.m4a *.flac *.ogg *.mp4 *.mkv);;All files (*)",
     "motion": "Motion export (*.csv *.json);;All files (*)",
 }
 COLUMNS = (
@@ -78,12 +82,52 @@ class WellnessPanel(QWidget, Workspace):
         self.window = window
         self.patient_id = patient_id
         self.session: wellness.WellnessSession | None = None
+        #: The live session the shown result came from (its sound is in memory until saved).
+        self.live: wellness.LiveWellness | None = None
         self.paths: dict[str, QLineEdit] = {}
         layout = QVBoxLayout(self)
         label = QLabel(f"<b>{wellness.DISCLAIMER}</b> Patient: {patient_name}")
         label.setWordWrap(True)
         layout.addWidget(label)
-        form = QFormLayout()
+        self.live_capture = LiveCapture()
+        self.live_capture.finished.connect(self._live_finished)
+        self.live_capture.running_changed.connect(self._live_running)
+        self.sources = QTabWidget()
+        self.sources.addTab(self.live_capture, "Live (camera and microphone)")
+        self.sources.addTab(self._files_tab(), "Import files")
+        layout.addWidget(self.sources)
+        self.keep_raw = QCheckBox(
+            "Keep the raw media of this session in the vault (the files as imported; for a "
+            "live session the microphone sound, never the camera frames)"
+        )
+        self.keep_raw.setToolTip("Otherwise only derived numbers are stored.")
+        self.save_button = QPushButton("Save to the vault")
+        self.save_button.setEnabled(False)
+        self.save_button.clicked.connect(self.save)
+        self.retention = QSpinBox()
+        self.retention.setRange(1, 3650)
+        self.retention.setSuffix(" days")
+        apply = QPushButton("Set retention")
+        apply.clicked.connect(self._set_retention)
+        layout.addWidget(self.keep_raw)
+        save_row = QHBoxLayout()
+        save_row.addWidget(self.save_button)
+        save_row.addStretch(1)
+        save_row.addWidget(QLabel("Keep derived wellness data"))
+        save_row.addWidget(self.retention)
+        save_row.addWidget(apply)
+        layout.addLayout(save_row)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        self.results = QWidget()
+        self.results_layout = QVBoxLayout(self.results)
+        scroll.setWidget(self.results)
+        layout.addWidget(scroll, 1)
+        self.retention.setValue(wellness.retention_days(window.vault))
+
+    def _files_tab(self) -> QWidget:
+        tab = QWidget()
+        form = QFormLayout(tab)
         for kind in ("video", "audio", "motion"):
             row = QHBoxLayout()
             edit = QLineEdit()
@@ -93,35 +137,15 @@ class WellnessPanel(QWidget, Workspace):
             row.addWidget(button)
             self.paths[kind] = edit
             form.addRow(f"{kind.capitalize()} file", row)
-        self.keep_raw = QCheckBox("Keep the raw media files of this session in the vault")
-        form.addRow("", self.keep_raw)
-        self.retention = QSpinBox()
-        self.retention.setRange(1, 3650)
-        self.retention.setSuffix(" days")
-        retention_row = QHBoxLayout()
-        retention_row.addWidget(self.retention)
-        apply = QPushButton("Set retention")
-        apply.clicked.connect(self._set_retention)
-        retention_row.addWidget(apply)
-        form.addRow("Keep derived wellness data", retention_row)
-        layout.addLayout(form)
-        buttons = QHBoxLayout()
         self.analyse_button = QPushButton("Analyse")
         self.analyse_button.clicked.connect(self.analyse)
-        self.save_button = QPushButton("Save to the vault")
-        self.save_button.setEnabled(False)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.analyse_button)
-        buttons.addWidget(self.save_button)
-        buttons.addStretch()
-        layout.addLayout(buttons)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        self.results = QWidget()
-        self.results_layout = QVBoxLayout(self.results)
-        scroll.setWidget(self.results)
-        layout.addWidget(scroll, 1)
-        self.retention.setValue(wellness.retention_days(window.vault))
+        hint = QLabel("Without an audio file, the voice comes from the video's own audio track.")
+        hint.setObjectName("hint")
+        row = QHBoxLayout()
+        row.addWidget(self.analyse_button)
+        row.addWidget(hint, 1)
+        form.addRow("", row)
+        return tab
 
     # Workspace protocol
     def session_id(self) -> int | None:
@@ -131,7 +155,8 @@ class WellnessPanel(QWidget, Workspace):
         return self.session is not None and self.save_button.isEnabled()
 
     def close_workers(self) -> None:
-        """Nothing of its own runs: its jobs belong to the main window."""
+        """The live capture's threads; analysis and saving are the main window's jobs."""
+        self.live_capture.close_workers()
 
     def _choose(self, kind: str) -> None:
         path, _ = QFileDialog.getOpenFileName(self, f"Choose the {kind} file", "", FILTERS[kind])
@@ -143,21 +168,52 @@ class WellnessPanel(QWidget, Workspace):
 
     def analyse(self) -> None:
         vault, given = self.window.vault, self._given()
+        self._drop_live()
         self.window._run(
             lambda p: wellness.analyse_wellness(vault, self.patient_id, p, **given),
             self.show_session,
             "Analysing the wellness session…",
         )
 
+    @Slot(object, str, str)
+    def _live_finished(self, live: wellness.LiveWellness, camera: str, microphone: str) -> None:
+        """A stopped live session: analysed as a whole, then shown like imported files."""
+        vault = self.window.vault
+        self._drop_live()
+        self.live = live
+
+        def task(progress: Progress) -> wellness.WellnessSession:
+            return wellness.analyse_live(
+                vault, self.patient_id, live, progress, camera, microphone or None
+            )
+
+        self.window._run(task, self.show_session, "Analysing the live session…")
+
+    @Slot(bool)
+    def _live_running(self, running: bool) -> None:
+        """No file analysis while the camera runs (one session at a time)."""
+        self.analyse_button.setEnabled(not running)
+
+    def _drop_live(self) -> None:
+        if self.live is not None:
+            self.live.discard()
+            self.live = None
+
+    def _raw_media(self) -> dict[str, Path | bytes] | None:
+        """What the explicit 'keep raw media' choice keeps: the imported files, or the live
+        session's sound."""
+        if not self.keep_raw.isChecked():
+            return None
+        if self.live is not None:
+            sound = self.live.audio_wav()
+            return {"microphone.wav": sound} if sound is not None else None
+        return {path.name: path for path in self._given().values()}
+
     def save(self) -> None:
         if self.session is None:
             return
         vault, session = self.window.vault, self.session
-        keep = (
-            {path.name: path for path in self._given().values()}
-            if self.keep_raw.isChecked()
-            else None
-        )
+        keep = self._raw_media()
 
         def task(progress: Progress) -> wellness.SavedWellness:
             return wellness.save_wellness_session(vault, self.patient_id, session, progress, keep)
@@ -166,6 +222,7 @@ class WellnessPanel(QWidget, Workspace):
 
     def _saved(self, saved: wellness.SavedWellness) -> None:
         self.save_button.setEnabled(False)
+        self._drop_live()
         kept = (
             " with its raw media, as asked" if saved.raw_media_kept else " (derived features only)"
         )
