@@ -196,5 +196,7 @@ def test_report_serial_command_writes_the_comparison(serial_vault, tmp_path, mon
             "--vault", str(path), "--user", CLINICIAN, "--password-stdin"]  # fmt: skip
     assert main(argv) == 0
     assert "Serial comparison report" in capsys.readouterr().out
+    assert main(["verify-report", str(out)]) == 0  # signed like every exported report
+    assert f"unchanged since {CLINICIAN} signed it" in capsys.readouterr().out
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
     assert "ST V2" in text and NOTABLE_RULES["st"].text in text

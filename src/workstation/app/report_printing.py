@@ -15,13 +15,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from workstation.app.eeg_review import ensure_eeg_analysis
 from workstation.app.progress import Progress
-from workstation.app.sessions import ensure_ecg_analysis
+from workstation.app.reports import store_session_report
 from workstation.errors import PrintingUnavailable
-from workstation.recording import Modality
-from workstation.reports import ReportSettings, load_report_settings
-from workstation.reports.session_report import create_session_report
+from workstation.reports import ReportSettings
 from workstation.vault import Vault
 
 MM_PER_INCH = 25.4
@@ -48,16 +45,9 @@ class PageImage:
 def session_report_for_print(
     vault: Vault, session_id: int, progress: Progress, settings: ReportSettings | None = None
 ) -> bytes:
-    """The session's report as Export makes it (analysed first when needed, stored signed in
-    the vault), read back from the vault: what is printed is what is stored."""
-    modality = vault.get_session(session_id).modality
-    if modality == Modality.ECG:
-        ensure_ecg_analysis(vault, session_id, progress)
-    elif modality == Modality.EEG:
-        ensure_eeg_analysis(vault, session_id, progress)
-    progress.step(40, "Building the report…")
-    report_id = create_session_report(vault, session_id, settings or load_report_settings())
-    return vault.load_report(report_id)
+    """The session's report as Export makes it (analysed first when needed, stored in the
+    vault), read back from the vault: what is printed is what is stored."""
+    return vault.load_report(store_session_report(vault, session_id, progress, settings))
 
 
 def render_pages(pdf: bytes, dpi: float) -> list[PageImage]:

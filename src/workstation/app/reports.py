@@ -20,6 +20,31 @@ from workstation.reports.signature import write_signature
 from workstation.vault import Vault
 
 
+def store_session_report(
+    vault: Vault, session_id: int, progress: Progress, settings: ReportSettings | None = None
+) -> int:
+    """Analyse the session first when it has no analysis yet (as the app would), then build
+    its report and store it with the session; the report id. Export and Print both start
+    here, so what is printed is what is exported."""
+    modality = vault.get_session(session_id).modality
+    if modality == Modality.ECG:
+        ensure_ecg_analysis(vault, session_id, progress)
+    elif modality == Modality.EEG:
+        ensure_eeg_analysis(vault, session_id, progress)
+    progress.step(40, "Building the report…")
+    return create_session_report(vault, session_id, settings or load_report_settings())
+
+
+def export_signed_report(vault: Vault, report_id: int, path: Path, progress: Progress) -> Path:
+    """Export a stored report (audited) and sign the exported bytes with the vault user's
+    key, the signature file beside it; the file written."""
+    progress.step(80, "Writing the PDF…")
+    target = vault.export_report(report_id, path)
+    progress.step(90, "Signing the PDF…")
+    write_signature(vault.sign_report(report_id), target)
+    return target
+
+
 def export_session_report(
     vault: Vault,
     session_id: int,
@@ -29,15 +54,5 @@ def export_session_report(
 ) -> tuple[int, Path]:
     """Store the session's report, export it and sign the exported bytes with the vault
     user's key (the signature file beside it); (report id, file)."""
-    modality = vault.get_session(session_id).modality
-    if modality == Modality.ECG:
-        ensure_ecg_analysis(vault, session_id, progress)
-    elif modality == Modality.EEG:
-        ensure_eeg_analysis(vault, session_id, progress)
-    progress.step(40, "Building the report…")
-    report_id = create_session_report(vault, session_id, settings or load_report_settings())
-    progress.step(80, "Writing the PDF…")
-    target = vault.export_report(report_id, path)
-    progress.step(90, "Signing the PDF…")
-    write_signature(vault.sign_report(report_id), target)
-    return report_id, target
+    report_id = store_session_report(vault, session_id, progress, settings)
+    return report_id, export_signed_report(vault, report_id, path, progress)

@@ -22,6 +22,7 @@ from typing import Any
 from workstation.app.ecg_result import StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
 from workstation.app.progress import Progress
+from workstation.app.reports import export_signed_report
 from workstation.channels import ECG_LEAD_LABELS
 from workstation.errors import WorkstationError
 from workstation.recording import Modality, Recording
@@ -511,8 +512,8 @@ def export_serial_report(
     progress: Progress,
     settings: ReportSettings | None = None,
 ) -> tuple[int, Path]:
-    """Store the comparison's report with the newer session and export it (audited, like
-    every report export); (report id, file written)."""
+    """Store the comparison's report with the newer session, export it (audited, like every
+    report export) and sign it like a session report; (report id, file written)."""
     from workstation.reports import load_report_settings
 
     progress.step(10, "Comparing the two ECGs…")
@@ -522,5 +523,4 @@ def export_serial_report(
         vault, comparison, settings or load_report_settings(), datetime.now(UTC)
     )
     report_id = vault.save_report(comparison.newer.session.id, REPORT_TITLE, pdf)
-    progress.step(80, "Writing the PDF…")
-    return report_id, vault.export_report(report_id, path)
+    return report_id, export_signed_report(vault, report_id, path, progress)

@@ -18,6 +18,8 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,6 +31,7 @@ if TYPE_CHECKING:
     from workstation.ecg.analysis import EcgAnalysis
     from workstation.recording import Recording
     from workstation.reports.settings import ReportSettings
+    from workstation.vault import Vault
 
 
 def add_report_parser(subparsers: Any) -> None:
@@ -42,18 +45,7 @@ def add_report_parser(subparsers: Any) -> None:
     )
     parser.add_argument("session_id", type=int, metavar="SESSION_ID")
     parser.add_argument("--out", type=Path, required=True, metavar="FILE.pdf")
-    parser.add_argument("--user", required=True, help="the clinician signing the report")
-    parser.add_argument(
-        "--vault",
-        type=Path,
-        default=None,
-        metavar="PATH",
-        help=f"vault database file (default: ${ENV_VAR}, else the user data folder)",
-    )
-    parser.add_argument(
-        "--password-stdin", action="store_true", help="read the password from standard input"
-    )
-    add_paper_option(parser)
+    add_signing_options(parser)
     parser.add_argument(
         "--full-disclosure",
         choices=("capped", "all"),
@@ -80,6 +72,12 @@ def add_serial_parser(subparsers: Any) -> None:
     parser.add_argument("session_a", type=int, metavar="SESSION_A")
     parser.add_argument("session_b", type=int, metavar="SESSION_B")
     parser.add_argument("--out", "-o", type=Path, required=True, metavar="FILE.pdf")
+    add_signing_options(parser)
+    parser.set_defaults(func=serial_command)
+
+
+def add_signing_options(parser: argparse.ArgumentParser) -> None:
+    """The vault sign-in of a command that stores and signs a report, and its paper."""
     parser.add_argument("--user", required=True, help="the clinician signing the report")
     parser.add_argument(
         "--vault",
@@ -92,7 +90,6 @@ def add_serial_parser(subparsers: Any) -> None:
         "--password-stdin", action="store_true", help="read the password from standard input"
     )
     add_paper_option(parser)
-    parser.set_defaults(func=serial_command)
 
 
 def add_verify_parser(subparsers: Any) -> None:
@@ -156,12 +153,7 @@ def verify_command(args: argparse.Namespace) -> int:
 
 
 def _key_in_vault(args: argparse.Namespace, signer: str, public_key: str) -> bool:
-    from workstation.vault import Vault
-    from workstation.vault.cli import Prompter
-
-    prompter = Prompter(args.password_stdin)
-    with Vault(args.vault) as vault:
-        vault.unlock(args.user, prompter.secret(f"Password for {args.user}: "))
+    with _signed_in(args) as vault:
         return vault.key_belonged_to(signer, public_key)
 
 
@@ -176,11 +168,11 @@ def add_paper_option(parser: argparse.ArgumentParser) -> None:
 def settings_for(args: argparse.Namespace) -> ReportSettings:
     from dataclasses import replace
 
-    from workstation.reports.settings import ReportSettings, load_report_settings
+    from workstation.reports.settings import load_report_settings
 
     settings = load_report_settings()
     if getattr(args, "paper", None):
-        settings = ReportSettings(settings.institution, Paper(args.paper))
+        settings = replace(settings, paper=Paper(args.paper))
     if getattr(args, "full_disclosure", "capped") == "all":
         settings = replace(settings, full_disclosure_all=True)
     return settings
@@ -189,13 +181,9 @@ def settings_for(args: argparse.Namespace) -> ReportSettings:
 def report_command(args: argparse.Namespace) -> int:
     from workstation.app.progress import Progress
     from workstation.app.reports import export_session_report
-    from workstation.vault import Vault
-    from workstation.vault.cli import Prompter
 
     settings = settings_for(args)
-    prompter = Prompter(args.password_stdin)
-    with Vault(args.vault) as vault:
-        vault.unlock(args.user, prompter.secret(f"Password for {args.user}: "))
+    with _signed_in(args) as vault:
         report_id, target = export_session_report(
             vault, args.session_id, args.out, Progress(), settings
         )
@@ -209,18 +197,29 @@ def report_command(args: argparse.Namespace) -> int:
 def serial_command(args: argparse.Namespace) -> int:
     from workstation.app.progress import Progress
     from workstation.app.serial_comparison import export_serial_report
-    from workstation.vault import Vault
-    from workstation.vault.cli import Prompter
 
     settings = settings_for(args)
-    prompter = Prompter(args.password_stdin)
-    with Vault(args.vault) as vault:
-        vault.unlock(args.user, prompter.secret(f"Password for {args.user}: "))
+    with _signed_in(args) as vault:
         report_id, target = export_serial_report(
             vault, args.session_a, args.session_b, args.out, Progress(), settings
         )
-    print(f"Serial comparison report {report_id} stored and exported to {target}.")
+    print(
+        f"Serial comparison report {report_id} stored and exported to {target}; signed by "
+        f"{args.user} in {target.name}.sig (check it: workstation verify-report)."
+    )
     return 0
+
+
+@contextmanager
+def _signed_in(args: argparse.Namespace) -> Iterator[Vault]:
+    """The vault of ``--vault``, unlocked as ``--user`` (password prompted or from stdin)."""
+    from workstation.vault import Vault
+    from workstation.vault.cli import Prompter
+
+    prompter = Prompter(args.password_stdin)
+    with Vault(args.vault) as vault:
+        vault.unlock(args.user, prompter.secret(f"Password for {args.user}: "))
+        yield vault
 
 
 def write_file_report(
