@@ -206,8 +206,8 @@ class ClinicalRecords(VaultAccess):
                     Action.EDIT,
                     target,
                     detail=f"status {SessionStatus.REVIEWED}: signed off by {user.username}"
-                    f" (analysis:{analysis_id}; {len(statements) - clinician} automated and "
-                    f"{clinician} clinician statements)",
+                    f" (analysis:{analysis_id}; {len(statements) - clinician} automated "
+                    f"findings and {clinician} clinician statements, notes or annotations)",
                 )
         except SignOffRefused as refusal:
             self._record(Action.EDIT, target, Outcome.DENIED, refusal.problem)

@@ -34,9 +34,17 @@ TABLE_SQL = """
 """
 
 
+#: Sources of what a sign-off signs besides 'automated' findings and 'clinician' statements
+#: (reports.ecg_content names those two): a clinician's free-text note, and an annotation a
+#: reviewer placed on the recording (EEG).
+NOTE = "note"
+ANNOTATION = "annotation"
+
+
 @dataclass(frozen=True, slots=True)
 class SignedStatement:
-    """One statement as it stood at sign-off: ``source`` is 'automated' or 'clinician'."""
+    """One item as it stood at sign-off: ``source`` is 'automated' (an engine's finding),
+    'clinician' (a statement a clinician wrote), NOTE or ANNOTATION."""
 
     text: str
     source: str

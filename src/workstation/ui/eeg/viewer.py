@@ -44,12 +44,15 @@ from workstation.app.eeg_review import (
     montage_matrix,
 )
 from workstation.app.progress import Progress
-from workstation.errors import WorkstationError
+from workstation.app.signoff import SignOffSheet, eeg_sign_off_sheet
+from workstation.errors import SignOffRefused, WorkstationError
 from workstation.recording import Annotation, Recording
 from workstation.ui.eeg.pages import PageRequest, PageWorker, start_page_thread
 from workstation.ui.eeg.timeline import CdsaStrip, EegTimeline
 from workstation.ui.jobs import JobRunner
 from workstation.ui.workspace import Workspace
+from workstation.vault import Patient
+from workstation.vault.sign_offs import SignOff
 
 SENSITIVITIES_UV_PER_MM = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 200)
 DEFAULT_SENSITIVITY = 7
@@ -534,6 +537,30 @@ class EegViewer(QWidget, Workspace):
         self.last_error = message
         self.message_label.setText(message)
         self.message_label.setVisible(True)
+
+    # --- sign-off -----------------------------------------------------------------------
+
+    def sign_off_sheet(self, patient: Patient) -> SignOffSheet:
+        """What File › Sign off… signs here: the stored review this viewer shows (the
+        detector's findings and the reviewers' annotations)."""
+        if self._session_id is None:
+            raise SignOffRefused(
+                "The recording is still being saved as a session.",
+                "Sign it off once the tab shows its session number.",
+            )
+        if self.stored is None or not self.stored.analysed:
+            raise SignOffRefused(
+                "The EEG analysis is not stored with the session yet (it is still running, or "
+                "it failed).",
+                "Sign off once the detector's timeline is shown above the traces.",
+            )
+        recording = self.recording
+        return eeg_sign_off_sheet(
+            self._session_id, patient, recording.source_name, recording.start_time, self.stored
+        )
+
+    def signed_off(self, sign_off: SignOff) -> None:
+        self._show_status(f"Signed off by {sign_off.signed_by}: the session is reviewed.")
 
     def session_id(self) -> int | None:
         return self._session_id

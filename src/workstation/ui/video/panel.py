@@ -9,6 +9,7 @@ reopened session is shown from the vault's stored results and traces alone, thro
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from workstation.app.signoff import SignOffSheet, video_sign_off_sheet
 from workstation.app.video_runs import (
     WINDOW_REASONS,
     WINDOW_S,
@@ -50,6 +52,7 @@ from workstation.app.video_runs import (
     summarise_run,
 )
 from workstation.app.video_sessions import SavedVideo, save_video_session, stored_results
+from workstation.errors import SignOffRefused
 from workstation.ui.jobs import JobRunner, TaskWorker
 from workstation.ui.shell.signin_dialog import DISCLAIMER
 from workstation.ui.video.capture import StopReason
@@ -57,7 +60,8 @@ from workstation.ui.video.live import LiveVitalsWorker
 from workstation.ui.video.plots import PulsePlot, TrendPlot
 from workstation.ui.video.results import METHOD_TITLES, STATUS_TITLES, result_html
 from workstation.ui.workspace import Workspace
-from workstation.vault import Patient, Vault
+from workstation.vault import Patient, SessionStatus, Vault
+from workstation.vault.sign_offs import SignOff
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mov *.mkv *.m4v *.webm);;All files (*)"
 TRACE_FILTER = "PPG traces (*.csv *.txt);;All files (*)"
@@ -547,6 +551,26 @@ class VideoPanel(QWidget, Workspace):
         self.opened = saved
         self._set_status(f"Saved as video session {saved.session.id}.")
         self.sessionSaved.emit(saved.session.id)
+
+    def sign_off_sheet(self) -> SignOffSheet:
+        """What File › Sign off… signs here: the stored session's measurements."""
+        if self.opened is None:
+            raise SignOffRefused(
+                "This measurement is not stored as a session yet.",
+                "Save it (Save to vault), review it, then sign it off.",
+            )
+        return video_sign_off_sheet(self.opened)
+
+    def signed_off(self, sign_off: SignOff) -> None:
+        """The session shown is signed off: it is REVIEWED now, as the vault says."""
+        session = replace(
+            self.opened.session,
+            status=SessionStatus.REVIEWED,
+            signed_by=sign_off.signed_by,
+            signed_at=sign_off.signed_at,
+        )
+        self.opened = replace(self.opened, session=session)
+        self._set_status(f"Signed off by {sign_off.signed_by}: the session is reviewed.")
 
     def session_id(self) -> int | None:
         return None if self.opened is None else self.opened.session.id
