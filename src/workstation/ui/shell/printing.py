@@ -36,7 +36,10 @@ class ReportPrinting(QObject):
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
         self._window = window
-        self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        # Made on the first Print, never at start: a QPrinter asks the print system (CUPS,
+        # a TCP socket to localhost:631) for its printers, and a session that prints nothing
+        # opens no socket at all (tests/test_offline_syscalls.py).
+        self.printer: QPrinter | None = None
         self.dialog: QPrintDialog | None = None  # tests find the open dialog
 
     @Slot()
@@ -56,6 +59,8 @@ class ReportPrinting(QObject):
                 "Save the review first (Ctrl+S): the printed report shows what is stored.",
             )
             return None
+        if self.printer is None:
+            self.printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         self.dialog = QPrintDialog(self.printer, window)
         self.dialog.setWindowTitle(PRINT_TITLE)
         if self.dialog.exec() != QDialog.DialogCode.Accepted:
