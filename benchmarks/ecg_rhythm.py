@@ -23,8 +23,9 @@
    complexes counted per record (the clean sinus records' own count is the reference).
 4. LUDB (200 12-lead 10 s, 15 AF): record-level AF Se/PPV/F1 (F1 with a bootstrap CI) on
    the committed split's development records (train + validation: 150, 9 AF) and test
-   records (50, 6 AF) apart, and all together; for the sinus records, how often the rhythm
-   class changes when every lead is inverted.
+   records (50, 6 AF) apart, and all together, with the ids of the records AF is wrong on;
+   for the sinus records, how many get a sinus statement, and how often the rhythm class
+   changes when every lead is inverted.
 5. MIT-BIH 100 (30 min): premature atrial / ventricular complexes counted vs annotated.
 Prints JSON.
 """
@@ -62,6 +63,7 @@ EDGE_S = 0.5
 SNR_DB = (6.0, 0.0, -6.0)
 RHYTHM = {"af_suspected", "sinus_rhythm", "sinus_bradycardia", "sinus_tachycardia"}
 RHYTHM |= {"non_sinus_rhythm"}
+SINUS = {"sinus_rhythm", "sinus_bradycardia", "sinus_tachycardia"}
 BOOT = 2000
 
 
@@ -407,6 +409,8 @@ def ludb() -> dict[str, Any]:
     test = set(split["test"])
     pairs: dict[str, list[tuple[bool, bool]]] = {"development": [], "test": []}
     refused: dict[str, int] = {"development": 0, "test": 0}
+    sinus_said: dict[str, list[bool]] = {"development": [], "test": []}
+    wrong: dict[str, list[int]] = {"development": [], "test": []}
     changed, sinus = 0, 0
     for rid, rhythm in sorted(labels.items()):
         rec = read_recording(folder / "data" / f"{rid}.hea")
@@ -415,8 +419,11 @@ def ludb() -> dict[str, Any]:
         part = "test" if rid in test else "development"
         pairs[part].append((truth, said))
         refused[part] += "poor_signal_quality" in codes(result)
+        if truth != said:
+            wrong[part].append(rid)
         if rhythm.startswith("sinus"):
             sinus += 1
+            sinus_said[part].append(bool(codes(result) & SINUS))
             inverted = analyze_ecg(
                 Recording(
                     signals=-np.asarray(rec.signals),
@@ -429,7 +436,12 @@ def ludb() -> dict[str, Any]:
             changed += (codes(result) & RHYTHM) != (codes(inverted) & RHYTHM)
     out: dict[str, Any] = {}
     for part in ("development", "test"):
-        out[part] = af_scores(pairs[part]) | {"refused_poor_quality": refused[part]}
+        out[part] = af_scores(pairs[part]) | {
+            "refused_poor_quality": refused[part],
+            "af_wrong_records": wrong[part],
+            "sinus_records": len(sinus_said[part]),
+            "sinus_records_stated_sinus_pct": pct(sum(sinus_said[part]), len(sinus_said[part])),
+        }
     out["all"] = af_scores(pairs["development"] + pairs["test"]) | {
         "refused_poor_quality": refused["development"] + refused["test"]
     }

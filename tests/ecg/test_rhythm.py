@@ -15,6 +15,7 @@ from helpers import shared
 from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
 from workstation.ecg.quality import bsqi
+from workstation.ecg.rhythm import P_COHERENCE_MIN
 from workstation.ecg.rhythm_features import NRMSSD_AF, ectopy_free, nrmssd
 from workstation.ecg.stress import add_noise, noisiness, residual_noise
 from workstation.io import read_recording
@@ -294,19 +295,47 @@ def test_ventricular_trigeminy_of_real_beats_is_sinus_with_counted_ectopics_not_
 def test_fast_af_of_the_development_split_is_found() -> None:
     """CPSC 2021 record 92_19 (development patient), 275-313 s: annotated AF at 120-145 bpm,
     where the previous T wave reaches into the P window."""
+    result = analyze_ecg(fast_af_of_the_development_split())
+    assert codes(result) & RHYTHM_CODES == {"af_suspected"}
+    rates = [w.evidence.heart_rate_bpm for w in result.rhythm.windows if w.evidence]
+    assert max(rates) > 120
+
+
+def fast_af_of_the_development_split() -> Recording:
+    """CPSC 2021 record 92_19, 275-313 s, both leads."""
     path = shared("cpsc2021-sample", "data_92_19.hea").with_suffix("")
     record = wfdb.rdrecord(str(path), sampfrom=int(275 * 200), sampto=int(313 * 200))
-    rec = Recording(
+    return Recording(
         signals=record.p_signal.T,
         fs=float(record.fs),
         channel_names=tuple(record.sig_name),
         units=tuple(record.units),
         modality=Modality.ECG,
     )
-    result = analyze_ecg(rec)
+
+
+def test_twelve_lead_af_names_its_criteria_with_the_delineated_p_waves() -> None:
+    """LUDB 38 (development split, AF): the statement gives the irregularity and the P-wave
+    coherence it was made on, each with its limit, and what the twelve-lead delineator saw."""
+    result = analyze_ecg(read_recording(shared("ludb", "data", "38.hea")))
     assert codes(result) & RHYTHM_CODES == {"af_suspected"}
-    rates = [w.evidence.heart_rate_bpm for w in result.rhythm.windows if w.evidence]
-    assert max(rates) > 120
+    statement = next(s for s in result.statements if s.code == "af_suspected")
+    irregularity = statement.evidence["rr_irregularity_nrmssd_median"]
+    assert irregularity >= NRMSSD_AF
+    assert statement.evidence["p_coherence_median"] < P_COHERENCE_MIN
+    assert statement.evidence["delineated_p_per_qrs_median"] == 0.0
+    assert f"RR irregularity {irregularity:.2f}, AF from {NRMSSD_AF:.2f}" in statement.text
+    assert "P wave delineated before 0 % of QRS complexes" in statement.text
+
+
+def test_two_lead_af_has_no_delineated_p_share() -> None:
+    """With two leads there is no majority of leads to agree a P wave on: no share is given,
+    and the statement rests on the irregularity and the P-wave coherence."""
+    result = analyze_ecg(fast_af_of_the_development_split())
+    assert all(w.evidence.p_per_qrs is None for w in result.rhythm.windows if w.evidence)
+    statement = next(s for s in result.statements if s.code == "af_suspected")
+    assert statement.evidence["delineated_p_per_qrs_median"] is None
+    assert "P-wave coherence" in statement.text and "delineated" not in statement.text
 
 
 def test_real_noise_adds_no_ectopics_to_sinus_strips() -> None:

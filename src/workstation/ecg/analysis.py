@@ -4,9 +4,11 @@ recording -> ECG leads -> signal quality and rhythm over the whole recording, wi
 window in bounded memory (``ecg.rhythm``) -> if too little is usable, a 'not interpretable:
 poor signal quality' statement and nothing else -> otherwise the segmentation model on one
 10 s stretch (the whole record when it is that short; else the cleanest window) -> waves,
-fused beats, measurements -> statements -> abnormality score. Unusable leads and windows are
-reported and left out. Every index in the result is a sample at ``sample_rate_hz``, the
-recording's own rate; a recording with nothing measurable raises NotMeasurable.
+fused beats, measurements -> with three leads or more, the share of QRS complexes with a
+delineated P wave joins that stretch's rhythm evidence (``rhythm.with_delineated_p``) ->
+statements -> abnormality score. Unusable leads and windows are reported and left out. Every
+index in the result is a sample at ``sample_rate_hz``, the recording's own rate; a recording
+with nothing measurable raises NotMeasurable.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 
 from workstation.channels import ECG_LEAD_LABELS, ecg_lead
 from workstation.ecg.abnormality import abnormality_model, abnormality_score
-from workstation.ecg.delineation import Beat, fuse_beats, lead_waves
+from workstation.ecg.delineation import MIN_CONSENSUS_LEADS, Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret, poor_quality_statement
 from workstation.ecg.ischaemia import age_from_metadata, ischaemia_statements
 from workstation.ecg.measurements import (
@@ -29,7 +31,7 @@ from workstation.ecg.measurements import (
 )
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.quality import QualityMap
-from workstation.ecg.rhythm import RhythmAnalysis, scan_rhythm
+from workstation.ecg.rhythm import RhythmAnalysis, scan_rhythm, with_delineated_p
 from workstation.ecg.segmentation import segment_labels, segmentation_model
 from workstation.ecg.st_segment import STSegment, measure_st
 from workstation.errors import NotMeasurable
@@ -340,6 +342,10 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             f"The beats found give a heart rate of {rate} bpm, outside "
             f"{PLAUSIBLE_RATE_BPM[0]}-{PLAUSIBLE_RATE_BPM[1]} bpm: the trace is probably noise.",
         )
+    if len(usable) >= MIN_CONSENSUS_LEADS:
+        # Only with three leads or more does the delineator agree P waves across leads.
+        with_p = sum(b.p_on is not None for b in beats)
+        rhythm = with_delineated_p(rhythm, measured, with_p / len(beats))
     if {rhythm.windows[w].label for w in measured} & {"af", "not_sinus"}:
         measurements = without_p_waves(measurements)
     sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)

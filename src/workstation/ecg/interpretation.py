@@ -24,7 +24,8 @@ import numpy as np
 from workstation.channels import LIMB_LEADS
 from workstation.ecg.measurements import Measurements
 from workstation.ecg.quality import QualityMap
-from workstation.ecg.rhythm import COSEN_AF, PAUSE_S, RhythmAnalysis
+from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, PAUSE_S, RhythmAnalysis
+from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
 TACHYCARDIA_BPM = 100  # [AHA] part I
@@ -83,11 +84,44 @@ def poor_quality_statement(quality: QualityMap) -> Statement:
     )
 
 
+def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | None], str]:
+    """The evidence AF was stated on, as figures and as the words that show them (medians
+    over the AF windows): how irregular the RR intervals stay without ectopic beats and how
+    little of the P window repeats, each against its limit, and, where the multi-lead
+    delineator ran, the share of QRS complexes it found a P wave before, so that a reader
+    sees when the two P-wave measures disagree; then the other measures."""
+    irregularity = _median(
+        [e.nrmssd_ectopy_free for e in windows if e.nrmssd_ectopy_free is not None]
+    )
+    coherence = _median([e.p_coherence for e in windows if e.p_coherence is not None])
+    p_per_qrs = _median([e.p_per_qrs for e in windows if e.p_per_qrs is not None])
+    evidence: dict[str, float | str | None] = {
+        "rr_irregularity_nrmssd_median": irregularity,
+        "rr_irregularity_nrmssd_af_from": NRMSSD_AF,
+        "p_coherence_median": coherence,
+        "p_coherence_p_waves_from": P_COHERENCE_MIN,
+        "delineated_p_per_qrs_median": p_per_qrs,
+        "cosen_median": _median([e.cosen for e in windows if e.cosen is not None]),
+        "atrial_activity_median": _median(
+            [e.atrial_activity for e in windows if e.atrial_activity is not None]
+        ),
+    }
+    words: list[str] = []
+    if irregularity is not None:
+        words.append(f"RR irregularity {irregularity:.2f}, AF from {NRMSSD_AF:.2f}")
+    if coherence is not None:
+        words.append(f"P-wave coherence {coherence:.2f}, P waves from {P_COHERENCE_MIN:.2f}")
+    if p_per_qrs is not None:
+        words.append(f"P wave delineated before {100 * p_per_qrs:.0f} % of QRS complexes")
+    return evidence, "; ".join(words)
+
+
 def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     """AF (with episodes), sinus rhythm and its rate, ectopy and pauses, from usable windows.
 
     AF needs irregular RR, no coherent P wave and atrial activity in the same windows
-    (``ecg.rhythm``); sinus needs a coherent P wave before the QRS. [AF], [AHA] part I.
+    (``ecg.rhythm``), and says so in its text (``af_criteria``); sinus needs a coherent P
+    wave before the QRS. [AF], [AHA] part I.
     """
     out: list[Statement] = []
     s = r.summary
@@ -103,15 +137,9 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         )
     af_windows = [w.evidence for w in r.windows if w.label == "af" and w.evidence]
     if r.episodes:
-        evidence: dict[str, float | str | None] = {
+        evidence, criteria = af_criteria(af_windows)
+        evidence |= {
             "af_burden_pct": s.af_burden_pct,
-            "cosen_median": _median([e.cosen for e in af_windows if e.cosen is not None]),
-            "p_coherence_median": _median(
-                [e.p_coherence for e in af_windows if e.p_coherence is not None]
-            ),
-            "atrial_activity_median": _median(
-                [e.atrial_activity for e in af_windows if e.atrial_activity is not None]
-            ),
             "episodes": ", ".join(f"{clock(e.start_s)}-{clock(e.end_s)}" for e in r.episodes),
         }
         if s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT:
@@ -121,6 +149,7 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
                 f"Atrial fibrillation episodes ({len(r.episodes)}, burden {s.af_burden_pct:.0f} %"
                 f", longest {max(e.duration_s for e in r.episodes):.0f} s)"
             )
+        text += f" ({criteria})" if criteria else ""
         out.append(Statement("af_suspected", text, evidence))
     in_af = np.zeros(len(r.windows), dtype=bool)
     for e in r.episodes:

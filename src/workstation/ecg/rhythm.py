@@ -21,6 +21,13 @@ Thresholds
 - Irregular: COSEn above its limit *and* a normalised RMSSD of at least 0.1 once ectopic
   beats are taken out (Dash et al. 2009; ``rhythm_features.ectopy_free``), so that sinus
   rhythm with frequent premature beats or sinus arrhythmia is not irregular enough for AF.
+- P waves per QRS from the multi-lead delineator (``with_delineated_p``), where it ran, are
+  shown with the evidence but do not decide the label. Tried as the AF and sinus criterion
+  (P waves before at least half the QRS complexes: a P-wave rhythm, sinus, never AF; before
+  fewer: AF on irregular RR unless most of the P window repeats, coherence 0.5), it changed
+  no AF decision on LUDB's development or test split, made one more development sinus
+  record sinus (130) and one test AF record "sinus rhythm" (93): not kept (issue #15,
+  benchmarks/RESULTS.md).
 - Premature: RR below 80 % of the local median RR (the usual Holter prematurity criterion);
   ventricular when the QRS also differs in shape from the window's median QRS (correlation
   below 0.7), atrial when it repeats it (0.9 or more). A premature complex is counted only
@@ -37,7 +44,7 @@ Thresholds
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -299,6 +306,21 @@ def scan_rhythm(
     episodes = af_episodes(windows, edges, all_beats, fs, n_samples)
     pauses = find_pauses(all_beats, valid, fs)
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
+
+
+def with_delineated_p(r: RhythmAnalysis, windows: list[int], p_per_qrs: float) -> RhythmAnalysis:
+    """The rhythm analysis with the share of QRS complexes that the multi-lead delineator
+    found a P wave before, over the stretch that holds ``windows``, added to those windows'
+    evidence for the reader; labels, episodes and beats stay as the scan decided them."""
+    annotated = list(r.windows)
+    for w in windows:
+        old = annotated[w]
+        if old.evidence is not None:
+            evidence = replace(old.evidence, p_per_qrs=round(p_per_qrs, 3))
+            annotated[w] = WindowRhythm(old.label, old.lead, evidence)
+    return RhythmAnalysis(
+        r.fs, r.quality, annotated, r.beats, r.beat_kinds, r.valid_rr, r.episodes, r.pauses
+    )
 
 
 def af_episodes(

@@ -60,6 +60,10 @@ class WindowEvidence:
     atrial_activity: float | None
     #: Normalised RMSSD of the RR intervals without ectopic beats (``ectopy_free``).
     nrmssd_ectopy_free: float | None = None
+    #: Share of QRS complexes with a P wave before them, as the multi-lead delineator
+    #: (``ecg.delineation.harmonise_p``) found them; None where it did not look at this window.
+    #: Shown to the reader; the label does not use it (``ecg.rhythm`` notes why).
+    p_per_qrs: float | None = None
 
 
 def _matches(rr: np.ndarray, m: int, r: float) -> int:
