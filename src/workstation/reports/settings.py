@@ -21,9 +21,9 @@ import platformdirs
 
 from workstation.errors import ReportSettingsInvalid
 from workstation.reports.paper import Paper
+from workstation.vault.location import APP_NAME
 
 ENV_VAR = "WORKSTATION_REPORT_SETTINGS"
-APP_NAME = "clinician-workstation"
 FILE_NAME = "reports.toml"
 
 

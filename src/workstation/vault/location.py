@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ENV_VAR = "WORKSTATION_VAULT"
-APP_NAME = "clinician-workstation"
+APP_NAME = "clinician-workstation"  # the folder name for data, settings and reports.toml
 DATABASE_NAME = "vault.db"
 
 

@@ -41,8 +41,9 @@ from workstation.app.report_preferences import (
 )
 from workstation.errors import WorkstationError
 from workstation.ui.shell.lock import DEFAULT_IDLE_MINUTES
+from workstation.vault.location import APP_NAME
 
-ORGANISATION = "clinician-workstation"
+ORGANISATION = APP_NAME  # QSettings live under the same folder name as the vault
 IDLE_KEY = "lock/idle_minutes"
 DPI_KEY = "display/dpi"
 GEOMETRY_KEY, STATE_KEY = "window/geometry", "window/state"
