@@ -47,6 +47,11 @@ def detection_signal(x: np.ndarray, fs: float) -> np.ndarray:
 
 
 def _find(x: np.ndarray, fs: float, method: str) -> np.ndarray:
+    """One NeuroKit2 detector's R peaks. NeuroKit2 raises ValueError/IndexError/
+    ZeroDivisionError when a stretch gives its thresholds nothing to work with (no peak above
+    its adaptive level, a window too short for its smoothing); that is "this detector found no
+    beats", which the quality gate then reports in words (the two detectors disagree), never a
+    silent pass. Any other exception is a fault and propagates."""
     if x.size < int(2 * fs) or float(np.ptp(x)) == 0.0:
         return np.zeros(0, dtype=np.int64)
     import neurokit2 as nk  # seconds to import: only when a record is analysed, not at start
