@@ -174,11 +174,13 @@ def test_a_video_session_is_signed_off_once_saved(
     panel = window.tabs.currentWidget()
     panel.set_video_file(clip)
     panel.analyse_whole_file()
-    qtbot.waitUntil(lambda: panel.result is not None, timeout=120000)
+    # the analysis job must have ended too, else Save to vault is still disabled
+    qtbot.waitUntil(lambda: panel.result is not None and panel._analysis is None, timeout=120000)
 
     # Measured but not saved: nothing to sign yet.
     _sign_off(qtbot, window)
     assert "not stored as a session yet" in told[-1]
+    assert panel.save_button.isEnabled()
     panel.save_button.click()
     qtbot.waitUntil(lambda: panel.opened is not None, timeout=30000)
     wait_idle(qtbot, window)
