@@ -20,6 +20,7 @@ from workstation.vault import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
 ADMIN, PASSWORD = "admin", "admin password 1"
+CLINICIAN, CLINICIAN_PASSWORD = "dr.ada", "ada lovelace analytical engine"
 
 
 @pytest.fixture(autouse=True)
@@ -81,17 +82,38 @@ def first_run(qtbot, vault_path: Path, prefs: Preferences) -> Launcher:
     return launcher
 
 
-def sign_in(qtbot, vault_path: Path, prefs: Preferences) -> Launcher:
+def sign_in(
+    qtbot, vault_path: Path, prefs: Preferences, user: str = ADMIN, password: str = PASSWORD
+) -> Launcher:
     launcher = Launcher(vault_path, FAST_KDF, prefs)
     launcher.start()
     form = launcher.dialog.form
     qtbot.addWidget(launcher.dialog)
-    form.user_edit.setText(ADMIN)
-    form.password_edit.setText(PASSWORD)
+    form.user_edit.setText(user)
+    form.password_edit.setText(password)
     form.sign_in_button.click()
     qtbot.waitUntil(lambda: launcher.window is not None, timeout=20000)
     qtbot.addWidget(launcher.window)
     return launcher
+
+
+def clinician_window(qtbot, vault_path: Path, prefs: Preferences) -> MainWindow:
+    """First run by the administrator, who adds a clinician; the clinician signs in (only a
+    clinician may sign a session off)."""
+    admin = first_run(qtbot, vault_path, prefs).window
+    admin.vault.add_user(CLINICIAN, CLINICIAN_PASSWORD, "clinician")
+    admin.close()
+    return sign_in(qtbot, vault_path, prefs, CLINICIAN, CLINICIAN_PASSWORD).window
+
+
+@pytest.fixture
+def told(monkeypatch) -> list[str]:
+    """Information boxes shown, instead of blocking on their modal loop."""
+    shown: list[str] = []
+    monkeypatch.setattr(
+        QMessageBox, "information", lambda parent, title, text, *a: shown.append(text)
+    )
+    return shown
 
 
 def wait_idle(qtbot, window: MainWindow, timeout: int = 60000) -> None:

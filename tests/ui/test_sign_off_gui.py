@@ -11,37 +11,24 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import pytest
-from conftest import ADMIN, FAST_KDF, add_patient, first_run, sign_in, wait_idle
-from PySide6.QtWidgets import QMessageBox
+from conftest import (
+    ADMIN,
+    CLINICIAN,
+    add_patient,
+    clinician_window,
+    first_run,
+    sign_in,
+    wait_idle,
+)
 
 from workstation.reports.signature import verify_report
-from workstation.ui.app import Launcher
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.shell.main_window import MainWindow
 from workstation.ui.shell.preferences import Preferences
 from workstation.ui.shell.signoff_dialog import TO_CONFIRM, SignOffDialog
 from workstation.vault import SessionStatus
 
-CLINICIAN, CLINICIAN_PASSWORD = "dr.ada", "ada lovelace analytical engine"
 OWN_STATEMENT = "Clinician: no acute change since last visit"
-
-
-def _clinician_window(qtbot, vault_path: Path, prefs: Preferences) -> MainWindow:
-    """First run by the administrator, who adds a clinician; the clinician signs in."""
-    admin = first_run(qtbot, vault_path, prefs).window
-    admin.vault.add_user(CLINICIAN, CLINICIAN_PASSWORD, "clinician")
-    admin.close()
-    launcher = Launcher(vault_path, FAST_KDF, prefs)
-    launcher.start()
-    qtbot.addWidget(launcher.dialog)
-    form = launcher.dialog.form
-    form.user_edit.setText(CLINICIAN)
-    form.password_edit.setText(CLINICIAN_PASSWORD)
-    form.sign_in_button.click()
-    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20000)
-    qtbot.addWidget(launcher.window)
-    return launcher.window
 
 
 def _import(qtbot, window: MainWindow, path: Path) -> EcgWorkspace:
@@ -58,21 +45,11 @@ def _sign_off_action(window: MainWindow):
     return action
 
 
-@pytest.fixture
-def told(monkeypatch) -> list[str]:
-    """Information boxes shown, instead of blocking on their modal loop."""
-    shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda parent, title, text, *a: shown.append(text)
-    )
-    return shown
-
-
 def test_review_confirm_sign_then_export_a_verified_report(
     qtbot, app, vault_path, ludb_record, monkeypatch, errors, told, tmp_path
 ):
     prefs = Preferences(idle_minutes=10)
-    window = _clinician_window(qtbot, vault_path, prefs)
+    window = clinician_window(qtbot, vault_path, prefs)
     add_patient(qtbot, window, monkeypatch, "H-0001", "Doe, Jane")
     workspace = _import(qtbot, window, ludb_record)
     session_id = workspace.opened.session.id

@@ -13,31 +13,24 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import ADMIN, FAST_KDF, add_patient, first_run, sign_in, wait_idle
-from PySide6.QtWidgets import QMessageBox
+from conftest import (
+    ADMIN,
+    CLINICIAN,
+    add_patient,
+    clinician_window,
+    sign_in,
+    wait_idle,
+)
 
 from workstation.reports.session_report import session_report_pdf
 from workstation.reports.settings import ReportSettings
 from workstation.rppg.synthetic import ClipSpec, write_clip
-from workstation.ui.app import Launcher
 from workstation.ui.eeg.viewer import EegViewer
 from workstation.ui.shell.main_window import MainWindow
 from workstation.ui.shell.preferences import Preferences
 from workstation.ui.shell.signoff_dialog import TO_CONFIRM, SignOffDialog
 from workstation.ui.video.panel import VideoPanel
 from workstation.vault import NoteKind, SessionStatus
-
-CLINICIAN, CLINICIAN_PASSWORD = "dr.ada", "ada lovelace analytical engine"
-
-
-@pytest.fixture
-def told(monkeypatch) -> list[str]:
-    """Information boxes shown, instead of blocking on their modal loop."""
-    shown: list[str] = []
-    monkeypatch.setattr(
-        QMessageBox, "information", lambda parent, title, text, *a: shown.append(text)
-    )
-    return shown
 
 
 @pytest.fixture
@@ -55,23 +48,6 @@ def reviewed(monkeypatch) -> dict[str, object]:
 
     monkeypatch.setattr(SignOffDialog, "exec", review_and_confirm)
     return seen
-
-
-def _clinician_window(qtbot, vault_path: Path, prefs: Preferences) -> MainWindow:
-    """First run by the administrator, who adds a clinician; the clinician signs in."""
-    admin = first_run(qtbot, vault_path, prefs).window
-    admin.vault.add_user(CLINICIAN, CLINICIAN_PASSWORD, "clinician")
-    admin.close()
-    launcher = Launcher(vault_path, FAST_KDF, prefs)
-    launcher.start()
-    qtbot.addWidget(launcher.dialog)
-    form = launcher.dialog.form
-    form.user_edit.setText(CLINICIAN)
-    form.password_edit.setText(CLINICIAN_PASSWORD)
-    form.sign_in_button.click()
-    qtbot.waitUntil(lambda: launcher.window is not None, timeout=20000)
-    qtbot.addWidget(launcher.window)
-    return launcher.window
 
 
 def _sign_off(qtbot, window: MainWindow) -> None:
@@ -115,7 +91,7 @@ def test_an_eeg_session_is_signed_off_with_its_findings_and_annotations(
     qtbot, app, vault_path, edf_file, monkeypatch, errors, told, reviewed
 ):
     prefs = Preferences(idle_minutes=10)
-    window = _clinician_window(qtbot, vault_path, prefs)
+    window = clinician_window(qtbot, vault_path, prefs)
     add_patient(qtbot, window, monkeypatch, "H-0011", "Roe, Richard")
     window.import_file(edf_file)
     qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), EegViewer), timeout=30000)
@@ -167,7 +143,7 @@ def test_a_video_session_is_signed_off_once_saved(
 ):
     clip = write_clip(tmp_path / "face.avi", ClipSpec(bpm=80.0, seconds=14, width=160, height=120))
     prefs = Preferences(idle_minutes=10)
-    window = _clinician_window(qtbot, vault_path, prefs)
+    window = clinician_window(qtbot, vault_path, prefs)
     add_patient(qtbot, window, monkeypatch, "H-0012", "Doe, Jane")
     next(a for a in window.actions() if a.text() == "&Video vitals…").trigger()
     qtbot.waitUntil(lambda: isinstance(window.tabs.currentWidget(), VideoPanel), timeout=10000)
