@@ -35,19 +35,36 @@ def test_training_steps_reduce_nothing_to_nan(tiny_model: tuple) -> None:
     assert result.best_epoch == 1
 
 
-def test_onnx_matches_torch_for_any_batch_and_length(tiny_model: tuple) -> None:
+def test_onnx_matches_torch_for_any_batch_lead_count_and_length(tiny_model: tuple) -> None:
     import torch
 
     result, folder = tiny_model
     model = load_model("tiny", folder)
     assert model.provider == CPU
-    for batch, length in ((1, 2048), (3, 5024)):
-        x = np.random.default_rng(batch).standard_normal((batch, 1, length)).astype(np.float32)
+    for batch, leads, length in ((1, 12, 2048), (3, 1, 5024), (2, 15, 1024)):
+        rng = np.random.default_rng(batch + leads)
+        x = rng.standard_normal((batch, leads, length)).astype(np.float32)
         onnx_out = model.session.run(None, {"ecg": x})[0]
         with torch.no_grad():
             torch_out = result.model(torch.from_numpy(x)).numpy()
-        assert onnx_out.shape == (batch, 4, length)
+        assert onnx_out.shape == (batch, leads, 4, length)
         np.testing.assert_allclose(onnx_out, torch_out, atol=1e-4)
+
+
+def test_each_lead_is_read_with_the_others(tiny_model: tuple) -> None:
+    """Changing one lead changes what the model says about another: the leads are read
+    together. Read alone, a lead's labels do not depend on what other rows hold."""
+    import torch
+
+    result, _ = tiny_model
+    x = np.random.default_rng(7).standard_normal((1, 3, 2048)).astype(np.float32)
+    changed = x.copy()
+    changed[0, 2] *= 5.0
+    with torch.no_grad():
+        together = [result.model(torch.from_numpy(v))[0, 0].numpy() for v in (x, changed)]
+        alone = [result.model(torch.from_numpy(v[0][:, None]))[0, 0].numpy() for v in (x, changed)]
+    assert np.abs(together[0] - together[1]).max() > 1e-4
+    np.testing.assert_array_equal(alone[0], alone[1])
 
 
 def test_registry_refuses_a_tampered_model(tiny_model: tuple, tmp_path: Path) -> None:

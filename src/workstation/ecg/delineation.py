@@ -66,8 +66,21 @@ def clean_runs(spans: list[tuple[int, int]], wave: str, fs: float) -> list[tuple
 
 
 def lead_waves(labels: np.ndarray, fs: float = 500.0) -> dict[str, list[tuple[int, int]]]:
-    """Onset/offset sample pairs of each wave type in one lead's label sequence."""
-    return {w: clean_runs(runs(labels == CLASSES.index(w)), w, fs) for w in WAVES}
+    """Onset/offset sample pairs of each wave type in one lead's label sequence.
+
+    A wave that runs into the first or last sample is cut by the window: its onset or
+    offset is not in the data, so it is left out rather than measured short (and the model's
+    labels at the padded edges are the least reliable).
+    """
+    last = len(labels) - 1
+    return {
+        w: [
+            (on, off)
+            for on, off in clean_runs(runs(labels == CLASSES.index(w)), w, fs)
+            if on > 0 and off < last
+        ]
+        for w in WAVES
+    }
 
 
 def _cluster(centres: np.ndarray, gap: float) -> list[np.ndarray]:

@@ -7,7 +7,10 @@
   lead is replaced by a straight line between its ends; the drop in the model's confidence
   in its own labels nearby is the importance of those samples, a trace a UI can draw under
   each lead. Only a crop of ±0.5 s around each window is re-run, which holds most of the
-  U-Net's effective receptive field.
+  U-Net's effective receptive field. Each lead is read here as a recording of its own (the
+  model reads 1 to 15 leads): the trace shows what in that lead its labels rest on, and
+  occluding a window re-runs one lead, not twelve. The delineation the app shows also
+  consults the other leads, so the two can differ where a lead is weak.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from workstation.ecg.abnormality import impute
 from workstation.ecg.features import FEATURES, feature_vector
 from workstation.ecg.measurements import Measurements
 from workstation.ecg.score_calibration import calibrate
-from workstation.ecg.segmentation import segment_probabilities
+from workstation.ecg.segmentation import segment_leads_alone
 from workstation.inference.registry import LoadedModel
 
 WINDOW_S = 0.08
@@ -63,7 +66,7 @@ def _occlude(lead: np.ndarray, start: int, stop: int) -> np.ndarray:
 def waveform_attribution(model: LoadedModel, leads: np.ndarray, fs: float = 500.0) -> np.ndarray:
     """Importance per sample (leads × samples, 0..1 per lead) for standardised 500 Hz leads."""
     n_leads, n = leads.shape
-    base = segment_probabilities(model, leads)
+    base = segment_leads_alone(model, leads)
     labels = base.argmax(axis=1)
     confidence = np.take_along_axis(base, labels[:, None, :], axis=1)[:, 0, :]
     win, ctx = int(WINDOW_S * fs), int(CONTEXT_S * fs)
@@ -77,7 +80,7 @@ def waveform_attribution(model: LoadedModel, leads: np.ndarray, fs: float = 500.
         for lead in range(n_leads):
             batch[lead * starts.size + k] = _occlude(window[lead], ctx, ctx + win)
     prob = np.concatenate(
-        [segment_probabilities(model, batch[i : i + CHUNK]) for i in range(0, len(batch), CHUNK)]
+        [segment_leads_alone(model, batch[i : i + CHUNK]) for i in range(0, len(batch), CHUNK)]
     )
     attribution = np.zeros((n_leads, n), dtype=np.float32)
     for lead in range(n_leads):

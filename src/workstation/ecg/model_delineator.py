@@ -7,7 +7,7 @@ import numpy as np
 from workstation.ecg.delineation import lead_waves
 from workstation.ecg.preprocess import MODEL_FS, model_input
 from workstation.ecg.scoring import boundaries
-from workstation.ecg.segmentation import segment_labels, segment_probabilities
+from workstation.ecg.segmentation import segment_labels, segment_leads_alone
 from workstation.inference.registry import LoadedModel
 from workstation.recording import Recording
 
@@ -25,9 +25,9 @@ def model_boundaries(model: LoadedModel, recording: Recording) -> dict[str, dict
 def lead_alone_boundaries(
     model: LoadedModel, recording: Recording
 ) -> dict[str, dict[str, np.ndarray]]:
-    """As ``model_boundaries`` but each lead read on its own, without the cross-lead P
-    agreement: what the model alone does, for its card and the benchmark."""
-    probabilities = segment_probabilities(model, model_input(recording.signals, recording.fs))
+    """As ``model_boundaries`` but each lead read on its own, by the model and without the
+    cross-lead P agreement: what one lead alone gives, for the card and the benchmark."""
+    probabilities = segment_leads_alone(model, model_input(recording.signals, recording.fs))
     labels = probabilities.argmax(axis=1)
     factor = recording.fs / MODEL_FS
     return {

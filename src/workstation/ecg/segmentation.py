@@ -19,14 +19,29 @@ def segmentation_model() -> LoadedModel:
     return load_model(MODEL_NAME)
 
 
-def segment_probabilities(model: LoadedModel, leads: np.ndarray) -> np.ndarray:
-    """Class probabilities (leads, 4, samples) for standardised 500 Hz leads."""
-    n = leads.shape[-1]
-    padded = np.pad(leads, [(0, 0), (0, (-n) % MULTIPLE)], mode="edge").astype(np.float32)
-    logits = model.session.run(None, {"ecg": padded[:, None, :]})[0][..., :n]
+def _softmax_over_classes(logits: np.ndarray) -> np.ndarray:
     logits = logits - logits.max(axis=1, keepdims=True)
     prob = np.exp(logits)
     return prob / prob.sum(axis=1, keepdims=True)
+
+
+def _padded(leads: np.ndarray) -> np.ndarray:
+    n = leads.shape[-1]
+    return np.pad(leads, [(0, 0), (0, (-n) % MULTIPLE)], mode="edge").astype(np.float32)
+
+
+def segment_probabilities(model: LoadedModel, leads: np.ndarray) -> np.ndarray:
+    """Class probabilities (leads, 4, samples) for one recording's standardised 500 Hz leads,
+    read together: the model sees every lead when it labels each one."""
+    logits = model.session.run(None, {"ecg": _padded(leads)[None]})[0][0]
+    return _softmax_over_classes(logits[..., : leads.shape[-1]])
+
+
+def segment_leads_alone(model: LoadedModel, leads: np.ndarray) -> np.ndarray:
+    """As ``segment_probabilities`` but each row read as a recording of its own (leads, 4,
+    samples): for rows that are not simultaneous leads, or to see what one lead alone says."""
+    logits = model.session.run(None, {"ecg": _padded(leads)[:, None]})[0][:, 0]
+    return _softmax_over_classes(logits[..., : leads.shape[-1]])
 
 
 def segment_labels(model: LoadedModel, leads: np.ndarray) -> np.ndarray:

@@ -43,15 +43,19 @@ def segmentation_card(onnx_path: Path, ludb_dir: Path, training: dict[str, Any])
     split = load_split()
     return {
         "name": onnx_path.stem,
-        "version": "1.0.0",
+        "version": "2.0.0",
         "created": date.today().isoformat(),
-        "task": "ECG wave segmentation: label every sample of one lead as none, P, QRS or T",
-        "architecture": "1-D U-Net, 4 levels, widths 8-32, runs at 250 Hz inside",
+        "task": "ECG wave segmentation: label every sample of every lead as none, P, QRS or T, "
+        "reading all the recording's leads together",
+        "architecture": "1-D lead-set U-Net, 4 levels, widths 8-32, runs at 250 Hz inside; the "
+        "same convolutions for every lead, joined at every level with the mean of all leads' "
+        "features, so it reads 1 to 15 leads in any order",
         "inputs": {
-            "ecg": "float32 (batch, 1, length): one lead at 500 Hz, 0.5-40 Hz band-pass, mains "
-            "notch, standardised (zero median, unit SD); length a multiple of 32"
+            "ecg": "float32 (batch, leads, length): one recording's simultaneous leads at 500 "
+            "Hz, 0.5-40 Hz band-pass, mains notch, each standardised (zero median, unit SD); "
+            "length a multiple of 32"
         },
-        "outputs": {"logits": "float32 (batch, 4, length): class scores per sample"},
+        "outputs": {"logits": "float32 (batch, leads, 4, length): class scores per sample"},
         "classes": list(CLASSES),
         "training_data": {
             **LUDB,
@@ -69,14 +73,16 @@ def segmentation_card(onnx_path: Path, ludb_dir: Path, training: dict[str, Any])
         "metrics": {
             "protocol": "Moskalenko et al. 2019: onsets/offsets matched within ±150 ms, "
             "annotated span only; 95% CI bootstrap (1000) over test records. 'test': the "
-            "delineator as the app runs it (P waves agreed across the 12 leads, "
-            "ecg.delineation.harmonise_p); 'test_lead_alone': each lead read on its own",
+            "delineator as the app runs it (all leads read together, then P waves agreed across "
+            "the leads, ecg.delineation.harmonise_p); 'test_lead_alone': each lead given to "
+            "the model as a one-lead recording, without the agreement step",
             "test": test_metrics(onnx_path, ludb_dir),
             "test_lead_alone": test_metrics(onnx_path, ludb_dir, lead_alone=True),
         },
         "intended_use": "For clinical review, not diagnosis. Resting 12-lead ECG of adults.",
-        "limitations": "Trained on 130 LUDB records (one centre, 500 Hz, 10 s); paced rhythms "
-        "and atrial fibrillation are rare in training data.",
+        "limitations": "Trained on 130 LUDB records (one centre, 500 Hz, 10 s, 12 leads; fewer "
+        "leads by leaving leads out at random); paced rhythms and atrial fibrillation are "
+        "rare in training data.",
         "sha256": sha256_of(onnx_path.read_bytes()),
     }
 

@@ -18,17 +18,8 @@ def add_train_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     default_data = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
     seg.add_argument("--data", type=Path, default=default_data, help="LUDB folder")
-    seg.add_argument("--epochs", type=int, default=14)
+    seg.add_argument("--epochs", type=int, default=300)
     seg.add_argument("--seed", type=int, default=6)
-    seg.add_argument(
-        "--rate-warp",
-        type=float,
-        default=0.0,
-        help="share of training crops with iso-electric segments shortened (fast-rate P waves)",
-    )
-    seg.add_argument(
-        "--p-weight", type=float, default=1.0, help="loss weight of samples inside P waves"
-    )
     seg.add_argument("--out", type=Path, default=Path("models"), help="output folder")
     seg.set_defaults(func=with_private_caches(_train_segmentation))
 
@@ -52,19 +43,9 @@ def _train_segmentation(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     torch.set_num_threads(TRAIN_THREADS)
-    result = train_segmentation(
-        args.data,
-        epochs=args.epochs,
-        seed=args.seed,
-        rate_warp=args.rate_warp,
-        p_weight=args.p_weight,
-    )
+    result = train_segmentation(args.data, epochs=args.epochs, seed=args.seed)
     onnx_path = export_onnx(result.model, args.out / "ecg-segmentation.onnx")
     command = f"workstation train ecg-segmentation --epochs {args.epochs} --seed {args.seed}"
-    if args.rate_warp:
-        command += f" --rate-warp {args.rate_warp:g}"
-    if args.p_weight != 1.0:
-        command += f" --p-weight {args.p_weight:g}"
     training = {
         "command": command,
         "epochs": result.epochs,

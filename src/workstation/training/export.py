@@ -6,17 +6,18 @@ from pathlib import Path
 
 import torch
 
-from workstation.training.unet import UNet1d
+from workstation.training.unet import LeadSetUNet
 
 INPUT_NAME = "ecg"
 OUTPUT_NAME = "logits"
 
 
-def export_onnx(model: UNet1d, path: Path) -> Path:
-    """One file (no external data) with dynamic batch and length, opset the runtime knows."""
+def export_onnx(model: LeadSetUNet, path: Path) -> Path:
+    """One file (no external data) with dynamic batch, lead count and length, opset the
+    runtime knows."""
     model.eval()
     path.parent.mkdir(parents=True, exist_ok=True)
-    example = torch.zeros(2, 1, 2048)
+    example = torch.zeros(2, 3, 2048)
     torch.onnx.export(
         model,
         (example,),
@@ -24,8 +25,8 @@ def export_onnx(model: UNet1d, path: Path) -> Path:
         input_names=[INPUT_NAME],
         output_names=[OUTPUT_NAME],
         dynamic_axes={
-            INPUT_NAME: {0: "batch", 2: "length"},
-            OUTPUT_NAME: {0: "batch", 2: "length"},
+            INPUT_NAME: {0: "batch", 1: "leads", 2: "length"},
+            OUTPUT_NAME: {0: "batch", 1: "leads", 3: "length"},
         },
         opset_version=17,
         dynamo=False,

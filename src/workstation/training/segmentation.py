@@ -1,13 +1,11 @@
 """Seeded training of the ECG segmentation U-Net on the LUDB training split.
 
-The loss counts only samples inside each lead's annotated span; the epoch kept is the one
-with the lowest validation loss, so the test records never influence the model.
-
-Two options target the P wave, the boundary the model misses most (`--rate-warp`,
-`--p-weight`); both default off so that the default command still reproduces the committed
-model byte for byte. Rate warping shortens the iso-electric stretches between waves (T-P and
-P-R segments) of some crops, so the model sees P waves close behind the T wave, as at fast
-rates, without changing the waves themselves.
+The network reads a recording's leads together (see ``unet``), so a training example is a
+crop of several leads of one record, cut at the same moment in all of them. The number of
+leads varies from batch to batch (1 to 12), so that the model also reads the one- and
+two-lead recordings a ward meets. The loss counts only samples inside each lead's annotated
+span; the epoch kept is the one with the lowest validation loss, so the test records never
+influence the model.
 """
 
 from __future__ import annotations
@@ -21,24 +19,24 @@ import numpy as np
 import torch
 from torch.nn import functional
 
-from workstation.ecg.waves import CLASSES
 from workstation.training.ludb import LeadArrays, load_leads
 from workstation.training.split import load_split
-from workstation.training.unet import DOWNSAMPLE, UNet1d
+from workstation.training.unet import DOWNSAMPLE, LeadSetUNet
 
 log = logging.getLogger(__name__)
 
 CROP = 2048
-BATCH = 32
+RECORDS_PER_BATCH = 4
 LEARNING_RATE = 3e-3
-MAX_WARP = 3.0  # iso-electric stretches shortened up to three-fold
+LEAD_COUNTS = np.array([1, 2, 3, 6, 12])
+LEAD_COUNT_SHARE = np.array([0.1, 0.1, 0.1, 0.2, 0.5])  # mostly 12-lead, as LUDB is
 
 
 @dataclass
 class TrainingResult:
     """The chosen model and what choosing it was based on."""
 
-    model: UNet1d
+    model: LeadSetUNet
     best_epoch: int
     validation_loss: float
     epochs: int
@@ -53,86 +51,46 @@ def seed_everything(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)
 
 
-def _warped_positions(
-    target: np.ndarray, crop: int, factor: float, rng: np.random.Generator
-) -> np.ndarray | None:
-    """Source positions of one crop whose unlabelled samples pass ``factor`` times faster.
-
-    None when the lead is too short to fill a crop at this speed.
-    """
-    step = np.where(target == 0, 1.0 / factor, 1.0)
-    new_time = np.concatenate([[0.0], np.cumsum(step)])[:-1]
-    last_start = int(np.searchsorted(new_time, new_time[-1] - crop, side="right")) - 1
-    if last_start < 0:
-        return None
-    start = int(rng.integers(0, last_start + 1))
-    grid = new_time[start] + np.arange(crop)
-    return np.interp(grid, new_time, np.arange(len(target), dtype=float))
-
-
-def warp_rows(
-    x: np.ndarray,
-    target: np.ndarray,
-    weight: np.ndarray,
-    data: LeadArrays,
-    rows: np.ndarray,
-    probability: float,
-    rng: np.random.Generator,
-) -> None:
-    """Replace some crops, in place, by rate-warped crops of the same leads."""
-    crop = x.shape[1]
-    chosen = rng.random(len(rows)) < probability
-    factors = rng.uniform(1.0, MAX_WARP, len(rows))
-    for k in np.flatnonzero(chosen):
-        row = rows[k]
-        pos = _warped_positions(data.targets[row], crop, factors[k], rng)
-        if pos is None:
-            continue
-        nearest = np.rint(pos).astype(np.int64)
-        x[k] = np.interp(pos, np.arange(data.inputs.shape[1]), data.inputs[row])
-        target[k] = data.targets[row, nearest]
-        weight[k] = data.weights[row, nearest]
+def record_rows(data: LeadArrays) -> list[np.ndarray]:
+    """The rows (leads) of each record, in record order."""
+    return [np.flatnonzero(data.record_ids == rid) for rid in np.unique(data.record_ids)]
 
 
 def augment_batch(
-    data: LeadArrays,
-    rows: np.ndarray,
-    rng: np.random.Generator,
-    rate_warp: float = 0.0,
-    p_weight: float = 1.0,
+    data: LeadArrays, groups: list[np.ndarray], rng: np.random.Generator
 ) -> tuple[torch.Tensor, ...]:
-    """Random crops with added noise and baseline drift, like real ward recordings.
+    """Crops of a random subset of each record's leads, with noise and baseline drift.
 
-    With ``rate_warp`` > 0 that share of crops is rate-warped; ``p_weight`` multiplies the
-    loss weight of samples inside P waves.
+    All leads of a record are cut at the same moment; scale, drift and noise are drawn per
+    lead, as electrodes pick them up separately. Tensors are (records, leads, samples).
     """
+    k = int(rng.choice(LEAD_COUNTS, p=LEAD_COUNT_SHARE))
+    k = min(k, *(len(g) for g in groups))
+    rows = np.stack([rng.choice(g, k, replace=False) for g in groups])
     length = data.inputs.shape[1]
     crop = min(CROP, length - length % DOWNSAMPLE)
-    starts = rng.integers(0, length - crop + 1, size=len(rows))
-    index = starts[:, None] + np.arange(crop)[None, :]
-    x = data.inputs[rows[:, None], index].copy()
-    target = data.targets[rows[:, None], index].copy()
-    weight = data.weights[rows[:, None], index].copy()
-    if rate_warp > 0:
-        warp_rows(x, target, weight, data, rows, rate_warp, rng)
-    if p_weight != 1.0:
-        weight = weight * np.where(target == CLASSES.index("p"), p_weight, 1.0).astype(np.float32)
+    starts = rng.integers(0, length - crop + 1, size=len(groups))
+    index = starts[:, None, None] + np.arange(crop)[None, None, :]
+    x = data.inputs[rows[:, :, None], index].copy()
+    target = data.targets[rows[:, :, None], index].copy()
+    weight = data.weights[rows[:, :, None], index].copy()
+    shape = (len(groups), k, 1)
     t = np.arange(crop) / 500.0
-    drift = rng.uniform(0, 0.5, (len(rows), 1)) * np.sin(
-        2 * np.pi * rng.uniform(0.05, 0.5, (len(rows), 1)) * t + rng.uniform(0, 6.3, (len(rows), 1))
+    drift = rng.uniform(0, 0.5, shape) * np.sin(
+        2 * np.pi * rng.uniform(0.05, 0.5, shape) * t + rng.uniform(0, 6.3, shape)
     )
-    x = x * rng.uniform(0.7, 1.3, (len(rows), 1)) + drift
-    x = x + rng.uniform(0, 0.1, (len(rows), 1)) * rng.standard_normal(x.shape)
+    x = x * rng.uniform(0.7, 1.3, shape) + drift
+    x = x + rng.uniform(0, 0.1, shape) * rng.standard_normal(x.shape)
     return (
-        torch.from_numpy(x.astype(np.float32))[:, None, :],
+        torch.from_numpy(x.astype(np.float32)),
         torch.from_numpy(target),
         torch.from_numpy(weight),
     )
 
 
 def masked_loss(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
-    """Cross-entropy averaged over annotated samples only."""
-    per_sample = functional.cross_entropy(logits, target, reduction="none")
+    """Cross-entropy averaged over annotated samples only; logits (records, leads, 4, n)."""
+    per_sample = functional.cross_entropy(logits.transpose(1, 2), target, reduction="none")
     return (per_sample * weight).sum() / weight.sum().clamp(min=1.0)
 
 
@@ -143,29 +101,26 @@ def pad_to_multiple(x: np.ndarray) -> np.ndarray:
 
 
 @torch.no_grad()
-def validation_loss(model: UNet1d, data: LeadArrays) -> float:
-    """Masked loss on whole validation leads, as the model sees them in use."""
+def validation_loss(model: LeadSetUNet, data: LeadArrays) -> float:
+    """Masked loss on whole validation records, all leads together, as the app reads them."""
     model.eval()
-    x = torch.from_numpy(pad_to_multiple(data.inputs))[:, None, :]
-    target = torch.from_numpy(pad_to_multiple(data.targets))
-    weight = torch.from_numpy(pad_to_multiple(data.weights))
-    total = sum(
-        float(masked_loss(model(x[i : i + 64]), target[i : i + 64], weight[i : i + 64]))
-        * float(weight[i : i + 64].sum())
-        for i in range(0, len(x), 64)
-    )
-    return total / float(weight.sum())
+    total = weights = 0.0
+    for rows in record_rows(data):
+        x = torch.from_numpy(pad_to_multiple(data.inputs[rows]))[None]
+        target = torch.from_numpy(pad_to_multiple(data.targets[rows]))[None]
+        weight = torch.from_numpy(pad_to_multiple(data.weights[rows]))[None]
+        total += float(masked_loss(model(x), target, weight)) * float(weight.sum())
+        weights += float(weight.sum())
+    return total / weights
 
 
 def train_segmentation(
     ludb_dir: Path,
-    epochs: int = 14,
+    epochs: int = 300,
     seed: int = 6,
     train_ids: list[int] | None = None,
     validation_ids: list[int] | None = None,
     max_steps: int | None = None,
-    rate_warp: float = 0.0,
-    p_weight: float = 1.0,
 ) -> TrainingResult:
     """Train from scratch; ``max_steps`` and explicit ids exist for quick tests."""
     started = time.perf_counter()
@@ -173,9 +128,10 @@ def train_segmentation(
     rng = seed_everything(seed)
     train = load_leads(ludb_dir, train_ids or split["train"])
     val = load_leads(ludb_dir, validation_ids or split["validation"])
-    model = UNet1d()
+    groups = record_rows(train)
+    model = LeadSetUNet()
     optimizer = torch.optim.AdamW(model.parameters(), lr=LEARNING_RATE, weight_decay=1e-4)
-    steps_per_epoch = max(1, len(train.inputs) // BATCH)
+    steps_per_epoch = max(1, len(groups) // RECORDS_PER_BATCH)
     total_steps = epochs * steps_per_epoch if max_steps is None else max_steps
     schedule = torch.optim.lr_scheduler.OneCycleLR(
         optimizer, LEARNING_RATE, total_steps=total_steps
@@ -184,13 +140,12 @@ def train_segmentation(
     step = 0
     for epoch in range(1, epochs + 1):
         model.train()
-        order = rng.permutation(len(train.inputs))
+        order = rng.permutation(len(groups))
         for i in range(steps_per_epoch):
             if step >= total_steps:
                 break
-            x, target, weight = augment_batch(
-                train, order[i * BATCH : (i + 1) * BATCH], rng, rate_warp, p_weight
-            )
+            batch = order[i * RECORDS_PER_BATCH : (i + 1) * RECORDS_PER_BATCH]
+            x, target, weight = augment_batch(train, [groups[j] for j in batch], rng)
             loss = masked_loss(model(x), target, weight)
             optimizer.zero_grad()
             loss.backward()
