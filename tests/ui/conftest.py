@@ -16,6 +16,7 @@ from workstation.ui.app import Launcher, application
 from workstation.ui.shell.main_window import MainWindow
 from workstation.ui.shell.patients_panel import NewPatientDialog
 from workstation.ui.shell.preferences import Preferences
+from workstation.ui.shell.signoff_dialog import SignOffDialog
 from workstation.vault import Argon2Params
 
 FAST_KDF = Argon2Params(memory_kib=8, time_cost=1, parallelism=1)
@@ -114,6 +115,23 @@ def told(monkeypatch) -> list[str]:
         QMessageBox, "information", lambda parent, title, text, *a: shown.append(text)
     )
     return shown
+
+
+@pytest.fixture
+def reviewed(monkeypatch) -> dict[str, object]:
+    """The sign-off dialog as the clinician saw it; the clinician ticks the confirmation."""
+    seen: dict[str, object] = {}
+
+    def review_and_confirm(dialog: SignOffDialog) -> int:
+        seen["automated"] = dialog.statement_rows(dialog.automated)
+        seen["clinician"] = dialog.statement_rows(dialog.clinician)
+        seen["enabled_before"] = dialog.sign_button.isEnabled()
+        dialog.confirm.setChecked(True)
+        seen["enabled_after"] = dialog.sign_button.isEnabled()
+        return SignOffDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SignOffDialog, "exec", review_and_confirm)
+    return seen
 
 
 def wait_idle(qtbot, window: MainWindow, timeout: int = 60000) -> None:

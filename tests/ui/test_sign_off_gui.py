@@ -46,7 +46,7 @@ def _sign_off_action(window: MainWindow):
 
 
 def test_review_confirm_sign_then_export_a_verified_report(
-    qtbot, app, vault_path, ludb_record, monkeypatch, errors, told, tmp_path
+    qtbot, app, vault_path, ludb_record, monkeypatch, errors, told, reviewed, tmp_path
 ):
     prefs = Preferences(idle_minutes=10)
     window = clinician_window(qtbot, vault_path, prefs)
@@ -69,23 +69,12 @@ def test_review_confirm_sign_then_export_a_verified_report(
     # Sign off: the dialog lists the engine's statements apart from the clinician's, and
     # signs only once the confirmation is ticked.
     engine = [s["text"] for s in workspace.opened.result.statements if s["code"] != "clinician"]
-    seen: dict[str, object] = {}
-
-    def review_and_confirm(dialog: SignOffDialog) -> int:
-        seen["automated"] = dialog.statement_rows(dialog.automated)
-        seen["clinician"] = dialog.statement_rows(dialog.clinician)
-        seen["enabled_before"] = dialog.sign_button.isEnabled()
-        dialog.confirm.setChecked(True)
-        seen["enabled_after"] = dialog.sign_button.isEnabled()
-        return SignOffDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(SignOffDialog, "exec", review_and_confirm)
     action.trigger()
     qtbot.waitUntil(lambda: "signed off" in window.statusBar().currentMessage(), timeout=30000)
     wait_idle(qtbot, window)
-    assert seen["automated"] == [(text, TO_CONFIRM) for text in engine]
-    assert seen["clinician"] == [(OWN_STATEMENT, CLINICIAN, TO_CONFIRM)]
-    assert (seen["enabled_before"], seen["enabled_after"]) == (False, True)
+    assert reviewed["automated"] == [(text, TO_CONFIRM) for text in engine]
+    assert reviewed["clinician"] == [(OWN_STATEMENT, CLINICIAN, TO_CONFIRM)]
+    assert (reviewed["enabled_before"], reviewed["enabled_after"]) == (False, True)
     session = window.vault.get_session(session_id)
     assert (session.status, session.signed_by) == (SessionStatus.REVIEWED, CLINICIAN)
     assert workspace.opened.session.status is SessionStatus.REVIEWED

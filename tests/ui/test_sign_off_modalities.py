@@ -12,7 +12,6 @@ import io
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
 from conftest import (
     ADMIN,
     CLINICIAN,
@@ -28,26 +27,9 @@ from workstation.rppg.synthetic import ClipSpec, write_clip
 from workstation.ui.eeg.viewer import EegViewer
 from workstation.ui.shell.main_window import MainWindow
 from workstation.ui.shell.preferences import Preferences
-from workstation.ui.shell.signoff_dialog import TO_CONFIRM, SignOffDialog
+from workstation.ui.shell.signoff_dialog import TO_CONFIRM
 from workstation.ui.video.panel import VideoPanel
 from workstation.vault import NoteKind, SessionStatus
-
-
-@pytest.fixture
-def reviewed(monkeypatch) -> dict[str, object]:
-    """The sign-off dialog as the clinician saw it; the clinician ticks the confirmation."""
-    seen: dict[str, object] = {}
-
-    def review_and_confirm(dialog: SignOffDialog) -> int:
-        seen["automated"] = dialog.statement_rows(dialog.automated)
-        seen["clinician"] = dialog.statement_rows(dialog.clinician)
-        seen["enabled_before"] = dialog.sign_button.isEnabled()
-        dialog.confirm.setChecked(True)
-        seen["enabled_after"] = dialog.sign_button.isEnabled()
-        return SignOffDialog.DialogCode.Accepted
-
-    monkeypatch.setattr(SignOffDialog, "exec", review_and_confirm)
-    return seen
 
 
 def _sign_off(qtbot, window: MainWindow) -> None:

@@ -12,14 +12,17 @@ from workstation.inference.registry import LoadedModel
 from workstation.recording import Recording
 
 
-def model_boundaries(model: LoadedModel, recording: Recording) -> dict[str, dict[str, np.ndarray]]:
-    """Boundary arrays per lead, in samples at the recording's own rate."""
-    labels = segment_labels(model, model_input(recording.signals, recording.fs))
+def _per_lead(labels: np.ndarray, recording: Recording) -> dict[str, dict[str, np.ndarray]]:
     factor = recording.fs / MODEL_FS
     return {
         lead: {b: v * factor for b, v in boundaries(lead_waves(labels[i], MODEL_FS)).items()}
         for i, lead in enumerate(recording.channel_names)
     }
+
+
+def model_boundaries(model: LoadedModel, recording: Recording) -> dict[str, dict[str, np.ndarray]]:
+    """Boundary arrays per lead, in samples at the recording's own rate."""
+    return _per_lead(segment_labels(model, model_input(recording.signals, recording.fs)), recording)
 
 
 def lead_alone_boundaries(
@@ -28,9 +31,4 @@ def lead_alone_boundaries(
     """As ``model_boundaries`` but each lead read on its own, by the model and without the
     cross-lead P agreement: what one lead alone gives, for the card and the benchmark."""
     probabilities = segment_leads_alone(model, model_input(recording.signals, recording.fs))
-    labels = probabilities.argmax(axis=1)
-    factor = recording.fs / MODEL_FS
-    return {
-        lead: {b: v * factor for b, v in boundaries(lead_waves(labels[i], MODEL_FS)).items()}
-        for i, lead in enumerate(recording.channel_names)
-    }
+    return _per_lead(probabilities.argmax(axis=1), recording)
