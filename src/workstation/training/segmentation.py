@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch.nn import functional
 
+from workstation.training.beat_warp import WARP_SHARE, warp_record
 from workstation.training.ludb import LeadArrays, load_leads
 from workstation.training.split import load_split
 from workstation.training.unet import DOWNSAMPLE, LeadSetUNet
@@ -56,24 +57,37 @@ def record_rows(data: LeadArrays) -> list[np.ndarray]:
     return [np.flatnonzero(data.record_ids == rid) for rid in np.unique(data.record_ids)]
 
 
+def record_crop(
+    data: LeadArrays, rows: np.ndarray, crop: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One record's chosen leads, re-timed for WARP_SHARE of the crops (``beat_warp``), cut
+    at one random moment in all of them."""
+    x, target, weight = data.inputs[rows], data.targets[rows], data.weights[rows]
+    if rng.random() < WARP_SHARE:
+        warped = warp_record(x, target, weight, rng)
+        if warped[0].shape[1] >= crop:
+            x, target, weight = warped
+    start = int(rng.integers(0, x.shape[1] - crop + 1))
+    cut = slice(start, start + crop)
+    return x[:, cut], target[:, cut], weight[:, cut]
+
+
 def augment_batch(
     data: LeadArrays, groups: list[np.ndarray], rng: np.random.Generator
 ) -> tuple[torch.Tensor, ...]:
     """Crops of a random subset of each record's leads, with noise and baseline drift.
 
-    All leads of a record are cut at the same moment; scale, drift and noise are drawn per
-    lead, as electrodes pick them up separately. Tensors are (records, leads, samples).
+    All leads of a record are cut at the same moment (and re-timed by one map); scale,
+    drift and noise are drawn per lead, as electrodes pick them up separately. Tensors
+    are (records, leads, samples).
     """
     k = int(rng.choice(LEAD_COUNTS, p=LEAD_COUNT_SHARE))
     k = min(k, *(len(g) for g in groups))
-    rows = np.stack([rng.choice(g, k, replace=False) for g in groups])
+    rows = [rng.choice(g, k, replace=False) for g in groups]
     length = data.inputs.shape[1]
     crop = min(CROP, length - length % DOWNSAMPLE)
-    starts = rng.integers(0, length - crop + 1, size=len(groups))
-    index = starts[:, None, None] + np.arange(crop)[None, None, :]
-    x = data.inputs[rows[:, :, None], index].copy()
-    target = data.targets[rows[:, :, None], index].copy()
-    weight = data.weights[rows[:, :, None], index].copy()
+    crops = [record_crop(data, r, crop, rng) for r in rows]
+    x, target, weight = (np.stack([c[i] for c in crops]) for i in range(3))
     shape = (len(groups), k, 1)
     t = np.arange(crop) / 500.0
     drift = rng.uniform(0, 0.5, shape) * np.sin(
@@ -83,8 +97,8 @@ def augment_batch(
     x = x + rng.uniform(0, 0.1, shape) * rng.standard_normal(x.shape)
     return (
         torch.from_numpy(x.astype(np.float32)),
-        torch.from_numpy(target),
-        torch.from_numpy(weight),
+        torch.from_numpy(np.ascontiguousarray(target)),
+        torch.from_numpy(np.ascontiguousarray(weight)),
     )
 
 
