@@ -34,31 +34,19 @@ def majority_label(targets: np.ndarray, weights: np.ndarray) -> np.ndarray:
     return np.where(votes.sum(axis=0) > 0, label, -1)
 
 
-def runs(label: np.ndarray) -> list[tuple[int, int, int]]:
-    """(class, start, stop) of each run of one label."""
-    change = np.flatnonzero(np.diff(label)) + 1
-    starts = np.concatenate([[0], change])
-    stops = np.concatenate([change, [label.size]])
-    return [(int(label[a]), int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
-
-
 def segment_scales(label: np.ndarray, pr: float, tp: float) -> tuple[np.ndarray, np.ndarray]:
-    """Breakpoints (input samples) and each stretch's scale: ``pr`` on background between a
-    P wave and the QRS after it, ``tp`` on background between a T wave and the next P or
-    QRS, 1 elsewhere."""
-    pieces = runs(label)
-    bounds, scales = [0], []
-    for i, (cls, _start, stop) in enumerate(pieces):
-        scale = 1.0
-        if cls == NONE and 0 < i < len(pieces) - 1:
-            before, after = pieces[i - 1][0], pieces[i + 1][0]
-            if before == P and after == QRS:
-                scale = pr
-            elif before == T and after in (P, QRS):
-                scale = tp
-        bounds.append(stop)
-        scales.append(scale)
-    return np.asarray(bounds, dtype=np.float64), np.asarray(scales)
+    """Breakpoints (input samples) between runs of one label, and each run's scale: ``pr``
+    on background between a P wave and the QRS after it, ``tp`` on background between a T
+    wave and the next P or QRS, 1 elsewhere."""
+    bounds = np.concatenate([[0], np.flatnonzero(np.diff(label)) + 1, [label.size]])
+    kind = label[bounds[:-1]]
+    before = np.concatenate([[-1], kind[:-1]])
+    after = np.concatenate([kind[1:], [-1]])
+    gap = kind == NONE
+    scales = np.ones(kind.size)
+    scales[gap & (before == P) & (after == QRS)] = pr
+    scales[gap & (before == T) & ((after == P) | (after == QRS))] = tp
+    return bounds.astype(np.float64), scales
 
 
 def time_map(bounds: np.ndarray, scales: np.ndarray) -> np.ndarray:

@@ -97,8 +97,8 @@ def augment_batch(
     x = x + rng.uniform(0, 0.1, shape) * rng.standard_normal(x.shape)
     return (
         torch.from_numpy(x.astype(np.float32)),
-        torch.from_numpy(np.ascontiguousarray(target)),
-        torch.from_numpy(np.ascontiguousarray(weight)),
+        torch.from_numpy(target),
+        torch.from_numpy(weight),
     )
 
 
