@@ -14,9 +14,9 @@ from helpers import shared
 
 from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
-from workstation.ecg.quality import bsqi
-from workstation.ecg.rhythm import P_COHERENCE_MIN
-from workstation.ecg.rhythm_features import NRMSSD_AF, ectopy_free, nrmssd
+from workstation.ecg.quality import agreed_intervals, bsqi
+from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN
+from workstation.ecg.rhythm_features import NRMSSD_AF, cosen, ectopy_free, nrmssd
 from workstation.ecg.stress import add_noise, noisiness, residual_noise
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
@@ -387,3 +387,74 @@ def test_a_quantised_ecg_with_flat_stretches_is_not_called_stuck() -> None:
     result = analyze_ecg(rec)
     assert "poor_signal_quality" not in codes(result)
     assert all(q.stuck_fraction == 0 for q in result.quality.windows[0])
+
+
+def test_agreed_intervals_are_those_both_detectors_measured_alike() -> None:
+    fs = 250.0
+    a = np.array([100, 300, 500, 700, 900])
+    assert agreed_intervals(a, a + 10, fs).tolist() == [True] * 4
+    # the checking detector missed the beat at 500: both intervals around it are unmeasured
+    assert agreed_intervals(a, np.array([100, 300, 700, 900]), fs).tolist() == [
+        True,
+        False,
+        False,
+        True,
+    ]
+    # it found a beat at 600 that the primary missed: the interval 500-700 holds two
+    assert agreed_intervals(a, np.array([100, 300, 500, 600, 700, 900]), fs).tolist() == [
+        True,
+        True,
+        False,
+        True,
+    ]
+
+
+def test_irregularity_is_measured_across_gaps_not_through_them() -> None:
+    regular = np.full(12, 0.8)
+    gapped = regular.copy()
+    gapped[5] = np.nan  # an interval one detector did not measure: a gap, not a value
+    assert nrmssd(gapped) == pytest.approx(0.0)
+    assert nrmssd(ectopy_free(gapped)) == pytest.approx(0.0)
+    wrong = regular.copy()
+    wrong[5] = 0.3  # the same interval split by a noise "beat" reads as irregular
+    wrong = np.insert(wrong, 6, 0.5)
+    assert nrmssd(wrong) > NRMSSD_AF
+    assert cosen(gapped) is not None and cosen(gapped) < COSEN_AF  # regular, gap or not
+
+
+@pytest.mark.parametrize(
+    ("start_s", "noise_ids"),
+    [(240, ("00699", "00764", "00980")), (270, ("00764", "00980", "01044"))],
+)
+def test_noisy_single_lead_sinus_is_not_called_af(start_s: int, noise_ids: tuple) -> None:
+    """A handheld-like piece (30 s, one lead, 300 Hz) of development-split sinus rhythm
+    (CPSC 2021 record 21_9, lead I) with real noise of CPSC 2019 recordings at 0 dB: both
+    pieces were called AF when the RR intervals either detector alone found counted."""
+    folder = shared("cpsc2019-sample")
+    noise = []
+    for rid in noise_ids:
+        x = scipy.io.loadmat(folder / "data" / f"data_{rid}.mat")["ecg"].ravel().astype(float)
+        peaks = scipy.io.loadmat(folder / "ref" / f"R_{rid}.mat")["R_peak"].ravel().astype(int)
+        noise.append(resample(residual_noise(x, peaks, 500.0)[None, :], 500.0, 300.0)[0])
+    rec = read_recording(shared("cpsc2021-sample", "data_21_9.hea"))
+    piece = np.asarray(rec.signals[0, int(start_s * rec.fs) : int((start_s + 30) * rec.fs)])
+    piece = resample((piece - np.median(piece))[None, :], rec.fs, 300.0)[0]
+    noisy = add_noise(piece, np.concatenate(noise), 0.0, 300.0)
+    result = analyze_ecg(
+        Recording(
+            signals=noisy[None, :],
+            fs=300.0,
+            channel_names=("I",),
+            units=("mV",),
+            modality=Modality.ECG,
+        )
+    )
+    assert "af_suspected" not in codes(result)
+
+
+def test_short_coupled_af_beats_the_checking_detector_misses_are_confirmed_by_other_leads() -> None:
+    """LUDB 109 (development split, AF at about 100/min): the wavelet detector misses two
+    short-coupled beats in the best lead; counting only intervals it measured too made the
+    rhythm look regular. Other usable leads confirm those beats, and AF is stated."""
+    result = analyze_ecg(read_recording(shared("ludb", "data", "109.hea")))
+    assert "af_suspected" in codes(result)

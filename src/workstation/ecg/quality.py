@@ -68,6 +68,20 @@ def confirmed(a: np.ndarray, b: np.ndarray, fs: float) -> np.ndarray:
     return nearest <= MATCH_S * fs
 
 
+def agreed_intervals(
+    a: np.ndarray, b: np.ndarray, fs: float, trusted: np.ndarray | None = None
+) -> np.ndarray:
+    """For each interval between consecutive beats of A, whether detector B found both its
+    beats (or they are ``trusted`` without it) and none between them."""
+    if a.size < 2:
+        return np.zeros(0, dtype=bool)
+    ends = confirmed(a, b, fs) if trusted is None else confirmed(a, b, fs) | trusted
+    tolerance = MATCH_S * fs
+    first = np.searchsorted(b, a[:-1] + tolerance, side="right")
+    last = np.searchsorted(b, a[1:] - tolerance, side="left")
+    return ends[:-1] & ends[1:] & (last <= first)
+
+
 def bsqi(a: np.ndarray, b: np.ndarray, fs: float) -> float:
     """Matched beats / (beats of A + beats of B - matched); 0 when neither found any."""
     if a.size == 0 or b.size == 0:

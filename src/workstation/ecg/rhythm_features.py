@@ -32,6 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workstation.ecg.quality import agreed_intervals
+
 P_WINDOW_S = (-0.30, -0.08)  # relative to the R peak: where a P wave lies for PR 120-220 ms
 QRS_WINDOW_S = 0.06
 ALIGN_S = 0.06  # the refined peak may sit on R or on S: up to this far from a common point
@@ -53,6 +55,7 @@ MIN_RR_FOR_COSEN = 8
 class WindowEvidence:
     """What one window's beats say about the rhythm (None where too few beats to say)."""
 
+    #: RR intervals measured, i.e. both detectors agreed on (``quality.agreed_intervals``).
     n_rr: int
     heart_rate_bpm: float | None
     cosen: float | None
@@ -70,39 +73,45 @@ def _matches(rr: np.ndarray, m: int, r: float) -> int:
     if rr.size <= m:
         return 0
     templates = np.lib.stride_tricks.sliding_window_view(rr, m)[: rr.size - COSEN_M]
+    templates = templates[np.all(np.isfinite(templates), axis=1)]
     dist = np.max(np.abs(templates[:, None, :] - templates[None, :, :]), axis=-1)
     return int((np.sum(dist <= r) - templates.shape[0]) // 2)
 
 
 def cosen(rr_s: np.ndarray) -> float | None:
-    """Coefficient of sample entropy of RR intervals in seconds (m = 1)."""
-    if rr_s.size < MIN_RR_FOR_COSEN:
+    """Coefficient of sample entropy of RR intervals in seconds (m = 1); NaN marks an
+    interval not measured, which no template spanning it matches."""
+    if np.count_nonzero(np.isfinite(rr_s)) < MIN_RR_FOR_COSEN:
         return None
     r = COSEN_R_S
     while r < 1.0:
         a, b = _matches(rr_s, COSEN_M + 1, r), _matches(rr_s, COSEN_M, r)
         if a >= COSEN_MIN_MATCHES and b > 0:
-            return float(-np.log(a / b) + np.log(2 * r) - np.log(np.mean(rr_s)))
+            return float(-np.log(a / b) + np.log(2 * r) - np.log(np.nanmean(rr_s)))
         r += 0.01
     return None
 
 
 def ectopy_free(rr_s: np.ndarray) -> np.ndarray:
     """The RR intervals without each premature one (below PREMATURE_FRACTION of the median)
-    and the interval after it, which holds the compensatory pause."""
-    if rr_s.size == 0:
+    and the interval after it, which holds the compensatory pause (NaN, an interval not
+    measured, is kept as a gap)."""
+    if np.count_nonzero(np.isfinite(rr_s)) == 0:
         return rr_s
-    premature = rr_s < PREMATURE_FRACTION * float(np.median(rr_s))
+    premature = rr_s < PREMATURE_FRACTION * float(np.nanmedian(rr_s))
     drop = premature.copy()
     drop[1:] |= premature[:-1]
     return rr_s[~drop]
 
 
 def nrmssd(rr_s: np.ndarray) -> float | None:
-    """Root mean square of successive RR differences over the mean RR (rate-free)."""
-    if rr_s.size < MIN_RR_FOR_NRMSSD:
+    """Root mean square of successive RR differences over the mean RR (rate-free); only
+    differences of two measured (finite) intervals count."""
+    steps = np.diff(rr_s)
+    steps = steps[np.isfinite(steps)]
+    if np.count_nonzero(np.isfinite(rr_s)) < MIN_RR_FOR_NRMSSD or steps.size == 0:
         return None
-    return float(np.sqrt(np.mean(np.diff(rr_s) ** 2)) / np.mean(rr_s))
+    return float(np.sqrt(np.mean(steps**2)) / np.nanmean(rr_s))
 
 
 def _segments(x: np.ndarray, beats: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -185,19 +194,39 @@ def align_to_template(x: np.ndarray, beats: np.ndarray, fs: float) -> np.ndarray
 
 
 def window_evidence(
-    x: np.ndarray, beats: np.ndarray, fs: float, others: Sequence[np.ndarray] = ()
+    x: np.ndarray,
+    beats: np.ndarray,
+    fs: float,
+    others: Sequence[np.ndarray] = (),
+    checking: np.ndarray | None = None,
+    seen_elsewhere: np.ndarray | None = None,
 ) -> WindowEvidence:
     """Evidence from beats (sample indices into ``x``, the detection-band lead); P waves are
     looked for in ``x`` and the ``others`` usable leads together, at the beats aligned to
-    their median QRS (``align_to_template``), from which the RR intervals are measured too."""
+    their median QRS (``align_to_template``), from which the RR intervals are measured too.
+
+    With ``checking``, the second detector's beats in ``x``, only RR intervals both
+    detectors measured alike count (``quality.agreed_intervals``; the others are gaps) and
+    P waves are looked for only before beats both found: irregularity is what AF is stated
+    on, and one extra or missed "beat" in a noisy stretch that still passed the quality gate
+    makes a regular rhythm irregular. A beat the second detector missed still counts when
+    ``seen_elsewhere`` (another usable lead's detector found it): the second detector
+    misses short-coupled beats of fast AF, which another lead confirms."""
+    agreed = (
+        agreed_intervals(beats, checking, fs, seen_elsewhere)
+        if checking is not None
+        else np.ones(max(beats.size - 1, 0), dtype=bool)
+    )
+    found = np.concatenate([agreed[:1], agreed[:-1] | agreed[1:], agreed[-1:]])
     beats = align_to_template(x, beats, fs)
-    rr = np.diff(beats) / fs
-    rate = round(60.0 / float(np.mean(rr)), 1) if rr.size else None
+    rr = np.where(agreed, np.diff(beats) / fs, np.nan)
+    measured = int(np.count_nonzero(agreed))
+    rate = round(60.0 / float(np.nanmean(rr)), 1) if measured else None
     c = cosen(rr)
-    coherence, activity = p_wave_evidence([x, *others], beats, fs)
+    coherence, activity = p_wave_evidence([x, *others], beats[found] if found.size else beats, fs)
     irregularity = nrmssd(ectopy_free(rr))
     return WindowEvidence(
-        int(rr.size),
+        measured,
         rate,
         None if c is None else round(c, 3),
         coherence,
