@@ -40,6 +40,10 @@
    CPSC 2019 records' noise, held-out pieces the odd-numbered. Per split and SNR: AF
    statements on non-AF pieces (false AF), AF pieces still called AF, pieces refused as
    'poor signal quality'.
+8. The same pieces with what a ward's recording chain does to a trace: 0.5 mV of 50 Hz and
+   of 60 Hz mains hum, 2 mV of 0.3 Hz baseline wander, a gain of 10 and of 0.1. Per split
+   and change: AF pieces called AF, false AF, pieces refused (a trace the engine declines
+   to analyse at all, e.g. as flat, counts as refused).
 Prints JSON.
 """
 
@@ -62,6 +66,7 @@ from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
 from workstation.ecg.qrs import detect_primary, detection_signal
 from workstation.ecg.stress import add_noise, noisiness, residual_noise
+from workstation.errors import NotMeasurable
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
 from workstation.training.split import load_split
@@ -82,6 +87,8 @@ SHORT_FS = 300.0
 SHORT_AF_SHARE = (0.1, 0.9)
 NOISY_SNR_DB = (12.0, 6.0, 0.0, -6.0)
 NOISY_RESIDUALS = 3
+HUM_MV = 0.5
+WANDER_MV, WANDER_HZ = 2.0, 0.3
 BOOT = 2000
 
 
@@ -226,7 +233,11 @@ def short_single_lead_pieces() -> list[tuple[str, str, bool, np.ndarray]]:
 
 
 def piece_row(record: str, lead: str, truth: bool, piece: np.ndarray) -> dict[str, Any]:
-    found = codes(analyze_ecg(one_lead(piece, SHORT_FS, lead)))
+    """What the engine said of one piece; a refusal to analyse (a flat trace) is a refusal."""
+    try:
+        found = codes(analyze_ecg(one_lead(piece, SHORT_FS, lead)))
+    except NotMeasurable:
+        found = {"poor_signal_quality"}
     return {
         "record": record,
         "patient": record.split("_")[1],
@@ -297,6 +308,35 @@ def noisy_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> 
                 },
             }
         out[name] = per_snr
+    return out
+
+
+def chain_changes() -> dict[str, Callable[[np.ndarray], np.ndarray]]:
+    """Section 8: what electrodes, amplifiers and the mains do to a 300 Hz piece."""
+    t = np.arange(int(SHORT_S * SHORT_FS)) / SHORT_FS
+    return {
+        "mains_50hz_0.5mv": lambda x: x + HUM_MV * np.sin(2 * np.pi * 50.0 * t[: x.size]),
+        "mains_60hz_0.5mv": lambda x: x + HUM_MV * np.sin(2 * np.pi * 60.0 * t[: x.size]),
+        "wander_0.3hz_2mv": lambda x: x + WANDER_MV * np.sin(2 * np.pi * WANDER_HZ * t[: x.size]),
+        "gain_x10": lambda x: 10.0 * x,
+        "gain_x0.1": lambda x: 0.1 * x,
+    }
+
+
+def changed_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, patients in (("dev", DEV_PATIENTS), ("held_out", HELD_OUT_PATIENTS)):
+        mine = [p for p in pieces if p[0].split("_")[1] in patients]
+        out[name] = {}
+        for change, apply in chain_changes().items():
+            rows = [piece_row(r, lead, truth, apply(x)) for r, lead, truth, x in mine]
+            af = [r for r in rows if r["truth"]]
+            other = [r for r in rows if not r["truth"]]
+            out[name][change] = {
+                "af_found": f"{sum(r['said'] for r in af)}/{len(af)}",
+                "false_af": f"{sum(r['said'] for r in other)}/{len(other)}",
+                "refused": f"{sum(r['refused'] for r in rows)}/{len(rows)}",
+            }
     return out
 
 
@@ -597,6 +637,7 @@ def main() -> None:
     pieces = short_single_lead_pieces()
     result["short_single_lead_af"] = short_single_lead(pieces)
     result["noisy_short_single_lead_af"] = noisy_short_single_lead(pieces)
+    result["changed_short_single_lead_af"] = changed_short_single_lead(pieces)
     if not args.skip_ludb:
         result["ludb"] = ludb()
     emit(result, args.out)
