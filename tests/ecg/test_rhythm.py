@@ -422,6 +422,27 @@ def test_irregularity_is_measured_across_gaps_not_through_them() -> None:
     assert cosen(gapped) is not None and cosen(gapped) < COSEN_AF  # regular, gap or not
 
 
+HANDHELD_FS = 300.0
+
+
+def handheld_piece(record: str, start_s: float) -> np.ndarray:
+    """30 s of lead I of a CPSC 2021 record at 300 Hz (a handheld ECG's rate), median removed
+    first so that resampling leaves no step at the ends."""
+    rec = read_recording(shared("cpsc2021-sample", f"{record}.hea"))
+    piece = np.asarray(rec.signals[0, int(start_s * rec.fs) : int((start_s + 30) * rec.fs)])
+    return resample((piece - np.median(piece))[None, :], rec.fs, HANDHELD_FS)[0]
+
+
+def handheld(x: np.ndarray) -> Recording:
+    return Recording(
+        signals=x[None, :],
+        fs=HANDHELD_FS,
+        channel_names=("I",),
+        units=("mV",),
+        modality=Modality.ECG,
+    )
+
+
 @pytest.mark.parametrize(
     ("start_s", "noise_ids"),
     [(240, ("00699", "00764", "00980")), (270, ("00764", "00980", "01044"))],
@@ -436,19 +457,8 @@ def test_noisy_single_lead_sinus_is_not_called_af(start_s: int, noise_ids: tuple
         x = scipy.io.loadmat(folder / "data" / f"data_{rid}.mat")["ecg"].ravel().astype(float)
         peaks = scipy.io.loadmat(folder / "ref" / f"R_{rid}.mat")["R_peak"].ravel().astype(int)
         noise.append(resample(residual_noise(x, peaks, 500.0)[None, :], 500.0, 300.0)[0])
-    rec = read_recording(shared("cpsc2021-sample", "data_21_9.hea"))
-    piece = np.asarray(rec.signals[0, int(start_s * rec.fs) : int((start_s + 30) * rec.fs)])
-    piece = resample((piece - np.median(piece))[None, :], rec.fs, 300.0)[0]
-    noisy = add_noise(piece, np.concatenate(noise), 0.0, 300.0)
-    result = analyze_ecg(
-        Recording(
-            signals=noisy[None, :],
-            fs=300.0,
-            channel_names=("I",),
-            units=("mV",),
-            modality=Modality.ECG,
-        )
-    )
+    piece = handheld_piece("data_21_9", start_s)
+    result = analyze_ecg(handheld(add_noise(piece, np.concatenate(noise), 0.0, HANDHELD_FS)))
     assert "af_suspected" not in codes(result)
 
 
@@ -469,19 +479,8 @@ def test_mains_hum_does_not_hide_the_rhythm(mains_hz: float, record: str, statem
     at 300 Hz with 0.5 mV of mains hum: the rhythm is stated as without it. With only the
     40 Hz low-pass against the hum, the checking detector lost a third of the AF beats and
     the piece was refused."""
-    rec = read_recording(shared("cpsc2021-sample", f"{record}.hea"))
-    piece = np.asarray(rec.signals[0, : int(30 * rec.fs)], dtype=float)
-    piece = resample((piece - np.median(piece))[None, :], rec.fs, 300.0)[0]
-    t = np.arange(piece.size) / 300.0
-    hum = piece + 0.5 * np.sin(2 * np.pi * mains_hz * t)
-    result = analyze_ecg(
-        Recording(
-            signals=hum[None, :],
-            fs=300.0,
-            channel_names=("I",),
-            units=("mV",),
-            modality=Modality.ECG,
-        )
-    )
+    piece = handheld_piece(record, 0)
+    t = np.arange(piece.size) / HANDHELD_FS
+    result = analyze_ecg(handheld(piece + 0.5 * np.sin(2 * np.pi * mains_hz * t)))
     assert statement in codes(result)
     assert "poor_signal_quality" not in codes(result)
