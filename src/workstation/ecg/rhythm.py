@@ -26,10 +26,10 @@ Thresholds
   did), or that holds a beat only it found, is a gap. Noise that passed the quality gate
   adds or hides a "beat" here and there, and every such beat made two false irregular
   intervals: on noisy 30 s single-lead pieces of the development records (benchmark
-  section 7, when this was introduced), AF statements on non-AF pieces fell from 4 to 1 of 114 at 0 dB and from 8 to
-  4 at -6 dB, for 1 and 2 of 68 AF pieces no longer called AF at 6 and -6 dB. Other leads
-  confirm because the checking detector misses short-coupled beats of fast AF (LUDB 109
-  lost its AF statement without them).
+  section 7, when this was introduced), AF statements on non-AF pieces fell from 4 to 1 of
+  114 at 0 dB and from 8 to 4 at -6 dB, for 1 and 2 of 68 AF pieces no longer called AF at
+  6 and -6 dB. Other leads confirm because the checking detector misses short-coupled
+  beats of fast AF (LUDB 109 lost its AF statement without them).
 - P waves per QRS from the multi-lead delineator (``with_delineated_p``), where it ran, are
   shown with the evidence but do not decide the label. Tried as the AF and sinus criterion
   (P waves before at least half the QRS complexes: a P-wave rhythm, sinus, never AF; before
