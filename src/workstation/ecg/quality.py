@@ -75,7 +75,9 @@ def agreed_intervals(
     beats (or they are ``trusted`` without it) and none between them."""
     if a.size < 2:
         return np.zeros(0, dtype=bool)
-    ends = confirmed(a, b, fs) if trusted is None else confirmed(a, b, fs) | trusted
+    ends = confirmed(a, b, fs)
+    if trusted is not None:
+        ends |= trusted
     tolerance = MATCH_S * fs
     first = np.searchsorted(b, a[:-1] + tolerance, side="right")
     last = np.searchsorted(b, a[1:] - tolerance, side="left")

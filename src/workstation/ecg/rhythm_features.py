@@ -217,13 +217,15 @@ def window_evidence(
         if checking is not None
         else np.ones(max(beats.size - 1, 0), dtype=bool)
     )
-    found = np.concatenate([agreed[:1], agreed[:-1] | agreed[1:], agreed[-1:]])
+    found = np.zeros(beats.size, dtype=bool)  # beats at either end of an agreed interval
+    found[:-1] |= agreed
+    found[1:] |= agreed
     beats = align_to_template(x, beats, fs)
     rr = np.where(agreed, np.diff(beats) / fs, np.nan)
     measured = int(np.count_nonzero(agreed))
     rate = round(60.0 / float(np.nanmean(rr)), 1) if measured else None
     c = cosen(rr)
-    coherence, activity = p_wave_evidence([x, *others], beats[found] if found.size else beats, fs)
+    coherence, activity = p_wave_evidence([x, *others], beats[found], fs)
     irregularity = nrmssd(ectopy_free(rr))
     return WindowEvidence(
         measured,
