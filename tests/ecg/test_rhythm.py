@@ -484,3 +484,14 @@ def test_mains_hum_does_not_hide_the_rhythm(mains_hz: float, record: str, statem
     result = analyze_ecg(handheld(piece + 0.5 * np.sin(2 * np.pi * mains_hz * t)))
     assert statement in codes(result)
     assert "poor_signal_quality" not in codes(result)
+
+
+def test_two_af_windows_under_ten_seconds_each_make_an_episode() -> None:
+    """CPSC 2021 record 92_4 (development patient): 9.8 s of annotated AF (316.2-326.1 s)
+    falls in two AF windows of 10.1 s. Measured as a span between beats, the two windows
+    came to under 20 s and the episode was dropped."""
+    result = analyze_ecg(read_recording(shared("cpsc2021-sample", "data_92_4.hea")))
+    episodes = result.rhythm.episodes
+    assert len(episodes) == 1
+    assert episodes[0].start_s < 316.2 and episodes[0].end_s > 326.1
+    assert episodes[0].end_s - episodes[0].start_s < 30.0

@@ -45,7 +45,7 @@ Thresholds
   so confirmed. A noise "spike" in one lead is then neither an ectopic itself nor makes the
   true beat after it look premature.
 - Pause: RR above 2.0 s (ACC/AHA Holter reporting).
-- AF episode: at least 20 s (two windows), shorter than the 30 s of the ESC 2020 definition
+- AF episode: at least two AF windows (about 20 s), shorter than the 30 s of the ESC 2020 definition
   of clinical AF so that paroxysms like those annotated in CPSC 2021 are shown; the episode
   list gives every duration, so the reader can apply the 30 s criterion.
 """
@@ -90,7 +90,7 @@ SETTLE_S = 1.0
 PVC_CORRELATION_MAX = 0.7
 PAC_CORRELATION_MIN = 0.9  # a normally conducted QRS repeats the dominant one (tSQI rescue level)
 PAUSE_S = 2.0
-MIN_EPISODE_S = 20.0
+MIN_EPISODE_WINDOWS = 2  # about 20 s
 BRIDGE_S = 60.0  # unusable stretches up to this long inside an AF episode do not split it
 MIN_RR_PER_MINUTE = 10
 
@@ -313,7 +313,7 @@ def scan_rhythm(
     keep = np.diff(all_beats, prepend=-(10**12)) > REFRACTORY_S * fs
     all_beats, all_kinds, all_windows = all_beats[keep], all_kinds[keep], all_windows[keep]
     valid = np.diff(all_windows, prepend=-2) <= 1
-    episodes = af_episodes(windows, edges, all_beats, fs, n_samples)
+    episodes = af_episodes(windows, edges, all_beats, fs)
     pauses = find_pauses(all_beats, valid, fs)
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
 
@@ -334,12 +334,17 @@ def with_delineated_p(r: RhythmAnalysis, windows: list[int], p_per_qrs: float) -
 
 
 def af_episodes(
-    windows: list[WindowRhythm], edges: np.ndarray, beats: np.ndarray, fs: float, n_samples: int
+    windows: list[WindowRhythm], edges: np.ndarray, beats: np.ndarray, fs: float
 ) -> list[Episode]:
-    """Runs of AF windows, at least MIN_EPISODE_S long (half the record when shorter).
+    """Runs of AF windows that hold at least MIN_EPISODE_WINDOWS AF windows (all the
+    windows of a record that has fewer).
 
-    Two runs are one episode when what separates them is a single other window (one
-    borderline window does not end AF) or only unusable windows up to BRIDGE_S.
+    The minimum is a count of windows, not a span between beats: windows are about 10 s
+    (``quality.window_edges`` rounds them to fit the record), so the beats of two AF windows
+    of 9.8 s span under 20 s, and a 20 s minimum on that span dropped such two-window
+    episodes (CPSC 2021 development record 92_4) while keeping others of the same two
+    windows. Two runs are one episode when what separates them is a single other window
+    (one borderline window does not end AF) or only unusable windows up to BRIDGE_S.
     """
     labels = [w.label for w in windows]
     runs: list[list[int]] = []
@@ -354,16 +359,15 @@ def af_episodes(
                 runs[-1][1] = w
                 continue
         runs.append([w, w])
-    minimum = min(MIN_EPISODE_S, 0.5 * n_samples / fs)
+    minimum = min(MIN_EPISODE_WINDOWS, len(windows))
     out = []
     for first, last in runs:
         lo, hi = int(edges[first]), int(edges[last + 1])
         inside = beats[(beats >= lo) & (beats < hi)]
-        if inside.size < 2:
+        if inside.size < 2 or labels[first : last + 1].count("af") < minimum:
             continue
         start, end = int(inside[0]), int(inside[-1])
-        if (end - start) / fs >= minimum:
-            out.append(Episode(start, end, round(start / fs, 2), round(end / fs, 2)))
+        out.append(Episode(start, end, round(start / fs, 2), round(end / fs, 2)))
     return out
 
 
