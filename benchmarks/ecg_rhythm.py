@@ -25,7 +25,9 @@
    the committed split's development records (train + validation: 150, 9 AF) and test
    records (50, 6 AF) apart, and all together, with the ids of the records AF is wrong on;
    for the sinus records, how many get a sinus statement, and how often the rhythm class
-   changes when every lead is inverted.
+   changes when every lead is inverted; which records with a pacemaker (LUDB's 'Cardiac
+   pacing' column) get a paced-rhythm statement and which without one do. Every other
+   section counts its paced-rhythm statements too: none of its recordings is marked paced.
 5. MIT-BIH 100 (30 min): premature atrial / ventricular complexes counted vs annotated.
 6. Short single-lead ECGs, the handheld kind of the PhysioNet/CinC 2017 challenge (30 s, one
    lead, 300 Hz), which the shared data do not hold: every lead of every CPSC 2021 record cut
@@ -52,6 +54,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import re
 import warnings
 from collections.abc import Callable
 from pathlib import Path
@@ -89,6 +92,7 @@ NOISY_SNR_DB = (12.0, 6.0, 0.0, -6.0)
 NOISY_RESIDUALS = 3
 HUM_MV = 0.5
 WANDER_MV, WANDER_HZ = 2.0, 0.3
+PACED_LABEL = re.compile(r"pacing|synchrony", re.IGNORECASE)  # LUDB's 'Cardiac pacing' column
 BOOT = 2000
 
 
@@ -182,6 +186,7 @@ def cpsc2021() -> dict[str, Any]:
                 "det": det,
                 "burden_error": 100.0 * abs(det_s - ref_s) / rec.duration,
                 "excluded_s": result.rhythm.summary.excluded_s if result.rhythm else None,
+                "paced": "paced_rhythm" in codes(result),
                 "duration_s": round(rec.duration, 1),
             }
         )
@@ -196,6 +201,7 @@ def cpsc2021() -> dict[str, Any]:
         stats["burden_abs_error_pct_mean_ci95"] = boot_ci(
             part, lambda rs: float(np.mean([r["burden_error"] for r in rs]))
         )
+        stats["records_stated_paced"] = sum(r["paced"] for r in part)
         out[name] = stats
     out["per_record"] = [
         {
@@ -244,6 +250,7 @@ def piece_row(record: str, lead: str, truth: bool, piece: np.ndarray) -> dict[st
         "truth": truth,
         "said": "af_suspected" in found,
         "refused": "poor_signal_quality" in found,
+        "paced": "paced_rhythm" in found,
     }
 
 
@@ -267,6 +274,7 @@ def short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> dict[s
         )
         scores["refused_poor_quality"] = sum(r["refused"] for r in part)
         scores["refused_af_pieces"] = sum(r["refused"] and r["truth"] for r in part)
+        scores["paced_statements"] = sum(r["paced"] for r in part)
         scores["false_af_by_patient"] = {
             p: sum(r["said"] and not r["truth"] for r in part if r["patient"] == p)
             for p in patients
@@ -303,6 +311,7 @@ def noisy_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> 
                 "af_pieces": len(af),
                 "af_found_pct": pct(sum(r["said"] for r in af), len(af)),
                 "af_refused_pct": pct(sum(r["refused"] for r in af), len(af)),
+                "paced_statements": sum(r["paced"] for r in rows),
                 "false_af_by_patient": {
                     p: sum(r["said"] for r in other if r["patient"] == p) for p in patients
                 },
@@ -336,6 +345,7 @@ def changed_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -
                 "af_found": f"{sum(r['said'] for r in af)}/{len(af)}",
                 "false_af": f"{sum(r['said'] for r in other)}/{len(other)}",
                 "refused": f"{sum(r['refused'] for r in rows)}/{len(rows)}",
+                "paced_statements": sum(r["paced"] for r in rows),
             }
     return out
 
@@ -412,17 +422,19 @@ def qrs_stats(counts: list[tuple[int, int, int]]) -> dict[str, Any]:
 
 def cpsc2019() -> dict[str, Any]:
     fs = 500.0
-    engine, primary, nk_counts, refused = [], [], [], 0
+    engine, primary, nk_counts, refused, paced = [], [], [], 0, 0
     for _, x, ref in cpsc2019_records():
         result = analyze_ecg(one_lead(x, fs))
         beats = result.rhythm.beats if result.rhythm else np.zeros(0, dtype=int)
         refused += "poor_signal_quality" in codes(result)
+        paced += "paced_rhythm" in codes(result)
         engine.append(match(ref, np.asarray(beats), fs, x.size))
         primary.append(match(ref, detect_primary(detection_signal(x, fs), fs)[0], fs, x.size))
         nk_counts.append(match(ref, neurokit_peaks(x, fs), fs, x.size))
     return {
         "records": len(engine),
         "records_refused_poor_quality": refused,
+        "records_stated_paced": paced,
         "engine_beats_after_quality_gate": qrs_stats(engine),
         "engine_primary_detector_whole_trace": qrs_stats(primary),
         "neurokit2_ecg_peaks": qrs_stats(nk_counts),
@@ -452,6 +464,7 @@ def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
         "af_statement_pct": pct(af, n),
         "af_statements": af,
         "any_rhythm_statement_pct": pct(sum(bool(codes(r) & RHYTHM) for r in results), n),
+        "paced_statements": sum("paced_rhythm" in codes(r) for r in results),
         "premature_complexes_per_record": round(
             float(np.mean([ectopics(r) for r in results])) if results else 0.0, 1
         ),
@@ -558,13 +571,19 @@ def ludb() -> dict[str, Any]:
     rhythm rules were looked at on) and 'test' (held out), and on all 200 together."""
     folder = DATA / "ludb"
     with (folder / "ludb.csv").open(newline="") as fh:
-        labels = {int(row["ID"]): row["Rhythms"].strip().lower() for row in csv.DictReader(fh)}
+        rows = list(csv.DictReader(fh))
+    labels = {int(row["ID"]): row["Rhythms"].strip().lower() for row in rows}
+    pacemaker = {int(row["ID"]) for row in rows if PACED_LABEL.search(row["Cardiac pacing"])}
     split = load_split()
     test = set(split["test"])
     pairs: dict[str, list[tuple[bool, bool]]] = {"development": [], "test": []}
     refused: dict[str, int] = {"development": 0, "test": 0}
     sinus_said: dict[str, list[bool]] = {"development": [], "test": []}
     wrong: dict[str, list[int]] = {"development": [], "test": []}
+    pacing: dict[str, dict[str, list[int]]] = {
+        part: {"paced_found": [], "paced_missed": [], "unpaced_stated_paced": []}
+        for part in ("development", "test")
+    }
     changed, sinus = 0, 0
     for rid, rhythm in sorted(labels.items()):
         rec = read_recording(folder / "data" / f"{rid}.hea")
@@ -575,6 +594,11 @@ def ludb() -> dict[str, Any]:
         refused[part] += "poor_signal_quality" in codes(result)
         if truth != said:
             wrong[part].append(rid)
+        stated_paced = "paced_rhythm" in codes(result)
+        if rid in pacemaker:
+            pacing[part]["paced_found" if stated_paced else "paced_missed"].append(rid)
+        elif stated_paced:
+            pacing[part]["unpaced_stated_paced"].append(rid)
         if rhythm.startswith("sinus"):
             sinus += 1
             sinus_said[part].append(bool(codes(result) & SINUS))
@@ -595,6 +619,7 @@ def ludb() -> dict[str, Any]:
             "af_wrong_records": wrong[part],
             "sinus_records": len(sinus_said[part]),
             "sinus_records_stated_sinus_pct": pct(sum(sinus_said[part]), len(sinus_said[part])),
+            "pacing": pacing[part],
         }
     out["all"] = af_scores(pairs["development"] + pairs["test"]) | {
         "refused_poor_quality": refused["development"] + refused["test"]

@@ -346,7 +346,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         # Only with three leads or more does the delineator agree P waves across leads.
         with_p = sum(b.p_on is not None for b in beats)
         rhythm = with_delineated_p(rhythm, measured, with_p / len(beats))
-    if {rhythm.windows[w].label for w in measured} & {"af", "not_sinus"}:
+    if {rhythm.windows[w].label for w in measured} & {"af", "not_sinus", "paced"}:
         measurements = without_p_waves(measurements)
     sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
     statements = interpret(measurements, rhythm, sex, calibrated)

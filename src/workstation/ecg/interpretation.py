@@ -116,6 +116,20 @@ def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | 
     return evidence, "; ".join(words)
 
 
+def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
+    """Paced rhythm, with the share of beats pacemaker spikes precede. Its windows give no
+    sinus or AF statement: the pacemaker sets their RR intervals and its spikes lie in the P
+    window (``ecg.pacing``)."""
+    share = round(float(np.median([e.paced_share for e in paced])), 3)
+    where = "" if len(paced) == analysed else f" in {len(paced)} of {analysed} analysed windows"
+    return Statement(
+        "paced_rhythm",
+        f"Paced rhythm{where}: pacemaker spikes before {100 * share:.0f} % of QRS "
+        "complexes; atrial rhythm not assessed",
+        {"paced_share_median": share, "paced_windows": float(len(paced))},
+    )
+
+
 def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     """AF (with episodes), sinus rhythm and its rate, ectopy and pauses, from usable windows.
 
@@ -151,6 +165,9 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
             )
         text += f" ({criteria})" if criteria else ""
         out.append(Statement("af_suspected", text, evidence))
+    paced = [w.evidence for w in r.windows if w.label == "paced" and w.evidence]
+    if paced:
+        out.append(paced_statement(paced, sum(w.evidence is not None for w in r.windows)))
     in_af = np.zeros(len(r.windows), dtype=bool)
     for e in r.episodes:
         in_af |= (r.quality.edges[1:] > e.start) & (r.quality.edges[:-1] < e.end)

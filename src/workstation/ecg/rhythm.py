@@ -37,6 +37,10 @@ Thresholds
   no AF decision on LUDB's development or test split, made one more development sinus
   record sinus (130) and one test AF record "sinus rhythm" (93): not kept (issue #15,
   benchmarks/RESULTS.md).
+- Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
+  window is labelled paced and judged neither sinus nor AF, and its beats are not counted
+  as premature complexes: beside paced beats, conducted beats are early and differ in shape
+  without being ectopic (LUDB 95, AF with ventricular pacing, had two "PACs").
 - Premature: RR below 80 % of the local median RR (the usual Holter prematurity criterion);
   ventricular when the QRS also differs in shape from the window's median QRS (correlation
   below 0.7), atrial when it repeats it (0.9 or more). A premature complex is counted only
@@ -58,6 +62,7 @@ from typing import Any
 
 import numpy as np
 
+from workstation.ecg.pacing import PACED_SHARE
 from workstation.ecg.qrs import REFRACTORY_S, detect_both, detection_signal
 from workstation.ecg.quality import (
     QualityMap,
@@ -99,7 +104,8 @@ NORMAL, PAC, PVC = 0, 1, 2
 
 @dataclass(frozen=True)
 class WindowRhythm:
-    """One window's rhythm label ('af', 'sinus', 'not_sinus', 'indeterminate', 'unusable')."""
+    """One window's rhythm label ('af', 'sinus', 'not_sinus', 'paced', 'indeterminate',
+    'unusable')."""
 
     label: str
     lead: str | None
@@ -187,6 +193,8 @@ class RhythmAnalysis:
 
 
 def _classify(ev: WindowEvidence) -> str:
+    if ev.paced_share is not None and ev.paced_share >= PACED_SHARE:
+        return "paced"
     if ev.n_rr < MIN_RR_TO_CLASSIFY or ev.p_coherence is None:
         return "indeterminate"
     if ev.p_coherence >= P_COHERENCE_MIN:
@@ -292,7 +300,10 @@ def scan_rhythm(
             others = [filtered[j] for _, _, j in usable if j != k]
             seen = [confirmed(ctx, primary[j], fs) for _, _, j in usable if j != k]
             elsewhere = np.logical_or.reduce(seen) if seen else None
-            evidence = window_evidence(filtered[k], ctx, fs, others, secondary[k], elsewhere)
+            recorded = raw[[k, *(j for _, _, j in usable if j != k)]]
+            evidence = window_evidence(
+                filtered[k], ctx, fs, others, secondary[k], elsewhere, recorded
+            )
             label = _classify(evidence)
             windows.append(WindowRhythm(label, leads[k], evidence))
             inside = (ctx >= s) & (ctx < e)
@@ -304,6 +315,8 @@ def scan_rhythm(
             if others and np.any((shapes[0] < PVC_CORRELATION_MAX) & checked):
                 shapes += [morphology_correlation(y, ctx, fs) for y in others]
             found = _beat_kinds(np.stack(shapes), ctx, checked, fs, label == "af", not others)
+            if label == "paced":
+                found[:] = NORMAL
             kinds.append(found[inside])
             beat_window.append(np.full(int(inside.sum()), w, dtype=np.int64))
     qmap = QualityMap(list(leads), fs, edges, quality)

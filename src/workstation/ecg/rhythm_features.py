@@ -32,6 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from workstation.ecg.pacing import paced_share
 from workstation.ecg.quality import agreed_intervals
 
 P_WINDOW_S = (-0.30, -0.08)  # relative to the R peak: where a P wave lies for PR 120-220 ms
@@ -67,6 +68,9 @@ class WindowEvidence:
     #: (``ecg.delineation.harmonise_p``) found them; None where it did not look at this window.
     #: Shown to the reader; the label does not use it (``ecg.rhythm`` notes why).
     p_per_qrs: float | None = None
+    #: Share of beats a pacemaker spike precedes (``ecg.pacing``); None without the recorded
+    #: signal or with too few beats.
+    paced_share: float | None = None
 
 
 def _matches(rr: np.ndarray, m: int, r: float) -> int:
@@ -200,6 +204,7 @@ def window_evidence(
     others: Sequence[np.ndarray] = (),
     checking: np.ndarray | None = None,
     seen_elsewhere: np.ndarray | None = None,
+    recorded: np.ndarray | None = None,
 ) -> WindowEvidence:
     """Evidence from beats (sample indices into ``x``, the detection-band lead); P waves are
     looked for in ``x`` and the ``others`` usable leads together, at the beats aligned to
@@ -211,7 +216,9 @@ def window_evidence(
     on, and one extra or missed "beat" in a noisy stretch that still passed the quality gate
     makes a regular rhythm irregular. A beat the second detector missed still counts when
     ``seen_elsewhere`` (another usable lead's detector found it): the second detector
-    misses short-coupled beats of fast AF, which another lead confirms."""
+    misses short-coupled beats of fast AF, which another lead confirms. ``recorded``, the
+    usable leads as recorded (leads × samples, the samples of ``x``), is searched for
+    pacemaker spikes before the beats (``ecg.pacing``)."""
     agreed = (
         agreed_intervals(beats, checking, fs, seen_elsewhere)
         if checking is not None
@@ -234,6 +241,7 @@ def window_evidence(
         coherence,
         activity,
         None if irregularity is None else round(irregularity, 4),
+        paced_share=None if recorded is None else paced_share(recorded, beats, fs),
     )
 
 
