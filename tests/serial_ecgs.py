@@ -51,7 +51,8 @@ def st_change_sessions(vault: Vault, patient_id: int) -> tuple[int, int]:
 
 
 def ludb_sessions(vault: Vault, patient_id: int) -> tuple[int, int]:
-    """(older, newer): LUDB 1 (sinus bradycardia), then LUDB 8 (atrial fibrillation)."""
+    """(older, newer): LUDB 1 (sinus bradycardia), then LUDB 8 (atrial fibrillation with
+    ventricular pacing: stated as a paced rhythm)."""
     folder = shared("ludb", "data")
     return tuple(
         import_recording(vault, patient_id, folder / f"{name}.hea", Progress()).session.id

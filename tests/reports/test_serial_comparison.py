@@ -96,8 +96,8 @@ def test_af_against_sinus_gives_deltas_and_says_not_measured_where_pr_is_missing
 
     changes = comparison.statements
     assert "sinus_bradycardia" in {s["code"] for s in changes.removed}
-    assert "non_sinus_rhythm" in {s["code"] for s in changes.added}
-    assert any("Rhythm not confirmed as sinus" in line for line in comparison.notable)
+    assert "paced_rhythm" in {s["code"] for s in changes.added}  # LUDB 8 is paced AF
+    assert any("Paced rhythm" in line for line in comparison.notable)
     # LUDB amplitudes are normalised: no ST level is compared, and the reason is given
     assert comparison.st == () and "both ECGs" in comparison.st_not_measured
     assert "normalised" in comparison.st_not_measured
@@ -181,7 +181,7 @@ def test_the_report_shows_both_ecgs_and_what_changed(vault, ids, tmp_path):
     sheet, changes = pages
     assert "Serial ECG comparison" in sheet and "Ada Serial-Testcase" in sheet
     assert "I older" in sheet and "V6 newer" in sheet and "25 mm/s" in sheet
-    assert "NOTABLE CHANGES" in sheet and "Rhythm not confirmed as sinus" in sheet
+    assert "NOTABLE CHANGES" in sheet and "Paced rhythm" in sheet
     assert "not measured in the newer ECG" in changes  # PR (and the axes) in AF
     assert "Sinus bradycardia" in changes and "Removed" in changes
     for rule in NOTABLE_RULES.values():

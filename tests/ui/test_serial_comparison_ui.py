@@ -42,7 +42,7 @@ def test_compare_the_ecg_in_front_with_the_previous_one_and_export(
     first = window.current_workspace().opened.session.id
     _import(qtbot, window, "2")  # sinus rhythm, PR measured
     second = window.current_workspace().opened.session.id
-    _import(qtbot, window, "8")  # atrial fibrillation: no PR
+    _import(qtbot, window, "8")  # AF with ventricular pacing: paced, no PR
     third = window.current_workspace().opened.session.id
 
     window.compare_action.trigger()
@@ -68,7 +68,7 @@ def test_compare_the_ecg_in_front_with_the_previous_one_and_export(
         assert flag.text() == ("notable" if delta.notable else "")
         assert flag.toolTip() == delta.flag_text
     assert any(d.notable for d in tab.view.comparison.measurements)  # 46 -> 72 bpm, QRS +35
-    assert "Rhythm not confirmed as sinus" in tab.notable.text()
+    assert "Paced rhythm" in tab.notable.text()
 
     tab.partner.activated.emit(tab.partner.findData(first))  # the clinician picks ECG 1
     qtbot.waitUntil(lambda: tab.view.comparison.older.session.id == first, timeout=30000)

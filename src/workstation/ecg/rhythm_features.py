@@ -69,7 +69,7 @@ class WindowEvidence:
     #: Shown to the reader; the label does not use it (``ecg.rhythm`` notes why).
     p_per_qrs: float | None = None
     #: Share of beats a pacemaker spike precedes (``ecg.pacing``); None without the recorded
-    #: signal or with too few beats.
+    #: signal, below 500 Hz or with too few beats.
     paced_share: float | None = None
 
 
