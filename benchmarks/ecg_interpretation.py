@@ -52,6 +52,7 @@ ISCHAEMIA_ROWS = {
         {
             "st_elevation_stemi_criteria",
             "st_elevation_lbbb",
+            "st_elevation_paced",
             "st_depression",
             "t_wave_inversion",
             "pathological_q_waves",

@@ -14,7 +14,7 @@ from workstation.ecg.pacing import MIN_FS_HZ, PACED_SHARE, paced_share
 from workstation.ecg.qrs import detect_primary, detection_signal
 from workstation.ecg.rhythm_features import align_to_template
 from workstation.io import read_recording
-from workstation.recording import Recording
+from workstation.recording import Modality, Recording
 
 pytestmark = pytest.mark.usefixtures("model_available")
 
@@ -111,3 +111,32 @@ def test_spikes_are_not_looked_for_below_500_hz() -> None:
     low = 250.0
     assert low < MIN_FS_HZ
     assert paced_share(resample(raw, fs, low), np.round(beats * low / fs).astype(int), low) is None
+
+
+def two_leads(record: int) -> np.ndarray:
+    rec = ludb(record)
+    return np.asarray(rec.signals)[[rec.channel_names.index(n) for n in ("ii", "v5")]]
+
+
+def test_a_paced_stretch_inside_a_long_record_is_found_in_its_window() -> None:
+    """Six minutes of two leads (II, V5): LUDB 2 (sinus) repeated, with LUDB 34 (paced) as
+    the 21st of 36 windows. Judged over the context beats of the neighbouring sinus windows
+    too, the paced window's share was 0.45 and it was called sinus."""
+    sinus, paced = two_leads(2), two_leads(34)
+    signals = np.concatenate([sinus] * 20 + [paced] + [sinus] * 15, axis=1)
+    rec = Recording(signals, 500.0, ("ii", "v5"), ("mV", "mV"), modality=Modality.ECG)
+    result = analyze_ecg(rec, score=False)
+    labels = [w.label for w in result.rhythm.windows]
+    assert labels[20] == "paced"
+    assert labels.count("paced") == 1
+    statement = next(s for s in result.statements if s.code == "paced_rhythm")
+    assert statement.text.startswith("Paced rhythm in 1 of 36 analysed windows")
+
+
+def test_a_rate_rounded_below_500_hz_still_looks_for_spikes() -> None:
+    """A 500 Hz export whose rate is computed from time stamps reads 499.99... Hz."""
+    rec = ludb(34)
+    rounded = Recording(
+        np.asarray(rec.signals), 499.99999999999955, rec.channel_names, rec.units, Modality.ECG
+    )
+    assert "paced_rhythm" in codes(analyze_ecg(rounded, score=False))

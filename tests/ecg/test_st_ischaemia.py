@@ -204,10 +204,25 @@ def _st(j_mm: float) -> LeadST:
 
 def test_lbbb_pattern_makes_elevation_not_a_stemi_statement():
     st = {"ii": _st(1.2), "iii": _st(1.5), "avf": _st(1.1), "v1": _st(0.0)}
-    plain = st_elevation(st, "M", 60, confounded=False)
+    plain = st_elevation(st, "M", 60, None)
     assert plain[0].code == "st_elevation_stemi_criteria" and "(inferior)" in plain[0].text
-    lbbb = st_elevation(st, "M", 60, confounded=True)
+    lbbb = st_elevation(st, "M", 60, "lbbb")
     assert lbbb[0].code == "st_elevation_lbbb" and "do not apply" in lbbb[0].text
+
+
+def test_paced_beats_name_elevation_as_secondary_and_nothing_else():
+    """Paced beats: ST elevation is named with the paced rhythm, never as meeting STEMI
+    criteria; ST depression of paced beats is secondary and not stated."""
+    m = empty_measurements()
+    elevated = {"ii": _st(1.2), "iii": _st(1.5), "avf": _st(1.1)}
+    found = ischaemia_statements(elevated, m, [], 500.0, "M", 60, True, [], paced=True)
+    assert [s.code for s in found] == ["st_elevation_paced"]
+    assert "with a paced rhythm" in found[0].text and "do not apply" in found[0].text
+    depressed = {lead: _st(-1.0) for lead in ("v4", "v5", "v6")}
+    assert ischaemia_statements(depressed, m, [], 500.0, "M", 60, True, [], paced=True) == []
+    assert [s.code for s in ischaemia_statements(depressed, m, [], 500.0, "M", 60, True, [])] == [
+        "st_depression"
+    ]
 
 
 def test_rbbb_depression_in_v1_v3_is_secondary():

@@ -346,14 +346,16 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         # Only with three leads or more does the delineator agree P waves across leads.
         with_p = sum(b.p_on is not None for b in beats)
         rhythm = with_delineated_p(rhythm, measured, with_p / len(beats))
-    if {rhythm.windows[w].label for w in measured} & {"af", "not_sinus", "paced"}:
+    labels = {rhythm.windows[w].label for w in measured}
+    paced = "paced" in labels
+    if labels & {"af", "not_sinus", "paced"}:
         measurements = without_p_waves(measurements)
     sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
-    statements = interpret(measurements, rhythm, sex, calibrated)
+    statements = interpret(measurements, rhythm, sex, calibrated, paced)
     st = measure_st(measurements, beats, MODEL_FS)
     age = age_from_metadata(recording.metadata)
     statements += ischaemia_statements(
-        st, measurements, beats, MODEL_FS, sex, age, calibrated, statements
+        st, measurements, beats, MODEL_FS, sex, age, calibrated, statements, paced
     )
     factor = fs / MODEL_FS
     models = [model.describe()]

@@ -121,11 +121,19 @@ def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
     sinus or AF statement: the pacemaker sets their RR intervals and its spikes lie in the P
     window (``ecg.pacing``)."""
     share = round(float(np.median([e.paced_share for e in paced])), 3)
-    where = "" if len(paced) == analysed else f" in {len(paced)} of {analysed} analysed windows"
+    if len(paced) == analysed:
+        text = (
+            f"Paced rhythm: pacemaker spikes before {100 * share:.0f} % of QRS complexes; "
+            "atrial rhythm not assessed"
+        )
+    else:
+        text = (
+            f"Paced rhythm in {len(paced)} of {analysed} analysed windows: pacemaker spikes "
+            f"before {100 * share:.0f} % of their QRS complexes; atrial rhythm not assessed there"
+        )
     return Statement(
         "paced_rhythm",
-        f"Paced rhythm{where}: pacemaker spikes before {100 * share:.0f} % of QRS "
-        "complexes; atrial rhythm not assessed",
+        text,
         {"paced_share_median": share, "paced_windows": float(len(paced))},
     )
 
@@ -222,15 +230,19 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     return out
 
 
-def conduction_statements(m: Measurements) -> list[Statement]:
-    """First-degree AV block and wide QRS with its bundle-branch pattern."""
+def conduction_statements(m: Measurements, paced: bool = False) -> list[Statement]:
+    """First-degree AV block and wide QRS with its bundle-branch pattern. Paced beats are
+    wide by the pacemaker's doing and their V1 pattern names no bundle branch: with
+    ``paced`` the QRS is only called wide."""
     out = []
     if m.pr_ms is not None and m.pr_ms > FIRST_DEGREE_AVB_PR_MS:
         out.append(Statement("first_degree_av_block", "First-degree AV block", {"pr_ms": m.pr_ms}))
     if m.qrs_ms is not None and m.qrs_ms >= WIDE_QRS_MS:
         v1 = m.amplitudes.get("v1")
         evidence: dict[str, float | str | None] = {"qrs_ms": m.qrs_ms}
-        if v1 is None:
+        if paced:
+            out.append(Statement("wide_qrs", "Wide QRS complex (paced beats)", evidence))
+        elif v1 is None:
             out.append(Statement("wide_qrs", "Wide QRS complex", evidence))
         elif v1.qrs_net_mv > 0:
             evidence["v1_net_qrs_mv"] = v1.qrs_net_mv
@@ -350,14 +362,16 @@ def interpret(
     rhythm: RhythmAnalysis,
     sex: str | None = None,
     voltage_calibrated: bool = True,
+    paced: bool = False,
 ) -> list[Statement]:
-    """All statements for one recording, rhythm first."""
+    """All statements for one recording, rhythm first; ``paced``: the measured beats are
+    paced (``conduction_statements``)."""
     sex = sex if sex in ("M", "F") else None
     voltage = voltage_statements(m, sex) if voltage_calibrated else [uncalibrated_statement()]
     return [
         *technical_statements(m),
         *rhythm_statements(rhythm),
-        *conduction_statements(m),
+        *conduction_statements(m, paced),
         *qt_statements(m, sex),
         *axis_statements(m),
         *voltage,

@@ -110,10 +110,15 @@ def _named(leads: list[str]) -> str:
     return f"{where} ({', '.join(found)})" if found else where
 
 
+#: What makes ST change secondary, by the code suffix of the statement that says so.
+CONFOUNDERS = {"lbbb": "a left bundle branch block pattern", "paced": "a paced rhythm"}
+
+
 def st_elevation(
-    st: Mapping[str, LeadST], sex: str | None, age: float | None, confounded: bool
+    st: Mapping[str, LeadST], sex: str | None, age: float | None, confounder: str | None
 ) -> list[Statement]:
-    """[UDMI] ST elevation at the J point in two contiguous leads."""
+    """[UDMI] ST elevation at the J point in two contiguous leads; with a ``confounder``
+    (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria."""
     limits = {lead: elevation_limit_mm(lead, sex, age) for lead in st}
     meeting = {
         lead for lead, s in st.items() if s.j_mm is not None and s.j_mm >= limits[lead][0] - 1e-9
@@ -126,11 +131,11 @@ def st_elevation(
     }
     evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
     evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
-    if confounded:
+    if confounder is not None:
         return [
             Statement(
-                "st_elevation_lbbb",
-                f"ST elevation in {_named(leads)} with a left bundle branch block pattern: STEMI "
+                f"st_elevation_{confounder}",
+                f"ST elevation in {_named(leads)} with {CONFOUNDERS[confounder]}: STEMI "
                 "criteria do not apply to secondary ST change; compare with a previous ECG",
                 evidence,
             )
@@ -267,19 +272,26 @@ def ischaemia_statements(
     age: float | None,
     calibrated: bool,
     earlier: list[Statement],
+    paced: bool = False,
 ) -> list[Statement]:
     """ST elevation, ST depression, T inversion and Q waves; ``beats`` at ``fs`` (the median
-    beats' rate); ``earlier`` are the statements already made (bundle-branch blocks)."""
+    beats' rate); ``earlier`` are the statements already made (bundle-branch blocks).
+
+    With ``paced`` beats measured, only ST elevation is named, as secondary: a paced QRS
+    changes repolarisation and the initial forces as a left bundle branch block does, so
+    ST depression, T inversion and Q waves of paced beats say nothing of ischaemia."""
     if not calibrated:
         return [not_applied_statement()]
     sex = sex if sex in ("M", "F") else None
     codes = {s.code for s in earlier}
+    if paced:
+        return st_elevation(st, sex, age, "paced")
     q_waves = pathological_q(m, beats, fs)
     if LBBB_CODE in codes:
-        return [*st_elevation(st, sex, age, confounded=True), *q_waves]
+        return [*st_elevation(st, sex, age, "lbbb"), *q_waves]
     skip = RBBB_SECONDARY_LEADS if RBBB_CODE in codes else frozenset()
     return [
-        *st_elevation(st, sex, age, confounded=False),
+        *st_elevation(st, sex, age, None),
         *st_depression(st, skip),
         *t_wave_inversion(m, skip),
         *q_waves,

@@ -300,13 +300,13 @@ def scan_rhythm(
             others = [filtered[j] for _, _, j in usable if j != k]
             seen = [confirmed(ctx, primary[j], fs) for _, _, j in usable if j != k]
             elsewhere = np.logical_or.reduce(seen) if seen else None
-            recorded = raw[[k, *(j for _, _, j in usable if j != k)]]
+            recorded = [raw[k], *(raw[j] for _, _, j in usable if j != k)]
+            inside = (ctx >= s) & (ctx < e)
             evidence = window_evidence(
-                filtered[k], ctx, fs, others, secondary[k], elsewhere, recorded
+                filtered[k], ctx, fs, others, secondary[k], elsewhere, recorded, inside
             )
             label = _classify(evidence)
             windows.append(WindowRhythm(label, leads[k], evidence))
-            inside = (ctx >= s) & (ctx < e)
             beats.append(ctx[inside] + a)
             checked = confirmed(ctx, secondary[k], fs)
             if elsewhere is not None:

@@ -68,8 +68,8 @@ class WindowEvidence:
     #: (``ecg.delineation.harmonise_p``) found them; None where it did not look at this window.
     #: Shown to the reader; the label does not use it (``ecg.rhythm`` notes why).
     p_per_qrs: float | None = None
-    #: Share of beats a pacemaker spike precedes (``ecg.pacing``); None without the recorded
-    #: signal, below 500 Hz or with too few beats.
+    #: Share of the window's beats a pacemaker spike precedes (``ecg.pacing``); None without
+    #: the recorded signal, below 500 Hz or with too few beats.
     paced_share: float | None = None
 
 
@@ -204,7 +204,8 @@ def window_evidence(
     others: Sequence[np.ndarray] = (),
     checking: np.ndarray | None = None,
     seen_elsewhere: np.ndarray | None = None,
-    recorded: np.ndarray | None = None,
+    recorded: Sequence[np.ndarray] = (),
+    own: np.ndarray | None = None,
 ) -> WindowEvidence:
     """Evidence from beats (sample indices into ``x``, the detection-band lead); P waves are
     looked for in ``x`` and the ``others`` usable leads together, at the beats aligned to
@@ -217,8 +218,9 @@ def window_evidence(
     makes a regular rhythm irregular. A beat the second detector missed still counts when
     ``seen_elsewhere`` (another usable lead's detector found it): the second detector
     misses short-coupled beats of fast AF, which another lead confirms. ``recorded``, the
-    usable leads as recorded (leads × samples, the samples of ``x``), is searched for
-    pacemaker spikes before the beats (``ecg.pacing``)."""
+    usable leads as recorded (the samples of ``x``), is searched for pacemaker spikes before
+    the window's own beats (``own``, a mask of ``beats``; all when None), not the context
+    beats around it, which belong to the neighbouring windows (``ecg.pacing``)."""
     agreed = (
         agreed_intervals(beats, checking, fs, seen_elsewhere)
         if checking is not None
@@ -241,7 +243,7 @@ def window_evidence(
         coherence,
         activity,
         None if irregularity is None else round(irregularity, 4),
-        paced_share=None if recorded is None else paced_share(recorded, beats, fs),
+        paced_share=paced_share(recorded, beats if own is None else beats[own], fs),
     )
 
 
