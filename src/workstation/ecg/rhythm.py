@@ -249,6 +249,31 @@ def _beat_kinds(
     return kinds
 
 
+def _window_beat_kinds(
+    x: np.ndarray,
+    ctx: np.ndarray,
+    checking: np.ndarray,
+    elsewhere: np.ndarray | None,
+    others: list[np.ndarray],
+    fs: float,
+    label: str,
+) -> np.ndarray:
+    """Normal, PAC or PVC for each context beat of a window labelled ``label`` (``x``, the
+    window's lead in the detection band; ``checking``, its second detector's beats;
+    ``elsewhere``, which beats another usable lead found). In a paced window none is
+    ectopic: beside paced beats, conducted beats are early and differ in shape without
+    being ectopic, so their shapes are not even compared."""
+    if label == "paced":
+        return np.full(ctx.size, NORMAL, dtype=np.int8)
+    checked = confirmed(ctx, checking, fs)
+    if elsewhere is not None:
+        checked &= elsewhere
+    shapes = [morphology_correlation(x, ctx, fs)]
+    if others and np.any((shapes[0] < PVC_CORRELATION_MAX) & checked):
+        shapes += [morphology_correlation(y, ctx, fs) for y in others]
+    return _beat_kinds(np.stack(shapes), ctx, checked, fs, label == "af", not others)
+
+
 def scan_rhythm(
     source: SignalSource, n_samples: int, fs: float, leads: list[str]
 ) -> RhythmAnalysis:
@@ -308,15 +333,7 @@ def scan_rhythm(
             label = _classify(evidence)
             windows.append(WindowRhythm(label, leads[k], evidence))
             beats.append(ctx[inside] + a)
-            checked = confirmed(ctx, secondary[k], fs)
-            if elsewhere is not None:
-                checked &= elsewhere
-            shapes = [morphology_correlation(filtered[k], ctx, fs)]
-            if others and np.any((shapes[0] < PVC_CORRELATION_MAX) & checked):
-                shapes += [morphology_correlation(y, ctx, fs) for y in others]
-            found = _beat_kinds(np.stack(shapes), ctx, checked, fs, label == "af", not others)
-            if label == "paced":
-                found[:] = NORMAL
+            found = _window_beat_kinds(filtered[k], ctx, secondary[k], elsewhere, others, fs, label)
             kinds.append(found[inside])
             beat_window.append(np.full(int(inside.sum()), w, dtype=np.int64))
     qmap = QualityMap(list(leads), fs, edges, quality)
