@@ -28,6 +28,9 @@
    changes when every lead is inverted; which records with a pacemaker (LUDB's 'Cardiac
    pacing' column) get a paced-rhythm statement and which without one do. Every other
    section counts its paced-rhythm statements too: none of its recordings is marked paced.
+   Sections 1, 3, 4 and 6-8 also count grouped-beating statements (RR intervals repeating
+   every 2-4 beats, ``rhythm_features.pattern_irregularity``), on AF and non-AF recordings
+   apart where both are present, so that a grouped-beating statement on AF is seen.
 5. MIT-BIH 100 (30 min): premature atrial / ventricular complexes counted vs annotated.
 6. Short single-lead ECGs, the handheld kind of the PhysioNet/CinC 2017 challenge (30 s, one
    lead, 300 Hz), which the shared data do not hold: every lead of every CPSC 2021 record cut
@@ -187,6 +190,7 @@ def cpsc2021() -> dict[str, Any]:
                 "burden_error": 100.0 * abs(det_s - ref_s) / rec.duration,
                 "excluded_s": result.rhythm.summary.excluded_s if result.rhythm else None,
                 "paced": "paced_rhythm" in codes(result),
+                "grouped": "grouped_beating" in codes(result),
                 "duration_s": round(rec.duration, 1),
             }
         )
@@ -211,6 +215,7 @@ def cpsc2021() -> dict[str, Any]:
             "stated_episodes": [[round(a, 1), round(b, 1)] for a, b in r["det"]],
             "excluded_s": r["excluded_s"],
             "duration_s": r["duration_s"],
+            "grouped_beating": r["grouped"],
         }
         for r in rows
     ]
@@ -251,6 +256,7 @@ def piece_row(record: str, lead: str, truth: bool, piece: np.ndarray) -> dict[st
         "said": "af_suspected" in found,
         "refused": "poor_signal_quality" in found,
         "paced": "paced_rhythm" in found,
+        "grouped": "grouped_beating" in found,
     }
 
 
@@ -275,6 +281,12 @@ def short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> dict[s
         scores["refused_poor_quality"] = sum(r["refused"] for r in part)
         scores["refused_af_pieces"] = sum(r["refused"] and r["truth"] for r in part)
         scores["paced_statements"] = sum(r["paced"] for r in part)
+        scores["grouped_beating_statements_af_pieces"] = sum(
+            r["grouped"] for r in part if r["truth"]
+        )
+        scores["grouped_beating_statements_non_af_pieces"] = sum(
+            r["grouped"] for r in part if not r["truth"]
+        )
         scores["false_af_by_patient"] = {
             p: sum(r["said"] and not r["truth"] for r in part if r["patient"] == p)
             for p in patients
@@ -312,6 +324,10 @@ def noisy_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -> 
                 "af_found_pct": pct(sum(r["said"] for r in af), len(af)),
                 "af_refused_pct": pct(sum(r["refused"] for r in af), len(af)),
                 "paced_statements": sum(r["paced"] for r in rows),
+                "grouped_beating_statements_af_non_af": [
+                    sum(r["grouped"] for r in af),
+                    sum(r["grouped"] for r in other),
+                ],
                 "false_af_by_patient": {
                     p: sum(r["said"] for r in other if r["patient"] == p) for p in patients
                 },
@@ -346,6 +362,10 @@ def changed_short_single_lead(pieces: list[tuple[str, str, bool, np.ndarray]]) -
                 "false_af": f"{sum(r['said'] for r in other)}/{len(other)}",
                 "refused": f"{sum(r['refused'] for r in rows)}/{len(rows)}",
                 "paced_statements": sum(r["paced"] for r in rows),
+                "grouped_beating_statements_af_non_af": [
+                    sum(r["grouped"] for r in af),
+                    sum(r["grouped"] for r in other),
+                ],
             }
     return out
 
@@ -465,6 +485,7 @@ def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
         "af_statements": af,
         "any_rhythm_statement_pct": pct(sum(bool(codes(r) & RHYTHM) for r in results), n),
         "paced_statements": sum("paced_rhythm" in codes(r) for r in results),
+        "grouped_beating_statements": sum("grouped_beating" in codes(r) for r in results),
         "premature_complexes_per_record": round(
             float(np.mean([ectopics(r) for r in results])) if results else 0.0, 1
         ),
@@ -580,6 +601,7 @@ def ludb() -> dict[str, Any]:
     refused: dict[str, int] = {"development": 0, "test": 0}
     sinus_said: dict[str, list[bool]] = {"development": [], "test": []}
     wrong: dict[str, list[int]] = {"development": [], "test": []}
+    grouped: dict[str, list[int]] = {"development": [], "test": []}
     pacing: dict[str, dict[str, list[int]]] = {
         part: {"paced_found": [], "paced_missed": [], "unpaced_stated_paced": []}
         for part in ("development", "test")
@@ -594,6 +616,8 @@ def ludb() -> dict[str, Any]:
         refused[part] += "poor_signal_quality" in codes(result)
         if truth != said:
             wrong[part].append(rid)
+        if "grouped_beating" in codes(result):
+            grouped[part].append(rid)
         stated_paced = "paced_rhythm" in codes(result)
         if rid in pacemaker:
             pacing[part]["paced_found" if stated_paced else "paced_missed"].append(rid)
@@ -620,6 +644,7 @@ def ludb() -> dict[str, Any]:
             "sinus_records": len(sinus_said[part]),
             "sinus_records_stated_sinus_pct": pct(sum(sinus_said[part]), len(sinus_said[part])),
             "pacing": pacing[part],
+            "grouped_beating_records": grouped[part],
         }
     out["all"] = af_scores(pairs["development"] + pairs["test"]) | {
         "refused_poor_quality": refused["development"] + refused["test"]

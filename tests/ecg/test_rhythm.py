@@ -4,6 +4,7 @@ lead inversion, real noise refused, pauses, and a long two-lead record in window
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -14,9 +15,17 @@ from helpers import shared
 
 from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
+from workstation.ecg.interpretation import grouped_beating_statement
 from workstation.ecg.quality import agreed_intervals, bsqi
-from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN
-from workstation.ecg.rhythm_features import NRMSSD_AF, cosen, ectopy_free, nrmssd
+from workstation.ecg.rhythm import ATRIAL_ACTIVITY_MIN, COSEN_AF, P_COHERENCE_MIN, _classify
+from workstation.ecg.rhythm_features import (
+    NRMSSD_AF,
+    WindowEvidence,
+    cosen,
+    ectopy_free,
+    nrmssd,
+    pattern_irregularity,
+)
 from workstation.ecg.stress import add_noise, noisiness, residual_noise
 from workstation.io import read_recording
 from workstation.recording import Modality, Recording
@@ -240,6 +249,58 @@ def test_premature_beats_make_sinus_rhythm_irregular_only_until_they_are_taken_o
     af = annotated_rr_windows(shared("cpsc2021-sample", "data_84_1.hea").with_suffix(""))
     remaining = np.asarray([nrmssd(ectopy_free(rr)) for rr, _ in af])
     assert np.mean(remaining >= NRMSSD_AF) >= 0.9  # AF stays irregular
+
+
+def test_grouped_beating_repeats_its_rr_pattern_and_af_does_not() -> None:
+    """Wenckebach 4:3 grouping (two shortening intervals, then a pause) laid on MIT-BIH 100's
+    own sinus intervals, so that it keeps real beat-to-beat variability: irregular beat to
+    beat, even once premature beats are taken out, but repeating every three beats. AF (CPSC
+    2021 patient 84, development split, annotated beats) repeats at no lag."""
+    sinus = annotated_rr_windows(shared("wfdb-samples", "100.hea").with_suffix(""))
+    normal = [rr for rr, symbols in sinus if set(symbols) == {"N"}]
+    assert len(normal) >= 50
+    grouped = [rr * np.resize([0.9, 0.8, 1.5], rr.size) for rr in normal]
+    assert np.mean([nrmssd(ectopy_free(rr)) >= NRMSSD_AF for rr in grouped]) >= 0.9
+    repeats = [pattern_irregularity(rr) for rr in grouped]
+    assert all(p is not None and p[0] == 3 and p[1] < NRMSSD_AF for p in repeats)
+    af = annotated_rr_windows(shared("cpsc2021-sample", "data_84_1.hea").with_suffix(""))
+    in_af = [pattern_irregularity(rr) for rr, _ in af]
+    assert np.mean([p is not None and p[1] >= NRMSSD_AF for p in in_af]) >= 0.95
+
+
+def test_an_irregular_window_without_p_waves_is_not_af_when_its_rr_pattern_repeats() -> None:
+    af_like = WindowEvidence(
+        n_rr=20,
+        heart_rate_bpm=80.0,
+        cosen=COSEN_AF + 0.5,
+        p_coherence=P_COHERENCE_MIN / 2,
+        atrial_activity=2 * ATRIAL_ACTIVITY_MIN,
+        nrmssd_ectopy_free=2 * NRMSSD_AF,
+        pattern_lag=3,
+        nrmssd_pattern=2 * NRMSSD_AF,
+    )
+    assert _classify(af_like) == "af"
+    grouped = replace(af_like, nrmssd_pattern=NRMSSD_AF / 2)
+    assert grouped.patterned and _classify(grouped) == "not_sinus"
+    assert _classify(replace(af_like, pattern_lag=None, nrmssd_pattern=None)) == "af"
+
+
+def test_grouped_beating_is_stated_with_its_period() -> None:
+    window = WindowEvidence(
+        n_rr=20,
+        heart_rate_bpm=70.0,
+        cosen=COSEN_AF + 0.5,
+        p_coherence=P_COHERENCE_MIN / 2,
+        atrial_activity=2 * ATRIAL_ACTIVITY_MIN,
+        nrmssd_ectopy_free=0.3,
+        pattern_lag=3,
+        nrmssd_pattern=0.04,
+    )
+    statement = grouped_beating_statement([window, replace(window, pattern_lag=2), window])
+    assert statement.code == "grouped_beating"
+    assert "repeat every 3 beats" in statement.text
+    assert "not the irregularly irregular rhythm of atrial fibrillation" in statement.text
+    assert statement.evidence["pattern_irregularity_median"] == 0.04
 
 
 def trigeminy_from_real_beats(seconds: float = 60.0) -> tuple[Recording, int]:

@@ -138,6 +138,28 @@ def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
     )
 
 
+def grouped_beating_statement(grouped: list[WindowEvidence]) -> Statement:
+    """Irregular beat to beat, yet each RR interval repeats the one a few beats before: grouped
+    beating (regularly irregular), which AF, irregularly irregular, is not
+    (``rhythm_features.pattern_irregularity``)."""
+    lags = [e.pattern_lag for e in grouped if e.pattern_lag is not None]
+    lag = max(set(lags), key=lags.count)
+    return Statement(
+        "grouped_beating",
+        f"Grouped beating: the RR intervals repeat every {lag} beats (regularly irregular, "
+        "not the irregularly irregular rhythm of atrial fibrillation)",
+        {
+            "pattern_beats": float(lag),
+            "pattern_irregularity_median": _median(
+                [e.nrmssd_pattern for e in grouped if e.nrmssd_pattern is not None]
+            ),
+            "rr_irregularity_nrmssd_median": _median(
+                [e.nrmssd_ectopy_free for e in grouped if e.nrmssd_ectopy_free is not None]
+            ),
+        },
+    )
+
+
 def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     """AF (with episodes), sinus rhythm and its rate, ectopy and pauses, from usable windows.
 
@@ -202,8 +224,11 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
                 out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
         else:
             out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
+        grouped = [e for e in other if e.patterned and (e.nrmssd_ectopy_free or 0) >= NRMSSD_AF]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
-        if len(irregular) > 0.5 * len(other):
+        if len(grouped) > 0.5 * len(other):
+            out.append(grouped_beating_statement(grouped))
+        elif len(irregular) > 0.5 * len(other):
             out.append(
                 Statement(
                     "irregular_rhythm",

@@ -20,8 +20,11 @@ Thresholds
   P waves) but missed AF with fine f waves: 2 of LUDB's 9 development AF records.
 - Irregular: COSEn above its limit *and* a normalised RMSSD of at least 0.1 once ectopic
   beats are taken out (Dash et al. 2009; ``rhythm_features.ectopy_free``), so that sinus
-  rhythm with frequent premature beats or sinus arrhythmia is not irregular enough for AF.
-- Both measured on RR intervals the two detectors agree on (``quality.agreed_intervals``):
+  rhythm with frequent premature beats or sinus arrhythmia is not irregular enough for AF;
+  and, at the same limit, irregular 2, 3 and 4 beats apart too
+  (``rhythm_features.pattern_irregularity``): grouped beating repeats its RR pattern, AF
+  does not.
+- All measured on RR intervals the two detectors agree on (``quality.agreed_intervals``):
   an interval whose beats the checking detector did not find (unless another usable lead
   did), or that holds a beat only it found, is a gap. Noise that passed the quality gate
   adds or hides a "beat" here and there, and every such beat made two false irregular
@@ -203,7 +206,7 @@ def _classify(ev: WindowEvidence) -> str:
         return "indeterminate"
     activity = ev.atrial_activity if ev.atrial_activity is not None else 0.0
     remaining = ev.nrmssd_ectopy_free if ev.nrmssd_ectopy_free is not None else 0.0
-    irregular = ev.cosen > COSEN_AF and remaining >= NRMSSD_AF
+    irregular = ev.cosen > COSEN_AF and remaining >= NRMSSD_AF and not ev.patterned
     return "af" if irregular and activity >= ATRIAL_ACTIVITY_MIN else "not_sinus"
 
 

@@ -20,7 +20,15 @@ irregularly irregular RR intervals and no distinct repeating P waves), never on 
   Comput Biol Med 2015;65:184). Frequent premature beats make sinus rhythm irregular, but
   only through short-long pairs: without them it is regular; AF stays irregular. Being a
   ratio to the mean RR it needs no rate-dependent threshold, and unlike COSEn it is
-  defined for the few intervals of a 10 s ECG at a slow rate.
+  defined for the few intervals of a 10 s ECG at a slow rate;
+- whether the irregularity repeats: AF is irregularly irregular, its RR intervals nearly
+  independent of one another, while grouped beating (Wenckebach periodicity, atrial flutter
+  with a repeating conduction ratio, bigeminal or trigeminal grouping whose short interval
+  is not premature enough to be taken out) is regularly irregular: each interval repeats the
+  one 2, 3 or 4 beats before it. The normalised RMS difference at that lag
+  (``pattern_irregularity``) is judged against the same AF limit as the RMSSD (lag 1).
+  COSEn alone misses such patterns once their intervals jitter by more than its 30 ms
+  tolerance.
 
 All of them use energies, absolute values or intervals, so inverting a lead changes none.
 """
@@ -46,6 +54,9 @@ PREMATURE_FRACTION = 0.8  # RR below 80 % of the median: premature (the Holter c
 # found 6 of the 9 AF records of LUDB's development split, this rule 7, with no false AF.)
 NRMSSD_AF = 0.1  # [Dash 2009] normalised RMSSD of AF
 MIN_RR_FOR_NRMSSD = 4
+#: Lags at which grouped beating repeats: bigeminal to quadrigeminal grouping, Wenckebach 3:2
+#: to 5:4. A lag is judged only when the pattern is seen at least twice (2k differences).
+PATTERN_LAGS = (2, 3, 4)
 COSEN_M = 1
 COSEN_R_S = 0.03  # [Lake & Moorman 2011] initial tolerance 30 ms, widened until 5 matches
 COSEN_MIN_MATCHES = 5
@@ -71,6 +82,16 @@ class WindowEvidence:
     #: Share of the window's beats a pacemaker spike precedes (``ecg.pacing``); None without
     #: the recorded signal, below 500 Hz or with too few beats.
     paced_share: float | None = None
+    #: The lag (beats) at which the RR intervals repeat best and their normalised RMS
+    #: difference at that lag (``pattern_irregularity``); None with too few intervals.
+    pattern_lag: int | None = None
+    nrmssd_pattern: float | None = None
+
+    @property
+    def patterned(self) -> bool:
+        """The RR intervals repeat every ``pattern_lag`` beats as closely as AF's are
+        irregular at the most: regularly irregular, not AF."""
+        return self.nrmssd_pattern is not None and self.nrmssd_pattern < NRMSSD_AF
 
 
 def _matches(rr: np.ndarray, m: int, r: float) -> int:
@@ -116,6 +137,26 @@ def nrmssd(rr_s: np.ndarray) -> float | None:
     if np.count_nonzero(np.isfinite(rr_s)) < MIN_RR_FOR_NRMSSD or steps.size == 0:
         return None
     return float(np.sqrt(np.mean(steps**2)) / np.nanmean(rr_s))
+
+
+def pattern_irregularity(rr_s: np.ndarray) -> tuple[int, float] | None:
+    """(lag, normalised RMS difference) at the lag in PATTERN_LAGS where the RR intervals
+    repeat most closely: sqrt(mean((RR[i] - RR[i-k])^2)) / mean RR, the RMSSD taken k beats
+    apart. Only differences of two measured (finite) intervals count, and a lag needs 2k of
+    them (the pattern seen twice); None when no lag has enough."""
+    if np.count_nonzero(np.isfinite(rr_s)) < MIN_RR_FOR_NRMSSD:
+        return None
+    mean = float(np.nanmean(rr_s))
+    best: tuple[int, float] | None = None
+    for k in PATTERN_LAGS:
+        steps = rr_s[k:] - rr_s[:-k]
+        steps = steps[np.isfinite(steps)]
+        if steps.size < max(MIN_RR_FOR_NRMSSD, 2 * k):
+            continue
+        value = float(np.sqrt(np.mean(steps**2)) / mean)
+        if best is None or value < best[1]:
+            best = (k, value)
+    return best
 
 
 def _segments(x: np.ndarray, beats: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -236,6 +277,7 @@ def window_evidence(
     c = cosen(rr)
     coherence, activity = p_wave_evidence([x, *others], beats[found], fs)
     irregularity = nrmssd(ectopy_free(rr))
+    pattern = pattern_irregularity(rr)
     return WindowEvidence(
         measured,
         rate,
@@ -244,6 +286,8 @@ def window_evidence(
         activity,
         None if irregularity is None else round(irregularity, 4),
         paced_share=paced_share(recorded, beats if own is None else beats[own], fs),
+        pattern_lag=None if pattern is None else pattern[0],
+        nrmssd_pattern=None if pattern is None else round(pattern[1], 4),
     )
 
 
