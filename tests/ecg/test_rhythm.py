@@ -556,3 +556,15 @@ def test_two_af_windows_under_ten_seconds_each_make_an_episode() -> None:
     assert len(episodes) == 1
     assert episodes[0].start_s < 316.2 and episodes[0].end_s > 326.1
     assert episodes[0].end_s - episodes[0].start_s < 30.0
+
+
+def test_sinus_rhythm_whose_intervals_alternate_is_not_called_grouped_beating() -> None:
+    """LUDB 91 (sinus rhythm; test split, where this was seen): beat-to-beat irregular
+    (normalised RMSSD 0.16) with intervals repeating every second beat, like respiratory
+    sinus arrhythmia at a fast breathing rate. Its P waves make it sinus, which is named;
+    grouped beating is stated only for windows without them."""
+    result = analyze_ecg(read_recording(shared("ludb", "data", "91.hea")))
+    window = result.rhythm.windows[0]
+    assert window.label == "sinus" and window.evidence.patterned
+    assert "sinus_rhythm" in codes(result)
+    assert "grouped_beating" not in codes(result)

@@ -138,10 +138,18 @@ def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
     )
 
 
+def _grouped(e: WindowEvidence) -> bool:
+    """Irregular beat to beat even without premature beats, yet repeating every few beats."""
+    return e.patterned and (e.nrmssd_ectopy_free or 0.0) >= NRMSSD_AF
+
+
 def grouped_beating_statement(grouped: list[WindowEvidence]) -> Statement:
     """Irregular beat to beat, yet each RR interval repeats the one a few beats before: grouped
     beating (regularly irregular), which AF, irregularly irregular, is not
-    (``rhythm_features.pattern_irregularity``)."""
+    (``rhythm_features.pattern_irregularity``). Stated for windows without a coherent P wave
+    (not sinus) only: the slow periodic change of respiratory sinus arrhythmia also repeats,
+    and sinus rhythm is already named (LUDB 91, sinus, was called grouped beating when
+    sinus windows counted)."""
     lags = [e.pattern_lag for e in grouped if e.pattern_lag is not None]
     lag = max(set(lags), key=lags.count)
     return Statement(
@@ -224,7 +232,11 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
                 out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
         else:
             out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
-        grouped = [e for e in other if e.patterned and (e.nrmssd_ectopy_free or 0) >= NRMSSD_AF]
+        grouped = [
+            w.evidence
+            for w, af in zip(r.windows, in_af, strict=True)
+            if not af and w.label == "not_sinus" and w.evidence and _grouped(w.evidence)
+        ]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
         if len(grouped) > 0.5 * len(other):
             out.append(grouped_beating_statement(grouped))
