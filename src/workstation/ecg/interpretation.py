@@ -11,6 +11,12 @@ References
 - [Cornell] Casale PN, Devereux RB, et al. J Am Coll Cardiol 1985;6:572-580.
 - [Gollob] Gollob MH, et al. The short QT syndrome: proposed diagnostic criteria.
   J Am Coll Cardiol 2011;57:802-812.
+- [Bogossian] Bogossian H, Frommeyer G, Ninios I, et al. New formula for evaluation of the QT
+  interval in patients with left bundle branch block. Heart Rhythm 2014;11:2273-2277; and
+  Bogossian H, Linz D, Heijman J, et al. QTc evaluation in patients with bundle branch
+  block. IJC Heart Vasc 2020;30:100636: with a wide QRS (bundle branch block, right
+  ventricular pacing) the JT interval is unchanged and the QT lengthens by about half the
+  QRS; the modified QT, QT - 50 % of QRS, is rate-corrected and judged as usual.
 - [AF] Hindricks G, et al. 2020 ESC Guidelines for atrial fibrillation: irregularly
   irregular RR intervals without distinct repeating P waves.
 """
@@ -22,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from workstation.channels import LIMB_LEADS
-from workstation.ecg.measurements import Measurements
+from workstation.ecg.measurements import Measurements, corrected_qt
 from workstation.ecg.quality import QualityMap
 from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, PAUSE_S, RhythmAnalysis
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
@@ -35,6 +41,7 @@ WIDE_QRS_MS = 120  # [AHA] part III: complete bundle branch block
 INCOMPLETE_QRS_MS = 110  # [AHA] part III
 LONG_QTC_MS = {"M": 450, "F": 460, None: 460}  # [AHA] part IV, Bazett
 SHORT_QTC_MS = 340  # [Gollob]
+MODIFIED_QT_QRS_SHARE = 0.5  # [Bogossian]: QT_m = QT - 50 % of a wide QRS
 LEFT_AXIS_DEG = -30  # [AHA] part I
 RIGHT_AXIS_DEG = 90  # [AHA] part I (adults)
 LOW_VOLTAGE_LIMB_MV = 0.5  # [AHA] part I: all limb leads QRS peak-to-peak < 0.5 mV
@@ -301,11 +308,29 @@ def conduction_statements(m: Measurements, paced: bool = False) -> list[Statemen
 
 
 def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
-    """Long or short QTc (Bazett), with sex-specific upper limits."""
+    """Long or short QTc (Bazett), with sex-specific upper limits.
+
+    With a wide QRS (bundle branch block, paced beats) the QT holds the prolonged
+    depolarisation and the usual limits call a normal repolarisation long: the modified QT
+    [Bogossian] is judged against them instead, and short QTc is not stated (its limit was
+    set on narrow QRS complexes)."""
     qtc = m.qtc_bazett_ms
     if qtc is None:
         return []
     evidence = {"qtc_bazett_ms": qtc, "qtc_fridericia_ms": m.qtc_fridericia_ms, "sex": sex}
+    if m.qrs_ms is not None and m.qrs_ms >= WIDE_QRS_MS and m.qt_ms is not None:
+        modified, _ = corrected_qt(m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms)
+        if modified is None or modified <= LONG_QTC_MS[sex]:
+            return []
+        evidence |= {"qtc_modified_bazett_ms": modified, "limit_ms": LONG_QTC_MS[sex]}
+        return [
+            Statement(
+                "long_qtc",
+                f"Prolonged QTc with a wide QRS: {modified:.0f} ms after taking half the QRS "
+                "duration out of the QT (modified QT, Bogossian)",
+                evidence,
+            )
+        ]
     if qtc > LONG_QTC_MS[sex]:
         return [Statement("long_qtc", "Prolonged QTc", {**evidence, "limit_ms": LONG_QTC_MS[sex]})]
     if qtc < SHORT_QTC_MS:
