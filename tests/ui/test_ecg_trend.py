@@ -140,6 +140,22 @@ def test_the_30_minute_mit_bih_record_pages_from_a_click_on_the_trend(qtbot, win
     assert not trend.next_button.isEnabled()
 
 
+def test_a_record_under_a_minute_shows_its_rate_inside_the_record(qtbot, window):
+    """CPSC 2021 record 8_4: 41 s of two leads opens on the trend too. Its one minute of
+    rate is a dot (a line needs two points), and the trend shows the record, not a
+    minute-wide view half before its start."""
+    workspace = _import(qtbot, window, shared("cpsc2021-sample", "data_8_4.hea"))
+    trend = workspace.trend
+    assert trend is not None
+    duration = workspace.opened.traces.duration
+    assert duration < PAGE_S
+    assert len([v for v in workspace.opened.result.rhythm.hr_trend_bpm if v is not None]) == 1
+    x, _ = trend.rate_dots.getData()
+    assert x.tolist() == [pytest.approx(duration / 2)]
+    (x0, x1), _ = trend.plot.getPlotItem().vb.viewRange()
+    assert x0 >= -1e-6 and x1 <= duration + 1e-6
+
+
 def test_a_10_s_12_lead_still_opens_on_12_lead_paper(qtbot, window, ludb_record):
     workspace = _import(qtbot, window, ludb_record)
     assert workspace.opened.result.form == "resting"

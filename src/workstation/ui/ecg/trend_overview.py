@@ -162,9 +162,11 @@ class TrendOverview(QWidget):
         hatch = QBrush(EXCLUDED_COLOR, Qt.BrushStyle.BDiagPattern)
         self._spans([(a, b) for a, b in r.excluded_s], hatch, EXCLUDED_COLOR, top)
         trend = np.asarray([np.nan if v is None else v for v in r.hr_trend_bpm], dtype=float)
-        minutes = np.arange(trend.size) * PAGE_S + PAGE_S / 2
+        starts = np.arange(trend.size) * PAGE_S
+        minutes = (starts + np.minimum(starts + PAGE_S, self.duration_s)) / 2
         self.rate_curve = pg.PlotDataItem(minutes, trend, pen=RATE_PEN, connect="finite")
         self.plot.addItem(self.rate_curve)
+        self.rate_dots = self._isolated_minutes(minutes, trend)
         fs = r.sample_rate_hz
         pauses = [a / fs for a, _, _ in r.pauses] if fs > 0 else []
         self._marks(pauses, top * 0.95, "t", PAUSE_COLOR, 11)
@@ -177,9 +179,23 @@ class TrendOverview(QWidget):
         self.page_line = pg.InfiniteLine(0.0, pen=pg.mkPen(PAGE_COLOR, width=2))
         self.plot.addItem(self.page_region)
         self.plot.addItem(self.page_line)
-        self.plot.setLimits(xMin=0.0, xMax=self.duration_s, minXRange=PAGE_S)
+        self.plot.setLimits(xMin=0.0, xMax=self.duration_s, minXRange=min(PAGE_S, self.duration_s))
         self.plot.setXRange(0.0, self.duration_s, padding=0.0)
         self.plot.setYRange(0.0, top * 1.04, padding=0.0)  # room for the top tick label
+
+    def _isolated_minutes(self, minutes: np.ndarray, trend: np.ndarray) -> pg.ScatterPlotItem:
+        """Dots for the minutes with a rate but no neighbour that has one: a line needs two
+        points, so the one minute of a short record or a minute between stretches not
+        interpreted would otherwise not be drawn at all."""
+        finite = np.isfinite(trend)
+        left = np.concatenate([[False], finite[:-1]])
+        right = np.concatenate([finite[1:], [False]])
+        alone = finite & ~left & ~right
+        dots = pg.ScatterPlotItem(
+            minutes[alone], trend[alone], symbol="o", size=6, pen=RATE_PEN, brush=RATE_PEN.color()
+        )
+        self.plot.addItem(dots)
+        return dots
 
     def _spans(
         self, spans: list[tuple[float, float]], brush: QBrush, edge: QColor, top: float
