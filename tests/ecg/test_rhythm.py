@@ -268,8 +268,10 @@ def test_grouped_beating_repeats_its_rr_pattern_and_af_does_not() -> None:
     assert np.mean([p is not None and p[1] >= NRMSSD_AF for p in in_af]) >= 0.95
 
 
-def test_an_irregular_window_without_p_waves_is_not_af_when_its_rr_pattern_repeats() -> None:
-    af_like = WindowEvidence(
+def af_like_window(**changes: object) -> WindowEvidence:
+    """Evidence of an irregular window without P waves, with atrial activity: AF unless its
+    RR pattern repeats (``changes`` replace fields)."""
+    evidence = WindowEvidence(
         n_rr=20,
         heart_rate_bpm=80.0,
         cosen=COSEN_AF + 0.5,
@@ -279,6 +281,11 @@ def test_an_irregular_window_without_p_waves_is_not_af_when_its_rr_pattern_repea
         pattern_lag=3,
         nrmssd_pattern=2 * NRMSSD_AF,
     )
+    return replace(evidence, **changes)
+
+
+def test_an_irregular_window_without_p_waves_is_not_af_when_its_rr_pattern_repeats() -> None:
+    af_like = af_like_window()
     assert _classify(af_like) == "af"
     grouped = replace(af_like, nrmssd_pattern=NRMSSD_AF / 2)
     assert grouped.patterned and _classify(grouped) == "not_sinus"
@@ -286,16 +293,7 @@ def test_an_irregular_window_without_p_waves_is_not_af_when_its_rr_pattern_repea
 
 
 def test_grouped_beating_is_stated_with_its_period() -> None:
-    window = WindowEvidence(
-        n_rr=20,
-        heart_rate_bpm=70.0,
-        cosen=COSEN_AF + 0.5,
-        p_coherence=P_COHERENCE_MIN / 2,
-        atrial_activity=2 * ATRIAL_ACTIVITY_MIN,
-        nrmssd_ectopy_free=0.3,
-        pattern_lag=3,
-        nrmssd_pattern=0.04,
-    )
+    window = af_like_window(nrmssd_ectopy_free=0.3, nrmssd_pattern=0.04)
     statement = grouped_beating_statement([window, replace(window, pattern_lag=2), window])
     assert statement.code == "grouped_beating"
     assert "repeat every 3 beats" in statement.text

@@ -23,6 +23,14 @@ from workstation.vault.vault import Vault
 SAVE_CHANNELS, SAVE_SAMPLES = 8, 20_000
 
 
+def say(*words: object) -> None:
+    """One line in one write: print() writes its words, separators and newline one by one,
+    and with PYTHONUNBUFFERED set each is its own system call, so a kill between them left
+    the parent reading "password" without its number (an IndexError in the harness)."""
+    sys.stdout.write(" ".join(str(w) for w in words) + "\n")
+    sys.stdout.flush()
+
+
 def save(vault_path: str, user: str, password: str, count: int, first_seed: int) -> None:
     from vault_helpers import synthetic_recording  # imports pytest: only where needed
 
@@ -32,7 +40,7 @@ def save(vault_path: str, user: str, password: str, count: int, first_seed: int)
     for seed in range(first_seed, first_seed + count):
         recording = synthetic_recording(seed, SAVE_CHANNELS, SAVE_SAMPLES)
         session_id = vault.save_session(patient.id, recording)
-        print(session_id, seed, flush=True)
+        say(session_id, seed)
     vault.close()
 
 
@@ -47,17 +55,17 @@ def churn(vault_path: str, user: str, password: str, other: str, first_seed: int
         session_id = vault.save_session(
             patient.id, Recording(signal, 250.0, ("ch0",), ("uV",), modality=Modality.ECG)
         )
-        print("saved", session_id, flush=True)
+        say("saved", session_id)
         vault.change_password(user, passwords[1 - current], current_password=passwords[current])
         current = 1 - current
-        print("password", current, flush=True)
+        say("password", current)
 
 
 def hold(database: str, key_hex: str) -> None:
     conn = sqlcipher3.connect(database, isolation_level=None)
     conn.execute(f"PRAGMA key = \"x'{key_hex}'\"")
     conn.execute("BEGIN IMMEDIATE")
-    print("holding", flush=True)
+    say("holding")
     sys.stdin.readline()
     conn.execute("COMMIT")
     conn.close()
