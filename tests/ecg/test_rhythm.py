@@ -17,7 +17,13 @@ from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
 from workstation.ecg.interpretation import grouped_beating_statement
 from workstation.ecg.quality import agreed_intervals, bsqi
-from workstation.ecg.rhythm import ATRIAL_ACTIVITY_MIN, COSEN_AF, P_COHERENCE_MIN, _classify
+from workstation.ecg.rhythm import (
+    ATRIAL_ACTIVITY_MIN,
+    COSEN_AF,
+    P_COHERENCE_MIN,
+    _classify,
+    trend_points,
+)
 from workstation.ecg.rhythm_features import (
     NRMSSD_AF,
     WindowEvidence,
@@ -566,3 +572,12 @@ def test_sinus_rhythm_whose_intervals_alternate_is_not_called_grouped_beating() 
     assert window.label == "sinus" and window.evidence.patterned
     assert "sinus_rhythm" in codes(result)
     assert "grouped_beating" not in codes(result)
+
+
+def test_trend_points_sit_in_the_recorded_part_of_each_minute_and_lone_minutes_are_dots() -> None:
+    times, rate, alone = trend_points([None, 72.0, None, 80.0, 81.0], 290.0)
+    assert times.tolist() == [30.0, 90.0, 150.0, 210.0, 265.0]  # the last minute is 50 s
+    assert np.isnan(rate[0]) and rate[1] == 72.0
+    assert alone.tolist() == [False, True, False, False, False]
+    times, _, alone = trend_points([66.0], 41.2)  # a record under a minute
+    assert times.tolist() == [pytest.approx(20.6)] and alone.tolist() == [True]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from workstation.app.ecg_result import StoredRhythm
 from workstation.ecg.interpretation import clock
+from workstation.ecg.rhythm import trend_points
 
 PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
 
@@ -19,7 +20,16 @@ AF = "AF episode"
 PAUSE = "Pause"
 NOT_INTERPRETED = "Poor signal quality"
 
-__all__ = ["AF", "NOT_INTERPRETED", "PAGE_S", "PAUSE", "TrendEvent", "clock", "trend_events"]
+__all__ = [
+    "AF",
+    "NOT_INTERPRETED",
+    "PAGE_S",
+    "PAUSE",
+    "TrendEvent",
+    "clock",
+    "trend_events",
+    "trend_points",
+]
 
 
 @dataclass(frozen=True, slots=True)

@@ -411,6 +411,24 @@ def find_pauses(beats: np.ndarray, valid: np.ndarray, fs: float) -> list[Pause]:
     return [Pause(int(beats[i - 1]), int(beats[i]), round(float(rr[i]), 2)) for i in found]
 
 
+def trend_points(
+    hr_trend_bpm: list[float | None], duration_s: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(time s, rate bpm, alone) for each minute of the rate trend, as drawn by the app and
+    the report: the time is the middle of the part of the minute that was recorded (the last
+    minute is usually short), the rate NaN where none was measured, and ``alone`` marks a
+    rated minute without a rated neighbour, which a line through the points does not draw
+    (a record under a minute, a minute between stretches not interpreted): draw it as a dot."""
+    rate = np.asarray([np.nan if v is None else v for v in hr_trend_bpm], dtype=float)
+    starts = np.arange(rate.size) * 60.0
+    times = (starts + np.minimum(starts + 60.0, max(duration_s, 0.0))) / 2
+    rated = np.isfinite(rate)
+    neighbour = np.zeros_like(rated)
+    neighbour[1:] |= rated[:-1]
+    neighbour[:-1] |= rated[1:]
+    return times, rate, rated & ~neighbour
+
+
 def summarize(r: RhythmAnalysis) -> RhythmSummary:
     """Per-minute rate trend, AF burden, ectopy counts, longest pause, extreme minute rates."""
     q = r.quality

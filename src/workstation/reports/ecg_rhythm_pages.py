@@ -24,6 +24,7 @@ from workstation.channels import ECG_LEAD_LABELS
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
+from workstation.ecg.rhythm import trend_points
 from workstation.eeg.paging import decimate_minmax
 from workstation.recording import Recording
 from workstation.reports.ecg_layout import DISPLAY_BAND_HZ
@@ -39,7 +40,7 @@ from workstation.reports.page_layout import (
     draw_table,
     wrap_text,
 )
-from workstation.reports.plots import Frame, draw_frame, draw_line, draw_spans
+from workstation.reports.plots import Frame, draw_frame, draw_line, draw_points, draw_spans
 from workstation.reports.settings import ReportSettings
 from workstation.reports.waveform import Box, TraceScale, draw_grid, draw_trace
 
@@ -108,11 +109,9 @@ def draw_rhythm_summary_page(
         [Column("Start", width / 3), Column("End", width / 3), Column("Duration", width / 3)],
         rows or [("No AF episode found", "", "")],
     )
-    trend = np.asarray(
-        [np.nan if v is None else v for v in rhythm["summary"]["hr_trend_bpm"]], dtype=float
-    )
-    minutes = np.arange(trend.size) * 60.0 + 30.0
-    span = max(float(trend.size) * 60.0, 60.0)
+    hr_trend = rhythm["summary"]["hr_trend_bpm"]
+    span = float((analysis.get("quality") or {}).get("duration_s") or 60.0 * len(hr_trend))
+    minutes, trend, alone = trend_points(hr_trend, span)
     finite = trend[np.isfinite(trend)]
     top = max(120.0, float(np.ceil(finite.max() / 20.0) * 20.0)) if finite.size else 120.0
     frame_box = Box(box.x + 10 * mm, box.y + 14 * mm, box.width - 12 * mm, 58 * mm)
@@ -130,6 +129,7 @@ def draw_rhythm_summary_page(
         list(np.arange(0.0, top + 1, 20.0)),
     )
     draw_line(canvas, frame, minutes, trend)
+    draw_points(canvas, frame, minutes[alone], trend[alone])
 
 
 def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:

@@ -40,6 +40,7 @@ from workstation.app.ecg_trend import (
     clock,
     page_start,
     trend_events,
+    trend_points,
 )
 
 AF_COLOR = QColor(204, 121, 167, 110)  # Okabe-Ito reddish purple
@@ -161,12 +162,13 @@ class TrendOverview(QWidget):
         self._spans([(a, b) for a, b in r.af_episodes], QBrush(AF_COLOR), AF_COLOR, top)
         hatch = QBrush(EXCLUDED_COLOR, Qt.BrushStyle.BDiagPattern)
         self._spans([(a, b) for a, b in r.excluded_s], hatch, EXCLUDED_COLOR, top)
-        trend = np.asarray([np.nan if v is None else v for v in r.hr_trend_bpm], dtype=float)
-        starts = np.arange(trend.size) * PAGE_S
-        minutes = (starts + np.minimum(starts + PAGE_S, self.duration_s)) / 2
+        minutes, trend, alone = trend_points(r.hr_trend_bpm, self.duration_s)
         self.rate_curve = pg.PlotDataItem(minutes, trend, pen=RATE_PEN, connect="finite")
         self.plot.addItem(self.rate_curve)
-        self.rate_dots = self._isolated_minutes(minutes, trend)
+        self.rate_dots = pg.ScatterPlotItem(
+            minutes[alone], trend[alone], symbol="o", size=6, pen=RATE_PEN, brush=RATE_PEN.color()
+        )
+        self.plot.addItem(self.rate_dots)
         fs = r.sample_rate_hz
         pauses = [a / fs for a, _, _ in r.pauses] if fs > 0 else []
         self._marks(pauses, top * 0.95, "t", PAUSE_COLOR, 11)
@@ -182,20 +184,6 @@ class TrendOverview(QWidget):
         self.plot.setLimits(xMin=0.0, xMax=self.duration_s, minXRange=min(PAGE_S, self.duration_s))
         self.plot.setXRange(0.0, self.duration_s, padding=0.0)
         self.plot.setYRange(0.0, top * 1.04, padding=0.0)  # room for the top tick label
-
-    def _isolated_minutes(self, minutes: np.ndarray, trend: np.ndarray) -> pg.ScatterPlotItem:
-        """Dots for the minutes with a rate but no neighbour that has one: a line needs two
-        points, so the one minute of a short record or a minute between stretches not
-        interpreted would otherwise not be drawn at all."""
-        finite = np.isfinite(trend)
-        left = np.concatenate([[False], finite[:-1]])
-        right = np.concatenate([finite[1:], [False]])
-        alone = finite & ~left & ~right
-        dots = pg.ScatterPlotItem(
-            minutes[alone], trend[alone], symbol="o", size=6, pen=RATE_PEN, brush=RATE_PEN.color()
-        )
-        self.plot.addItem(dots)
-        return dots
 
     def _spans(
         self, spans: list[tuple[float, float]], brush: QBrush, edge: QColor, top: float
