@@ -4,8 +4,9 @@ modified QT (QT - 50 % of QRS, Bogossian 2014) that the engine now judges them b
 LUDB has no QT reference, so this shows how many long-QTc statements the correction takes
 away and on which records (with LUDB's conduction and pacing labels), not which are right.
 Both columns come from the same run: "by Bazett" applies the usual limit to the engine's
-Bazett QTc, "stated" is what the engine says. Split as committed (development = train +
-validation, test held out).
+Bazett QTc, "stated" is what the engine says, and "within limits note" lists the records
+where it says why a Bazett QTc over the limit is not called prolonged. Split as committed
+(development = train + validation, test held out).
 
 Prints JSON (``--out`` also writes it).
 """
@@ -39,7 +40,13 @@ def main() -> None:
         labels = {int(row["ID"]): row for row in csv.DictReader(fh)}
     test = set(load_split()["test"])
     parts: dict[str, dict[str, Any]] = {
-        part: {"wide_qrs_records": 0, "long_by_bazett": [], "long_stated": [], "records": []}
+        part: {
+            "wide_qrs_records": 0,
+            "long_by_bazett": [],
+            "long_stated": [],
+            "within_limits_note": [],
+            "records": [],
+        }
         for part in ("development", "test")
     }
     for rid, row in sorted(labels.items()):
@@ -55,6 +62,8 @@ def main() -> None:
             part["long_by_bazett"].append(rid)
         if stated is not None:
             part["long_stated"].append(rid)
+        if any(s.code == "qtc_wide_qrs_within_limits" for s in result.statements):
+            part["within_limits_note"].append(rid)
         part["records"].append(
             {
                 "id": rid,

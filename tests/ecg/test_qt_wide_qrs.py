@@ -23,8 +23,13 @@ def test_a_wide_qrs_with_a_normal_jt_is_not_called_a_long_qt() -> None:
     assert wide.measurements.qrs_ms >= 120
     assert wide.measurements.qtc_bazett_ms > LONG_QTC_MS[None]  # long by the usual limit ...
     assert qt_statements(wide) == []  # ... but half of it is the wide QRS
+    (note,) = [s for s in wide.statements if s.code == "qtc_wide_qrs_within_limits"]
+    assert not note.abnormal
+    assert note.evidence["qtc_modified_bazett_ms"] <= LONG_QTC_MS[None]
+    assert f"QTc {wide.measurements.qtc_bazett_ms:.0f} ms (Bazett)" in note.text
     narrow = analyze_ecg(synthetic_ecg(heart_rate=60.0, qrs_ms=90.0, qt_ms=480.0))
     assert [s.code for s in qt_statements(narrow)] == ["long_qtc"]
+    assert "qtc_wide_qrs_within_limits" not in {s.code for s in narrow.statements}
 
 
 def test_a_long_repolarisation_behind_a_wide_qrs_is_still_stated() -> None:
@@ -45,3 +50,4 @@ def test_left_bundle_branch_block_of_the_development_split_gets_no_long_qtc() ->
     assert result.measurements.qrs_ms >= 120
     assert result.measurements.qtc_bazett_ms > LONG_QTC_MS[None]
     assert qt_statements(result) == []
+    assert "qtc_wide_qrs_within_limits" in {s.code for s in result.statements}

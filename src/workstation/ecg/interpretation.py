@@ -307,6 +307,21 @@ def conduction_statements(m: Measurements, paced: bool = False) -> list[Statemen
     return out
 
 
+def wide_qrs_qtc_note(
+    qtc: float, modified: float, evidence: dict[str, float | str | None]
+) -> Statement:
+    """Why a QTc over the limit on the screen is not called prolonged: with a wide QRS the
+    modified QT is what is judged [Bogossian]. Informational, so that the number in the
+    measurements is not read on its own."""
+    return Statement(
+        "qtc_wide_qrs_within_limits",
+        f"QTc {qtc:.0f} ms (Bazett) includes the wide QRS; modified QTc {modified:.0f} ms is "
+        "within limits (QT - 50 % of QRS, Bogossian)",
+        evidence,
+        abnormal=False,
+    )
+
+
 def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
     """Long or short QTc (Bazett), with sex-specific upper limits.
 
@@ -320,9 +335,11 @@ def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
     evidence = {"qtc_bazett_ms": qtc, "qtc_fridericia_ms": m.qtc_fridericia_ms, "sex": sex}
     if m.qrs_ms is not None and m.qrs_ms >= WIDE_QRS_MS and m.qt_ms is not None:
         modified, _ = corrected_qt(m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms)
-        if modified is None or modified <= LONG_QTC_MS[sex]:
+        if modified is None:
             return []
         evidence |= {"qtc_modified_bazett_ms": modified, "limit_ms": LONG_QTC_MS[sex]}
+        if modified <= LONG_QTC_MS[sex]:
+            return [] if qtc <= LONG_QTC_MS[sex] else [wide_qrs_qtc_note(qtc, modified, evidence)]
         return [
             Statement(
                 "long_qtc",
