@@ -51,3 +51,11 @@ def test_left_bundle_branch_block_of_the_development_split_gets_no_long_qtc() ->
     assert result.measurements.qtc_bazett_ms > LONG_QTC_MS[None]
     assert qt_statements(result) == []
     assert "qtc_wide_qrs_within_limits" in {s.code for s in result.statements}
+
+
+def test_a_short_qtc_is_stated_even_over_a_wide_qrs() -> None:
+    """Half of the QT is the wide QRS: a Bazett QTc under the short limit with it means a
+    still shorter repolarisation, so the short-QTc statement stands."""
+    result = analyze_ecg(synthetic_ecg(heart_rate=60.0, qrs_ms=132.0, qt_ms=290.0))
+    assert result.measurements.qrs_ms >= 120
+    assert [s.code for s in qt_statements(result)] == ["short_qtc"]

@@ -161,8 +161,8 @@ def grouped_beating_statement(grouped: list[WindowEvidence]) -> Statement:
     lag = max(set(lags), key=lags.count)
     return Statement(
         "grouped_beating",
-        f"Grouped beating: the RR intervals repeat every {lag} beats (regularly irregular, "
-        "not the irregularly irregular rhythm of atrial fibrillation)",
+        f"Grouped beating suggested: the RR intervals repeat every {lag} beats (regularly "
+        "irregular, unlike the irregularly irregular rhythm of atrial fibrillation)",
         {
             "pattern_beats": float(lag),
             "pattern_irregularity_median": _median(
@@ -316,7 +316,7 @@ def wide_qrs_qtc_note(
     return Statement(
         "qtc_wide_qrs_within_limits",
         f"QTc {qtc:.0f} ms (Bazett) includes the wide QRS; modified QTc {modified:.0f} ms is "
-        "within limits (QT - 50 % of QRS, Bogossian)",
+        f"within the {evidence['limit_ms']:.0f} ms limit (QT - 50 % of QRS, Bogossian)",
         evidence,
         abnormal=False,
     )
@@ -327,32 +327,31 @@ def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
 
     With a wide QRS (bundle branch block, paced beats) the QT holds the prolonged
     depolarisation and the usual limits call a normal repolarisation long: the modified QT
-    [Bogossian] is judged against them instead, and short QTc is not stated (its limit was
-    set on narrow QRS complexes)."""
+    [Bogossian] is judged against the upper limit instead. A Bazett QTc under the short limit
+    is stated whatever the QRS: a wide QRS in it only makes repolarisation shorter still."""
     qtc = m.qtc_bazett_ms
     if qtc is None:
         return []
     evidence = {"qtc_bazett_ms": qtc, "qtc_fridericia_ms": m.qtc_fridericia_ms, "sex": sex}
-    if m.qrs_ms is not None and m.qrs_ms >= WIDE_QRS_MS and m.qt_ms is not None:
-        modified, _ = corrected_qt(m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms)
-        if modified is None:
-            return []
-        evidence |= {"qtc_modified_bazett_ms": modified, "limit_ms": LONG_QTC_MS[sex]}
-        if modified <= LONG_QTC_MS[sex]:
-            return [] if qtc <= LONG_QTC_MS[sex] else [wide_qrs_qtc_note(qtc, modified, evidence)]
-        return [
-            Statement(
-                "long_qtc",
-                f"Prolonged QTc with a wide QRS: {modified:.0f} ms after taking half the QRS "
-                "duration out of the QT (modified QT, Bogossian)",
-                evidence,
-            )
-        ]
-    if qtc > LONG_QTC_MS[sex]:
-        return [Statement("long_qtc", "Prolonged QTc", {**evidence, "limit_ms": LONG_QTC_MS[sex]})]
     if qtc < SHORT_QTC_MS:
         return [Statement("short_qtc", "Short QTc", {**evidence, "limit_ms": SHORT_QTC_MS})]
-    return []
+    evidence["limit_ms"] = LONG_QTC_MS[sex]
+    if m.qrs_ms is None or m.qrs_ms < WIDE_QRS_MS or m.qt_ms is None:
+        return [Statement("long_qtc", "Prolonged QTc", evidence)] if qtc > LONG_QTC_MS[sex] else []
+    modified, _ = corrected_qt(m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms)
+    if modified is None:
+        return []
+    evidence["qtc_modified_bazett_ms"] = modified
+    if modified <= LONG_QTC_MS[sex]:
+        return [] if qtc <= LONG_QTC_MS[sex] else [wide_qrs_qtc_note(qtc, modified, evidence)]
+    return [
+        Statement(
+            "long_qtc",
+            f"Prolonged QTc with a wide QRS: {modified:.0f} ms after taking half the QRS "
+            "duration out of the QT (modified QT, Bogossian)",
+            evidence,
+        )
+    ]
 
 
 def axis_statements(m: Measurements) -> list[Statement]:

@@ -21,9 +21,9 @@ Thresholds
 - Irregular: COSEn above its limit *and* a normalised RMSSD of at least 0.1 once ectopic
   beats are taken out (Dash et al. 2009; ``rhythm_features.ectopy_free``), so that sinus
   rhythm with frequent premature beats or sinus arrhythmia is not irregular enough for AF;
-  and, at the same limit, irregular 2, 3 and 4 beats apart too
-  (``rhythm_features.pattern_irregularity``): grouped beating repeats its RR pattern, AF
-  does not.
+  and not repeating 2, 3 or 4 beats apart (``rhythm_features.pattern_irregularity``: the
+  lag-k differences under the same limit and at most half the beat-to-beat ones): grouped
+  beating repeats its RR pattern, AF does not.
 - All measured on RR intervals the two detectors agree on (``quality.agreed_intervals``):
   an interval whose beats the checking detector did not find (unless another usable lead
   did), or that holds a beat only it found, is a gap. Noise that passed the quality gate

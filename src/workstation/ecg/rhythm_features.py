@@ -26,7 +26,8 @@ irregularly irregular RR intervals and no distinct repeating P waves), never on 
   with a repeating conduction ratio, bigeminal or trigeminal grouping whose short interval
   is not premature enough to be taken out) is regularly irregular: each interval repeats the
   one 2, 3 or 4 beats before it. The normalised RMS difference at that lag
-  (``pattern_irregularity``) is judged against the same AF limit as the RMSSD (lag 1).
+  (``pattern_irregularity``) must be under the same AF limit as the RMSSD (lag 1) and at
+  most half the beat-to-beat differences, which for independent intervals it equals.
   COSEn alone misses such patterns once their intervals jitter by more than its 30 ms
   tolerance.
 
@@ -55,8 +56,11 @@ PREMATURE_FRACTION = 0.8  # RR below 80 % of the median: premature (the Holter c
 NRMSSD_AF = 0.1  # [Dash 2009] normalised RMSSD of AF
 MIN_RR_FOR_NRMSSD = 4
 #: Lags at which grouped beating repeats: bigeminal to quadrigeminal grouping, Wenckebach 3:2
-#: to 5:4. A lag is judged only when the pattern is seen at least twice (2k differences).
+#: to 5:4. A lag is judged only when the pattern is seen at least three times (3k differences)
+#: and halves the beat-to-beat differences (``pattern_irregularity``).
 PATTERN_LAGS = (2, 3, 4)
+PATTERN_REPEATS = 3
+PATTERN_SHARE = 0.5
 COSEN_M = 1
 COSEN_R_S = 0.03  # [Lake & Moorman 2011] initial tolerance 30 ms, widened until 5 matches
 COSEN_MIN_MATCHES = 5
@@ -82,16 +86,15 @@ class WindowEvidence:
     #: Share of the window's beats a pacemaker spike precedes (``ecg.pacing``); None without
     #: the recorded signal, below 500 Hz or with too few beats.
     paced_share: float | None = None
-    #: The lag (beats) at which the RR intervals repeat best and their normalised RMS
-    #: difference at that lag (``pattern_irregularity``); None with too few intervals.
+    #: The lag (beats) at which the RR intervals repeat and their normalised RMS difference
+    #: at that lag (``pattern_irregularity``); None where they do not repeat.
     pattern_lag: int | None = None
     nrmssd_pattern: float | None = None
 
     @property
     def patterned(self) -> bool:
-        """The RR intervals repeat every ``pattern_lag`` beats as closely as AF's are
-        irregular at the most: regularly irregular, not AF."""
-        return self.nrmssd_pattern is not None and self.nrmssd_pattern < NRMSSD_AF
+        """The RR intervals repeat every ``pattern_lag`` beats: regularly irregular, not AF."""
+        return self.pattern_lag is not None
 
 
 def _matches(rr: np.ndarray, m: int, r: float) -> int:
@@ -140,23 +143,39 @@ def nrmssd(rr_s: np.ndarray) -> float | None:
 
 
 def pattern_irregularity(rr_s: np.ndarray) -> tuple[int, float] | None:
-    """(lag, normalised RMS difference) at the lag in PATTERN_LAGS where the RR intervals
-    repeat most closely: sqrt(mean((RR[i] - RR[i-k])^2)) / mean RR, the RMSSD taken k beats
-    apart. Only differences of two measured (finite) intervals count, and a lag needs 2k of
-    them (the pattern seen twice); None when no lag has enough."""
+    """(lag, normalised RMS lag-k difference) at the shortest lag in PATTERN_LAGS at which the
+    RR intervals repeat, or None: sqrt(mean((RR[i] - RR[i-k])^2)) / mean RR, the RMSSD taken
+    k beats apart.
+
+    - Only differences within a stretch without a gap count (RR[i-k] .. RR[i] all measured):
+      a missed or extra beat shifts the pattern's phase, and a difference across it compares
+      intervals of different phases.
+    - A lag needs PATTERN_REPEATS * k such differences.
+    - The lag-k differences must be both under the AF limit and at most PATTERN_SHARE of the
+      beat-to-beat ones over the same intervals. For independent intervals, as in AF, the two
+      are equal in expectation; with the absolute limit alone, the smallest of three noisy
+      estimates found a "pattern" in up to a quarter to a half of simulated AF windows of 9-12
+      intervals just above the limit (review of this change).
+    - The shortest qualifying lag is given: a bigeminal pattern repeats at lags 2 and 4 alike."""
     if np.count_nonzero(np.isfinite(rr_s)) < MIN_RR_FOR_NRMSSD:
         return None
     mean = float(np.nanmean(rr_s))
-    best: tuple[int, float] | None = None
+    steps = np.diff(rr_s)
+    beat_to_beat = steps[np.isfinite(steps)]
+    if beat_to_beat.size == 0:
+        return None
+    one = float(np.sqrt(np.mean(beat_to_beat**2)))
     for k in PATTERN_LAGS:
-        steps = rr_s[k:] - rr_s[:-k]
-        steps = steps[np.isfinite(steps)]
-        if steps.size < max(MIN_RR_FOR_NRMSSD, 2 * k):
+        if rr_s.size <= k:
+            break
+        whole = np.lib.stride_tricks.sliding_window_view(np.isfinite(rr_s), k + 1).all(axis=1)
+        lagged = (rr_s[k:] - rr_s[:-k])[whole]
+        if lagged.size < PATTERN_REPEATS * k:
             continue
-        value = float(np.sqrt(np.mean(steps**2)) / mean)
-        if best is None or value < best[1]:
-            best = (k, value)
-    return best
+        value = float(np.sqrt(np.mean(lagged**2)))
+        if value / mean < NRMSSD_AF and value <= PATTERN_SHARE * one:
+            return k, value / mean
+    return None
 
 
 def _segments(x: np.ndarray, beats: np.ndarray, start: int, stop: int) -> np.ndarray:
