@@ -216,16 +216,13 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     in_af = np.zeros(len(r.windows), dtype=bool)
     for e in r.episodes:
         in_af |= (r.quality.edges[1:] > e.start) & (r.quality.edges[:-1] < e.end)
-    other = [
-        w.evidence
+    outside = [
+        (w.label, w.evidence)
         for w, af in zip(r.windows, in_af, strict=True)
         if not af and w.label in ("sinus", "not_sinus") and w.evidence
     ]
-    sinus = [
-        w.evidence
-        for w, af in zip(r.windows, in_af, strict=True)
-        if not af and w.label == "sinus" and w.evidence
-    ]
+    other = [e for _, e in outside]
+    sinus = [e for label, e in outside if label == "sinus"]
     if other and not (r.episodes and s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT):
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
@@ -239,11 +236,7 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
                 out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
         else:
             out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
-        grouped = [
-            w.evidence
-            for w, af in zip(r.windows, in_af, strict=True)
-            if not af and w.label == "not_sinus" and w.evidence and _grouped(w.evidence)
-        ]
+        grouped = [e for label, e in outside if label == "not_sinus" and _grouped(e)]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
         if len(grouped) > 0.5 * len(other):
             out.append(grouped_beating_statement(grouped))
