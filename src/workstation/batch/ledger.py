@@ -9,7 +9,8 @@ never served an answer computed by other code.) The ledger is a JSON-lines file:
 finished record is one line written with one ``write`` and flushed to disk before the next
 record is counted, so the cost per record stays constant (a rewritten manifest would grow
 with the archive) and a run killed at any moment leaves every earlier line intact. A last
-line cut short by a power cut is not valid JSON and is ignored: that record is simply redone.
+line cut short by a kill or a power cut is not valid JSON and is ignored (the next line starts
+on a line of its own, ``files.append_durably``): that record is simply redone.
 Only hashes and a status are written, never a file or patient name.
 """
 
@@ -29,7 +30,6 @@ class Ledger:
         self.analysis = analysis
         self._done: dict[str, str] = {}
         text = path.read_text(encoding="utf-8") if path.is_file() else ""
-        self._cut_short = bool(text) and not text.endswith("\n")
         for line in text.splitlines():
             try:
                 entry = json.loads(line)
@@ -48,8 +48,6 @@ class Ledger:
         """Record a finished record durably (after its result was written)."""
         entry = {"sha256": sha256, "analysis": self.analysis, "status": status}
         line = json.dumps(entry, separators=(",", ":")) + "\n"
-        if self._cut_short:  # end the line a killed run left unfinished, so this one parses
-            line, self._cut_short = "\n" + line, False
         self.path.parent.mkdir(parents=True, exist_ok=True)
         append_durably(self.path, line.encode())
         self._done[sha256] = status

@@ -163,6 +163,12 @@ def read(path: Path) -> AnchorFile | None:
         ) from error
     header, anchors, unreadable = None, [], []
     for number, raw in enumerate(data.splitlines(), start=1):
+        if number > 1 and not raw.rstrip().endswith(b"}"):
+            # Blank, or the start of a line whose writer was killed inside its write (or is
+            # still writing; ``files.append_durably``): no line was ever complete there.
+            # Someone who can write the file can delete whole lines anyway (the module's
+            # "what this file cannot do"), so skipping a cut one gives nothing away.
+            continue
         try:
             document = json.loads(raw)
             kind = document["type"]

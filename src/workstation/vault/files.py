@@ -68,11 +68,20 @@ def atomic_write(path: Path, data: bytes) -> None:
 
 
 def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
-    """Append one line with a single ``write`` (atomic on local file systems) and fsync it
-    (``sync=False``: left to the OS, for a line whose loss in a power cut only delays it)."""
+    """Append one line with a single ``write`` and fsync it (``sync=False``: left to the OS,
+    for a line whose loss in a power cut only delays it).
+
+    One ``write`` keeps concurrent appenders' lines apart, but it is not atomic against a
+    crash: Linux stops a write at a page boundary when the writer has been killed, leaving
+    the first part of the line without its newline. A file that does not end in a newline
+    therefore gets one first, in the same write, so the torn fragment stays a line of its own
+    (which readers skip) instead of swallowing this one."""
     created = not path.exists()
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
     try:
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line
         written = os.write(fd, line)
         if written != len(line):
             raise OSError(f"only {written} of {len(line)} bytes reached '{path.name}'")
