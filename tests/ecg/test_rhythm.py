@@ -24,6 +24,7 @@ from workstation.ecg.rhythm import (
     RhythmAnalysis,
     WindowRhythm,
     _classify,
+    _edge_beat,
     trend_points,
 )
 from workstation.ecg.rhythm_features import (
@@ -557,8 +558,50 @@ def test_two_af_windows_under_ten_seconds_each_make_an_episode() -> None:
     result = analyze_ecg(read_recording(shared("cpsc2021-sample", "data_92_4.hea")))
     episodes = result.rhythm.episodes
     assert len(episodes) == 1
-    assert episodes[0].start_s < 316.2 and episodes[0].end_s > 326.1
+    assert episodes[0].start_s < 326.1 and episodes[0].end_s > 316.2
     assert episodes[0].end_s - episodes[0].start_s < 30.0
+
+
+def window_edge_episode(r: RhythmAnalysis, first: int, last: int) -> tuple[float, float]:
+    """(first, last beat) s of windows first..last: where an episode ended before its edges
+    were placed at the beat."""
+    lo, hi = r.quality.edges[first], r.quality.edges[last + 1]
+    inside = r.beats[(r.beats >= lo) & (r.beats < hi)] / r.fs
+    return float(inside[0]), float(inside[-1])
+
+
+def test_episode_edges_move_to_where_the_rr_intervals_change() -> None:
+    """CPSC 2021 development records: 92_19's second paroxysm (annotated 273.9-313.5 s)
+    starts in a window judged 'not sinus', and 92_4's (316.2-326.1 s) ends early in a window
+    judged sinus; the episode's edge moves from the AF window's edge towards the annotation."""
+    for record, annotated, edge in (("data_92_19", 273.9, "start"), ("data_92_4", 326.1, "end")):
+        r = analyze_ecg(read_recording(shared("cpsc2021-sample", f"{record}.hea"))).rhythm
+        episode = r.episodes[-1]
+        last = max(w for w, x in enumerate(r.windows) if x.label == "af")
+        first = last
+        while r.windows[first - 1].label == "af":
+            first -= 1
+        before = window_edge_episode(r, first, last)
+        now = episode.start_s if edge == "start" else episode.end_s
+        then = before[0] if edge == "start" else before[1]
+        assert abs(now - annotated) < abs(then - annotated) - 2.0, (record, now, then)
+
+
+def test_an_af_onset_is_placed_at_the_beat_where_the_intervals_turn_irregular() -> None:
+    """Regular intervals (one premature beat among them) then independent ones: the onset is
+    the change, not the premature beat, and read backwards the same series gives the end."""
+    rng = np.random.default_rng(3)
+    regular = 0.8 + rng.normal(0.0, 0.008, 20)
+    regular[6], regular[7] = 0.5, 1.1  # a premature beat and its compensatory pause
+    rr = np.concatenate([regular, rng.uniform(0.4, 1.0, 20)])
+    fs = 250.0
+    beats = np.round(np.concatenate([[0.0], np.cumsum(rr)]) * fs).astype(np.int64)
+    valid = np.ones(beats.size, dtype=bool)
+    onset = _edge_beat(beats, valid, (0, int(beats[-1]) + 1), fs, onset=True)
+    assert abs(int(np.flatnonzero(beats == onset)[0]) - 20) <= 1
+    mirrored = np.round(np.concatenate([[0.0], np.cumsum(rr[::-1])]) * fs).astype(np.int64)
+    end = _edge_beat(mirrored, valid, (0, int(mirrored[-1]) + 1), fs, onset=False)
+    assert abs(int(np.flatnonzero(mirrored == end)[0]) - 20) <= 1
 
 
 def test_sinus_rhythm_whose_intervals_alternate_is_not_called_grouped_beating() -> None:

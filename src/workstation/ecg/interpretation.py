@@ -213,9 +213,13 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     paced = [w.evidence for w in r.windows if w.label == "paced" and w.evidence]
     if paced:
         out.append(paced_statement(paced, sum(w.evidence is not None for w in r.windows)))
-    in_af = np.zeros(len(r.windows), dtype=bool)
+    edges = r.quality.edges
+    covered = np.zeros(len(r.windows))
     for e in r.episodes:
-        in_af |= (r.quality.edges[1:] > e.start) & (r.quality.edges[:-1] < e.end)
+        covered += np.clip(np.minimum(edges[1:], e.end) - np.maximum(edges[:-1], e.start), 0, None)
+    # An episode's edge lies at the beat where the rhythm changed (``rhythm.af_episodes``),
+    # which may be inside a window judged sinus: that window is still sinus evidence.
+    in_af = covered > 0.5 * np.diff(edges)
     outside = [
         (w.label, w.evidence)
         for w, af in zip(r.windows, in_af, strict=True)

@@ -55,6 +55,11 @@ Thresholds
 - AF episode: at least two AF windows (about 20 s), shorter than the 30 s of the ESC 2020
   definition of clinical AF so that paroxysms like those annotated in CPSC 2021 are shown;
   the episode list gives every duration, so the reader can apply the 30 s criterion.
+- Episode edges: at the beat where the RR intervals turn irregular (``_edge_beat``), searched
+  in the edge AF window and the window beside it when that one was judged another rhythm;
+  on the development half of CPSC 2021 the AF duration stated matched the annotations
+  better (Se 96.5 -> 97.7 %, PPV 98.3 -> 99.2 %, burden error 3.7 -> 1.1 points) with the
+  same episodes (benchmarks/RESULTS.md, #15).
 """
 
 from __future__ import annotations
@@ -101,6 +106,13 @@ PAUSE_S = 2.0
 MIN_EPISODE_WINDOWS = 2  # about 20 s
 BRIDGE_S = 60.0  # unusable stretches up to this long inside an AF episode do not split it
 MIN_RR_PER_MINUTE = 10
+#: At an AF episode's edge each RR interval votes irregular when it is further than this share
+#: from the median of its neighbours (EDGE_NEIGHBOURS either side). Independent intervals at
+#: the AF limit (normalised RMSSD 0.1: an SD of 7 % of the mean) are further off than 4 % more
+#: often than not, typical AF's (normalised RMSSD 0.2-0.3) four times in five; sinus rhythm's
+#: (about 0.02 in the development records' sinus windows, an SD near 1.5 %) rarely.
+EDGE_STEP = 0.04
+EDGE_NEIGHBOURS = 3
 
 NORMAL, PAC, PVC = 0, 1, 2
 
@@ -346,7 +358,7 @@ def scan_rhythm(
     keep = np.diff(all_beats, prepend=-(10**12)) > REFRACTORY_S * fs
     all_beats, all_kinds, all_windows = all_beats[keep], all_kinds[keep], all_windows[keep]
     valid = np.diff(all_windows, prepend=-2) <= 1
-    episodes = af_episodes(windows, edges, all_beats, fs)
+    episodes = af_episodes(windows, edges, all_beats, valid, fs)
     pauses = find_pauses(all_beats, valid, fs)
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
 
@@ -367,10 +379,15 @@ def with_delineated_p(r: RhythmAnalysis, windows: list[int], p_per_qrs: float) -
 
 
 def af_episodes(
-    windows: list[WindowRhythm], edges: np.ndarray, beats: np.ndarray, fs: float
+    windows: list[WindowRhythm],
+    edges: np.ndarray,
+    beats: np.ndarray,
+    valid: np.ndarray,
+    fs: float,
 ) -> list[Episode]:
     """Runs of AF windows that hold at least MIN_EPISODE_WINDOWS AF windows (all the
-    windows of a record that has fewer).
+    windows of a record that has fewer), each edge then placed at the beat where the RR
+    intervals change between regular and irregular (``_edge_beat``).
 
     The minimum is a count of windows, not a span between beats: windows are about 10 s
     (``quality.window_edges`` rounds them to fit the record), so the beats of two AF windows
@@ -378,6 +395,7 @@ def af_episodes(
     episodes (CPSC 2021 development record 92_4) while keeping others of the same two
     windows. Two runs are one episode when what separates them is a single other window
     (one borderline window does not end AF) or only unusable windows up to BRIDGE_S.
+    Whether there is an episode is the windows' decision alone; the edges only move it.
     """
     labels = [w.label for w in windows]
     runs: list[list[int]] = []
@@ -400,7 +418,61 @@ def af_episodes(
         if inside.size < 2 or labels[first : last + 1].count("af") < minimum:
             continue
         start, end = int(inside[0]), int(inside[-1])
+        # An edge moves only beside a window judged another rhythm: at the record's ends or
+        # beside unusable signal there is no change of rhythm to place.
+        if first > 0 and labels[first - 1] not in ("af", "unusable"):
+            span = (int(edges[first - 1]), int(edges[first + 1]))
+            found = _edge_beat(beats, valid, span, fs, onset=True)
+            start = start if found is None else found
+        if last + 1 < len(labels) and labels[last + 1] not in ("af", "unusable"):
+            span = (int(edges[last]), int(edges[last + 2]))
+            found = _edge_beat(beats, valid, span, fs, onset=False)
+            end = end if found is None else found
+        if end <= start:
+            start, end = int(inside[0]), int(inside[-1])
         out.append(Episode(start, end, round(start / fs, 2), round(end / fs, 2)))
+    return out
+
+
+def _edge_beat(
+    beats: np.ndarray, valid: np.ndarray, span: tuple[int, int], fs: float, onset: bool
+) -> int | None:
+    """The beat in ``span`` where AF starts (``onset``) or ends, by a sign CUSUM change point
+    on the RR intervals, or None with too few measured intervals to say.
+
+    Each interval votes irregular (+1) when further than EDGE_STEP from the median of its
+    neighbours and regular (-1) otherwise; the onset is where the running sum of votes is
+    lowest: regular before, irregular after (the end: the same read backwards). Votes, not
+    sizes, and a local median, so a premature beat and its compensatory pause in the sinus
+    stretch weigh two votes however premature it was. The span is the edge AF window and
+    the interpretable window beside it that is not AF: a paroxysm that starts in the middle
+    of a window judged sinus (its P waves coherent over the half that is sinus) or 'not
+    sinus' starts there, not at the next window's edge, and one that starts late in its
+    first AF window does not start at that window's edge either. With RR intervals alone the
+    edge can be a beat or two from where P waves give way to f waves."""
+    idx = np.flatnonzero((beats >= span[0]) & (beats < span[1]))
+    if idx.size < 4:
+        return None
+    rr = np.where(valid[idx[1:]], np.diff(beats[idx]) / fs, np.nan)
+    if np.count_nonzero(np.isfinite(rr)) < 3:
+        return None
+    local = _running_median(rr, EDGE_NEIGHBOURS)
+    off = np.abs(rr - local) / local
+    votes = np.where(np.isfinite(off), np.where(off > EDGE_STEP, 1.0, -1.0), 0.0)
+    if not onset:
+        votes = votes[::-1]
+    cusum = np.concatenate([[0.0], np.cumsum(votes)])
+    k = int(np.argmin(cusum))  # votes[k:], the intervals from rr[k] on, belong to AF
+    return int(beats[idx[k]] if onset else beats[idx[idx.size - 1 - k]])
+
+
+def _running_median(x: np.ndarray, half: int) -> np.ndarray:
+    """The median of the measured values within ``half`` places either side of each value."""
+    padded = np.concatenate([np.full(half, np.nan), x, np.full(half, np.nan)])
+    view = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
+    out = np.full(x.size, np.nan)
+    some = np.isfinite(view).any(axis=1)
+    out[some] = np.nanmedian(view[some], axis=1)
     return out
 
 
