@@ -22,8 +22,8 @@ from typing import Any
 from bench_common import emit, machine
 
 from workstation.ecg.analysis import analyze_ecg, sex_from_metadata
-from workstation.ecg.interpretation import LONG_QTC_MS, MODIFIED_QT_QRS_SHARE, WIDE_QRS_MS
-from workstation.ecg.measurements import corrected_qt
+from workstation.ecg.interpretation import LONG_QTC_MS
+from workstation.ecg.measurements import WIDE_QRS_MS
 from workstation.io import read_recording
 from workstation.training.split import load_split
 
@@ -71,11 +71,7 @@ def main() -> None:
                 "qrs_ms": m.qrs_ms,
                 "qt_ms": m.qt_ms,
                 "qtc_bazett_ms": m.qtc_bazett_ms,
-                "qtc_modified_bazett_ms": corrected_qt(
-                    m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms
-                )[0]
-                if m.qt_ms is not None
-                else None,
+                "qtc_modified_bazett_ms": m.qtc_modified_ms,
                 "conduction": " / ".join(row["Conduction abnormalities"].split("\n")).strip(),
                 "pacing": row["Cardiac pacing"].strip(),
             }

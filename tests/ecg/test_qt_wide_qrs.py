@@ -9,7 +9,9 @@ from synthetic_ecg import synthetic_ecg
 
 from workstation.ecg.analysis import analyze_ecg
 from workstation.ecg.interpretation import LONG_QTC_MS
+from workstation.ecg.measurements import MODIFIED_QTC_LABEL
 from workstation.io import read_recording
+from workstation.reports.ecg_content import headline_measurements
 
 pytestmark = pytest.mark.usefixtures("model_available")
 
@@ -59,3 +61,15 @@ def test_a_short_qtc_is_stated_even_over_a_wide_qrs() -> None:
     result = analyze_ecg(synthetic_ecg(heart_rate=60.0, qrs_ms=132.0, qt_ms=290.0))
     assert result.measurements.qrs_ms >= 120
     assert [s.code for s in qt_statements(result)] == ["short_qtc"]
+
+
+def test_the_modified_qtc_is_a_measurement_in_the_json_and_the_report_headline() -> None:
+    """The number the wide-QRS statements judge is printed beside Bazett and Fridericia."""
+    wide = analyze_ecg(synthetic_ecg(heart_rate=60.0, qrs_ms=150.0, qt_ms=480.0)).to_json()
+    (note,) = [s for s in wide["statements"] if s["code"] == "qtc_wide_qrs_within_limits"]
+    assert wide["qtc_modified_ms"] == note["evidence"]["qtc_modified_bazett_ms"]
+    rows = dict(headline_measurements(wide))
+    assert rows[MODIFIED_QTC_LABEL] == f"{wide['qtc_modified_ms']:.0f} ms"
+    narrow = analyze_ecg(synthetic_ecg(heart_rate=60.0, qrs_ms=90.0, qt_ms=480.0)).to_json()
+    assert narrow["qtc_modified_ms"] is None
+    assert MODIFIED_QTC_LABEL not in dict(headline_measurements(narrow))

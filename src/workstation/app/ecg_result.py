@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from workstation.ecg.measurements import MODIFIED_QTC_LABEL as MODIFIED_QTC_LABEL  # for the UI
 from workstation.reports.settings import StUnits
 from workstation.vault import ModelInfo
 
@@ -27,6 +28,9 @@ class Intervals:
     qt_ms: float | None
     qtc_bazett_ms: float | None
     qtc_fridericia_ms: float | None
+    #: Bazett QTc of the QT less half a wide QRS; None with a narrow QRS (and in results
+    #: stored before it was measured).
+    qtc_modified_ms: float | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,7 @@ class StoredEcg:
                 stored.get("qt_ms"),
                 stored.get("qtc_bazett_ms"),
                 stored.get("qtc_fridericia_ms"),
+                stored.get("qtc_modified_ms"),
             ),
             axis_deg=dict(stored.get("axis_deg") or {}),
             statements=tuple(dict(s) for s in stored.get("statements") or []),

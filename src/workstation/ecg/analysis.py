@@ -94,6 +94,7 @@ class EcgAnalysis:
             "qt_ms": m.qt_ms,
             "qtc_bazett_ms": m.qtc_bazett_ms,
             "qtc_fridericia_ms": m.qtc_fridericia_ms,
+            "qtc_modified_ms": m.qtc_modified_ms,
             "axis_deg": m.axis_deg,
             "amplitudes_mv": {lead: asdict(a) for lead, a in m.amplitudes.items()},
             "st_segment": None if self.st_segment is None else self.st_segment.to_json(),

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from workstation.channels import LIMB_LEADS
-from workstation.ecg.measurements import Measurements, corrected_qt
+from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
 from workstation.ecg.quality import QualityMap
 from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, PAUSE_S, RhythmAnalysis
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
@@ -37,11 +37,9 @@ BRADYCARDIA_BPM = 60  # [AHA] part I
 TACHYCARDIA_BPM = 100  # [AHA] part I
 PERSISTENT_AF_BURDEN_PCT = 90.0  # AF through (almost) all of the analysed signal
 FIRST_DEGREE_AVB_PR_MS = 200  # [AHA] part I
-WIDE_QRS_MS = 120  # [AHA] part III: complete bundle branch block
 INCOMPLETE_QRS_MS = 110  # [AHA] part III
 LONG_QTC_MS = {"M": 450, "F": 460, None: 460}  # [AHA] part IV, Bazett
 SHORT_QTC_MS = 340  # [Gollob]
-MODIFIED_QT_QRS_SHARE = 0.5  # [Bogossian]: QT_m = QT - 50 % of a wide QRS
 LEFT_AXIS_DEG = -30  # [AHA] part I
 RIGHT_AXIS_DEG = 90  # [AHA] part I (adults)
 LOW_VOLTAGE_LIMB_MV = 0.5  # [AHA] part I: all limb leads QRS peak-to-peak < 0.5 mV
@@ -333,11 +331,9 @@ def qt_statements(m: Measurements, sex: str | None) -> list[Statement]:
     if qtc < SHORT_QTC_MS:
         return [Statement("short_qtc", "Short QTc", {**evidence, "limit_ms": SHORT_QTC_MS})]
     evidence["limit_ms"] = LONG_QTC_MS[sex]
-    if m.qrs_ms is None or m.qrs_ms < WIDE_QRS_MS or m.qt_ms is None:
-        return [Statement("long_qtc", "Prolonged QTc", evidence)] if qtc > LONG_QTC_MS[sex] else []
-    modified, _ = corrected_qt(m.qt_ms - MODIFIED_QT_QRS_SHARE * m.qrs_ms, m.rhythm.rr_mean_ms)
+    modified = m.qtc_modified_ms
     if modified is None:
-        return []
+        return [Statement("long_qtc", "Prolonged QTc", evidence)] if qtc > LONG_QTC_MS[sex] else []
     evidence["qtc_modified_bazett_ms"] = modified
     if modified <= LONG_QTC_MS[sex]:
         return [] if qtc <= LONG_QTC_MS[sex] else [wide_qrs_qtc_note(qtc, modified, evidence)]

@@ -16,6 +16,7 @@ from typing import Any
 
 from workstation.channels import ECG_LEAD_LABELS
 from workstation.ecg.features import feature_display
+from workstation.ecg.measurements import MODIFIED_QTC_LABEL
 from workstation.ecg.score_calibration import score_sentence
 from workstation.reports.settings import StUnits
 
@@ -121,6 +122,11 @@ def headline_measurements(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("QT", _value(analysis.get("qt_ms"), "ms")),
         ("QTc Bazett", _value(analysis.get("qtc_bazett_ms"), "ms")),
         ("QTc Fridericia", _value(analysis.get("qtc_fridericia_ms"), "ms")),
+        *(
+            [(MODIFIED_QTC_LABEL, _value(analysis["qtc_modified_ms"], "ms"))]
+            if analysis.get("qtc_modified_ms") is not None
+            else []
+        ),
         ("Axes P/QRS/T", f"{axis_text} °"),
     ]
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.app.ecg_result import Score, StoredEcg
+from workstation.app.ecg_result import MODIFIED_QTC_LABEL, Score, StoredEcg
 from workstation.app.report_preferences import StUnits, load_report_settings
 from workstation.app.review import EcgReview
 from workstation.app.score_explanation import DIGITS, ScoreArithmetic, score_arithmetic
@@ -81,6 +81,7 @@ def measurement_rows(
         ("QT interval", _ms(iv.qt_ms)),
         ("QTc Bazett", _ms(iv.qtc_bazett_ms)),
         ("QTc Fridericia", _ms(iv.qtc_fridericia_ms)),
+        *([(MODIFIED_QTC_LABEL, _ms(iv.qtc_modified_ms))] if iv.qtc_modified_ms else []),
         *[
             (f"{name} axis", "—" if axes.get(key) is None else f"{axes[key]:.0f}°")
             for key, name in (("p", "P"), ("qrs", "QRS"), ("t", "T"))

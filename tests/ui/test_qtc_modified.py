@@ -1,0 +1,47 @@
+"""With a wide QRS the Measurements tab shows the modified QTc the QT statement was judged
+on, beside Bazett and Fridericia; with a narrow one it shows no such row."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import add_patient, first_run, wait_idle
+from helpers import shared
+
+from workstation.app.ecg_result import MODIFIED_QTC_LABEL
+from workstation.ui.shell.preferences import Preferences
+
+pytestmark = pytest.mark.shared_data
+
+
+def _rows(qtbot, window, record) -> tuple[dict[str, str], dict]:
+    """The Measurements tab's rows and the stored analysis of a record imported through the
+    main window."""
+    before = window.tabs.count()
+    window.import_file(record)
+    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=90000)
+    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=90000)
+    wait_idle(qtbot, window, timeout=90000)
+    workspace = window.current_workspace()
+    workspace.finish_building()
+    table = workspace.panel.measurements
+    rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
+    return rows, workspace.opened.result.stored
+
+
+def test_the_measurements_tab_shows_the_modified_qtc_only_over_a_wide_qrs(
+    qtbot, app, vault_path, monkeypatch, errors
+):
+    window = first_run(qtbot, vault_path, Preferences(idle_minutes=10)).window
+    add_patient(qtbot, window, monkeypatch, "H-0083", "Einthoven, Willem")
+    # LUDB 83 (development split): AF with left bundle branch block, QRS about 164 ms.
+    wide, stored = _rows(qtbot, window, shared("ludb", "data", "83.hea"))
+    assert stored["qrs_ms"] >= 120
+    assert wide[MODIFIED_QTC_LABEL] == f"{stored['qtc_modified_ms']:.0f} ms"
+    assert float(wide[MODIFIED_QTC_LABEL].split()[0]) < float(wide["QTc Bazett"].split()[0])
+    note = next(s for s in stored["statements"] if s["code"] == "qtc_wide_qrs_within_limits")
+    assert note["evidence"]["qtc_modified_bazett_ms"] == stored["qtc_modified_ms"]
+    narrow, stored = _rows(qtbot, window, shared("ludb", "data", "1.hea"))
+    assert stored["qrs_ms"] < 120 and stored["qtc_modified_ms"] is None
+    assert MODIFIED_QTC_LABEL not in narrow and "QTc Bazett" in narrow
+    assert not errors
+    window.close()
