@@ -11,6 +11,7 @@ real code paths.
 from __future__ import annotations
 
 import json
+import mmap
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -20,15 +21,16 @@ from vault_helpers import SleepRecorder, synthetic_recording
 
 from workstation.batch.ledger import Ledger
 from workstation.vault import anchors
-from workstation.vault.files import append_durably
+from workstation.vault.files import append_durably, appended_lines
 from workstation.vault.vault import Vault
 
 
-def _cut_short(path: Path, line: bytes) -> None:
-    """What a killed ``write`` of ``line`` leaves: its first half, no newline."""
+def _cut_short(path: Path, line: bytes, keep: int | None = None) -> None:
+    """What a killed ``write`` of ``line`` leaves: its first ``keep`` bytes (half of it by
+    default), no newline."""
     fd = os.open(path, os.O_WRONLY | os.O_APPEND)
     try:
-        os.write(fd, line[: len(line) // 2])
+        os.write(fd, line[: len(line) // 2 if keep is None else keep])
     finally:
         os.close(fd)
 
@@ -73,3 +75,35 @@ def test_a_ledger_line_cut_short_is_redone_and_the_next_one_kept(tmp_path: Path)
     assert resumed.is_done("a" * 64) and not resumed.is_done("b" * 64)
     resumed.mark("c" * 64, "analysed")
     assert Ledger(path, "v1").is_done("c" * 64)
+
+
+def test_a_line_cut_right_after_an_inner_brace_on_a_page_boundary_is_skipped(
+    new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
+) -> None:
+    """A rekey line holds a nested object: cut right after its inner '}' it ends as a JSON
+    object does, but a killed write stops only on a page boundary of the file, so a line
+    that does not parse and ends there is taken as cut, not as edited."""
+    vault, _ = new_vault()
+    anchor_file = vault.paths.anchor_file
+    vault.close()
+    size = anchor_file.stat().st_size
+    head = b'{"type":"rekey","seq":9,"recovery_box":{"sealed":"'
+    fill = (-(size + len(head) + 2)) % mmap.PAGESIZE
+    whole = head + b"a" * fill + b'"},"sig":"00"}\n'
+    _cut_short(anchor_file, whole, keep=len(head) + fill + 2)
+    assert anchor_file.stat().st_size % mmap.PAGESIZE == 0
+    assert anchor_file.read_bytes().endswith(b'"}')
+    *_, (number, line, cut) = appended_lines(anchor_file.read_bytes())
+    assert cut and line.endswith(b"}")
+
+    reopened = Vault(vault_path, sleep=SleepRecorder())
+    reopened.unlock(ADMIN, ADMIN_PASSWORD)
+    reopened.verify()
+    contents = anchors.read(anchor_file)
+    assert contents is not None and contents.unreadable == []
+    reopened.close()
+
+
+def test_an_edited_line_that_does_not_parse_is_still_unreadable() -> None:
+    whole = b'{"n":1}\n{"n":2,"edited":}\n{"n":3}\n'
+    assert [cut for _, _, cut in appended_lines(whole)] == [False, False, False]

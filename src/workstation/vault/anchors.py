@@ -29,7 +29,7 @@ from typing import Any
 
 from workstation.errors import VaultCorrupt
 from workstation.vault.audit import ChainHead
-from workstation.vault.files import append_durably, atomic_write
+from workstation.vault.files import append_durably, appended_lines, atomic_write
 from workstation.vault.signing import Signer, verify
 
 FORMAT = "workstation-vault-anchors"
@@ -162,13 +162,7 @@ def read(path: Path) -> AnchorFile | None:
             f"The anchor file '{path}' cannot be read ({error.strerror})."
         ) from error
     header, anchors, unreadable = None, [], []
-    for number, raw in enumerate(data.splitlines(), start=1):
-        if number > 1 and not raw.rstrip().endswith(b"}"):
-            # Blank, or the start of a line whose writer was killed inside its write (or is
-            # still writing; ``files.append_durably``): no line was ever complete there.
-            # Someone who can write the file can delete whole lines anyway (the module's
-            # "what this file cannot do"), so skipping a cut one gives nothing away.
-            continue
+    for number, raw, cut in appended_lines(data):
         try:
             document = json.loads(raw)
             kind = document["type"]
@@ -191,7 +185,11 @@ def read(path: Path) -> AnchorFile | None:
                 )
             )
         except (ValueError, KeyError, TypeError):
-            unreadable.append(number)
+            # A line a killed writer (or one still writing) left unfinished was never a
+            # line; someone who can write the file can delete whole lines anyway (the
+            # module's "what this file cannot do"), so skipping a cut one gives nothing away.
+            if not (cut and number > 1):
+                unreadable.append(number)
     return AnchorFile(header, anchors, unreadable)
 
 

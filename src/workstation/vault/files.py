@@ -9,6 +9,7 @@ cut. Every file is created readable by its owner only.
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import secrets
 from collections.abc import Iterator
@@ -74,14 +75,16 @@ def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
     One ``write`` keeps concurrent appenders' lines apart, but it is not atomic against a
     crash: Linux stops a write at a page boundary when the writer has been killed, leaving
     the first part of the line without its newline. A file that does not end in a newline
-    therefore gets one first, in the same write, so the torn fragment stays a line of its own
-    (which readers skip) instead of swallowing this one."""
+    therefore gets one first, in the same write, so the cut line stays a line of its own
+    (``appended_lines`` tells readers which lines may be such) instead of swallowing this
+    one."""
     created = not path.exists()
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
     try:
-        size = os.fstat(fd).st_size
-        if size and os.pread(fd, 1, size - 1) != b"\n":
-            line = b"\n" + line
+        if os.lseek(fd, 0, os.SEEK_END) > 0:
+            os.lseek(fd, -1, os.SEEK_END)
+            if os.read(fd, 1) != b"\n":
+                line = b"\n" + line
         written = os.write(fd, line)
         if written != len(line):
             raise OSError(f"only {written} of {len(line)} bytes reached '{path.name}'")
@@ -91,6 +94,20 @@ def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
         os.close(fd)
     if created:
         fsync_dir(path.parent)
+
+
+def appended_lines(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
+    """(number from 1, line, cut) for each line of a JSON-lines file ``append_durably``
+    wrote. ``cut`` marks a line that may be the start of a write a kill or a power cut left
+    unfinished: one that does not end as a JSON object does, or that ends exactly on a page
+    boundary of the file, where Linux stops a killed write (a line cut right after an inner
+    '}' would otherwise look whole). Readers skip such a line when it does not parse."""
+    offset = 0
+    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
+        offset += len(raw)
+        line = raw.rstrip(b"\r\n")
+        at_boundary = (offset - len(raw) + len(line)) % mmap.PAGESIZE == 0
+        yield number, line, not line.rstrip().endswith(b"}") or at_boundary
 
 
 def create_private(path: Path) -> None:
