@@ -16,7 +16,7 @@ from helpers import shared
 from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
 from workstation.ecg.interpretation import grouped_beating_statement, rhythm_statements
-from workstation.ecg.quality import agreed_intervals, bsqi
+from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_intervals, bsqi
 from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
     COSEN_AF,
@@ -25,6 +25,7 @@ from workstation.ecg.rhythm import (
     WindowRhythm,
     _classify,
     _edge_beat,
+    af_episodes,
     trend_points,
 )
 from workstation.ecg.rhythm_features import (
@@ -597,10 +598,10 @@ def test_an_af_onset_is_placed_at_the_beat_where_the_intervals_turn_irregular() 
     fs = 250.0
     beats = np.round(np.concatenate([[0.0], np.cumsum(rr)]) * fs).astype(np.int64)
     valid = np.ones(beats.size, dtype=bool)
-    onset = _edge_beat(beats, valid, (0, int(beats[-1]) + 1), fs, onset=True)
+    onset = _edge_beat(beats, valid, (0, int(beats[-1]) + 1), int(beats[-1]), fs, onset=True)
     assert abs(int(np.flatnonzero(beats == onset)[0]) - 20) <= 1
     mirrored = np.round(np.concatenate([[0.0], np.cumsum(rr[::-1])]) * fs).astype(np.int64)
-    end = _edge_beat(mirrored, valid, (0, int(mirrored[-1]) + 1), fs, onset=False)
+    end = _edge_beat(mirrored, valid, (0, int(mirrored[-1]) + 1), 0, fs, onset=False)
     assert abs(int(np.flatnonzero(mirrored == end)[0]) - 20) <= 1
 
 
@@ -667,3 +668,58 @@ def test_windows_whose_rr_pattern_repeats_are_stated_as_grouped_beating() -> Non
         r.pauses,
     )
     assert "grouped_beating" not in {s.code for s in rhythm_statements(sinus)}
+
+
+def synthetic_windows(
+    labels: list[str], intervals: list[np.ndarray], fs: float = 250.0
+) -> RhythmAnalysis:
+    """A rhythm analysis of 10 s windows with the given labels and RR intervals (s), each
+    window's beats from 0.3 s after its start: the episode and statement logic on RR series
+    no recording holds."""
+    beats = np.concatenate(
+        [w * 10.0 + 0.3 + np.concatenate([[0.0], np.cumsum(rr)]) for w, rr in enumerate(intervals)]
+    )
+    beats = np.round(beats * fs).astype(np.int64)
+    edges = np.round(np.arange(len(labels) + 1) * 10.0 * fs).astype(np.int64)
+    valid = np.ones(beats.size, dtype=bool)
+    valid[0] = False
+    sinus = WindowEvidence(10, 70.0, -2.0, 0.6, 0.005, 0.03)
+    af = WindowEvidence(12, 85.0, -0.5, 0.05, 0.05, 0.25)
+    windows = [WindowRhythm(x, "ii", af if x == "af" else sinus) for x in labels]
+    good = LeadWindowQuality(1.0, 10.0, 1.0, 1.0, 0.6, 0.0, 0.0, 12, None)
+    quality = QualityMap(["ii"], fs, edges, [[good] for _ in labels])
+    episodes = af_episodes(windows, edges, beats, valid, fs)
+    kinds = np.zeros(beats.size, dtype=np.int8)
+    return RhythmAnalysis(fs, quality, windows, beats, kinds, valid, episodes, [])
+
+
+def within_ten_seconds(rr: np.ndarray) -> np.ndarray:
+    return rr[np.cumsum(rr) <= 9.6]
+
+
+def test_an_episode_edge_moves_at_most_half_a_window() -> None:
+    """Review of the beat-level edges: respiratory sinus arrhythmia (+-8 %, a breath every
+    4.5 s) or a premature beat every fourth beat votes 'irregular' often enough that an
+    unbounded search carried the episode through the whole sinus window beside it (and its
+    'Sinus rhythm' statement away), and borderline AF (normalised RMSSD 0.1) shrank a
+    two-window episode to under a second."""
+    rng = np.random.default_rng(1)
+
+    def af(nrmssd: float = 0.25) -> np.ndarray:
+        return within_ten_seconds(0.7 * (1 + rng.normal(0, nrmssd / np.sqrt(2), 30)).clip(0.45))
+
+    t = np.cumsum(np.full(30, 0.85))
+    breathing = within_ten_seconds(0.85 * (1 + 0.08 * np.sin(2 * np.pi * t / 4.5)))
+    premature = 0.8 * (1 + rng.normal(0, 0.01, 30))
+    premature[3::4] *= 0.7
+    premature[4::4] *= 1.25
+    for sinus in (breathing, within_ten_seconds(premature)):
+        r = synthetic_windows(["sinus", "af", "af"], [sinus, af(), af()])
+        assert 5.0 <= r.episodes[0].start_s <= 10.3
+        assert "sinus_rhythm" in {s.code for s in rhythm_statements(r)}
+    for _ in range(50):
+        regular = [within_ten_seconds(0.8 * (1 + rng.normal(0, 0.01, 30))) for _ in range(2)]
+        r = synthetic_windows(
+            ["sinus", "af", "af", "sinus"], [regular[0], af(0.1), af(0.1), regular[1]]
+        )
+        assert r.episodes[0].duration_s >= 9.0

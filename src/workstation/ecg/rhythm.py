@@ -418,24 +418,33 @@ def af_episodes(
         if inside.size < 2 or labels[first : last + 1].count("af") < minimum:
             continue
         start, end = int(inside[0]), int(inside[-1])
-        # An edge moves only beside a window judged another rhythm: at the record's ends or
-        # beside unusable signal there is no change of rhythm to place.
+        # An edge moves only beside a window judged another rhythm (at the record's ends or
+        # beside unusable signal there is no change of rhythm to place), and by at most half
+        # a window either way, from the middle of the window beside it to the middle of the
+        # edge AF window: the labels place the change to a window, the beats within it. A
+        # wider search let respiratory sinus arrhythmia or frequent premature beats carry an
+        # episode through a whole sinus window, and borderline AF shrink a two-window
+        # episode to a beat (review of this change, synthetic RR series).
+        middle = (edges[:-1] + edges[1:]) // 2
         if first > 0 and labels[first - 1] not in ("af", "unusable"):
-            span = (int(edges[first - 1]), int(edges[first + 1]))
-            found = _edge_beat(beats, valid, span, fs, onset=True)
+            span = (int(middle[first - 1]), int(middle[first]))
+            found = _edge_beat(beats, valid, span, int(edges[first]), fs, onset=True)
             start = start if found is None else found
         if last + 1 < len(labels) and labels[last + 1] not in ("af", "unusable"):
-            span = (int(edges[last]), int(edges[last + 2]))
-            found = _edge_beat(beats, valid, span, fs, onset=False)
+            span = (int(middle[last]), int(middle[last + 1]))
+            found = _edge_beat(beats, valid, span, int(edges[last + 1]), fs, onset=False)
             end = end if found is None else found
-        if end <= start:
-            start, end = int(inside[0]), int(inside[-1])
         out.append(Episode(start, end, round(start / fs, 2), round(end / fs, 2)))
     return out
 
 
 def _edge_beat(
-    beats: np.ndarray, valid: np.ndarray, span: tuple[int, int], fs: float, onset: bool
+    beats: np.ndarray,
+    valid: np.ndarray,
+    span: tuple[int, int],
+    window_edge: int,
+    fs: float,
+    onset: bool,
 ) -> int | None:
     """The beat in ``span`` where AF starts (``onset``) or ends, by a sign CUSUM change point
     on the RR intervals, or None with too few measured intervals to say.
@@ -443,13 +452,11 @@ def _edge_beat(
     Each interval votes irregular (+1) when further than EDGE_STEP from the median of its
     neighbours and regular (-1) otherwise; the onset is where the running sum of votes is
     lowest: regular before, irregular after (the end: the same read backwards). Votes, not
-    sizes, and a local median, so a premature beat and its compensatory pause in the sinus
-    stretch weigh two votes however premature it was. The span is the edge AF window and
-    the interpretable window beside it that is not AF: a paroxysm that starts in the middle
-    of a window judged sinus (its P waves coherent over the half that is sinus) or 'not
-    sinus' starts there, not at the next window's edge, and one that starts late in its
-    first AF window does not start at that window's edge either. With RR intervals alone the
-    edge can be a beat or two from where P waves give way to f waves."""
+    sizes, and a local median, so a premature beat and its compensatory pause weigh two
+    votes however premature it was. Where several places are equally low, the one nearest
+    ``window_edge`` (where the windows' labels change) is taken: the edge moves only as far
+    as the beats say. With RR intervals alone the edge can be a beat or two from where P
+    waves give way to f waves."""
     idx = np.flatnonzero((beats >= span[0]) & (beats < span[1]))
     if idx.size < 4:
         return None
@@ -459,11 +466,14 @@ def _edge_beat(
     local = _running_median(rr, EDGE_NEIGHBOURS)
     off = np.abs(rr - local) / local
     votes = np.where(np.isfinite(off), np.where(off > EDGE_STEP, 1.0, -1.0), 0.0)
-    if not onset:
-        votes = votes[::-1]
-    cusum = np.concatenate([[0.0], np.cumsum(votes)])
-    k = int(np.argmin(cusum))  # votes[k:], the intervals from rr[k] on, belong to AF
-    return int(beats[idx[k]] if onset else beats[idx[idx.size - 1 - k]])
+    # cusum[k]: votes of the intervals before beat k, read from the outer side of the edge.
+    if onset:
+        candidates = beats[idx[:-1]]
+    else:
+        votes, candidates = votes[::-1], beats[idx[1:]][::-1]
+    cusum = np.cumsum(np.concatenate([[0.0], votes[:-1]]))
+    lowest = np.flatnonzero(cusum == cusum.min())
+    return int(candidates[lowest[np.argmin(np.abs(candidates[lowest] - window_edge))]])
 
 
 def _running_median(x: np.ndarray, half: int) -> np.ndarray:
