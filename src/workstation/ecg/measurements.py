@@ -19,8 +19,9 @@ MEDIAN_BEAT_WINDOW_S = (-0.3, 0.6)
 #: QT of Bogossian et al., Heart Rhythm 2014;11:2273; IJC Heart Vasc 2020;30:100636).
 WIDE_QRS_MS = 120
 MODIFIED_QT_QRS_SHARE = 0.5
-#: How the app and the report name it, beside "QTc Bazett" and "QTc Fridericia".
-MODIFIED_QTC_LABEL = "QTc modified (wide QRS)"
+#: How the app and the report name it, beside "QTc Bazett" and "QTc Fridericia" (the row is
+#: there only with a wide QRS, and the statement about the QT says why).
+MODIFIED_QTC_LABEL = "QTc modified"
 
 
 @dataclass(frozen=True)
