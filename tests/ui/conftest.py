@@ -139,6 +139,18 @@ def wait_idle(qtbot, window: MainWindow, timeout: int = 60000) -> None:
     qtbot.waitUntil(lambda: not window._workers, timeout=timeout)
 
 
+def import_ecg(qtbot, window: MainWindow, path: Path, timeout: int = 120000):
+    """Import an ECG through the main window and return its workspace, fully built."""
+    before = window.tabs.count()
+    window.import_file(path)
+    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=timeout)
+    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=timeout)
+    wait_idle(qtbot, window, timeout=timeout)
+    workspace = window.current_workspace()
+    workspace.finish_building()
+    return workspace
+
+
 def add_patient(qtbot, window: MainWindow, monkeypatch, identifier: str, name: str) -> None:
     """Through File › New patient…, with only the dialog's modal exec replaced."""
 

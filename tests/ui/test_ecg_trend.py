@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import add_patient, first_run, wait_idle
+from conftest import add_patient, first_run, import_ecg
 from helpers import ARTIFACTS, shared
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
@@ -38,24 +38,13 @@ def window(qtbot, app, vault_path, monkeypatch, errors):
     window.close()
 
 
-def _import(qtbot, window, path: Path) -> EcgWorkspace:
-    before = window.tabs.count()
-    window.import_file(path)
-    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=120000)
-    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=10000)
-    wait_idle(qtbot, window, timeout=120000)
-    workspace = window.current_workspace()
-    workspace.finish_building()
-    return workspace
-
-
 def _rows(workspace: EcgWorkspace) -> list[tuple[str, str, str]]:
     table = workspace.trend.table
     return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
 
 
 def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, window):
-    workspace = _import(qtbot, window, shared("cpsc2021-sample", "data_92_19.hea"))
+    workspace = import_ecg(qtbot, window, shared("cpsc2021-sample", "data_92_19.hea"))
     result = workspace.opened.result
     assert result.form == "rhythm" and result.is_rhythm_form
     trend = workspace.trend
@@ -113,7 +102,7 @@ def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, wi
 
 
 def test_the_30_minute_mit_bih_record_pages_from_a_click_on_the_trend(qtbot, window):
-    workspace = _import(qtbot, window, shared("wfdb-samples", "100.hea"))
+    workspace = import_ecg(qtbot, window, shared("wfdb-samples", "100.hea"))
     assert workspace.trend is not None
     trend, paper = workspace.trend, workspace.paper
     duration = workspace.opened.traces.duration
@@ -144,7 +133,7 @@ def test_a_record_under_a_minute_shows_its_rate_inside_the_record(qtbot, window)
     """CPSC 2021 record 8_4: 41 s of two leads opens on the trend too. Its one minute of
     rate is a dot (a line needs two points), and the trend shows the record, not a
     minute-wide view half before its start."""
-    workspace = _import(qtbot, window, shared("cpsc2021-sample", "data_8_4.hea"))
+    workspace = import_ecg(qtbot, window, shared("cpsc2021-sample", "data_8_4.hea"))
     trend = workspace.trend
     assert trend is not None
     duration = workspace.opened.traces.duration
@@ -157,7 +146,7 @@ def test_a_record_under_a_minute_shows_its_rate_inside_the_record(qtbot, window)
 
 
 def test_a_10_s_12_lead_still_opens_on_12_lead_paper(qtbot, window, ludb_record):
-    workspace = _import(qtbot, window, ludb_record)
+    workspace = import_ecg(qtbot, window, ludb_record)
     assert workspace.opened.result.form == "resting"
     assert not workspace.opened.result.is_rhythm_form
     assert workspace.trend is None

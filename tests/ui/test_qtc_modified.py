@@ -4,7 +4,7 @@ on, beside Bazett and Fridericia; with a narrow one it shows no such row."""
 from __future__ import annotations
 
 import pytest
-from conftest import add_patient, first_run, wait_idle
+from conftest import add_patient, first_run, import_ecg
 from helpers import shared
 
 from workstation.app.ecg_result import MODIFIED_QTC_LABEL
@@ -16,13 +16,7 @@ pytestmark = pytest.mark.shared_data
 def _rows(qtbot, window, record) -> tuple[dict[str, str], dict]:
     """The Measurements tab's rows and the stored analysis of a record imported through the
     main window."""
-    before = window.tabs.count()
-    window.import_file(record)
-    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=90000)
-    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=90000)
-    wait_idle(qtbot, window, timeout=90000)
-    workspace = window.current_workspace()
-    workspace.finish_building()
+    workspace = import_ecg(qtbot, window, record)
     table = workspace.panel.measurements
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
     return rows, workspace.opened.result.stored

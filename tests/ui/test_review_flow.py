@@ -2,24 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
-from conftest import add_patient, first_run, sign_in, wait_idle
+from conftest import add_patient, first_run, import_ecg, sign_in, wait_idle
 
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.shell.preferences import Preferences
-
-
-def _import(qtbot, window, path: Path) -> EcgWorkspace:
-    before = window.tabs.count()
-    window.import_file(path)
-    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=60000)
-    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=10000)
-    wait_idle(qtbot, window)
-    workspace = window.current_workspace()
-    workspace.finish_building()
-    return workspace
 
 
 def _statement_status(workspace: EcgWorkspace) -> list[tuple[str, str]]:
@@ -40,7 +27,7 @@ def test_first_use_import_review_save_and_reopen_identical(
     window = launcher.window
     assert window.user_label.text().startswith("Signed in: admin")
     add_patient(qtbot, window, monkeypatch, "H-0001", "Doe, Jane")
-    workspace = _import(qtbot, window, ludb_record)
+    workspace = import_ecg(qtbot, window, ludb_record)
     assert not errors
 
     # The analysis is shown: measurements filled, masks drawn where the engine put them.

@@ -17,6 +17,7 @@ from conftest import (
     add_patient,
     clinician_window,
     first_run,
+    import_ecg,
     sign_in,
     wait_idle,
 )
@@ -31,15 +32,6 @@ from workstation.vault import SessionStatus
 OWN_STATEMENT = "Clinician: no acute change since last visit"
 
 
-def _import(qtbot, window: MainWindow, path: Path) -> EcgWorkspace:
-    window.import_file(path)
-    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=60000)
-    wait_idle(qtbot, window)
-    workspace = window.current_workspace()
-    workspace.finish_building()
-    return workspace
-
-
 def _sign_off_action(window: MainWindow):
     [action] = [a for a in window.actions() if a.text() == "Sign o&ff…"]
     return action
@@ -51,7 +43,7 @@ def test_review_confirm_sign_then_export_a_verified_report(
     prefs = Preferences(idle_minutes=10)
     window = clinician_window(qtbot, vault_path, prefs)
     add_patient(qtbot, window, monkeypatch, "H-0001", "Doe, Jane")
-    workspace = _import(qtbot, window, ludb_record)
+    workspace = import_ecg(qtbot, window, ludb_record)
     session_id = workspace.opened.session.id
     action = _sign_off_action(window)
     assert action.shortcut().toString() == "Ctrl+Shift+S"
@@ -127,7 +119,7 @@ def test_an_administrator_is_refused_and_the_session_stays_open(
 ):
     window = first_run(qtbot, vault_path, Preferences(idle_minutes=10)).window
     add_patient(qtbot, window, monkeypatch, "H-0002", "Roe, Richard")
-    workspace = _import(qtbot, window, ludb_record)
+    workspace = import_ecg(qtbot, window, ludb_record)
     monkeypatch.setattr(SignOffDialog, "exec", lambda dialog: SignOffDialog.DialogCode.Accepted)
     _sign_off_action(window).trigger()
     qtbot.waitUntil(lambda: bool(errors), timeout=30000)
