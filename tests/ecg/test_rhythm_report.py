@@ -33,8 +33,8 @@ def test_a_two_lead_af_recording_gets_a_rhythm_report_with_episode_strips(
     assert "Rhythm ECG (Holter): rhythm summary" in pages[0]
     assert "Resting 12-lead ECG" not in "".join(pages)
     assert "AF burden" in pages[0] and "Heart rate per minute" in pages[0]
-    assert "00:00:2" in pages[0]  # the first episode's start in the episode table
-    assert "AF episode 1 from 00:00:2" in pages[1]
+    assert "00:00:21" in pages[0]  # the first episode's start (20.6 s) in the episode table
+    assert "AF episode 1 from 00:00:21" in pages[1]
     assert "details" in pages[-1]
 
 

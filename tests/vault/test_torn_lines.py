@@ -11,7 +11,6 @@ real code paths.
 from __future__ import annotations
 
 import json
-import mmap
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -41,8 +40,9 @@ def test_the_next_line_starts_on_a_line_of_its_own(tmp_path: Path) -> None:
     _cut_short(path, b'{"n":2,"padding":"xxxxxxxx"}\n')
     append_durably(path, b'{"n":3}\n')
     lines = path.read_bytes().splitlines()
-    assert [json.loads(x)["n"] for x in (lines[0], lines[2])] == [1, 3]
-    assert not lines[1].endswith(b"}"), "the fragment stays a line of its own"
+    assert [json.loads(x)["n"] for x in (lines[0], lines[3])] == [1, 3]
+    assert lines[1].startswith(b'{"n":2') and lines[2] == b"", "the fragment, then the mark"
+    assert [cut for _, _, cut in appended_lines(path.read_bytes())] == [False, True, True, False]
 
 
 def test_a_torn_anchor_line_does_not_make_verify_report_an_edit(
@@ -77,23 +77,17 @@ def test_a_ledger_line_cut_short_is_redone_and_the_next_one_kept(tmp_path: Path)
     assert Ledger(path, "v1").is_done("c" * 64)
 
 
-def test_a_line_cut_right_after_an_inner_brace_on_a_page_boundary_is_skipped(
+def test_a_line_cut_right_after_an_inner_brace_is_skipped(
     new_vault: Callable[..., tuple[Vault, str]], vault_path: Path
 ) -> None:
     """A rekey line holds a nested object: cut right after its inner '}' it ends as a JSON
-    object does, but a killed write stops only on a page boundary of the file, so a line
-    that does not parse and ends there is taken as cut, not as edited."""
+    object does, so the cut is known by the blank line the next append puts after it."""
     vault, _ = new_vault()
     anchor_file = vault.paths.anchor_file
     vault.close()
-    size = anchor_file.stat().st_size
-    head = b'{"type":"rekey","seq":9,"recovery_box":{"sealed":"'
-    fill = (-(size + len(head) + 2)) % mmap.PAGESIZE
-    whole = head + b"a" * fill + b'"},"sig":"00"}\n'
-    _cut_short(anchor_file, whole, keep=len(head) + fill + 2)
-    assert anchor_file.stat().st_size % mmap.PAGESIZE == 0
-    assert anchor_file.read_bytes().endswith(b'"}')
-    *_, (number, line, cut) = appended_lines(anchor_file.read_bytes())
+    whole = b'{"type":"rekey","seq":9,"recovery_box":{"sealed":"aa"},"sig":"00"}\n'
+    _cut_short(anchor_file, whole, keep=whole.index(b"}") + 1)
+    *_, (_, line, cut) = appended_lines(anchor_file.read_bytes())
     assert cut and line.endswith(b"}")
 
     reopened = Vault(vault_path, sleep=SleepRecorder())

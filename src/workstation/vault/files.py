@@ -9,7 +9,6 @@ cut. Every file is created readable by its owner only.
 from __future__ import annotations
 
 import contextlib
-import mmap
 import os
 import secrets
 from collections.abc import Iterator
@@ -73,18 +72,20 @@ def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
     for a line whose loss in a power cut only delays it).
 
     One ``write`` keeps concurrent appenders' lines apart, but it is not atomic against a
-    crash: Linux stops a write at a page boundary when the writer has been killed, leaving
-    the first part of the line without its newline. A file that does not end in a newline
-    therefore gets one first, in the same write, so the cut line stays a line of its own
-    (``appended_lines`` tells readers which lines may be such) instead of swallowing this
-    one."""
+    crash: Linux stops a write at a page boundary when the writer has been killed (a full
+    disk or a network share anywhere), leaving the first part of the line without its
+    newline. A file that does not end in a newline therefore gets a newline and a blank
+    line first, in the same write: the cut line stays a line of its own instead of
+    swallowing this one, and the blank line after it says it was cut (``appended_lines``).
+    The check and the write are two steps: a line another appender is killed while writing
+    between them still swallows this one (then both read as one unreadable line)."""
     created = not path.exists()
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, PRIVATE_FILE_MODE)
     try:
         if os.lseek(fd, 0, os.SEEK_END) > 0:
             os.lseek(fd, -1, os.SEEK_END)
             if os.read(fd, 1) != b"\n":
-                line = b"\n" + line
+                line = b"\n\n" + line
         written = os.write(fd, line)
         if written != len(line):
             raise OSError(f"only {written} of {len(line)} bytes reached '{path.name}'")
@@ -99,15 +100,16 @@ def append_durably(path: Path, line: bytes, *, sync: bool = True) -> None:
 def appended_lines(data: bytes) -> Iterator[tuple[int, bytes, bool]]:
     """(number from 1, line, cut) for each line of a JSON-lines file ``append_durably``
     wrote. ``cut`` marks a line that may be the start of a write a kill or a power cut left
-    unfinished: one that does not end as a JSON object does, or that ends exactly on a page
-    boundary of the file, where Linux stops a killed write (a line cut right after an inner
-    '}' would otherwise look whole). Readers skip such a line when it does not parse."""
-    offset = 0
-    for number, raw in enumerate(data.splitlines(keepends=True), start=1):
-        offset += len(raw)
-        line = raw.rstrip(b"\r\n")
-        at_boundary = (offset - len(raw) + len(line)) % mmap.PAGESIZE == 0
-        yield number, line, not line.rstrip().endswith(b"}") or at_boundary
+    unfinished: one that does not end as a JSON object does, one followed by the blank line
+    ``append_durably`` writes after a cut line, or a last line without its newline (a line
+    cut right after an inner '}' ends as a JSON object does). Readers skip such a line when
+    it does not parse."""
+    lines = data.splitlines()
+    for k, line in enumerate(lines):
+        last = k == len(lines) - 1
+        marked = not last and not lines[k + 1].strip()
+        unfinished = last and not data.endswith(b"\n")
+        yield k + 1, line, not line.rstrip().endswith(b"}") or marked or unfinished
 
 
 def create_private(path: Path) -> None:
