@@ -90,11 +90,14 @@ def eeg_screens(app: QApplication, window, eeg: Path, out: Path) -> None:
 
 
 def measure_rr_on_rhythm_strip(workspace) -> None:
-    """Calipers from one QRS onset to the next on the lead II strip, baseline to R peak."""
+    """Calipers from one QRS onset to the next on the lead II strip, baseline to R peak (QRS
+    onsets of another lead where the strip's lead was left out as noise: they share the
+    beats' times)."""
     paper = workspace.paper
     cell = paper.cells[-1]
     fs = workspace.opened.traces.fs
-    spans = workspace.opened.result.waves[cell.lead]["qrs"]
+    waves = workspace.opened.result.waves
+    spans = (waves.get(cell.lead) or next(w for w in waves.values() if len(w["qrs"]) > 2))["qrs"]
     x0, x1 = (cell.x_of(spans[k][0] / fs, paper.scale) for k in (1, 2))
     workspace.set_calipers(True)
     workspace.measure(QPointF(x0, cell.y_mm), QPointF(x1, cell.y_mm + paper.scale.y_mm(1.0)))
