@@ -1,5 +1,7 @@
 """With a wide QRS the Measurements tab shows the modified QTc the QT statement was judged
-on, beside Bazett and Fridericia; with a narrow one it shows no such row."""
+on, beside Bazett and Fridericia; with a narrow one it shows no such row. The workspace's
+header names a lead the quality gate left out, and why (the report did; the app drew the
+lead without masks and said nothing)."""
 
 from __future__ import annotations
 
@@ -13,13 +15,13 @@ from workstation.ui.shell.preferences import Preferences
 pytestmark = pytest.mark.shared_data
 
 
-def _rows(qtbot, window, record) -> tuple[dict[str, str], dict]:
-    """The Measurements tab's rows and the stored analysis of a record imported through the
-    main window."""
+def _rows(qtbot, window, record) -> tuple[dict[str, str], dict, str]:
+    """The Measurements tab's rows, the stored analysis and the header text of a record
+    imported through the main window."""
     workspace = import_ecg(qtbot, window, record)
     table = workspace.panel.measurements
     rows = {table.item(r, 0).text(): table.item(r, 1).text() for r in range(table.rowCount())}
-    return rows, workspace.opened.result.stored
+    return rows, workspace.opened.result.stored, workspace.header.text()
 
 
 def test_the_measurements_tab_shows_the_modified_qtc_only_over_a_wide_qrs(
@@ -28,14 +30,18 @@ def test_the_measurements_tab_shows_the_modified_qtc_only_over_a_wide_qrs(
     window = first_run(qtbot, vault_path, Preferences(idle_minutes=10)).window
     add_patient(qtbot, window, monkeypatch, "H-0083", "Einthoven, Willem")
     # LUDB 83 (development split): AF with left bundle branch block, QRS about 164 ms.
-    wide, stored = _rows(qtbot, window, shared("ludb", "data", "83.hea"))
+    wide, stored, header = _rows(qtbot, window, shared("ludb", "data", "83.hea"))
     assert stored["qrs_ms"] >= 120
     assert wide[MODIFIED_QTC_LABEL] == f"{stored['qtc_modified_ms']:.0f} ms"
     assert float(wide[MODIFIED_QTC_LABEL].split()[0]) < float(wide["QTc Bazett"].split()[0])
     note = next(s for s in stored["statements"] if s["code"] == "qtc_wide_qrs_within_limits")
     assert note["evidence"]["qtc_modified_bazett_ms"] == stored["qtc_modified_ms"]
-    narrow, stored = _rows(qtbot, window, shared("ludb", "data", "1.hea"))
+    assert list(stored["leads_unusable"]) == ["ii"]
+    assert "Leads left out of the analysis: II (noise: QRS detectors disagree" in header
+    narrow, stored, header = _rows(qtbot, window, shared("ludb", "data", "1.hea"))
     assert stored["qrs_ms"] < 120 and stored["qtc_modified_ms"] is None
     assert MODIFIED_QTC_LABEL not in narrow and "QTc Bazett" in narrow
+    assert list(stored["leads_unusable"]) == ["v2"]
+    assert "Leads left out of the analysis: V2 (noise" in header and "II (" not in header
     assert not errors
     window.close()

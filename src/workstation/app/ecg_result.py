@@ -105,6 +105,8 @@ class StoredEcg:
     #: 'resting' or 'rhythm' (long or few-lead recordings): the form to show and report.
     form: str = "resting"
     rhythm: StoredRhythm | None = None
+    #: Leads the quality gate left out, each with why (e.g. "noise: QRS detectors disagree").
+    leads_unusable: dict[str, str] = field(default_factory=dict)
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
@@ -142,6 +144,7 @@ class StoredEcg:
             rhythm=StoredRhythm.from_json(stored["rhythm"], stored.get("quality"))
             if stored.get("rhythm")
             else None,
+            leads_unusable={k: str(v) for k, v in (stored.get("leads_unusable") or {}).items()},
             stored=stored,
         )
 

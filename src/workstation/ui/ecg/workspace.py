@@ -7,6 +7,7 @@ workers, so the workspace itself never touches the vault.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal, Slot
@@ -69,6 +70,7 @@ class EcgWorkspace(QWidget, Workspace):
         assert opened.traces is not None, "an ECG workspace needs prepared traces"
         self.header = QLabel()
         self.header.setObjectName("sessionHeader")
+        self.header.setWordWrap(True)  # a list of leads left out must not widen the window
         self.caliper_label = QLabel("Calipers: off (press C, then drag on the paper)")
         self.caliper_label.setObjectName("caliperReadout")
         self._split = QSplitter(Qt.Orientation.Horizontal)
@@ -242,11 +244,21 @@ class EcgWorkspace(QWidget, Workspace):
         result = opened.result
         device = result.device if result else ""
         models = ", ".join(f"{m.name} {m.version}" for m in result.models) if result else ""
+        left_out = "; ".join(
+            f"{display_name(lead)} ({why})"
+            for lead, why in (result.leads_unusable if result else {}).items()
+        )
         self.header.setText(
             f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
             f"{s.status} · {opened.recording.source_name} · {opened.recording.duration:.1f} s "
             f"at {opened.recording.fs:g} Hz<br><span style='color:#555'>Analysis: {models} on "
             f"{device}</span>"
+            + (
+                f"<br><span style='color:#8a4b00'>Leads left out of the analysis: "
+                f"{html.escape(left_out)}</span>"
+                if left_out
+                else ""
+            )
         )
         self.panel.load(result, EcgReview.of(opened), opened.recording.annotations)
 
