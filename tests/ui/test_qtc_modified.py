@@ -37,11 +37,11 @@ def test_the_measurements_tab_shows_the_modified_qtc_only_over_a_wide_qrs(
     note = next(s for s in stored["statements"] if s["code"] == "qtc_wide_qrs_within_limits")
     assert note["evidence"]["qtc_modified_bazett_ms"] == stored["qtc_modified_ms"]
     assert list(stored["leads_unusable"]) == ["ii"]
-    assert "Leads left out of the analysis: II (noise: QRS detectors disagree" in header
+    assert "Leads left out of the analysis: II (QRS detectors disagree (bSQI" in header
     narrow, stored, header = _rows(qtbot, window, shared("ludb", "data", "1.hea"))
     assert stored["qrs_ms"] < 120 and stored["qtc_modified_ms"] is None
     assert MODIFIED_QTC_LABEL not in narrow and "QTc Bazett" in narrow
     assert list(stored["leads_unusable"]) == ["v2"]
-    assert "Leads left out of the analysis: V2 (noise" in header and "II (" not in header
+    assert "Leads left out of the analysis: V2 (QRS detectors" in header and "II (" not in header
     assert not errors
     window.close()

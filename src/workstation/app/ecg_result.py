@@ -105,7 +105,7 @@ class StoredEcg:
     #: 'resting' or 'rhythm' (long or few-lead recordings): the form to show and report.
     form: str = "resting"
     rhythm: StoredRhythm | None = None
-    #: Leads the quality gate left out, each with why (e.g. "noise: QRS detectors disagree").
+    #: Leads the quality gate left out, each with why ("QRS detectors disagree (bSQI ...)").
     leads_unusable: dict[str, str] = field(default_factory=dict)
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 

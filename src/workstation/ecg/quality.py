@@ -188,7 +188,13 @@ def lead_window_quality(
     elif primary.size < MIN_BEATS_PER_WINDOW:
         reason = "no heartbeats recognisable"
     elif agreement < BSQI_MIN:
-        reason = f"noise: QRS detectors disagree (bSQI {agreement:.2f} < {BSQI_MIN})"
+        # Noise is the usual cause, but not the only one: a tall T wave counted as a second
+        # beat, or a QRS one detector does not see, makes them disagree on a clean lead too
+        # (LUDB 1, V2: the primary detector found every T wave), so the text says both.
+        reason = (
+            f"QRS detectors disagree (bSQI {agreement:.2f} < {BSQI_MIN}): noise, or waves "
+            "that mislead a detector"
+        )
     elif peaky < KSQI_MIN and not (
         agreement >= KSQI_RESCUE_BSQI and template_correlation >= KSQI_RESCUE_TSQI
     ):
