@@ -26,7 +26,8 @@
    records (50, 6 AF) apart, and all together, with the ids of the records AF is wrong on;
    for the sinus records, how many get a sinus statement, and how often the rhythm class
    changes when every lead is inverted; which records with a pacemaker (LUDB's 'Cardiac
-   pacing' column) get a paced-rhythm statement and which without one do. Every other
+   pacing' column) get a paced-rhythm statement and which without one do; how many records
+   have a lead the quality gate left out of the analysis, and the reasons. Every other
    section counts its paced-rhythm statements too: none of its recordings is marked paced.
    Sections 1, 3, 4 and 6-8 also count grouped-beating statements (RR intervals repeating
    every 2-4 beats, ``rhythm_features.pattern_irregularity``), on AF and non-AF recordings
@@ -59,6 +60,7 @@ import csv
 import os
 import re
 import warnings
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -606,6 +608,8 @@ def ludb() -> dict[str, Any]:
         part: {"paced_found": [], "paced_missed": [], "unpaced_stated_paced": []}
         for part in ("development", "test")
     }
+    left_out: dict[str, Counter[str]] = {"development": Counter(), "test": Counter()}
+    with_left_out: dict[str, int] = {"development": 0, "test": 0}
     changed, sinus = 0, 0
     for rid, rhythm in sorted(labels.items()):
         rec = read_recording(folder / "data" / f"{rid}.hea")
@@ -613,6 +617,8 @@ def ludb() -> dict[str, Any]:
         truth, said = "atrial fibrillation" in rhythm, "af_suspected" in codes(result)
         part = "test" if rid in test else "development"
         pairs[part].append((truth, said))
+        with_left_out[part] += bool(result.leads_unusable)
+        left_out[part].update(why.split(" (")[0] for why in result.leads_unusable.values())
         refused[part] += "poor_signal_quality" in codes(result)
         if truth != said:
             wrong[part].append(rid)
@@ -645,6 +651,8 @@ def ludb() -> dict[str, Any]:
             "sinus_records_stated_sinus_pct": pct(sum(sinus_said[part]), len(sinus_said[part])),
             "pacing": pacing[part],
             "grouped_beating_records": grouped[part],
+            "records_with_a_lead_left_out": with_left_out[part],
+            "leads_left_out_by_reason": dict(left_out[part].most_common()),
         }
     out["all"] = af_scores(pairs["development"] + pairs["test"]) | {
         "refused_poor_quality": refused["development"] + refused["test"]
