@@ -91,7 +91,7 @@ def eeg_screens(app: QApplication, window, eeg: Path, out: Path) -> None:
 
 def measure_rr_on_rhythm_strip(workspace) -> None:
     """Calipers from one QRS onset to the next on the lead II strip, baseline to R peak (QRS
-    onsets of another lead where the strip's lead was left out as noise: they share the
+    onsets of another lead where the quality gate left the strip's lead out: they share the
     beats' times)."""
     paper = workspace.paper
     cell = paper.cells[-1]

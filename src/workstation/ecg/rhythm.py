@@ -411,6 +411,7 @@ def af_episodes(
                 continue
         runs.append([w, w])
     minimum = min(MIN_EPISODE_WINDOWS, len(windows))
+    middle = (edges[:-1] + edges[1:]) // 2
     out = []
     for first, last in runs:
         lo, hi = int(edges[first]), int(edges[last + 1])
@@ -425,7 +426,6 @@ def af_episodes(
         # wider search let respiratory sinus arrhythmia or frequent premature beats carry an
         # episode through a whole sinus window, and borderline AF shrink a two-window
         # episode to a beat (review of this change, synthetic RR series).
-        middle = (edges[:-1] + edges[1:]) // 2
         if first > 0 and labels[first - 1] not in ("af", "unusable"):
             span = (int(middle[first - 1]), int(middle[first]))
             found = _edge_beat(beats, valid, span, int(edges[first]), fs, onset=True)

@@ -81,7 +81,11 @@ def measurement_rows(
         ("QT interval", _ms(iv.qt_ms)),
         ("QTc Bazett", _ms(iv.qtc_bazett_ms)),
         ("QTc Fridericia", _ms(iv.qtc_fridericia_ms)),
-        *([(MODIFIED_QTC_LABEL, _ms(iv.qtc_modified_ms))] if iv.qtc_modified_ms else []),
+        *(
+            [(MODIFIED_QTC_LABEL, _ms(iv.qtc_modified_ms))]
+            if iv.qtc_modified_ms is not None
+            else []
+        ),
         *[
             (f"{name} axis", "—" if axes.get(key) is None else f"{axes[key]:.0f}°")
             for key, name in (("p", "P"), ("qrs", "QRS"), ("t", "T"))
