@@ -30,6 +30,7 @@ from workstation.errors import NotMeasurable
 from workstation.io import read_recording
 from workstation.training.ludb import record_path
 from workstation.training.ludb_labels import read_labels, stemi_walls, truth
+from workstation.training.split import load_split
 
 STATEMENT_FOR = {
     "sinus": {"sinus_rhythm", "sinus_bradycardia", "sinus_tachycardia"},
@@ -125,7 +126,10 @@ def main() -> None:
     named: list[tuple[set[str], set[str]]] = []
     not_measurable = {}
     applied: list[int] = []
+    test = set(load_split()["test"])
+    in_test: list[bool] = []
     for rid, row in sorted(labels.items()):
+        in_test.append(rid in test)
         recording = read_recording(record_path(args.data, rid))
         try:
             result = analyze_ecg(recording)
@@ -163,6 +167,13 @@ def main() -> None:
         "benchmark": "ecg_interpretation",
         "dataset": "LUDB v1.0.1, all 200 records, labels from ludb.csv",
         "statements": {k: agreement(v) for k, v in pairs.items()},
+        "statements_by_split": {
+            part: {
+                k: agreement([pair for pair, t in zip(v, in_test, strict=True) if t == is_test])
+                for k, v in pairs.items()
+            }
+            for part, is_test in (("development", False), ("test", True))
+        },
         "ischaemia_as_shipped": {
             "records_criteria_not_applied": len(labels) - len(applied),
             "records_criteria_applied": applied,

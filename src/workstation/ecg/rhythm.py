@@ -73,9 +73,12 @@ import numpy as np
 from workstation.ecg.pacing import PACED_SHARE
 from workstation.ecg.qrs import REFRACTORY_S, detect_both, detection_signal
 from workstation.ecg.quality import (
+    LeadWindowQuality,
     QualityMap,
+    beat_noise,
     confirmed,
     lead_window_quality,
+    rejudged_at_beats,
     window_edges,
 )
 from workstation.ecg.rhythm_features import (
@@ -289,6 +292,18 @@ def _window_beat_kinds(
     return _beat_kinds(np.stack(shapes), ctx, checked, fs, label == "af", not others)
 
 
+def _at_agreed_beats(
+    q: LeadWindowQuality, x: np.ndarray, beats: np.ndarray, fs: float
+) -> LeadWindowQuality:
+    """A lead left out because its detectors disagree, judged at ``beats`` (another lead's,
+    found by both its detectors) for the measurements; see ``quality.rejudged_at_beats``."""
+    if not q.detectors_disagree:
+        return q
+    noise = beat_noise(x, beats, fs)
+    shape = float(np.median(morphology_correlation(x, beats, fs))) if noise is not None else None
+    return rejudged_at_beats(q, shape, noise)
+
+
 def scan_rhythm(
     source: SignalSource, n_samples: int, fs: float, leads: list[str]
 ) -> RhythmAnalysis:
@@ -351,6 +366,10 @@ def scan_rhythm(
             found = _window_beat_kinds(filtered[k], ctx, secondary[k], elsewhere, others, fs, label)
             kinds.append(found[inside])
             beat_window.append(np.full(int(inside.sum()), w, dtype=np.int64))
+            # Only now, with the window's rhythm decided on the leads whose detectors agree,
+            # may a lead they disagree on join the measurements (quality module docstring).
+            agreed = ctx[inside][confirmed(ctx[inside], secondary[k], fs)]
+            quality[-1] = [_at_agreed_beats(r, filtered[j], agreed, fs) for j, r in enumerate(row)]
     qmap = QualityMap(list(leads), fs, edges, quality)
     all_beats = np.concatenate(beats) if beats else np.zeros(0, dtype=np.int64)
     all_kinds = np.concatenate(kinds) if kinds else np.zeros(0, dtype=np.int8)

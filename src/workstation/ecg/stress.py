@@ -4,8 +4,9 @@ White noise is easy to refuse; the noise that fools a rhythm engine is electrode
 muscle and baseline wander. No noise stress test database is available offline, so noise
 is cut from real recordings: each beat of a noisy wearable ECG (CPSC 2019, cardiologist R
 peaks) is cancelled by subtracting the record's median beat, scaled to it by least squares,
-and what remains is that recording's own motion, muscle and baseline noise. Used by the
-tests and the benchmarks, never by the analysis.
+and what remains is that recording's own motion, muscle and baseline noise (the same beat
+cancellation with which the quality gate measures a lead's noise). Used by the tests and
+the benchmarks, never by the analysis.
 """
 
 from __future__ import annotations
@@ -13,23 +14,20 @@ from __future__ import annotations
 import numpy as np
 
 from workstation.dsp.filters import highpass
+from workstation.ecg.quality import BEAT_SPAN_S, median_beat_fit
 
 BAND_LOW_HZ = 0.67
-TEMPLATE_S = (-0.25, 0.45)  # P wave to T wave around the R peak
 
 
 def residual_noise(x: np.ndarray, r_peaks: np.ndarray, fs: float) -> np.ndarray:
     """``x`` with every beat at ``r_peaks`` cancelled (median template, least-squares gain)."""
-    start, stop = (int(round(s * fs)) for s in TEMPLATE_S)
+    start, stop = (int(round(s * fs)) for s in BEAT_SPAN_S)
     inside = r_peaks[(r_peaks + start >= 0) & (r_peaks + stop <= x.size)]
     out = np.asarray(x, dtype=np.float64).copy()
     if inside.size < 3:
         return out
     offsets = np.arange(start, stop)
-    beats = out[inside[:, None] + offsets[None, :]]
-    beats = beats - np.median(beats, axis=1, keepdims=True)
-    template = np.median(beats, axis=0)
-    gain = beats @ template / max(float(template @ template), 1e-12)
+    _, template, gain = median_beat_fit(out[inside[:, None] + offsets[None, :]])
     for r, g in zip(inside, gain, strict=True):
         out[r + start : r + stop] -= g * template
     return out

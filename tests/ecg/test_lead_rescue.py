@@ -1,0 +1,119 @@
+"""A clean lead whose two QRS detectors disagree is measured, judged at the beats another
+lead's detectors agreed on; a noisy one stays out, and the rhythm is what the agreeing leads
+found either way (quality module docstring)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.io
+from helpers import shared
+
+from workstation.ecg.analysis import analyze_ecg
+from workstation.ecg.quality import (
+    BEAT_NOISE_MAX,
+    LeadWindowQuality,
+    beat_noise,
+    rejudged_at_beats,
+)
+from workstation.ecg.stress import add_noise, residual_noise
+from workstation.io import read_recording
+from workstation.recording import Recording
+
+pytestmark = pytest.mark.usefixtures("model_available")
+
+DISAGREEING = LeadWindowQuality(
+    0.6, 9.0, 0.95, 0.9, 0.5, 0.0, 0.0, 20, "QRS detectors disagree (bSQI 0.60 < 0.8): noise"
+)
+
+
+def _beats(noise_sd: float, fs: float = 500.0) -> tuple[np.ndarray, np.ndarray]:
+    """Ten identical 1 mV beats, one a second, plus white noise of ``noise_sd`` mV."""
+    t = np.arange(int(11 * fs)) / fs
+    beats = np.arange(1, 11) * int(fs)
+    x = np.zeros_like(t)
+    for b in beats:
+        x += np.exp(-(((t - b / fs) / 0.01) ** 2)) + 0.3 * np.exp(
+            -(((t - b / fs - 0.3) / 0.05) ** 2)
+        )
+    return x + np.random.default_rng(3).normal(0.0, noise_sd, t.size), beats
+
+
+def test_beat_noise_is_the_residual_after_the_median_beat_over_its_height() -> None:
+    clean, beats = _beats(0.0)
+    assert beat_noise(clean, beats, 500.0) == pytest.approx(0.0, abs=1e-9)
+    noisy, _ = _beats(0.05)
+    assert beat_noise(noisy, beats, 500.0) == pytest.approx(0.05, rel=0.15)
+    assert beat_noise(noisy, beats[:2], 500.0) is None  # too few beats to have a median
+
+
+def test_only_a_lead_left_out_for_detector_disagreement_is_judged_again() -> None:
+    kept = rejudged_at_beats(DISAGREEING, 0.97, 0.02)
+    assert kept.usable and kept.beat_noise == 0.02
+    assert not rejudged_at_beats(DISAGREEING, 0.97, BEAT_NOISE_MAX + 0.01).usable
+    assert not rejudged_at_beats(DISAGREEING, 0.85, 0.02).usable
+    assert rejudged_at_beats(DISAGREEING, None, None) == DISAGREEING
+    flat = LeadWindowQuality(0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0, "flat signal (electrode off?)")
+    assert rejudged_at_beats(flat, 1.0, 0.0) == flat
+
+
+def _ludb(rid: int) -> Recording:
+    return read_recording(shared("ludb", "data", f"{rid}.hea"))
+
+
+def _without(rec: Recording, lead: str) -> Recording:
+    keep = [k for k, name in enumerate(rec.channel_names) if name.lower() != lead]
+    return Recording(
+        signals=np.asarray(rec.signals)[keep],
+        fs=rec.fs,
+        channel_names=tuple(rec.channel_names[k] for k in keep),
+        units=tuple(rec.units[k] for k in keep),
+        modality=rec.modality,
+    )
+
+
+def test_a_clean_lead_whose_detectors_disagree_is_measured_and_the_rhythm_is_unchanged() -> None:
+    """LUDB 1 (development split), V2: the primary detector counts its tall T waves as beats.
+    V2 is measured, and the rhythm is exactly what the record without V2 gives."""
+    rec = _ludb(1)
+    result = analyze_ecg(rec)
+    v2 = result.rhythm.quality.leads.index("v2")
+    judged = result.rhythm.quality.windows[0][v2]
+    assert judged.bsqi < 0.8 and judged.usable and judged.beat_noise <= BEAT_NOISE_MAX
+    assert "v2" in result.leads_used and not result.leads_unusable
+    assert "v2" in result.st_segment.leads and "v2" in result.waves
+    without = analyze_ecg(_without(rec, "v2")).rhythm
+    assert [w.label for w in result.rhythm.windows] == [w.label for w in without.windows]
+    assert np.array_equal(result.rhythm.beats, without.beats)
+    assert np.array_equal(result.rhythm.beat_kinds, without.beat_kinds)
+
+
+def test_a_lead_with_real_noise_whose_detectors_disagree_stays_out() -> None:
+    """The same V2 with the beat-cancelled residual of a noisy CPSC 2019 recording (motion
+    and muscle) at 0 dB: its beats still repeat their QRS at the other leads' beats, but what
+    is left around them is noise, so it is not measured."""
+    folder = shared("cpsc2019-sample")
+    x = scipy.io.loadmat(folder / "data" / "data_00224.mat")["ecg"].ravel().astype(float)
+    peaks = scipy.io.loadmat(folder / "ref" / "R_00224.mat")["R_peak"].ravel().astype(int)
+    noise = residual_noise(x, peaks, 500.0)
+    rec = _ludb(1)
+    signals = np.array(rec.signals, dtype=float)
+    v2 = [name.lower() for name in rec.channel_names].index("v2")
+    signals[v2] = add_noise(signals[v2], noise[: signals.shape[1]], 0.0, rec.fs)
+    noisy = Recording(
+        signals=signals,
+        fs=rec.fs,
+        channel_names=rec.channel_names,
+        units=rec.units,
+        modality=rec.modality,
+    )
+    result = analyze_ecg(noisy)
+    judged = result.rhythm.quality.windows[0][result.rhythm.quality.leads.index("v2")]
+    assert "v2" in result.leads_unusable and "v2" not in result.leads_used
+    assert judged.beat_noise is None or judged.beat_noise > BEAT_NOISE_MAX
+
+
+def test_the_quality_json_reports_the_noise_measured_at_the_other_leads_beats() -> None:
+    table = analyze_ecg(_ludb(1)).rhythm.quality.to_json()["indices"]["beat_noise"]
+    measured = [value for row in table for value in row if value is not None]
+    assert measured and all(0.0 <= value <= BEAT_NOISE_MAX for value in measured)
