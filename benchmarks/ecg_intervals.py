@@ -1,0 +1,119 @@
+"""Global QRS duration, QT and PR of the full analysis against LUDB's cardiologists.
+
+``ecg_segmentation.py`` scores the delineator lead by lead; this scores what the clinician
+reads: the intervals ``analyze_ecg`` reports, after the quality gate chose the leads and the
+leads were fused. The reference is built from LUDB's per-lead annotations of all 12 leads:
+QRS complexes whose onsets lie within 100 ms are one beat; per beat the QRS runs from the
+earliest onset to the latest offset in any lead, the QT to the latest T offset within 700 ms,
+the PR from the earliest P onset within 350 ms before; the record's value is the median
+over beats. Mean and median absolute error per committed split, with a bootstrap 95% CI of
+the mean over records, and the mean signed error (engine minus reference). Records the
+engine does not measure are counted and left out.
+
+The reference's extremes over 12 independently annotated leads are themselves biased long
+(the earliest of 12 onsets and the latest of 12 offsets), so the signed error is a bias
+against this construction, not against a true global interval.
+Run: .venv/bin/python benchmarks/ecg_intervals.py [--data ../shared/data/ludb] [--out F]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from bench_common import emit, machine
+
+from workstation.ecg.analysis import analyze_ecg
+from workstation.ecg.reference import lead_references
+from workstation.errors import NotMeasurable
+from workstation.io import read_recording
+from workstation.recording import Recording
+from workstation.training.ludb import record_path
+from workstation.training.split import load_split
+
+INTERVALS = ("qrs_ms", "qt_ms", "pr_ms")
+SAME_BEAT_S = 0.1
+T_AFTER_S = 0.7
+P_BEFORE_S = 0.35
+
+
+def reference_intervals(rec: Recording) -> dict[str, float | None]:
+    """Median global QRS, QT and PR (ms) over the beats LUDB annotated in any lead."""
+    refs = lead_references(rec)
+    fs = rec.fs
+    beats: list[tuple[int, int]] = []
+    for on, off in sorted(span for r in refs.values() for span in r.waves["qrs"]):
+        if beats and on - beats[-1][0] < SAME_BEAT_S * fs:
+            beats[-1] = (min(beats[-1][0], on), max(beats[-1][1], off))
+        else:
+            beats.append((on, off))
+    t_offs = [off for r in refs.values() for _, off in r.waves["t"]]
+    p_ons = [on for r in refs.values() for on, _ in r.waves["p"]]
+    qrs, qt, pr = [], [], []
+    for on, off in beats:
+        qrs.append(off - on)
+        ends = [t for t in t_offs if on < t < on + T_AFTER_S * fs]
+        if ends:
+            qt.append(max(ends) - on)
+        starts = [p for p in p_ons if on - P_BEFORE_S * fs < p < on]
+        if starts:
+            pr.append(on - min(starts))
+
+    def ms(values: list[int]) -> float | None:
+        return float(np.median(values)) * 1000.0 / fs if values else None
+
+    return {"qrs_ms": ms(qrs), "qt_ms": ms(qt), "pr_ms": ms(pr)}
+
+
+def error_summary(errors: list[float], seed: int = 0) -> dict[str, Any]:
+    """Errors are engine minus reference (ms): their mean is the bias, their absolute values
+    the accuracy."""
+    if not errors:
+        return {"n": 0}
+    signed = np.asarray(errors)
+    values = np.abs(signed)
+    rng = np.random.default_rng(seed)
+    means = [float(rng.choice(values, values.size).mean()) for _ in range(2000)]
+    return {
+        "n": int(values.size),
+        "mae_ms": round(float(values.mean()), 1),
+        "mae_ci95_ms": [round(float(np.percentile(means, q)), 1) for q in (2.5, 97.5)],
+        "median_abs_error_ms": round(float(np.median(values)), 1),
+        "mean_error_ms": round(float(signed.mean()), 1),
+    }
+
+
+def main() -> None:
+    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args()
+    split = load_split()
+    parts = {"development": split["train"] + split["validation"], "test": split["test"]}
+    out: dict[str, Any] = {"benchmark": "ecg_intervals", "machine": machine()}
+    for part, ids in parts.items():
+        errors: dict[str, list[float]] = {k: [] for k in INTERVALS}
+        not_measured = []
+        for rid in sorted(ids):
+            rec = read_recording(record_path(args.data, rid))
+            try:
+                stated = analyze_ecg(rec, score=False).to_json()
+            except NotMeasurable:
+                not_measured.append(rid)
+                continue
+            ref = reference_intervals(rec)
+            for key in INTERVALS:
+                if stated.get(key) is not None and ref[key] is not None:
+                    errors[key].append(stated[key] - ref[key])
+        out[part] = {key: error_summary(v) for key, v in errors.items()}
+        out[part]["records"] = len(ids)
+        out[part]["not_measurable"] = not_measured
+    emit(out, args.out)
+
+
+if __name__ == "__main__":
+    main()
