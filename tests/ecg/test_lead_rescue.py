@@ -4,6 +4,8 @@ found either way (quality module docstring)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import scipy.io
@@ -14,6 +16,7 @@ from workstation.ecg.quality import (
     BEAT_NOISE_MAX,
     LeadWindowQuality,
     beat_noise,
+    left_out_text,
     rejudged_at_beats,
 )
 from workstation.ecg.stress import add_noise, residual_noise
@@ -50,11 +53,36 @@ def test_beat_noise_is_the_residual_after_the_median_beat_over_its_height() -> N
 def test_only_a_lead_left_out_for_detector_disagreement_is_judged_again() -> None:
     kept = rejudged_at_beats(DISAGREEING, 0.97, 0.02)
     assert kept.usable and kept.beat_noise == 0.02
-    assert not rejudged_at_beats(DISAGREEING, 0.97, BEAT_NOISE_MAX + 0.01).usable
-    assert not rejudged_at_beats(DISAGREEING, 0.85, 0.02).usable
+    noisy = rejudged_at_beats(DISAGREEING, 0.97, 0.12)
+    assert not noisy.usable and noisy.reason == (
+        "QRS detectors disagree (bSQI 0.60 < 0.8) and the beats differ too much from their "
+        "median beat (by 12 % of its height, limit 3 %)"
+    )
+    other_shape = rejudged_at_beats(DISAGREEING, 0.85, 0.02)
+    assert not other_shape.usable
+    assert "QRS does not repeat at the other leads' beats (correlation 0.85 < 0.9)" in (
+        other_shape.reason
+    )
     assert rejudged_at_beats(DISAGREEING, None, None) == DISAGREEING
     flat = LeadWindowQuality(0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0, "flat signal (electrode off?)")
     assert rejudged_at_beats(flat, 1.0, 0.0) == flat
+
+
+def test_leads_left_out_are_grouped_by_reason_without_figures() -> None:
+    """Nine leads out must fit a report line: same reason, different figures, one group."""
+    text = left_out_text(
+        {
+            "iii": rejudged_at_beats(DISAGREEING, 0.97, 0.12).reason,
+            "v2": "no heartbeats recognisable",
+            "avl": rejudged_at_beats(replace(DISAGREEING, bsqi=0.2), 0.97, 0.2).reason,
+            "v4": "flat signal (electrode off?)",
+        },
+        str.upper,
+    )
+    assert text == (
+        "III, AVL (QRS detectors disagree and the beats differ too much from their median beat); "
+        "V2 (no heartbeats recognisable); V4 (flat signal (electrode off?))"
+    )
 
 
 def _ludb(rid: int) -> Recording:

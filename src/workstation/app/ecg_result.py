@@ -9,10 +9,12 @@ stored JSON (``from_json``) and written back unchanged apart from what the clini
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL as MODIFIED_QTC_LABEL  # for the UI
+from workstation.ecg.quality import left_out_text
 from workstation.reports.settings import StUnits
 from workstation.vault import ModelInfo
 
@@ -108,6 +110,10 @@ class StoredEcg:
     #: Leads the quality gate left out, each with why ("QRS detectors disagree (bSQI ...)").
     leads_unusable: dict[str, str] = field(default_factory=dict)
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def left_out_text(self, label: Callable[[str], str]) -> str:
+        """The leads left out grouped by reason, figures dropped ("III, aVL (reason)")."""
+        return left_out_text(self.leads_unusable, label)
 
     @classmethod
     def from_json(cls, stored: dict[str, Any]) -> StoredEcg:

@@ -33,6 +33,8 @@ BEAT_NOISE_MAX of that beat's height.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -279,11 +281,39 @@ def rejudged_at_beats(
     """A lead left out only because its detectors disagree, judged at another usable lead's
     beats: its QRS correlation with its median QRS there (``shape``) and its ``beat_noise``.
     Kept (reason None) when its QRS repeats and it is no noisier than leads the gate takes;
-    other leads are returned as they are."""
+    otherwise its reason says which of the two failed, so the reader is not left to guess
+    whether a detector or the signal was at fault. Other leads are returned as they are."""
     if not q.detectors_disagree or shape is None or noise is None:
         return q
-    kept = shape >= RESCUE_SHAPE_MIN and noise <= BEAT_NOISE_MAX
-    return replace(q, reason=None if kept else q.reason, beat_noise=round(noise, 4))
+    judged = replace(q, beat_noise=round(noise, 4))
+    disagree = f"{DISAGREE} (bSQI {q.bsqi:.2f} < {BSQI_MIN})"
+    if shape < RESCUE_SHAPE_MIN:
+        return replace(
+            judged,
+            reason=f"{disagree} and the QRS does not repeat at the other leads' beats "
+            f"(correlation {shape:.2f} < {RESCUE_SHAPE_MIN})",
+        )
+    if noise > BEAT_NOISE_MAX:
+        return replace(
+            judged,
+            reason=f"{disagree} and the beats differ too much from their median beat (by "
+            f"{100 * noise:.0f} % of its height, limit {100 * BEAT_NOISE_MAX:.0f} %)",
+        )
+    return replace(judged, reason=None)
+
+
+_FIGURES = re.compile(r" \([^()]*\d[^()]*\)")
+
+
+def left_out_text(leads_unusable: Mapping[str, str], label: Callable[[str], str]) -> str:
+    """The leads left out, grouped by their reason without its figures ("QRS detectors
+    disagree (bSQI 0.22 < 0.8)" and "... (bSQI 0.31 < 0.8)" are one reason), in the order
+    first met: "III, aVL (reason); V2 (reason)". Short enough for a report line or a header
+    when many leads are out; the figures stay in the JSON and the app's tooltip."""
+    groups: dict[str, list[str]] = {}
+    for lead, why in leads_unusable.items():
+        groups.setdefault(_FIGURES.sub("", why), []).append(label(lead))
+    return "; ".join(f"{', '.join(leads)} ({why})" for why, leads in groups.items())
 
 
 INDEX_NAMES = tuple(f.name for f in fields(LeadWindowQuality))

@@ -21,6 +21,8 @@ import numpy as np
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from workstation.channels import ECG_LEAD_LABELS
+from workstation.ecg.quality import left_out_text
 from workstation.recording import Recording
 from workstation.reports import ecg_content as content
 from workstation.reports.ecg_layout import (
@@ -483,6 +485,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
         ],
         26 * mm,
         half,
+        wrap=True,  # a clinician must see every lead left out, not the first and an ellipsis
     )
     canvas.setFont(MONO, 6.4)
     canvas.drawString(right + 26 * mm, y_right - 8, r.source_sha256 or "not recorded")
@@ -495,7 +498,8 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
 
 
 def _unusable(analysis: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k} ({v})" for k, v in (analysis.get("leads_unusable") or {}).items())
+    left_out = analysis.get("leads_unusable") or {}
+    return left_out_text(left_out, lambda lead: ECG_LEAD_LABELS.get(lead, lead))
 
 
 def _draw_signature(canvas: Canvas, box: Box, y: float, report: EcgReport) -> float:

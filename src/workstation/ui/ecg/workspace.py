@@ -244,9 +244,12 @@ class EcgWorkspace(QWidget, Workspace):
         result = opened.result
         device = result.device if result else ""
         models = ", ".join(f"{m.name} {m.version}" for m in result.models) if result else ""
-        left_out = "; ".join(
-            f"{display_name(lead)} ({why})"
-            for lead, why in (result.leads_unusable if result else {}).items()
+        unusable = result.leads_unusable if result else {}
+        left_out = result.left_out_text(display_name) if result else ""
+        # The header groups the leads by reason; the figures behind each reason are a hover
+        # away, so a record with many leads out does not push the trace off the screen.
+        self.header.setToolTip(
+            "\n".join(f"{display_name(lead)}: {why}" for lead, why in unusable.items())
         )
         self.header.setText(
             f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
