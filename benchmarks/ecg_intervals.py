@@ -11,8 +11,11 @@ the mean over records, and the mean signed error (engine minus reference). Recor
 engine does not measure are counted and left out.
 
 The reference's extremes over 12 independently annotated leads are themselves biased long
-(the earliest of 12 onsets and the latest of 12 offsets), so the signed error is a bias
-against this construction, not against a true global interval.
+(the earliest of 12 onsets and the latest of 12 offsets), and the engine fuses the leads'
+boundaries at their 20th and 80th percentiles, not their extremes (delineation.
+ONSET_PERCENTILE, chosen for robustness to one lead's outlier). So a second reference takes
+LUDB's boundaries at those same percentiles: against it the error is the delineation's own,
+against the first it is the delineation's plus the difference of definition.
 Run: .venv/bin/python benchmarks/ecg_intervals.py [--data ../shared/data/ludb] [--out F]
 """
 
@@ -27,6 +30,7 @@ import numpy as np
 from bench_common import emit, machine
 
 from workstation.ecg.analysis import analyze_ecg
+from workstation.ecg.delineation import ONSET_PERCENTILE
 from workstation.ecg.reference import lead_references
 from workstation.errors import NotMeasurable
 from workstation.io import read_recording
@@ -40,29 +44,33 @@ T_AFTER_S = 0.7
 P_BEFORE_S = 0.35
 
 
-def reference_intervals(rec: Recording) -> dict[str, float | None]:
-    """Median global QRS, QT and PR (ms) over the beats LUDB annotated in any lead."""
+def reference_intervals(rec: Recording, percentile: float) -> dict[str, float | None]:
+    """Median global QRS, QT and PR (ms) over the beats LUDB annotated: per beat, onsets at
+    the ``percentile`` of the leads' onsets and offsets at 100 - ``percentile`` of their
+    offsets (0: the earliest and the latest in any lead)."""
     refs = lead_references(rec)
     fs = rec.fs
-    beats: list[tuple[int, int]] = []
+    beats: list[list[tuple[int, int]]] = []
     for on, off in sorted(span for r in refs.values() for span in r.waves["qrs"]):
-        if beats and on - beats[-1][0] < SAME_BEAT_S * fs:
-            beats[-1] = (min(beats[-1][0], on), max(beats[-1][1], off))
+        if beats and on - beats[-1][0][0] < SAME_BEAT_S * fs:
+            beats[-1].append((on, off))
         else:
-            beats.append((on, off))
+            beats.append([(on, off)])
     t_offs = [off for r in refs.values() for _, off in r.waves["t"]]
     p_ons = [on for r in refs.values() for on, _ in r.waves["p"]]
     qrs, qt, pr = [], [], []
-    for on, off in beats:
+    for spans in beats:
+        on = float(np.percentile([a for a, _ in spans], percentile))
+        off = float(np.percentile([b for _, b in spans], 100 - percentile))
         qrs.append(off - on)
         ends = [t for t in t_offs if on < t < on + T_AFTER_S * fs]
         if ends:
-            qt.append(max(ends) - on)
+            qt.append(float(np.percentile(ends, 100 - percentile)) - on)
         starts = [p for p in p_ons if on - P_BEFORE_S * fs < p < on]
         if starts:
-            pr.append(on - min(starts))
+            pr.append(on - float(np.percentile(starts, percentile)))
 
-    def ms(values: list[int]) -> float | None:
+    def ms(values: list[float]) -> float | None:
         return float(np.median(values)) * 1000.0 / fs if values else None
 
     return {"qrs_ms": ms(qrs), "qt_ms": ms(qt), "pr_ms": ms(pr)}
@@ -95,8 +103,9 @@ def main() -> None:
     split = load_split()
     parts = {"development": split["train"] + split["validation"], "test": split["test"]}
     out: dict[str, Any] = {"benchmark": "ecg_intervals", "machine": machine()}
+    references = {"earliest_to_latest": 0.0, "engine_fusion_percentiles": ONSET_PERCENTILE}
     for part, ids in parts.items():
-        errors: dict[str, list[float]] = {k: [] for k in INTERVALS}
+        errors = {name: {k: [] for k in INTERVALS} for name in references}
         not_measured = []
         for rid in sorted(ids):
             rec = read_recording(record_path(args.data, rid))
@@ -105,11 +114,15 @@ def main() -> None:
             except NotMeasurable:
                 not_measured.append(rid)
                 continue
-            ref = reference_intervals(rec)
-            for key in INTERVALS:
-                if stated.get(key) is not None and ref[key] is not None:
-                    errors[key].append(stated[key] - ref[key])
-        out[part] = {key: error_summary(v) for key, v in errors.items()}
+            for name, percentile in references.items():
+                ref = reference_intervals(rec, percentile)
+                for key in INTERVALS:
+                    if stated.get(key) is not None and ref[key] is not None:
+                        errors[name][key].append(stated[key] - ref[key])
+        out[part] = {
+            name: {key: error_summary(v) for key, v in by_key.items()}
+            for name, by_key in errors.items()
+        }
         out[part]["records"] = len(ids)
         out[part]["not_measurable"] = not_measured
     emit(out, args.out)
