@@ -66,3 +66,4 @@ def test_killed_batch_resumes_without_redoing_finished_records(
     table = pq.read_table(out / SUMMARY).to_pylist()
     assert sorted(r["record"] for r in table) == ["1.hea", "2.hea", "3.hea"]
     assert all(r["status"] == "analysed" and r["qrs_ms"] > 0 for r in table)
+    assert all("qtc_modified_ms" in r for r in table)  # the QTc judged over a wide QRS

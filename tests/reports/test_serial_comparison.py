@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from serial_ecgs import SHIFT_MV, ludb_sessions, ptb_pair, st_change_sessions, store_ecg
 from session_builders import CLINICIAN, CLINICIAN_PASSWORD, open_vault, patient_id
 
-from workstation.app.ecg_result import StoredEcg
+from workstation.app.ecg_result import MODIFIED_QTC_LABEL, StoredEcg
 from workstation.app.progress import Progress
 from workstation.app.serial_comparison import (
     NOTABLE_RULES,
@@ -93,6 +93,11 @@ def test_af_against_sinus_gives_deltas_and_says_not_measured_where_pr_is_missing
     assert qrs.change == pytest.approx(af.intervals.qrs_ms - sinus.intervals.qrs_ms)
     assert qrs.notable == (qrs.change >= 20.0)
     assert (qrs.flag_text == NOTABLE_RULES["qrs"].text) == qrs.notable
+    # LUDB 8's paced QRS is wide: the modified QTc its QT was judged on is compared too
+    modified = by_label(comparison.measurements, MODIFIED_QTC_LABEL)
+    assert sinus.intervals.qtc_modified_ms is None and af.intervals.qtc_modified_ms is not None
+    assert modified.older_text == "not measured"
+    assert modified.newer_text == f"{af.intervals.qtc_modified_ms:.0f} ms"
 
     changes = comparison.statements
     assert "sinus_bradycardia" in {s["code"] for s in changes.removed}

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from workstation.app.ecg_result import StoredEcg
+from workstation.app.ecg_result import MODIFIED_QTC_LABEL, StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
 from workstation.app.progress import Progress
 from workstation.app.reports import export_signed_report
@@ -243,6 +243,11 @@ def _measurement_deltas(older: StoredEcg, newer: StoredEcg) -> tuple[Delta, ...]
         Delta("QTc Bazett", "ms", o.qtc_bazett_ms, n.qtc_bazett_ms, rules["qtc"]),
         Delta("QTc Fridericia", "ms", o.qtc_fridericia_ms, n.qtc_fridericia_ms, rules["qtc"]),
     ]
+    if o.qtc_modified_ms is not None or n.qtc_modified_ms is not None:
+        # Only where a QRS was wide: the QTc the QT statement was judged on there.
+        rows.append(
+            Delta(MODIFIED_QTC_LABEL, "ms", o.qtc_modified_ms, n.qtc_modified_ms, rules["qtc"])
+        )
     for key, name in (("p", "P axis"), ("qrs", "QRS axis"), ("t", "T axis")):
         rows.append(
             Delta(
