@@ -96,7 +96,8 @@ def test_af_against_sinus_gives_deltas_and_says_not_measured_where_pr_is_missing
     # LUDB 8's paced QRS is wide: the modified QTc its QT was judged on is compared too
     modified = by_label(comparison.measurements, MODIFIED_QTC_LABEL)
     assert sinus.intervals.qtc_modified_ms is None and af.intervals.qtc_modified_ms is not None
-    assert modified.older_text == "not measured"
+    assert modified.older_text == "not applicable (QRS < 120 ms)"
+    assert modified.change_text == "not applicable (QRS < 120 ms) in the older ECG"
     assert modified.newer_text == f"{af.intervals.qtc_modified_ms:.0f} ms"
 
     changes = comparison.statements
@@ -188,6 +189,7 @@ def test_the_report_shows_both_ecgs_and_what_changed(vault, ids, tmp_path):
     assert "I older" in sheet and "V6 newer" in sheet and "25 mm/s" in sheet
     assert "NOTABLE CHANGES" in sheet and "Paced rhythm" in sheet
     assert "not measured in the newer ECG" in changes  # PR (and the axes) in AF
+    assert "QTc modified" in changes  # LUDB 8's paced QRS is wide
     assert "Sinus bradycardia" in changes and "Removed" in changes
     for rule in NOTABLE_RULES.values():
         assert rule.text in changes

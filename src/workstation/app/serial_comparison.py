@@ -19,11 +19,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from workstation.app.ecg_result import MODIFIED_QTC_LABEL, StoredEcg
+from workstation.app.ecg_result import MODIFIED_QTC_LABEL, Intervals, StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
 from workstation.app.progress import Progress
 from workstation.app.reports import export_signed_report
 from workstation.channels import ECG_LEAD_LABELS
+from workstation.ecg.measurements import WIDE_QRS_MS
 from workstation.errors import WorkstationError
 from workstation.recording import Modality, Recording
 from workstation.reports.ecg_content import NOT_MEASURED
@@ -89,6 +90,10 @@ class Delta:
     rule: Rule | None = None  # the rule this measurement is flagged by (None: never flagged)
     digits: int = 0
     circular: bool = False  # an axis: the change is taken the short way round the circle
+    #: What each ECG says where it has no value: "not measured", unless the measurement does
+    #: not apply to it (the modified QTc of a narrow QRS).
+    older_absent: str = NOT_MEASURED
+    newer_absent: str = NOT_MEASURED
 
     @property
     def change(self) -> float | None:
@@ -102,19 +107,19 @@ class Delta:
         change = self.change
         return self.rule is not None and change is not None and self.rule.applies(change)
 
-    def value_text(self, value: float | None) -> str:
-        return NOT_MEASURED if value is None else self._with_unit(f"{value:.{self.digits}f}")
+    def value_text(self, value: float | None, absent: str = NOT_MEASURED) -> str:
+        return absent if value is None else self._with_unit(f"{value:.{self.digits}f}")
 
     def _with_unit(self, number: str) -> str:
         return f"{number}{self.unit}" if self.unit == "°" else f"{number} {self.unit}"
 
     @property
     def older_text(self) -> str:
-        return self.value_text(self.older)
+        return self.value_text(self.older, self.older_absent)
 
     @property
     def newer_text(self) -> str:
-        return self.value_text(self.newer)
+        return self.value_text(self.newer, self.newer_absent)
 
     @property
     def change_text(self) -> str:
@@ -125,7 +130,9 @@ class Delta:
             return self._with_unit(f"{rounded:+.{self.digits}f}")
         if self.older is None and self.newer is None:
             return f"{NOT_MEASURED} in either ECG"
-        return f"{NOT_MEASURED} in the {'older' if self.older is None else 'newer'} ECG"
+        if self.older is None:
+            return f"{self.older_absent} in the older ECG"
+        return f"{self.newer_absent} in the newer ECG"
 
     @property
     def flag_text(self) -> str:
@@ -232,6 +239,13 @@ def compare(patient: Patient, older: ComparedEcg, newer: ComparedEcg) -> SerialC
     )
 
 
+def _modified_qtc_absent(intervals: Intervals) -> str:
+    """Why an ECG has no modified QTc: its QRS is not wide (the measurement does not apply),
+    or something it needs was not measured."""
+    narrow = intervals.qrs_ms is not None and intervals.qrs_ms < WIDE_QRS_MS
+    return f"not applicable (QRS < {WIDE_QRS_MS:g} ms)" if narrow else NOT_MEASURED
+
+
 def _measurement_deltas(older: StoredEcg, newer: StoredEcg) -> tuple[Delta, ...]:
     rules = NOTABLE_RULES
     o, n = older.intervals, newer.intervals
@@ -246,7 +260,15 @@ def _measurement_deltas(older: StoredEcg, newer: StoredEcg) -> tuple[Delta, ...]
     if o.qtc_modified_ms is not None or n.qtc_modified_ms is not None:
         # Only where a QRS was wide: the QTc the QT statement was judged on there.
         rows.append(
-            Delta(MODIFIED_QTC_LABEL, "ms", o.qtc_modified_ms, n.qtc_modified_ms, rules["qtc"])
+            Delta(
+                MODIFIED_QTC_LABEL,
+                "ms",
+                o.qtc_modified_ms,
+                n.qtc_modified_ms,
+                rules["qtc"],
+                older_absent=_modified_qtc_absent(o),
+                newer_absent=_modified_qtc_absent(n),
+            )
         )
     for key, name in (("p", "P axis"), ("qrs", "QRS axis"), ("t", "T axis")):
         rows.append(
