@@ -30,7 +30,7 @@ from workstation.ecg.measurements import (
     without_p_waves,
 )
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
-from workstation.ecg.quality import QualityMap
+from workstation.ecg.quality import QualityMap, commonest_reason
 from workstation.ecg.rhythm import RhythmAnalysis, scan_rhythm, with_delineated_p
 from workstation.ecg.segmentation import segment_labels, segmentation_model
 from workstation.ecg.st_segment import STSegment, measure_st
@@ -257,7 +257,9 @@ def _beat_at(beat: Beat, factor: float, offset: int) -> Beat:
 
 def morphology_windows(quality: QualityMap) -> list[int]:
     """The quality windows measured for intervals and morphology: the whole of a short record,
-    else the one window with the most usable leads and the best detector agreement."""
+    else the one window with the most usable leads and the best detector agreement. Leads
+    kept at the other leads' beats count as usable (their low agreement lowers the mean):
+    a window measured in more leads is preferred."""
     if quality.duration_s <= MORPHOLOGY_MAX_S:
         return list(range(len(quality.windows)))
     usable = quality.usable
@@ -322,8 +324,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     unusable = {}
     for k in range(len(names)):
         if not usable_here[k]:
-            reasons = [quality.windows[w][k].reason for w in measured]
-            unusable[names[k]] = max(set(reasons), key=reasons.count) or "unusable"
+            unusable[names[k]] = commonest_reason([quality.windows[w][k].reason for w in measured])
     raw = channels.read(recording, start, stop)[usable]
     model_x, diagnostic = analysis_inputs(raw, fs)
     model = segmentation_model()

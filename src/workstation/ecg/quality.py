@@ -34,7 +34,7 @@ BEAT_NOISE_MAX of that beat's height.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any
@@ -64,7 +64,9 @@ DISAGREE = "QRS detectors disagree"
 #: (train + validation), so a kept lead is no noisier than nine in ten the gate takes anyway.
 BEAT_NOISE_MAX = 0.03
 RESCUE_SHAPE_MIN = KSQI_RESCUE_TSQI
-MIN_RESCUE_BEATS = 3
+MIN_TEMPLATE_BEATS = 3  # a median beat needs at least three beats
+#: ``beat_noise`` needs this many beats: its median over three beats reads low (review).
+MIN_RESCUE_BEATS = 5
 BEAT_SPAN_S = (-0.25, 0.45)  # P wave to T wave around the R peak
 #: A recording is interpretable when this much of it is usable (all of it under 10 s) and,
 #: for records up to SHORT_RECORD_S, at least half of it.
@@ -254,22 +256,35 @@ def median_beat_fit(segments: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     return centred, template, gain
 
 
+def beat_span(fs: float) -> tuple[int, int]:
+    """Samples from the R peak to a beat segment's start and end (BEAT_SPAN_S at ``fs``)."""
+    start, stop = (int(round(s * fs)) for s in BEAT_SPAN_S)
+    return start, stop
+
+
+def beat_segments(x: np.ndarray, beats: np.ndarray, fs: float) -> tuple[np.ndarray, np.ndarray]:
+    """The beats whose whole span lies inside ``x``, and their segments (beats × samples)."""
+    start, stop = beat_span(fs)
+    inside = beats[(beats + start >= 0) & (beats + stop <= x.size)]
+    return inside, x[inside[:, None] + np.arange(start, stop)[None, :]]
+
+
 def beat_noise(x: np.ndarray, beats: np.ndarray, fs: float) -> float | None:
     """Median over beats of the RMS left after cancelling the median beat, over the median
-    beat's peak-to-peak height; None with fewer than MIN_RESCUE_BEATS whole beats.
+    beat's peak-to-peak height; None with fewer than MIN_RESCUE_BEATS whole beats (with
+    three, the median of three RMS values reads about a seventh lower than with ten).
 
     The median over beats, not the whole trace: the measurements are taken on the median
-    beat, which an ectopic beat or one burst of motion does not move, and an ectopic beat
-    differs from the median without being noise."""
-    start, stop = (int(round(s * fs)) for s in BEAT_SPAN_S)
-    inside = beats[(beats + start >= 0) & (beats + stop <= x.size)]
+    beat, which an ectopic beat or a burst of motion in a few beats does not move, and an
+    ectopic beat differs from the median without being noise. So a lead whose noise comes
+    in bursts covering less than half its beats is kept; noise throughout is not."""
+    inside, segments = beat_segments(x, beats, fs)
     if inside.size < MIN_RESCUE_BEATS:
         return None
-    segments = x[inside[:, None] + np.arange(start, stop)[None, :]]
     centred, template, gain = median_beat_fit(segments)
     residual = centred - gain[:, None] * template[None, :]
     height = float(np.ptp(template))
-    if height <= 0:
+    if not height > 0:
         return None
     rms = np.sqrt(np.mean((residual - residual.mean(axis=1, keepdims=True)) ** 2, axis=1))
     return float(np.median(rms)) / height
@@ -282,18 +297,21 @@ def rejudged_at_beats(
     beats: its QRS correlation with its median QRS there (``shape``) and its ``beat_noise``.
     Kept (reason None) when its QRS repeats and it is no noisier than leads the gate takes;
     otherwise its reason says which of the two failed, so the reader is not left to guess
-    whether a detector or the signal was at fault. Other leads are returned as they are."""
+    whether a detector or the signal was at fault. Other leads are returned as they are.
+    Kurtosis is not judged again: a trace whose QRS repeats at correlation 0.9 with little
+    left around its median beat is an ECG whatever its peakiness (broad ST-T waves lower it).
+    Written so that a NaN (never reached: recordings with one are refused) keeps it out."""
     if not q.detectors_disagree or shape is None or noise is None:
         return q
     judged = replace(q, beat_noise=round(noise, 4))
     disagree = f"{DISAGREE} (bSQI {q.bsqi:.2f} < {BSQI_MIN})"
-    if shape < RESCUE_SHAPE_MIN:
+    if not shape >= RESCUE_SHAPE_MIN:
         return replace(
             judged,
             reason=f"{disagree} and the QRS does not repeat at the other leads' beats "
             f"(correlation {shape:.2f} < {RESCUE_SHAPE_MIN})",
         )
-    if noise > BEAT_NOISE_MAX:
+    if not noise <= BEAT_NOISE_MAX:
         return replace(
             judged,
             reason=f"{disagree} and the beats differ too much from their median beat (by "
@@ -303,6 +321,18 @@ def rejudged_at_beats(
 
 
 _FIGURES = re.compile(r" \([^()]*\d[^()]*\)")
+
+
+def commonest_reason(reasons: Sequence[str | None]) -> str:
+    """The reason given most often, its figures aside (ties: the first met), in the wording
+    it was first given; "unusable" when none. Counting whole strings made nearly every
+    reason unique, and the pick then depended on set order, which varies run to run."""
+    named = [r for r in reasons if r]
+    if not named:
+        return "unusable"
+    kinds = [_FIGURES.sub("", r) for r in named]
+    commonest = max(dict.fromkeys(kinds), key=kinds.count)
+    return named[kinds.index(commonest)]
 
 
 def left_out_text(leads_unusable: Mapping[str, str], label: Callable[[str], str]) -> str:
@@ -379,8 +409,7 @@ class QualityMap:
         for k, lead in enumerate(self.leads):
             if usable[:, k].any():
                 continue
-            reasons = [w[k].reason for w in self.windows if w[k].reason]
-            out[lead] = max(set(reasons), key=reasons.count) if reasons else "unusable"
+            out[lead] = commonest_reason([w[k].reason for w in self.windows])
         return out
 
     def to_json(self) -> dict[str, Any]:

@@ -14,20 +14,19 @@ from __future__ import annotations
 import numpy as np
 
 from workstation.dsp.filters import highpass
-from workstation.ecg.quality import BEAT_SPAN_S, median_beat_fit
+from workstation.ecg.quality import MIN_TEMPLATE_BEATS, beat_segments, beat_span, median_beat_fit
 
 BAND_LOW_HZ = 0.67
 
 
 def residual_noise(x: np.ndarray, r_peaks: np.ndarray, fs: float) -> np.ndarray:
     """``x`` with every beat at ``r_peaks`` cancelled (median template, least-squares gain)."""
-    start, stop = (int(round(s * fs)) for s in BEAT_SPAN_S)
-    inside = r_peaks[(r_peaks + start >= 0) & (r_peaks + stop <= x.size)]
     out = np.asarray(x, dtype=np.float64).copy()
-    if inside.size < 3:
+    inside, segments = beat_segments(out, r_peaks, fs)
+    if inside.size < MIN_TEMPLATE_BEATS:
         return out
-    offsets = np.arange(start, stop)
-    _, template, gain = median_beat_fit(out[inside[:, None] + offsets[None, :]])
+    _, template, gain = median_beat_fit(segments)
+    start, stop = beat_span(fs)
     for r, g in zip(inside, gain, strict=True):
         out[r + start : r + stop] -= g * template
     return out
