@@ -59,6 +59,9 @@ CONTRIBUTIONS_INTRO = (
 )
 #: Clinician words for the fiducial kinds files carry (LUDB and WFDB beat annotations).
 FIDUCIAL_KINDS = {"p": "P wave", "N": "QRS (beat)", "t": "T wave"}
+#: Each of the two value columns of the score's sum takes at most this share of its width.
+VALUE_COLUMN_SHARE = 0.2
+MIN_VALUE_COLUMN_PX = 56
 ALL = "All"
 
 
@@ -316,7 +319,10 @@ class EcgReviewPanel(QTabWidget):
         self.contributions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contributions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.contributions.setTextElideMode(Qt.TextElideMode.ElideNone)
-        self.contributions.horizontalHeader().sectionResized.connect(self._fit_contributions)
+        header = self.contributions.horizontalHeader()
+        for column in (1, 2):  # wrapped at a share of the width by _fit_contributions
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.sectionResized.connect(self._fit_contributions)
         layout.addWidget(self.contributions)
         self.sum_line = _wrapped("")
         self.sum_line.setObjectName("scoreSum")
@@ -437,9 +443,17 @@ class EcgReviewPanel(QTabWidget):
 
     @Slot()
     def _fit_contributions(self) -> None:
-        """Wrap the measurement names at the panel's width and show every row: the table is
-        one sum, read top to bottom, so it never scrolls on its own (the tab does)."""
+        """Wrap the measurement names and values at the panel's width and show every row: the
+        table is one sum, read top to bottom, so it never scrolls on its own (the tab does).
+        The value columns take at most a share of the width each, so the contributions stay
+        in view in the narrow default panel ("not measured (median used)" wraps instead)."""
         table = self.contributions
+        header = table.horizontalHeader()
+        cap = max(int(VALUE_COLUMN_SHARE * table.viewport().width()), MIN_VALUE_COLUMN_PX)
+        for column in (1, 2):
+            wanted = min(max(table.sizeHintForColumn(column), header.sectionSizeHint(column)), cap)
+            if table.columnWidth(column) != wanted:
+                table.setColumnWidth(column, wanted)
         table.resizeRowsToContents()
         height = table.horizontalHeader().height() + 2 * table.frameWidth()
         table.setFixedHeight(height + sum(table.rowHeight(r) for r in range(table.rowCount())))
