@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -322,7 +322,9 @@ class EcgReviewPanel(QTabWidget):
         header = self.contributions.horizontalHeader()
         for column in (1, 2):  # wrapped at a share of the width by _fit_contributions
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-        header.sectionResized.connect(self._fit_contributions)
+        # Refitted when the table's width changes (not on each section resize: setting a
+        # column's width resizes the stretched one, and the nested calls fought each other).
+        self.contributions.viewport().installEventFilter(self)
         layout.addWidget(self.contributions)
         self.sum_line = _wrapped("")
         self.sum_line.setObjectName("scoreSum")
@@ -334,6 +336,9 @@ class EcgReviewPanel(QTabWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        # Always shown: a scroll bar that came and went as rows wrapped changed the width the
+        # value columns are fitted to, and they settled at whichever width came last.
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         scroll.setWidget(page)
         return scroll
 
@@ -441,17 +446,22 @@ class EcgReviewPanel(QTabWidget):
         self.sum_line.setText(arithmetic.sum_line())
         self.calibration_line.setText(arithmetic.calibration_line())
 
-    @Slot()
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
+        if watched is self.contributions.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_contributions()
+        return super().eventFilter(watched, event)
+
     def _fit_contributions(self) -> None:
         """Wrap the measurement names and values at the panel's width and show every row: the
         table is one sum, read top to bottom, so it never scrolls on its own (the tab does).
-        The value columns take at most a share of the width each, so the contributions stay
-        in view in the narrow default panel ("not measured (median used)" wraps instead)."""
+        The values take at most a share of the width each (their headings stay whole), so the
+        contributions stay in view in the narrow default panel ("not measured (median used)"
+        wraps instead)."""
         table = self.contributions
         header = table.horizontalHeader()
         cap = max(int(VALUE_COLUMN_SHARE * table.viewport().width()), MIN_VALUE_COLUMN_PX)
         for column in (1, 2):
-            wanted = min(max(table.sizeHintForColumn(column), header.sectionSizeHint(column)), cap)
+            wanted = max(min(table.sizeHintForColumn(column), cap), header.sectionSizeHint(column))
             if table.columnWidth(column) != wanted:
                 table.setColumnWidth(column, wanted)
         table.resizeRowsToContents()
