@@ -1,7 +1,8 @@
-"""What every benchmark script shares: the machine line and the JSON output."""
+"""What every benchmark script shares: the machine line, the LUDB arguments, the JSON output."""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
@@ -19,3 +20,13 @@ def emit(result: dict[str, Any], out: Path | None) -> None:
     print(text)
     if out is not None:
         out.write_text(text + "\n")
+
+
+def ludb_parser(description: str | None) -> argparse.ArgumentParser:
+    """``--data`` (the LUDB folder, under $WORKSTATION_DATA or ../shared/data) and ``--out``;
+    a script adds its own arguments before parsing."""
+    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, default=default)
+    parser.add_argument("--out", type=Path)
+    return parser

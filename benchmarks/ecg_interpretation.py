@@ -16,11 +16,7 @@ own QRS-to-T span and not a voltage.
 
 from __future__ import annotations
 
-import argparse
-import os
-from pathlib import Path
-
-from bench_common import emit
+from bench_common import emit, ludb_parser
 
 from workstation.ecg.analysis import analyze_ecg
 from workstation.ecg.interpretation import Statement
@@ -114,11 +110,7 @@ def territory_agreement(named: list[tuple[set[str], set[str]]]) -> dict[str, int
 
 
 def main() -> None:
-    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=default)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = ludb_parser(__doc__).parse_args()
     labels = read_labels(args.data)
     pairs: dict[str, list[tuple[bool, bool]]] = {k: [] for k in STATEMENT_FOR}
     shipped: dict[str, list[tuple[bool, bool]]] = {k: [] for k in ISCHAEMIA_ROWS}

@@ -21,13 +21,10 @@ Run: .venv/bin/python benchmarks/ecg_intervals.py [--data ../shared/data/ludb] [
 
 from __future__ import annotations
 
-import argparse
-import os
-from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bench_common import emit, machine
+from bench_common import emit, ludb_parser, machine
 
 from workstation.ecg.analysis import analyze_ecg
 from workstation.ecg.delineation import ONSET_PERCENTILE
@@ -95,11 +92,7 @@ def error_summary(errors: list[float], seed: int = 0) -> dict[str, Any]:
 
 
 def main() -> None:
-    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=default)
-    parser.add_argument("--out", type=Path)
-    args = parser.parse_args()
+    args = ludb_parser(__doc__).parse_args()
     split = load_split()
     parts = {"development": split["train"] + split["validation"], "test": split["test"]}
     out: dict[str, Any] = {"benchmark": "ecg_intervals", "machine": machine()}

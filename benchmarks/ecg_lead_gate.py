@@ -14,20 +14,18 @@ Run: .venv/bin/python benchmarks/ecg_lead_gate.py [--sections gate,noise] [--out
 
 from __future__ import annotations
 
-import argparse
-import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from bench_common import emit, machine
+from bench_common import emit, ludb_parser, machine
 from ecg_rhythm import noise_bank
 
 from workstation.ecg.analysis import analyze_ecg, lead_channels
 from workstation.ecg.qrs import detection_signal
 from workstation.ecg.stress import add_noise
 from workstation.io import read_recording
-from workstation.recording import Recording
 from workstation.training.ludb import record_path
 from workstation.training.split import load_split
 
@@ -94,16 +92,7 @@ def noise(data: Path) -> dict[str, Any]:
                 noisy = x.copy()
                 residual = residuals[n % len(residuals)][: x.shape[1]]
                 noisy[k] = add_noise(x[k], residual, snr, rec.fs)
-                result = analyze_ecg(
-                    Recording(
-                        signals=noisy,
-                        fs=rec.fs,
-                        channel_names=rec.channel_names,
-                        units=rec.units,
-                        modality=rec.modality,
-                    ),
-                    score=False,
-                )
+                result = analyze_ecg(replace(rec, signals=noisy), score=False)
                 measured[snr] += rec.channel_names[k].lower() not in result.leads_unusable
         out[part] = {
             "records": len(ids),
@@ -113,11 +102,8 @@ def noise(data: Path) -> dict[str, Any]:
 
 
 def main() -> None:
-    default = Path(os.environ.get("WORKSTATION_DATA", "../shared/data")) / "ludb"
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--data", type=Path, default=default)
+    parser = ludb_parser(__doc__)
     parser.add_argument("--sections", default="gate,noise")
-    parser.add_argument("--out", type=Path)
     args = parser.parse_args()
     sections = args.sections.split(",")
     result: dict[str, Any] = {"benchmark": "ecg_lead_gate", "machine": machine()}

@@ -91,14 +91,7 @@ def _ludb(rid: int) -> Recording:
 
 
 def _without(rec: Recording, lead: str) -> Recording:
-    keep = [k for k, name in enumerate(rec.channel_names) if name.lower() != lead]
-    return Recording(
-        signals=np.asarray(rec.signals)[keep],
-        fs=rec.fs,
-        channel_names=tuple(rec.channel_names[k] for k in keep),
-        units=tuple(rec.units[k] for k in keep),
-        modality=rec.modality,
-    )
+    return rec.pick_channels([name for name in rec.channel_names if name.lower() != lead])
 
 
 def test_a_clean_lead_whose_detectors_disagree_is_measured_and_the_rhythm_is_unchanged() -> None:
@@ -132,14 +125,7 @@ def test_a_lead_with_real_noise_whose_detectors_disagree_stays_out() -> None:
     signals = np.array(rec.signals, dtype=float)
     v2 = [name.lower() for name in rec.channel_names].index("v2")
     signals[v2] = add_noise(signals[v2], noise[: signals.shape[1]], 0.0, rec.fs)
-    noisy = Recording(
-        signals=signals,
-        fs=rec.fs,
-        channel_names=rec.channel_names,
-        units=rec.units,
-        modality=rec.modality,
-    )
-    result = analyze_ecg(noisy)
+    result = analyze_ecg(replace(rec, signals=signals))
     judged = result.rhythm.quality.windows[0][result.rhythm.quality.leads.index("v2")]
     assert "v2" in result.leads_unusable and "v2" not in result.leads_used
     assert judged.beat_noise > BEAT_NOISE_MAX  # judged again, and too noisy
