@@ -13,7 +13,7 @@ from helpers import shared
 from scipy.signal import resample_poly
 from wfdb.io import _header as wfdb_header
 
-from workstation.channels import canonical_lead, ecg_lead, is_ecg_label
+from workstation.channels import canonical_lead, ecg_lead, is_ecg_label, lead_label
 from workstation.ecg.analysis import analyze_ecg, lead_selection, select_leads
 from workstation.errors import InvalidRecording
 from workstation.io import read_recording
@@ -85,6 +85,20 @@ def test_other_ecg_leads_keep_their_own_name(label):
     named = ecg_lead(label)
     assert named is not None and named.lead == label and not named.standard
     assert is_ecg_label(label)
+
+
+def test_every_lead_is_printed_by_one_rule() -> None:
+    """The app and the report print a lead the same way: the standard labels, other chest
+    leads upper-cased, any other channel as named."""
+    assert [lead_label(n) for n in ("i", "avf", "v2", "v4r", "v7", "MLII", "CM5")] == [
+        "I",
+        "aVF",
+        "V2",
+        "V4R",
+        "V7",
+        "MLII",
+        "CM5",
+    ]
 
 
 @pytest.mark.parametrize("label", ["ABP", "RESP", "PLETH", "Fp1", "C3", "EEG C3", "SpO2"])

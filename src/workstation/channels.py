@@ -37,6 +37,13 @@ ECG_LEAD_LABELS = {
     **{f"v{k}": f"V{k}" for k in range(1, 7)},
 }
 
+
+def lead_label(name: str) -> str:
+    """How a lead is printed everywhere (app, report): the standard labels above, other chest
+    leads upper-cased (V7, V4R), any other channel as it was named."""
+    return ECG_LEAD_LABELS.get(name, name.upper() if name.startswith("v") else name)
+
+
 #: ECG channel names besides the 12 leads: Holter and monitoring leads (MLII, MCL1), the
 #: Frank orthogonal leads (VX, VY, VZ), the continental names of the limb leads (DI, D2)
 #: and the generic labels single-lead devices write.

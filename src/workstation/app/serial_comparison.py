@@ -23,7 +23,7 @@ from workstation.app.ecg_result import MODIFIED_QTC_LABEL, Intervals, StoredEcg
 from workstation.app.ecg_traces import EcgTraces, ecg_traces
 from workstation.app.progress import Progress
 from workstation.app.reports import export_signed_report
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import ECG_LEAD_LABELS, lead_label
 from workstation.ecg.measurements import WIDE_QRS_MS
 from workstation.errors import WorkstationError
 from workstation.recording import Modality, Recording
@@ -307,8 +307,7 @@ def _st_deltas(
     leads += sorted((a.keys() | b.keys()) - set(leads))
     rule = NOTABLE_RULES["st"]
     return tuple(
-        Delta(f"ST {ECG_LEAD_LABELS.get(k, k.upper())}", "mm", a.get(k), b.get(k), rule, digits=1)
-        for k in leads
+        Delta(f"ST {lead_label(k)}", "mm", a.get(k), b.get(k), rule, digits=1) for k in leads
     ), None
 
 

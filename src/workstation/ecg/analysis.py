@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from workstation.channels import ECG_LEAD_LABELS, ecg_lead
+from workstation.channels import ecg_lead, lead_label
 from workstation.ecg.abnormality import abnormality_model, abnormality_score
 from workstation.ecg.delineation import MIN_CONSENSUS_LEADS, Beat, fuse_beats, lead_waves
 from workstation.ecg.interpretation import Statement, interpret, poor_quality_statement
@@ -179,7 +179,7 @@ def lead_channels(recording: Recording) -> LeadChannels:
             if key in taken:
                 key = lead.label if lead.label not in taken else f"{lead.label} (channel {i + 1})"
                 notes.append(
-                    f"Channel '{name}' records lead {ECG_LEAD_LABELS.get(lead.lead, lead.lead)} "
+                    f"Channel '{name}' records lead {lead_label(lead.lead)} "
                     f"a second time; it was analysed as a lead of its own ('{key}')."
                 )
             elif lead.note:

@@ -25,7 +25,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import ECG_LEAD_LABELS, lead_label
 from workstation.ecg.delineation import Beat
 from workstation.ecg.interpretation import Statement
 from workstation.ecg.measurements import MEDIAN_BEAT_WINDOW_S, Measurements, typical_beat
@@ -74,7 +74,7 @@ def age_from_metadata(metadata: Mapping[str, str]) -> float | None:
 
 
 def _label(lead: str) -> str:
-    return ECG_LEAD_LABELS.get(lead, lead)
+    return lead_label(lead)
 
 
 def elevation_limit_mm(lead: str, sex: str | None, age: float | None) -> tuple[float, str]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import lead_label
 from workstation.ecg.features import feature_display
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL
 from workstation.ecg.score_calibration import score_sentence
@@ -174,7 +174,7 @@ def annotation_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str, str, st
         rows.append(
             (
                 f"{float(a.get('onset', 0.0)):.2f} s",
-                ECG_LEAD_LABELS.get(lead, lead) or "all leads",
+                lead_label(lead) or "all leads",
                 str(a.get("label", "")),
                 str(a.get("author", "")),
             )
@@ -225,7 +225,7 @@ def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tu
     )
     rows = [
         (
-            f"ST {ECG_LEAD_LABELS.get(lead, lead)}",
+            f"ST {lead_label(lead)}",
             f"{' / '.join(_signed(v[k], digits) for k in keys)} {unit}",
         )
         for lead, v in (st.get("leads") or {}).items()

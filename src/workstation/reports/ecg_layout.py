@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import lead_label
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import select_leads
 from workstation.recording import Recording
@@ -43,7 +43,7 @@ class LeadPanel:
 
     @property
     def label(self) -> str:
-        return ECG_LEAD_LABELS.get(self.lead, self.lead.upper())
+        return lead_label(self.lead)
 
 
 def standard_panels() -> list[LeadPanel]:

@@ -21,7 +21,7 @@ import numpy as np
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import lead_label
 from workstation.ecg.quality import left_out_text
 from workstation.recording import Recording
 from workstation.reports import ecg_content as content
@@ -499,7 +499,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
 
 def _unusable(analysis: Mapping[str, Any]) -> str:
     left_out = analysis.get("leads_unusable") or {}
-    return left_out_text(left_out, lambda lead: ECG_LEAD_LABELS.get(lead, lead))
+    return left_out_text(left_out, lead_label)
 
 
 def _draw_signature(canvas: Canvas, box: Box, y: float, report: EcgReport) -> float:

@@ -20,7 +20,7 @@ from reportlab.lib.colors import Color
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
-from workstation.channels import ECG_LEAD_LABELS
+from workstation.channels import lead_label
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
@@ -254,7 +254,7 @@ def draw_full_disclosure_pages(
     excluded = [(a, b) for a, b in (analysis.get("quality") or {}).get("excluded_s") or []]
     box = content_box(settings.paper)
     speed = disclosure_speed(box.width)
-    lead = ECG_LEAD_LABELS.get(channels.names[k], channels.names[k])
+    lead = lead_label(channels.names[k])
     caption = [
         line
         for text in _disclosure_caption(duration, shown_s, lead, speed)

@@ -67,11 +67,6 @@ RHYTHM_LEAD = "ii"
 STRIP_S = PAPER_WIDTH_MM / 25.0  # one row of the minute layout: 10 s
 STRIP_LEADS = ("ii", "v1", "v5")  # a Holter's usual strip leads, where they were recorded
 MAX_STRIP_LEADS = 3
-DISPLAY_NAMES = {"i": "I", "ii": "II", "iii": "III", "avr": "aVR", "avl": "aVL", "avf": "aVF"}
-
-
-def display_name(lead: str) -> str:
-    return DISPLAY_NAMES.get(lead, lead.upper() if lead.startswith("v") else lead)
 
 
 @dataclass(frozen=True, slots=True)

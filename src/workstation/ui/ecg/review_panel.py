@@ -31,10 +31,9 @@ from workstation.app.ecg_result import MODIFIED_QTC_LABEL, Score, StoredEcg
 from workstation.app.report_preferences import StUnits, load_report_settings
 from workstation.app.review import EcgReview
 from workstation.app.score_explanation import DIGITS, ScoreArithmetic, score_arithmetic
-from workstation.channels import STANDARD_ECG_LEADS
+from workstation.channels import STANDARD_ECG_LEADS, lead_label
 from workstation.errors import WorkstationError
 from workstation.recording import Annotation
-from workstation.ui.ecg.paper import display_name
 from workstation.ui.shell.preferences import report_settings_notifier
 
 ATTRIBUTION_LEGEND = (
@@ -102,7 +101,7 @@ def _kind_name(label: str) -> str:
 
 
 def _lead_name(lead: str) -> str:
-    return display_name(lead) if lead else "all"
+    return lead_label(lead) if lead else "all"
 
 
 def _lead_order(lead: str | None) -> int:

@@ -42,6 +42,7 @@ from workstation.app.serial_comparison import (
     export_serial_report,
     load_serial_view,
 )
+from workstation.channels import lead_label
 from workstation.ui.ecg.paper import (
     PAPER_WIDTH_MM,
     RHYTHM_LEAD,
@@ -50,7 +51,6 @@ from workstation.ui.ecg.paper import (
     PaperGrid,
     PaperScale,
     calibration_mm,
-    display_name,
     paper_rect,
 )
 from workstation.ui.ecg.view import TRACE_PEN
@@ -150,7 +150,7 @@ class SerialPaper(pg.GraphicsView):
 
     def _draw(self, cell: Cell, which: str, traces: EcgTraces, start_s: float) -> None:
         color = OLDER_COLOR if which == "older" else NEWER_COLOR
-        label = pg.TextItem(f"{display_name(cell.lead)} {which}", color=color, anchor=(0, 0))
+        label = pg.TextItem(f"{lead_label(cell.lead)} {which}", color=color, anchor=(0, 0))
         label.setPos(cell.x_mm + 1.0, cell.y_mm + ROW_MM / 2 - 1.0)
         label.setZValue(20)
         self.box.addItem(label)

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsPathItem, QWidget
 
 from workstation.app.ecg_traces import EcgTraces
 from workstation.app.ecg_trend import clock
+from workstation.channels import lead_label
 from workstation.ui.ecg.calipers import CaliperItem, CaliperReading
 from workstation.ui.ecg.paper import (
     CALIBRATION_S,
@@ -26,7 +27,6 @@ from workstation.ui.ecg.paper import (
     Layout,
     PaperGrid,
     PaperScale,
-    display_name,
     layout_cells,
     paper_rect,
     row_height_mm,
@@ -351,7 +351,7 @@ class EcgPaperView(pg.GraphicsView):
         )
         item.setZValue(10)
         self.box.addItem(item)
-        text = display_name(cell.lead)
+        text = lead_label(cell.lead)
         if self.page_s is not None:  # a page of a long recording: each row says its time
             text = f"{text}  {clock(cell.t0)}"
         label = pg.TextItem(text, color=(30, 30, 30), anchor=(0, 0))

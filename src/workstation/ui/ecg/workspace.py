@@ -27,13 +27,13 @@ from PySide6.QtWidgets import (
 from workstation.app.ecg_trend import PAGE_S, beat_times_s, page_start
 from workstation.app.review import EcgReview
 from workstation.app.sessions import OpenedSession, ReviewChanges
+from workstation.channels import lead_label
 from workstation.ui.ecg.calipers import CaliperReading
 from workstation.ui.ecg.paper import (
     GAINS_MM_MV,
     SPEEDS_MM_S,
     Cell,
     Layout,
-    display_name,
     row_height_mm,
 )
 from workstation.ui.ecg.review_panel import EcgReviewPanel
@@ -162,7 +162,7 @@ class EcgWorkspace(QWidget, Workspace):
         self.layout_box = _combo([(name, name) for name in layouts], self.paper.layout_name)
         self.layout_box.currentIndexChanged.connect(self._layout_changed)
         leads = self.opened.traces.leads if self.opened.traces else []
-        self.lead_box = _combo([(display_name(lead), lead) for lead in leads], leads[0])
+        self.lead_box = _combo([(lead_label(lead), lead) for lead in leads], leads[0])
         if "ii" in leads:
             self.lead_box.setCurrentIndex(leads.index("ii"))
         self.lead_box.setEnabled(self.paper.layout_name == Layout.SINGLE)
@@ -245,11 +245,11 @@ class EcgWorkspace(QWidget, Workspace):
         device = result.device if result else ""
         models = ", ".join(f"{m.name} {m.version}" for m in result.models) if result else ""
         unusable = result.leads_unusable if result else {}
-        left_out = result.left_out_text(display_name) if result else ""
+        left_out = result.left_out_text(lead_label) if result else ""
         # The header groups the leads by reason; the figures behind each reason are a hover
         # away, so a record with many leads out does not push the trace off the screen.
         self.header.setToolTip(
-            "\n".join(f"{display_name(lead)}: {why}" for lead, why in unusable.items())
+            "\n".join(f"{lead_label(lead)}: {why}" for lead, why in unusable.items())
         )
         self.header.setText(
             f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
