@@ -9,11 +9,16 @@
    added to lead ``n mod 12`` of the n-th record at 12, 6, 0 and -6 dB; how often that
    lead is still given to the measurements (not in ``leads_unusable``). The fewer at low
    SNR, the safer.
-Run: .venv/bin/python benchmarks/ecg_lead_gate.py [--sections gate,noise] [--out F]
+3. One noisy lead among clean ones, on real voltages: PTB s0010_re (wfdb-samples, 9.6-19.2 s,
+   15 leads at 1 kHz), each lead in turn with six development noise residuals at 6, 0 and
+   -6 dB; which statements appear or go compared with the clean record, and how far the
+   noisy lead's ST at J+60 moves when it is measured.
+Run: .venv/bin/python benchmarks/ecg_lead_gate.py [--sections gate,noise,ptb] [--out F]
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -22,6 +27,7 @@ import numpy as np
 from bench_common import emit, ludb_parser, machine
 from ecg_rhythm import noise_bank
 
+from workstation.dsp.resample import resample
 from workstation.ecg.analysis import analyze_ecg, lead_channels
 from workstation.ecg.qrs import detection_signal
 from workstation.ecg.stress import add_noise
@@ -101,9 +107,52 @@ def noise(data: Path) -> dict[str, Any]:
     return out
 
 
+PTB_WINDOW_S = (9.6, 19.2)
+PTB_RESIDUALS = 6
+
+
+def one_noisy_lead(data: Path) -> dict[str, Any]:
+    """Section 3: statements changed by real noise in one lead of a 15-lead record."""
+    rec = read_recording(data.parent / "wfdb-samples" / "s0010_re.hea").slice_time(*PTB_WINDOW_S)
+    clean = analyze_ecg(rec, score=False)
+    clean_codes = {s.code for s in clean.statements}
+    clean_st = {lead: st.st60_uv for lead, st in clean.st_segment.leads.items()}
+    bank, _ = noise_bank()
+    residuals = [resample(n[None, :], 500.0, rec.fs)[0] for n in bank[0::2][:PTB_RESIDUALS]]
+    out: dict[str, Any] = {"record": "PTB s0010_re 9.6-19.2 s", "clean": sorted(clean_codes)}
+    for snr in SNRS_DB[1:]:
+        changed: Counter[str] = Counter()
+        measured, st_errors = 0, []
+        for k, name in enumerate(rec.channel_names):
+            for residual in residuals:
+                x = np.array(rec.signals, dtype=np.float64)
+                x[k] = add_noise(x[k], residual[: x.shape[1]], snr, rec.fs)
+                result = analyze_ecg(replace(rec, signals=x.astype(np.float32)), score=False)
+                codes = {s.code for s in result.statements}
+                changed.update(f"+{c}" for c in codes - clean_codes)
+                changed.update(f"-{c}" for c in clean_codes - codes)
+                lead = name.lower()
+                if lead not in result.leads_unusable:
+                    measured += 1
+                    st = result.st_segment.leads.get(lead)
+                    if st is not None and st.st60_uv is not None and lead in clean_st:
+                        st_errors.append(abs(st.st60_uv - clean_st[lead]))
+        out[f"{snr:g} dB"] = {
+            "cases": len(rec.channel_names) * len(residuals),
+            "noisy_lead_measured": measured,
+            "st60_abs_change_uv_median_p90_max": [
+                round(float(np.percentile(st_errors, q)), 0) for q in (50, 90, 100)
+            ]
+            if st_errors
+            else None,
+            "statements_gained_or_lost": dict(changed.most_common()),
+        }
+    return out
+
+
 def main() -> None:
     parser = ludb_parser(__doc__)
-    parser.add_argument("--sections", default="gate,noise")
+    parser.add_argument("--sections", default="gate,noise,ptb")
     args = parser.parse_args()
     sections = args.sections.split(",")
     result: dict[str, Any] = {"benchmark": "ecg_lead_gate", "machine": machine()}
@@ -111,6 +160,8 @@ def main() -> None:
         result["gate"] = gate(args.data)
     if "noise" in sections:
         result["noise"] = noise(args.data)
+    if "ptb" in sections:
+        result["one_noisy_lead"] = one_noisy_lead(args.data)
     emit(result, args.out)
 
 

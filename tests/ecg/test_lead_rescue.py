@@ -11,6 +11,7 @@ import pytest
 import scipy.io
 from helpers import shared
 
+from workstation.dsp.resample import resample
 from workstation.ecg.analysis import analyze_ecg
 from workstation.ecg.quality import (
     BEAT_NOISE_MAX,
@@ -152,3 +153,22 @@ def test_the_commonest_reason_is_counted_without_its_figures_and_does_not_vary()
     reasons.append(beats_differ.format(0.52))
     assert commonest_reason([None, *reasons]) == beats_differ.format(0.41)
     assert commonest_reason([None, None]) == "unusable"
+
+
+def test_a_lead_that_is_mostly_noise_is_not_the_one_the_rhythm_is_read_from() -> None:
+    """PTB s0010_re (15 leads, sinus rhythm) with the beat-cancelled residual of CPSC 2019
+    01389 at -6 dB in aVR: the detectors still agree on aVR and noise spikes make it the
+    peakiest trace, so it used to be the window's rhythm lead and AF was stated beside 14
+    clean leads. A lead with beat noise above RHYTHM_LEAD_NOISE_MAX is now passed over."""
+    folder = shared("cpsc2019-sample")
+    x = scipy.io.loadmat(folder / "data" / "data_01389.mat")["ecg"].ravel().astype(float)
+    peaks = scipy.io.loadmat(folder / "ref" / "R_01389.mat")["R_peak"].ravel().astype(int)
+    rec = read_recording(shared("wfdb-samples", "s0010_re.hea")).slice_time(9.6, 19.2)
+    noise = resample(residual_noise(x, peaks, 500.0)[None, :], 500.0, rec.fs)[0]
+    signals = np.array(rec.signals, dtype=np.float64)
+    avr = [name.lower() for name in rec.channel_names].index("avr")
+    signals[avr] = add_noise(signals[avr], noise[: signals.shape[1]], -6.0, rec.fs)
+    result = analyze_ecg(replace(rec, signals=signals.astype(np.float32)), score=False)
+    assert [w.label for w in result.rhythm.windows] == ["sinus"]
+    assert result.rhythm.windows[0].lead != "avr"
+    assert "af_suspected" not in {s.code for s in result.statements}
