@@ -198,8 +198,11 @@ def p_wave_evidence(
 ) -> tuple[float | None, float | None]:
     """(P-window coherence, residual atrial activity relative to R) over the given beats,
     pooled over the leads: energies are summed across leads before the ratio is taken, so
-    leads with a large P wave weigh most and twelve leads give one estimate, not twelve
-    chances for a random one to look coherent."""
+    twelve leads give one estimate, not twelve chances for a random one to look coherent.
+    Each lead's energies are weighted by the inverse of its residual (what varies from beat
+    to beat in its P window), so a lead with a clear P wave weighs most and a noisy lead
+    least: pooled by raw energy, real noise at -6 dB in V2 alone took a 15-lead record's
+    coherence from 0.96 to 0.18 and its sinus rhythm to "not confirmed"."""
     if beats.size < 2:
         return None, None
     rr_before = np.diff(beats, prepend=beats[0] - int(fs)) / fs
@@ -215,9 +218,11 @@ def p_wave_evidence(
         seg = _detrend(seg)
         mean = seg.mean(axis=0)
         n = seg.shape[0]
-        coherent += float(np.sum(mean**2))
-        total += float(np.mean(np.sum(seg**2, axis=1)))
-        residual += float(np.mean((seg - mean) ** 2))
+        spread = float(np.mean((seg - mean) ** 2))
+        weight = 1.0 / max(spread, 1e-12)
+        coherent += weight * float(np.sum(mean**2))
+        total += weight * float(np.mean(np.sum(seg**2, axis=1)))
+        residual += spread
         inside = eligible[(eligible >= 0) & (eligible < x.size)]
         r_amp.append(float(np.median(np.abs(x[inside]))))
     if total <= 0 or n < 4:
