@@ -183,6 +183,28 @@ def test_one_noisy_lead_does_not_hide_the_p_waves_of_the_others() -> None:
     assert result.rhythm.windows[0].evidence.p_coherence > 0.8
 
 
+def test_a_lead_with_almost_no_residual_does_not_take_over_the_p_wave_evidence() -> None:
+    """LUDB 96 (development split, AF) with V1 replaced by its own QRS template at the beats:
+    a lead with no f waves and almost no residual, whose filter ringing repeats before every
+    QRS. Weighted by the inverse residual alone it took the pooled coherence from 0.10 to
+    0.39 and the window to "sinus"; no lead now weighs more than a median one."""
+    rec = _ludb(96)
+    before = analyze_ecg(rec, score=False).rhythm
+    signals = np.array(rec.signals, dtype=np.float64)
+    v1 = [name.lower() for name in rec.channel_names].index("v1")
+    half = int(0.05 * rec.fs)
+    inside = [b for b in before.beats if half <= b < signals.shape[1] - half]
+    segments = np.stack([signals[v1, b - half : b + half + 1] for b in inside])
+    template = np.median(segments - np.median(segments, axis=1, keepdims=True), axis=0)
+    template *= np.hanning(template.size)
+    signals[v1] = 0.0
+    for b in inside:
+        signals[v1, b - half : b + half + 1] += template
+    after = analyze_ecg(replace(rec, signals=signals.astype(np.float32)), score=False).rhythm
+    assert [w.label for w in after.windows] == ["af"]
+    assert after.windows[0].evidence.p_coherence < 0.25
+
+
 def test_a_lead_that_is_mostly_noise_is_not_the_one_the_rhythm_is_read_from() -> None:
     """PTB s0010_re (15 leads, sinus rhythm) with the beat-cancelled residual of CPSC 2019
     01389 at -6 dB in aVR: the detectors still agree on aVR and noise spikes make it the
