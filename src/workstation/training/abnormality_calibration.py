@@ -197,7 +197,7 @@ def train_from_features(
     threshold = round(fit["threshold"], 3)
     card = abnormality_card(onnx_path, {**metrics, "threshold": threshold}, medians.tolist())
     card.update(calibration_card_section(fit, nested))
-    card["version"] = "1.4.0"
+    card["version"] = "1.4.1"
     card["metrics"]["nested_calibrated"] = {
         k: v for k, v in nested.items() if k != "reliability_curve"
     }
