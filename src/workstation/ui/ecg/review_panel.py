@@ -211,7 +211,14 @@ class EcgReviewPanel(QTabWidget):
         them over turns of the event loop."""
         self.measurements = QTableWidget(0, 2)
         self.measurements.setHorizontalHeaderLabels(["Measurement", "Value"])
-        self.measurements.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Names are short, values can be a sentence ("not measured: lead amplitudes are
+        # normalised ..."): the value column takes the spare width and wraps, not elides.
+        header = self.measurements.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.measurements.setWordWrap(True)
+        self.measurements.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.measurements.viewport().installEventFilter(self)  # refit rows as it resizes
         self.measurements.verticalHeader().hide()
         self.measurements.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.addTab(self._measurements_tab(), "Measurements")
@@ -385,7 +392,15 @@ class EcgReviewPanel(QTabWidget):
         self.measurements.setRowCount(len(rows))
         for i, (name, value) in enumerate(rows):
             self.measurements.setItem(i, 0, _read_only(name))
-            self.measurements.setItem(i, 1, _read_only(value))
+            item = _read_only(value)
+            item.setToolTip(value)
+            self.measurements.setItem(i, 1, item)
+        self._fit_measurement_rows()
+
+    def _fit_measurement_rows(self) -> None:
+        """Row heights for the values as wrapped at the column's present width (it is set
+        only once the tab is laid out, after the rows were filled)."""
+        self.measurements.resizeRowsToContents()
 
     def _review_changed(self) -> None:
         """The model changed (an edit here, or an annotation on the paper): redraw it."""
@@ -446,8 +461,11 @@ class EcgReviewPanel(QTabWidget):
         self.calibration_line.setText(arithmetic.calibration_line())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt's name)
-        if watched is self.contributions.viewport() and event.type() == QEvent.Type.Resize:
-            self._fit_contributions()
+        if event.type() == QEvent.Type.Resize:
+            if watched is self.contributions.viewport():
+                self._fit_contributions()
+            elif watched is self.measurements.viewport():
+                self._fit_measurement_rows()
         return super().eventFilter(watched, event)
 
     def _fit_contributions(self) -> None:
