@@ -73,10 +73,6 @@ def age_from_metadata(metadata: Mapping[str, str]) -> float | None:
     return float(found.group(1)) if found else None
 
 
-def _label(lead: str) -> str:
-    return lead_label(lead)
-
-
 def elevation_limit_mm(lead: str, sex: str | None, age: float | None) -> tuple[float, str]:
     """[UDMI] J-point elevation limit of one lead, and which limit it is."""
     if lead not in ("v2", "v3"):
@@ -106,7 +102,7 @@ def territories(leads: list[str]) -> list[str]:
 
 def _named(leads: list[str]) -> str:
     found = territories(leads)
-    where = ", ".join(_label(lead) for lead in leads)
+    where = ", ".join(lead_label(lead) for lead in leads)
     return f"{where} ({', '.join(found)})" if found else where
 
 
@@ -127,7 +123,7 @@ def st_elevation(
     if not leads:
         return []
     evidence: dict[str, float | str | None] = {
-        f"J {_label(lead)} mm": st[lead].j_mm for lead in leads
+        f"J {lead_label(lead)} mm": st[lead].j_mm for lead in leads
     }
     evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
     evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
@@ -166,7 +162,7 @@ def st_depression(st: Mapping[str, LeadST], skip: frozenset[str]) -> list[Statem
     if not leads:
         return []
     evidence: dict[str, float | str | None] = {
-        f"J/J+80 {_label(lead)} mm": f"{st[lead].j_mm:+.2f}/{st[lead].st80_mm:+.2f}"
+        f"J/J+80 {lead_label(lead)} mm": f"{st[lead].j_mm:+.2f}/{st[lead].st80_mm:+.2f}"
         for lead in leads
     }
     evidence["criterion"] = (
@@ -188,7 +184,7 @@ def t_wave_inversion(m: Measurements, skip: frozenset[str]) -> list[Statement]:
     if not leads:
         return []
     evidence: dict[str, float | str | None] = {
-        f"T {_label(lead)} mm": round(m.amplitudes[lead].t_mv * GAIN_MM_PER_MV, 2)  # type: ignore[operator]
+        f"T {lead_label(lead)} mm": round(m.amplitudes[lead].t_mv * GAIN_MM_PER_MV, 2)  # type: ignore[operator]
         for lead in leads
     }
     evidence["criterion"] = f"T inversion > {T_INVERSION_MM:g} mm with R/S > 1, 2 contiguous leads"
@@ -239,7 +235,7 @@ def pathological_q(m: Measurements, beats: list[Beat], fs: float) -> list[Statem
     leads = contiguous_leads(set(found))
     if not leads:
         return []
-    evidence: dict[str, float | str | None] = {_label(lead): found[lead] for lead in leads}
+    evidence: dict[str, float | str | None] = {lead_label(lead): found[lead] for lead in leads}
     evidence["criterion"] = (
         "any Q > 20 ms or QS in V2-V3; Q >= 30 ms and >= 1 mm or QS elsewhere; 2 contiguous leads"
     )

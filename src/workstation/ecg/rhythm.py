@@ -323,6 +323,8 @@ def _rhythm_lead(
     a 15-lead PTB record won the tie among leads at bSQI 1 and had AF stated from it."""
     primary, secondary = detected
     ranked = sorted(usable, key=lambda j: (row[j].bsqi, row[j].ksqi, j), reverse=True)
+    if len(ranked) == 1:  # nothing to pass over: no beat noise to measure (single leads)
+        return ranked[0]
     for j in ranked:
         p = primary[j][(primary[j] >= span[0]) & (primary[j] < span[1])]
         noise = beat_noise(filtered[j], p[confirmed(p, secondary[j], fs)], fs)
