@@ -50,6 +50,7 @@ ISCHAEMIA_ROWS = {
             "st_elevation_stemi_criteria",
             "st_elevation_lbbb",
             "st_elevation_paced",
+            "st_elevation_wide_qrs",
             "st_depression",
             "t_wave_inversion",
             "pathological_q_waves",

@@ -13,9 +13,12 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+import scipy.io
 from helpers import shared
 
+from workstation.dsp.resample import resample
 from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
+from workstation.ecg.delineation import Beat
 from workstation.ecg.interpretation import Statement
 from workstation.ecg.ischaemia import (
     age_from_metadata,
@@ -27,9 +30,11 @@ from workstation.ecg.ischaemia import (
 )
 from workstation.ecg.measurements import empty_measurements
 from workstation.ecg.score_calibration import ABOVE
-from workstation.ecg.st_segment import LeadST
+from workstation.ecg.st_segment import LeadST, standard_error
+from workstation.ecg.stress import add_noise, residual_noise
 from workstation.io import read_recording
 from workstation.recording import Recording
+from workstation.reports.ecg_content import st_rows
 
 pytestmark = pytest.mark.usefixtures("model_available")
 
@@ -246,7 +251,6 @@ def _median_beat(q_ms: float, q_mv: float, r_mv: float, fs: float = 500.0) -> np
 
 
 def test_pathological_q_waves_need_two_contiguous_leads():
-    from workstation.ecg.delineation import Beat
     from workstation.ecg.ischaemia import pathological_q, q_wave
 
     typical = Beat(0, 50, -60, -30, 100, 200, 12)
@@ -280,3 +284,98 @@ def test_t_inversion_needs_depth_dominant_r_and_contiguity():
     assert t_wave_inversion(shallow, frozenset()) == []
     deep_s = replace(m, amplitudes={"v5": amp(-0.2, 0.3, -1.0), "v6": amp(-0.2, 0.3, -1.0)})
     assert t_wave_inversion(deep_s, frozenset()) == []  # R/S < 1
+
+
+def test_a_wide_qrs_without_v1_is_read_as_a_block_that_may_be_left():
+    """V1 not measured: the wide QRS names no block, and a left one would make every ST
+    depression secondary, so none is stated and elevation is named as secondary."""
+    m = empty_measurements()
+    unnamed = [Statement("wide_qrs", "Wide QRS complex; V1 was not measured")]
+    depressed = {lead: _st(-1.0) for lead in ("v2", "v3", "v4")}
+    assert ischaemia_statements(depressed, m, [], 500.0, "M", 60, True, unnamed) == []
+    elevated = {"ii": _st(1.2), "iii": _st(1.5), "avf": _st(1.1)}
+    found = ischaemia_statements(elevated, m, [], 500.0, "M", 60, True, unnamed)
+    assert [s.code for s in found] == ["st_elevation_wide_qrs"]
+    assert "V1 not measured" in found[0].text and "do not apply" in found[0].text
+
+
+def _uncertain(j_mm: float, standard_error_uv: float) -> LeadST:
+    return replace(_st(j_mm), standard_error_uv=standard_error_uv)
+
+
+def test_an_uncertain_lead_counts_only_when_it_clears_the_limit_by_two_standard_errors():
+    """Inferior limit 1 mm. A standard error of 10 µV (a clean lead) adds no margin; one of
+    40 µV (above ST_SE_MAX_UV) asks for 0.8 mm more: 1.5 mm no longer counts, 2.0 mm does."""
+    m = empty_measurements()
+    clean = {lead: _uncertain(1.5, 10.0) for lead in ("ii", "iii", "avf")}
+    assert clean["ii"].margin_mm is None
+    assert [s.code for s in ischaemia_statements(clean, m, [], 500.0, "M", 60, True, [])] == [
+        "st_elevation_stemi_criteria"
+    ]
+    noisy = {**clean, "iii": _uncertain(1.5, 40.0), "avf": _uncertain(1.5, 40.0)}
+    assert noisy["iii"].margin_mm == pytest.approx(0.8)
+    assert ischaemia_statements(noisy, m, [], 500.0, "M", 60, True, []) == []
+    marked = {**noisy, "iii": _uncertain(2.0, 40.0)}
+    found = ischaemia_statements(marked, m, [], 500.0, "M", 60, True, [])
+    assert [s.code for s in found] == ["st_elevation_stemi_criteria"]
+    assert "II, III" in found[0].text
+    assert found[0].evidence["margin III mm (noise)"] == pytest.approx(0.8)
+    depressed = {lead: _uncertain(-1.0, 30.0) for lead in ("v4", "v5", "v6")}  # margin 0.6 mm
+    assert ischaemia_statements(depressed, m, [], 500.0, "M", 60, True, []) == []
+
+
+def test_the_standard_error_follows_how_much_st_varies_from_beat_to_beat():
+    """Ten beats with the same ST: no error. The same beats with their ST levels spread by
+    a known SD: the standard error of the median is about 1.25 SD / sqrt(10)."""
+    fs = 500.0
+    typical = Beat(0, 50, -60, -30, 100, 200, 12)  # QRS 0-50, P -60..-30, T to 200 samples
+    beat = _median_beat(0, 0.0, 1.0, fs)
+    rng = np.random.default_rng(0)
+    same = np.stack([beat] * 10)
+    assert standard_error(same, typical, fs, 1000.0) == 0.0
+    shifts = rng.normal(0.0, 0.1, 400)  # mV, one level per beat from J to the T end
+    errors = []
+    for k in range(40):
+        windows = same.copy()
+        windows[:, 150 + 50 : 150 + 200] += shifts[10 * k : 10 * k + 10, None]
+        errors.append(standard_error(windows, typical, fs, 1000.0))
+    assert np.median(errors) == pytest.approx(1.2533 * 100.0 / np.sqrt(10), rel=0.35)
+
+
+def test_noise_in_avl_does_not_make_lateral_st_depression(ptb):
+    """PTB s0010_re with the beat-cancelled residual of CPSC 2019 01714 at 6 dB in aVL: the
+    lead passes the quality gate and its ST moved below -0.5 mm, which with lead I made
+    'ST depression in I, aVL'. Its standard error is far above the clean leads', so it now
+    counts only by its margin and the row says the level is uncertain."""
+    noisy = analyze_ecg(_with_noise(ptb, "avl", "01714", 6.0), score=False)
+    assert "st_depression" not in codes(noisy)
+    avl = noisy.st_segment.leads["avl"]
+    assert avl.margin_mm is not None and avl.j_mm + avl.margin_mm > -0.5
+    clean = analyze_ecg(ptb, score=False).st_segment.leads
+    assert all(st.margin_mm is None for st in clean.values())
+    assert max(st.standard_error_uv for st in clean.values()) < 15.0
+    rows = dict(st_rows(noisy.to_json()))
+    assert "uncertain: ±" in rows["ST aVL"] and "uncertain" not in rows["ST V5"]
+
+
+def _with_noise(rec: Recording, lead: str, residual_record: str, snr_db: float) -> Recording:
+    """``rec`` with the beat-cancelled residual of a CPSC 2019 recording added to one lead."""
+    folder = shared("cpsc2019-sample")
+    x = scipy.io.loadmat(folder / "data" / f"data_{residual_record}.mat")["ecg"].ravel()
+    peaks = scipy.io.loadmat(folder / "ref" / f"R_{residual_record}.mat")["R_peak"].ravel()
+    noise = resample(
+        residual_noise(x.astype(float), peaks.astype(int), 500.0)[None, :], 500.0, rec.fs
+    )[0]
+    signals = np.array(rec.signals, dtype=np.float64)
+    k = [name.lower() for name in rec.channel_names].index(lead)
+    signals[k] = add_noise(signals[k], noise[: signals.shape[1]], snr_db, rec.fs)
+    return replace(rec, signals=signals.astype(np.float32))
+
+
+def test_v1_left_out_for_noise_states_no_st_depression_it_would_explain(ptb):
+    """Noise at 0 dB in V1 of PTB s0010_re (a right bundle branch block) leaves V1 out; the
+    block was then unnamed and the expected V2-V4 depression was stated as ischaemic."""
+    noisy = analyze_ecg(_with_noise(ptb, "v1", "00224", 0.0), score=False)
+    assert "v1" in noisy.leads_unusable
+    assert "st_depression" not in codes(noisy)
+    assert "V1 was not measured" in codes(noisy)["wide_qrs"].text

@@ -20,6 +20,7 @@ from workstation.app.serial_comparison import (
     REPORT_TITLE,
     Delta,
     NotComparable,
+    _st_deltas,
     default_partner,
     export_serial_report,
     load_comparison,
@@ -132,6 +133,22 @@ def test_the_axis_change_is_taken_the_short_way_round():
     assert small.change == pytest.approx(20.0) and not small.notable
     narrower = Delta("QRS", "ms", 120.0, 90.0, NOTABLE_RULES["qrs"])
     assert not narrower.notable  # the QRS rule counts widening only
+
+
+def test_an_uncertain_st_level_is_flagged_only_when_its_change_clears_the_margins():
+    """A noisy lead's ST (margin 0.6 mm in the newer ECG) moving by 1.2 mm is within what
+    noise can do beside the 1 mm rule; by 1.8 mm it is not."""
+    older = {"st_segment": {"leads": {"v2": {"st60_mm": 0.0, "margin_mm": None}}}}
+    newer = {"st_segment": {"leads": {"v2": {"st60_mm": -1.2, "margin_mm": 0.6}}}}
+    (row,), _ = _st_deltas(older, newer)
+    assert row.label == "ST V2 (uncertain: noise)" and row.margin == pytest.approx(0.6)
+    assert row.change == pytest.approx(-1.2) and not row.notable
+    newer["st_segment"]["leads"]["v2"]["st60_mm"] = -1.8
+    assert _st_deltas(older, newer)[0][0].notable
+    newer["st_segment"]["leads"]["v2"]["margin_mm"] = None  # a clean lead: the rule alone
+    newer["st_segment"]["leads"]["v2"]["st60_mm"] = -1.2
+    (clean,), _ = _st_deltas(older, newer)
+    assert clean.label == "ST V2" and clean.notable
 
 
 def test_ecgs_are_ordered_by_when_they_were_taken_not_when_stored():

@@ -13,6 +13,7 @@ decided by one table, ``NOTABLE_RULES``, whose wording is printed beside every f
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -94,6 +95,9 @@ class Delta:
     #: not apply to it (the modified QTc of a narrow QRS).
     older_absent: str = NOT_MEASURED
     newer_absent: str = NOT_MEASURED
+    #: How far the change must clear the rule: the two ECGs' margins together where a value
+    #: is uncertain (an ST level on a noisy lead), so noise is not flagged as change.
+    margin: float = 0.0
 
     @property
     def change(self) -> float | None:
@@ -105,7 +109,9 @@ class Delta:
     @property
     def notable(self) -> bool:
         change = self.change
-        return self.rule is not None and change is not None and self.rule.applies(change)
+        if self.rule is None or change is None:
+            return False
+        return self.rule.applies(math.copysign(max(abs(change) - self.margin, 0.0), change))
 
     def value_text(self, value: float | None, absent: str = NOT_MEASURED) -> str:
         return absent if value is None else self._with_unit(f"{value:.{self.digits}f}")
@@ -284,14 +290,20 @@ def _measurement_deltas(older: StoredEcg, newer: StoredEcg) -> tuple[Delta, ...]
     return tuple(rows)
 
 
-def _st_levels(stored: Mapping[str, Any], which: str) -> tuple[dict[str, float | None], str | None]:
-    """Each lead's ST at J+60 in mm, or why this ECG has none."""
+def _st_levels(
+    stored: Mapping[str, Any], which: str
+) -> tuple[dict[str, tuple[float | None, float]], str | None]:
+    """Each lead's ST at J+60 in mm with its margin (mm, 0 unless the level is uncertain),
+    or why this ECG has none."""
     st = stored.get("st_segment")
     if not st:
         return {}, f"{which} ECG: its stored analysis holds no ST measurement"
     if st.get("not_measured"):
         return {}, f"{which} ECG: {st['not_measured']}"
-    return {lead: v.get("st60_mm") for lead, v in (st.get("leads") or {}).items()}, None
+    return {
+        lead: (v.get("st60_mm"), v.get("margin_mm") or 0.0)
+        for lead, v in (st.get("leads") or {}).items()
+    }, None
 
 
 def _st_deltas(
@@ -306,9 +318,13 @@ def _st_deltas(
     leads = [lead for lead in ECG_LEAD_LABELS if lead in a or lead in b]
     leads += sorted((a.keys() | b.keys()) - set(leads))
     rule = NOTABLE_RULES["st"]
-    return tuple(
-        Delta(f"ST {lead_label(k)}", "mm", a.get(k), b.get(k), rule, digits=1) for k in leads
-    ), None
+    deltas = []
+    for k in leads:
+        (older_mm, older_margin), (newer_mm, newer_margin) = (x.get(k, (None, 0.0)) for x in (a, b))
+        margin = older_margin + newer_margin
+        label = f"ST {lead_label(k)}" + (" (uncertain: noise)" if margin else "")
+        deltas.append(Delta(label, "mm", older_mm, newer_mm, rule, digits=1, margin=margin))
+    return tuple(deltas), None
 
 
 def _statement_key(statement: Mapping[str, Any]) -> str:

@@ -354,7 +354,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         measurements = without_p_waves(measurements)
     sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
     statements = interpret(measurements, rhythm, sex, calibrated, paced)
-    st = measure_st(measurements, beats, MODEL_FS)
+    st = measure_st(measurements, beats, MODEL_FS, leads)
     age = age_from_metadata(recording.metadata)
     statements += ischaemia_statements(
         st, measurements, beats, MODEL_FS, sex, age, calibrated, statements, paced

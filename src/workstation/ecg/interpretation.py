@@ -282,7 +282,13 @@ def conduction_statements(m: Measurements, paced: bool = False) -> list[Statemen
         if paced:
             out.append(Statement("wide_qrs", "Wide QRS complex (paced beats)", evidence))
         elif v1 is None:
-            out.append(Statement("wide_qrs", "Wide QRS complex", evidence))
+            out.append(
+                Statement(
+                    "wide_qrs",
+                    "Wide QRS complex; V1 was not measured, so no bundle branch block is named",
+                    evidence,
+                )
+            )
         elif v1.qrs_net_mv > 0:
             evidence["v1_net_qrs_mv"] = v1.qrs_net_mv
             out.append(

@@ -64,6 +64,9 @@ QS_MAX_R_MV = 0.05
 LBBB_CODE = "lbbb_pattern"
 RBBB_CODE = "rbbb_pattern"
 RBBB_SECONDARY_LEADS = frozenset({"v1", "v2", "v3"})
+#: A wide QRS without a named block (V1, which names it, was not measured): it may be a
+#: left one, so it is treated as one.
+UNNAMED_BLOCK_CODE = "wide_qrs"
 
 
 def age_from_metadata(metadata: Mapping[str, str]) -> float | None:
@@ -107,17 +110,33 @@ def _named(leads: list[str]) -> str:
 
 
 #: What makes ST change secondary, by the code suffix of the statement that says so.
-CONFOUNDERS = {"lbbb": "a left bundle branch block pattern", "paced": "a paced rhythm"}
+CONFOUNDERS = {
+    "lbbb": "a left bundle branch block pattern",
+    "paced": "a paced rhythm",
+    "wide_qrs": "a wide QRS whose bundle branch block is not named (V1 not measured)",
+}
+
+
+def _margins(st: Mapping[str, LeadST], leads: list[str]) -> dict[str, float | str | None]:
+    """The margin each uncertain lead among ``leads`` cleared its limit by."""
+    return {
+        f"margin {lead_label(lead)} mm (noise)": st[lead].margin_mm
+        for lead in leads
+        if st[lead].margin_mm is not None
+    }
 
 
 def st_elevation(
     st: Mapping[str, LeadST], sex: str | None, age: float | None, confounder: str | None
 ) -> list[Statement]:
     """[UDMI] ST elevation at the J point in two contiguous leads; with a ``confounder``
-    (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria."""
+    (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria. A lead
+    whose ST is uncertain (noise) counts only when it clears the limit by its margin."""
     limits = {lead: elevation_limit_mm(lead, sex, age) for lead in st}
     meeting = {
-        lead for lead, s in st.items() if s.j_mm is not None and s.j_mm >= limits[lead][0] - 1e-9
+        lead
+        for lead, s in st.items()
+        if s.j_mm is not None and s.j_mm - (s.margin_mm or 0.0) >= limits[lead][0] - 1e-9
     }
     leads = contiguous_leads(meeting)
     if not leads:
@@ -125,6 +144,7 @@ def st_elevation(
     evidence: dict[str, float | str | None] = {
         f"J {lead_label(lead)} mm": st[lead].j_mm for lead in leads
     }
+    evidence |= _margins(st, leads)
     evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
     evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
     if confounder is not None:
@@ -147,15 +167,16 @@ def st_elevation(
 
 
 def st_depression(st: Mapping[str, LeadST], skip: frozenset[str]) -> list[Statement]:
-    """[UDMI] horizontal or downsloping ST depression >= 0.5 mm in two contiguous leads;
-    ``skip``: leads where a depression is secondary (V1-V3 in RBBB)."""
+    """[UDMI] horizontal or downsloping ST depression >= 0.5 mm in two contiguous leads
+    (an uncertain lead by its margin, as for elevation); ``skip``: leads where a
+    depression is secondary (V1-V3 in RBBB)."""
     meeting = {
         lead
         for lead, s in st.items()
         if lead not in skip
         and s.j_mm is not None
         and s.st80_mm is not None
-        and s.j_mm <= -DEPRESSION_MM
+        and s.j_mm + (s.margin_mm or 0.0) <= -DEPRESSION_MM
         and s.st80_mm - s.j_mm < DEPRESSION_MAX_RISE_MM
     }
     leads = contiguous_leads(meeting)
@@ -165,6 +186,7 @@ def st_depression(st: Mapping[str, LeadST], skip: frozenset[str]) -> list[Statem
         f"J/J+80 {lead_label(lead)} mm": f"{st[lead].j_mm:+.2f}/{st[lead].st80_mm:+.2f}"
         for lead in leads
     }
+    evidence |= _margins(st, leads)
     evidence["criterion"] = (
         f"horizontal or downsloping ST depression >= {DEPRESSION_MM:g} mm, 2 contiguous leads"
     )
@@ -275,7 +297,9 @@ def ischaemia_statements(
 
     With ``paced`` beats measured, only ST elevation is named, as secondary: a paced QRS
     changes repolarisation and the initial forces as a left bundle branch block does, so
-    ST depression, T inversion and Q waves of paced beats say nothing of ischaemia."""
+    ST depression, T inversion and Q waves of paced beats say nothing of ischaemia. A wide
+    QRS whose block is not named (V1 not measured) is read as a left bundle branch block
+    could be: a right one would have made ST depression in V1-V3 expected, a left one any."""
     if not calibrated:
         return [not_applied_statement()]
     sex = sex if sex in ("M", "F") else None
@@ -285,6 +309,8 @@ def ischaemia_statements(
     q_waves = pathological_q(m, beats, fs)
     if LBBB_CODE in codes:
         return [*st_elevation(st, sex, age, "lbbb"), *q_waves]
+    if UNNAMED_BLOCK_CODE in codes:
+        return [*st_elevation(st, sex, age, "wide_qrs"), *q_waves]
     skip = RBBB_SECONDARY_LEADS if RBBB_CODE in codes else frozenset()
     return [
         *st_elevation(st, sex, age, None),

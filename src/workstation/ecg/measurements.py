@@ -116,15 +116,22 @@ def corrected_qt(qt_ms: float | None, rr_ms: float | None) -> tuple[float | None
     return round(qt_ms / rr_s**0.5, 1), round(qt_ms / rr_s ** (1 / 3), 1)
 
 
-def median_beat(lead: np.ndarray, beats: list[Beat], fs: float) -> np.ndarray | None:
-    """Sample-wise median of beats aligned on the global QRS onset."""
+def beat_windows(lead: np.ndarray, beats: list[Beat], fs: float) -> np.ndarray | None:
+    """One row per beat that lies wholly in ``lead``: the beats aligned on the global QRS
+    onset over MEDIAN_BEAT_WINDOW_S; None when no beat does."""
     start, stop = (int(w * fs) for w in MEDIAN_BEAT_WINDOW_S)
     windows = [
         lead[b.qrs_on + start : b.qrs_on + stop]
         for b in beats
         if b.qrs_on + start >= 0 and b.qrs_on + stop <= lead.size
     ]
-    return np.median(np.stack(windows), axis=0) if windows else None
+    return np.stack(windows) if windows else None
+
+
+def median_beat(lead: np.ndarray, beats: list[Beat], fs: float) -> np.ndarray | None:
+    """Sample-wise median of beats aligned on the global QRS onset."""
+    windows = beat_windows(lead, beats, fs)
+    return None if windows is None else np.median(windows, axis=0)
 
 
 def typical_beat(beats: list[Beat]) -> Beat:

@@ -16,7 +16,12 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from workstation.ecg.delineation import Beat
-from workstation.ecg.measurements import MEDIAN_BEAT_WINDOW_S, Measurements, typical_beat
+from workstation.ecg.measurements import (
+    MEDIAN_BEAT_WINDOW_S,
+    Measurements,
+    beat_windows,
+    typical_beat,
+)
 
 GAIN_MM_PER_MV = 10.0
 ST_OFFSETS_MS = (60, 80)
@@ -25,6 +30,16 @@ MIN_BASELINE_MS = 10.0
 #: already an average, this only removes the last sample-to-sample noise.
 POINT_HALF_WIDTH_MS = 4.0
 PRE_QRS_BASELINE_MS = (30.0, 5.0)
+#: Standard error (µV) of a lead's median ST levels above which they are uncertain. The
+#: ischaemia criteria step in 0.5 mm (50 µV): above 25 µV the 95 % interval of a level
+#: spans more than one such step either side. Clean leads measure 4-16 µV; a lead with
+#: real noise that passes the quality gate can move its own ST by 100 µV and more.
+ST_SE_MAX_UV = 25.0
+#: Standard errors an uncertain level must clear a criterion's limit by to count.
+MARGIN_SE = 2.0
+#: Standard error of a median over that of a mean, for normal data (pi/2 ** 0.5), and the
+#: MAD-to-SD factor: together they turn the beats' MAD into the median's standard error.
+MEDIAN_SE_FACTOR = 1.2533 * 1.4826
 
 
 @dataclass(frozen=True)
@@ -35,6 +50,22 @@ class LeadST:
     st60_uv: float | None
     st80_uv: float | None
     baseline: str  # 'PR segment', 'TP segment' or 'pre-QRS'
+    #: How far the levels could be off: the largest standard error of the median J, J+60
+    #: and J+80 over the beats (µV).
+    standard_error_uv: float | None = None
+
+    @property
+    def margin_uv(self) -> float | None:
+        """How far a level must pass a criterion's limit to count: two standard errors for
+        a lead whose ST is uncertain (standard error above ST_SE_MAX_UV), None for the
+        others, whose error is small beside the criteria's 0.5 mm steps."""
+        if self.standard_error_uv is None or self.standard_error_uv <= ST_SE_MAX_UV:
+            return None
+        return round(MARGIN_SE * self.standard_error_uv, 1)
+
+    @property
+    def margin_mm(self) -> float | None:
+        return to_mm(self.margin_uv)
 
     @property
     def j_mm(self) -> float | None:
@@ -57,6 +88,9 @@ class LeadST:
             "st60_mm": self.st60_mm,
             "st80_mm": self.st80_mm,
             "baseline": self.baseline,
+            "standard_error_uv": self.standard_error_uv,
+            "margin_uv": self.margin_uv,
+            "margin_mm": self.margin_mm,
         }
 
 
@@ -105,8 +139,23 @@ def lead_st(beat: np.ndarray, typical: Beat, fs: float, rr_ms: float | None) -> 
     return LeadST(at(0.0), *(at(ms) for ms in ST_OFFSETS_MS), source)
 
 
-def measure_st(m: Measurements, beats: list[Beat], fs: float) -> dict[str, LeadST]:
-    """ST of every lead with a median beat; ``beats`` at ``fs``, the median beats' rate.
+def standard_error(windows: np.ndarray, typical: Beat, fs: float, rr_ms: float | None) -> float:
+    """The largest standard error (µV) of the median J, J+60 and J+80 levels, from how much
+    they vary beat to beat (MAD, robust to a few odd beats); each beat is measured against
+    its own baseline, so baseline wander between beats does not count as noise."""
+    levels = np.array(
+        [[s.j_uv, s.st60_uv, s.st80_uv] for s in (lead_st(w, typical, fs, rr_ms) for w in windows)],
+        dtype=float,
+    )
+    mad = np.nanmedian(np.abs(levels - np.nanmedian(levels, axis=0)), axis=0)
+    return round(float(np.nanmax(MEDIAN_SE_FACTOR * mad / np.sqrt(len(windows)))), 1)
+
+
+def measure_st(
+    m: Measurements, beats: list[Beat], fs: float, leads: dict[str, np.ndarray]
+) -> dict[str, LeadST]:
+    """ST of every lead with a median beat and its standard error; ``beats`` and ``leads``
+    (the signals the median beats were taken from) at ``fs``, the median beats' rate.
 
     Where the rhythm analysis found no coherent P wave (``pr_ms`` removed), the delineator's
     'P waves' are f waves or noise, so the baseline is taken from the TP segment instead.
@@ -117,7 +166,13 @@ def measure_st(m: Measurements, beats: list[Beat], fs: float) -> dict[str, LeadS
     if m.pr_ms is None:
         typical = replace(typical, p_on=None, p_off=None)
     rr = m.rhythm.rr_mean_ms
-    return {lead: lead_st(beat, typical, fs, rr) for lead, beat in m.median_beats.items()}
+    out = {}
+    for lead, beat in m.median_beats.items():
+        st = lead_st(beat, typical, fs, rr)
+        windows = beat_windows(leads[lead], beats, fs)
+        error = None if windows is None else standard_error(windows, typical, fs, rr)
+        out[lead] = replace(st, standard_error_uv=error)
+    return out
 
 
 @dataclass(frozen=True)

@@ -209,6 +209,16 @@ def _signed(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{round(value, digits) + 0.0:+.{digits}f}"  # no '-0.0'
 
 
+def _uncertainty(lead: Mapping[str, Any], units: StUnits) -> str:
+    """', uncertain: ±x (noise)' in the row's unit for a lead whose ST varies so much from
+    beat to beat that its levels could be off by a criterion step: the margin the ischaemia
+    criteria ask of it."""
+    if lead.get("margin_mm") is None:
+        return ""
+    size = f"{lead['margin_mm']:.1f} mm" if units is StUnits.MM else f"{lead['margin_uv']:.0f} µV"
+    return f", uncertain: ±{size} (noise)"
+
+
 def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tuple[str, str]]:
     """Per-lead J point and ST at J+60/J+80 ms against the PR-segment baseline, in mm at the
     report gain (10 mm/mV) or in µV as the ward chose (``ReportSettings.st_units``); one row
@@ -226,7 +236,7 @@ def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tu
     rows = [
         (
             f"ST {lead_label(lead)}",
-            f"{' / '.join(_signed(v[k], digits) for k in keys)} {unit}",
+            f"{' / '.join(_signed(v[k], digits) for k in keys)} {unit}{_uncertainty(v, units)}",
         )
         for lead, v in (st.get("leads") or {}).items()
     ]
