@@ -12,8 +12,11 @@ from typing import Any
 
 import pytest
 from conftest import INSTITUTION, PATIENT, SIGNATURE
+from helpers import shared
 from pypdf import PdfReader
 
+from workstation.ecg.analysis import analyze_ecg
+from workstation.io import read_recording
 from workstation.recording import Recording
 from workstation.reports import Confirmation, EcgReport, ReportSettings, build_ecg_report
 from workstation.reports.ecg_content import DISCLAIMER
@@ -147,3 +150,28 @@ def test_letter_paper_is_letter_landscape(layout_report: EcgReport) -> None:
     letter = dataclasses.replace(layout_report, settings=ReportSettings("", Paper.LETTER))
     box = PdfReader(io.BytesIO(build_ecg_report(letter))).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (792, 612)
+
+
+@pytest.mark.shared_data
+def test_measurements_that_do_not_fit_continue_on_a_page_of_their_own() -> None:
+    """PTB s0010_re has 15 leads, so 15 ST rows: they ran over the disclaimer at the foot
+    of the details page. What does not fit now continues on the next page, and no line of
+    the details page is drawn at or below the disclaimer."""
+    rec = read_recording(shared("wfdb-samples", "s0010_re.hea")).slice_time(9.6, 19.2)
+    report = EcgReport(rec, analyze_ecg(rec, score=False).to_json(), PATIENT, SIGNATURE)
+    pages = PdfReader(io.BytesIO(build_ecg_report(report))).pages
+    assert len(pages) == 3
+    assert "Measurements (continued)" in pages[2].extract_text()
+    printed = pages[1].extract_text() + pages[2].extract_text()
+    for lead in ("I", "aVL", "V6", "VX", "VY", "VZ"):
+        assert f"ST {lead}" in printed, lead
+    heights: dict[str, float] = {}
+
+    def visit(text: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        if text.strip():
+            heights[text.strip()] = min(heights.get(text.strip(), 1e9), tm[5])
+
+    pages[1].extract_text(visitor_text=visit)
+    disclaimer = heights[DISCLAIMER + "."]
+    st_labels = [y for text, y in heights.items() if text.startswith("ST ")]
+    assert len(st_labels) >= 10 and min(st_labels) > disclaimer + 5

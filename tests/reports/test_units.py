@@ -92,3 +92,12 @@ def test_the_report_prints_the_st_table_in_the_chosen_unit(
     assert mm_row[name] in in_mm and mm_row[name] not in in_uv
     assert uv_row[name] in in_uv and uv_row[name] not in in_mm
     assert "in µV, vs PR segment" in in_uv and "in mm at 10 mm/mV" in in_mm
+
+
+@pytest.mark.shared_data
+def test_st_rows_name_the_tp_baseline_where_there_are_no_p_waves() -> None:
+    """CPSC 2021 84_1 (atrial fibrillation, two leads, true millivolts): ST is measured
+    against the TP segment, and the heading row says so instead of 'PR segment'."""
+    rec = read_recording(shared("cpsc2021-sample", "data_84_1.hea")).slice_time(0.0, 10.0)
+    rows = st_rows(analyze_ecg(rec, score=False).to_json(), StUnits.MM)
+    assert rows[0] == ("ST (J / J+60 / J+80)", "in mm at 10 mm/mV, vs TP segment")

@@ -220,7 +220,8 @@ def _uncertainty(lead: Mapping[str, Any], units: StUnits) -> str:
 
 
 def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tuple[str, str]]:
-    """Per-lead J point and ST at J+60/J+80 ms against the PR-segment baseline, in mm at the
+    """Per-lead J point and ST at J+60/J+80 ms against the baseline they were measured from
+    (the PR segment; the TP segment where there is no P wave), in mm at the
     report gain (10 mm/mV) or in µV as the ward chose (``ReportSettings.st_units``); one row
     saying why when they could not be measured."""
     st = analysis.get("st_segment")
@@ -242,7 +243,8 @@ def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tu
     ]
     if rows:
         scale = f"mm at {st['gain_mm_per_mv']:g} mm/mV" if units is StUnits.MM else "µV"
-        rows.insert(0, ("ST (J / J+60 / J+80)", f"in {scale}, vs PR segment"))
+        baselines = sorted({v.get("baseline") or "PR segment" for v in st["leads"].values()})
+        rows.insert(0, ("ST (J / J+60 / J+80)", f"in {scale}, vs {' / '.join(baselines)}"))
     return rows
 
 

@@ -112,8 +112,11 @@ def build_ecg_report(report: EcgReport) -> bytes:
         else:
             draw_printout_page(canvas, report)
             canvas.showPage()
-        draw_details_page(canvas, report)
+        overflow = draw_details_page(canvas, report)
         canvas.showPage()
+        if overflow:
+            draw_measurements_continued(canvas, report, overflow)
+            canvas.showPage()
         if report.notes or content.annotation_rows(report.analysis):
             draw_review_pages(canvas, report)
             canvas.showPage()
@@ -362,18 +365,13 @@ def draw_scale_line(canvas: Canvas, recording: Recording, grid: Box) -> None:
     )
 
 
-def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
-    """Signature, statements with confirmations, score explanation, models, source file."""
-    paper = report.settings.paper
-    box = content_box(paper)
+def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]]:
+    """Signature, statements with confirmations, score explanation, models, source file;
+    returns the measurement rows that did not fit above the disclaimer (a 15-lead record
+    has 15 ST rows), which continue on the next page."""
+    box = content_box(report.settings.paper)
     a = report.analysis
-    canvas.setFillColor(TEXT_COLOR)
-    canvas.setFont(BOLD, 12)
-    canvas.drawString(box.x, box.top - 11, f"{title(report)}: details")
-    canvas.setFont(FONT, 8)
-    p = report.patient
-    canvas.drawRightString(box.right, box.top - 10, f"{p.name}   ID {p.identifier}")
-    y = box.top - 16
+    y = _draw_details_heading(canvas, report, box, "details")
     y = _draw_signature(canvas, box, y, report) - 2 * mm
     lines = content.statement_lines(a, report.confirmations)
     notice = content.unconfirmed_notice(lines)
@@ -422,16 +420,13 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
             written,
         )
     y_left = draw_section_title(canvas, box.x, y_left - 4, half, "Measurements")
-    draw_label_values(
-        canvas,
-        box.x,
-        y_left,
+    measurements = (
         content.headline_measurements(a)
         + content.rhythm_details(a)
-        + content.st_rows(a, report.settings.st_units),
-        30 * mm,
-        half,
+        + content.st_rows(a, report.settings.st_units)
     )
+    fitting = _rows_that_fit(measurements, y_left - (box.y + DISCLAIMER_SPACE), half)
+    draw_label_values(canvas, box.x, y_left, measurements[:fitting], 30 * mm, half, wrap=True)
     right = box.x + box.width / 2 + 4 * mm
     y_right = draw_section_title(canvas, right, y, half, "Abnormality score")
     canvas.setFont(BOLD, 8)
@@ -493,8 +488,52 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> None:
     canvas.setFillColor(MUTED_COLOR)
     canvas.drawString(right, y_right - 8, "SHA-256")
     canvas.setFillColor(TEXT_COLOR)
+    _draw_disclaimer(canvas, box)
+    return measurements[fitting:]
+
+
+def _draw_details_heading(canvas: Canvas, report: EcgReport, box: Box, what: str) -> float:
+    """The page title and the patient; returns the y below them."""
+    canvas.setFillColor(TEXT_COLOR)
+    canvas.setFont(BOLD, 12)
+    canvas.drawString(box.x, box.top - 11, f"{title(report)}: {what}")
+    canvas.setFont(FONT, 8)
+    p = report.patient
+    canvas.drawRightString(box.right, box.top - 10, f"{p.name}   ID {p.identifier}")
+    return box.top - 16
+
+
+#: Height kept free at the foot of a details page for the disclaimer line.
+DISCLAIMER_SPACE = 4 * mm + 14
+
+
+def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
+    canvas.setFillColor(TEXT_COLOR)
     canvas.setFont(BOLD, 9)
     canvas.drawString(box.x, box.y + 4 * mm, content.DISCLAIMER + ".")
+
+
+def _rows_that_fit(rows: Sequence[tuple[str, str]], height: float, width: float) -> int:
+    """How many label: value rows (values wrapped, as ``draw_label_values`` draws them at
+    7.5 pt with a 30 mm label) fit in ``height`` points."""
+    leading, used = 7.5 * 1.28, 7.5 * 1.28 * 0.3
+    for k, (_, value) in enumerate(rows):
+        used += leading * max(1, len(wrap_text(value, width - 30 * mm, BOLD, 7.5)))
+        if used > height:
+            return k
+    return len(rows)
+
+
+def draw_measurements_continued(
+    canvas: Canvas, report: EcgReport, rows: Sequence[tuple[str, str]]
+) -> None:
+    """The measurement rows the details page had no room for, under the same heading."""
+    box = content_box(report.settings.paper)
+    y = _draw_details_heading(canvas, report, box, "details (continued)")
+    half = box.width / 2 - 4 * mm
+    y = draw_section_title(canvas, box.x, y, half, "Measurements (continued)")
+    draw_label_values(canvas, box.x, y, rows, 30 * mm, half, wrap=True)
+    _draw_disclaimer(canvas, box)
 
 
 def _unusable(analysis: Mapping[str, Any]) -> str:
