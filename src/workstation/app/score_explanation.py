@@ -1,9 +1,10 @@
 """The abnormality score's explanation as arithmetic a clinician can check line by line.
 
 The stored analysis holds the patient's features, their exact Shapley contributions to the
-calibrated score (``ecg.explain``), the score of the reference ECG (every feature at its
-training median) and the calibration the card applied (``ecg.abnormality``). Shapley values
-add up: reference score + every contribution = the score shown. This module puts those
+calibrated score (``ecg.explain``), the score of the reference ECG (every feature at the
+median of the normal training ECGs, ``abnormality.explanation_reference``) and the
+calibration the card applied (``ecg.abnormality``). Shapley values add up: reference
+score + every contribution = the score shown. This module puts those
 numbers in the words and units of ``ecg.features.FEATURE_DISPLAY`` and in the order a
 reader adds them, and says how the model's raw output became that calibrated probability.
 An analysis stored before the reference score was recorded says so rather than showing a

@@ -1,7 +1,7 @@
 """Explanations, computed only when a clinician asks for them.
 
 - ``score_shapley``: exact Shapley values of the abnormality score's features, against the
-  training medians as the reference ECG (every one of the 2^16 feature coalitions evaluated in
+  median normal training ECG as the reference (every one of the 2^16 feature coalitions evaluated in
   one batched onnxruntime call, so no SHAP library and no sampling error).
 - ``waveform_attribution``: occlusion of the segmentation model. Each 80 ms window of each
   lead is replaced by a straight line between its ends; the drop in the model's confidence
@@ -19,7 +19,7 @@ from math import factorial
 
 import numpy as np
 
-from workstation.ecg.abnormality import impute
+from workstation.ecg.abnormality import explanation_reference, impute
 from workstation.ecg.features import FEATURES, feature_vector
 from workstation.ecg.measurements import Measurements
 from workstation.ecg.score_calibration import calibrate
@@ -40,10 +40,11 @@ def _coalition_values(model: LoadedModel, x: np.ndarray, reference: np.ndarray) 
 
 
 def score_shapley(model: LoadedModel, m: Measurements) -> dict[str, float]:
-    """Contribution of each feature to P(abnormal) relative to the reference ECG."""
-    medians = np.asarray(model.card["feature_medians"], dtype=np.float32)
-    x = impute(feature_vector(m), medians.tolist())
-    values = _coalition_values(model, x, medians)
+    """Contribution of each feature to P(abnormal) relative to the reference ECG
+    (``abnormality.explanation_reference``: a typical normal ECG)."""
+    raw = feature_vector(m)
+    x = impute(raw, model.card["feature_medians"])
+    values = _coalition_values(model, x, explanation_reference(model.card, raw))
     n = x.size
     index = np.arange(2**n)
     size = np.array([bin(i).count("1") for i in range(2**n)])

@@ -292,8 +292,8 @@ def card_summary(card: Mapping[str, Any]) -> list[tuple[str, str]]:
 def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(feature, its value, its contribution) for the features that moved the score most.
 
-    Contributions are exact Shapley values against the training-median ECG
-    (``abnormality.explanation``); without them the rows say so instead of guessing.
+    Contributions are exact Shapley values against the median normal training ECG
+    (``abnormality.explanation_reference``); without them the rows say so instead of guessing.
     """
     score = analysis.get("abnormality") or {}
     features = score.get("features") or {}

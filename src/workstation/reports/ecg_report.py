@@ -435,7 +435,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
     canvas.drawString(
         right,
         y_right - 18,
-        "Features that moved the score most (exact Shapley values vs. the training-median ECG):",
+        "Features that moved the score most (exact Shapley values vs. a typical normal ECG):",
     )
     contributions = content.top_contributions(a)
     y_right = draw_table(

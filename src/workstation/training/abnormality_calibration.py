@@ -196,8 +196,9 @@ def train_from_features(
     onnx_path = export_classifier(clf, out_dir / "ecg-abnormality.onnx")
     threshold = round(fit["threshold"], 3)
     card = abnormality_card(onnx_path, {**metrics, "threshold": threshold}, medians.tolist())
+    card["normal_feature_medians"] = [round(float(m), 4) for m in np.nanmedian(x[y == 0], axis=0)]
     card.update(calibration_card_section(fit, nested))
-    card["version"] = "1.4.1"
+    card["version"] = "1.4.2"
     card["metrics"]["nested_calibrated"] = {
         k: v for k, v in nested.items() if k != "reliability_curve"
     }

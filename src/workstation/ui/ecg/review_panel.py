@@ -51,10 +51,10 @@ MASK_LEGEND = (
 )
 CONTRIBUTIONS_INTRO = (
     "<b>How the abnormality score adds up.</b> The score starts from a <i>reference ECG</i> "
-    "(every measurement at the median of the training ECGs). Each line is how much this "
-    "ECG's measurement moved the score away from it (exact Shapley values; + pushes towards "
-    "abnormal, − towards the reference). A measurement the engine could not take was given "
-    "the median, so it contributes nothing."
+    "(every measurement at the median of the normal ECGs the model learnt from). Each line "
+    "is how much this ECG's measurement moved the score away from it (exact Shapley values; "
+    "+ pushes towards abnormal, − towards the reference). A measurement the engine could not "
+    "take was given the training median in both, so it contributes nothing."
 )
 #: Clinician words for the fiducial kinds files carry (LUDB and WFDB beat annotations).
 FIDUCIAL_KINDS = {"p": "P wave", "N": "QRS (beat)", "t": "T wave"}
@@ -321,7 +321,7 @@ class EcgReviewPanel(QTabWidget):
         self.score_heading = _wrapped("")
         layout.addWidget(self.score_heading)
         layout.addWidget(_wrapped(CONTRIBUTIONS_INTRO))
-        self.contributions = _table(["Measurement", "This ECG", "Reference", "Contribution"], 0)
+        self.contributions = _table(["Feature", "This ECG", "Reference", "Contribution"], 0)
         self.contributions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contributions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.contributions.setTextElideMode(Qt.TextElideMode.ElideNone)
