@@ -51,6 +51,7 @@ ISCHAEMIA_ROWS = {
             "st_elevation_lbbb",
             "st_elevation_paced",
             "st_elevation_wide_qrs",
+            "st_elevation_unconfirmed",
             "st_depression",
             "t_wave_inversion",
             "pathological_q_waves",

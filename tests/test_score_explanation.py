@@ -25,7 +25,7 @@ def test_rows_are_in_clinician_words_largest_first_and_add_up() -> None:
     assert arithmetic is not None
     first, second = arithmetic.contributions
     assert (first.label, first.value, first.reference) == ("QRS duration", "130 ms", "102 ms")
-    assert second.value == "not measured (median used)"
+    assert second.value == "not measured (training median used)"
     assert arithmetic.shown_total == pytest.approx(0.9)
     assert "0.700 (reference ECG) + 0.200 (sum of contributions) = 0.900" in arithmetic.sum_line()
 
@@ -42,3 +42,12 @@ def test_an_analysis_stored_without_the_reference_says_so_instead_of_a_sum() -> 
     assert arithmetic.shown_total is None
     assert "cannot be shown" in arithmetic.sum_line()
     assert score_arithmetic({"abnormality": {"probability_abnormal": 0.5}}) is None
+
+
+def test_the_reference_is_named_as_it_was_stored() -> None:
+    """Analyses stored before the reference was recorded were explained against the
+    training-median ECG and are named so; new ones carry the name they were computed with."""
+    assert score_arithmetic(STORED).reference_name == "the training-median ECG"
+    new = {"abnormality": {**STORED["abnormality"], "reference": "a typical normal ECG"}}
+    described = score_arithmetic(new).reference_description
+    assert described.startswith("a typical normal ECG (every measurement at the median of the")

@@ -12,13 +12,17 @@ import numpy as np
 import pytest
 from helpers import shared
 
-from workstation.app.prediction_cache import SERVED_FROM_CACHE, cached_ecg_analysis
+from workstation.app.prediction_cache import (
+    SERVED_FROM_CACHE,
+    cached_ecg_analysis,
+    models_sha256,
+)
 from workstation.app.progress import Progress
 from workstation.app.sessions import import_recording
 from workstation.ecg.abnormality import abnormality_model
 from workstation.ecg.segmentation import segmentation_model
 from workstation.inference.cards import models_dir
-from workstation.vault import Vault
+from workstation.vault import ModelInfo, Vault
 
 #: ModelProto field 6 (doc_string) once more: a valid model whose bytes, hence sha256, differ,
 #: as a retrained model's would.
@@ -76,3 +80,11 @@ def test_repeated_import_is_served_from_cache_and_a_changed_model_misses(
     assert not changed.from_cache
     assert {m.name: m.sha256 for m in changed.result.models}["ecg-segmentation"] == digest
     assert cached_ecg_analysis(vault, second.recording, Progress()).from_cache
+
+
+def test_a_new_card_version_around_the_same_model_file_misses() -> None:
+    """Card 1.4.2 changed the explanation's reference and kept the ONNX file: the cache
+    key must change with the card's version, not only with the file's hash."""
+    old = (ModelInfo("ecg-abnormality", "1.4.1", "fb" * 32),)
+    new = (ModelInfo("ecg-abnormality", "1.4.2", "fb" * 32),)
+    assert models_sha256(old) != models_sha256(new)

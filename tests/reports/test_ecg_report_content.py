@@ -161,7 +161,10 @@ def test_measurements_that_do_not_fit_continue_on_a_page_of_their_own() -> None:
     report = EcgReport(rec, analyze_ecg(rec, score=False).to_json(), PATIENT, SIGNATURE)
     pages = PdfReader(io.BytesIO(build_ecg_report(report))).pages
     assert len(pages) == 3
-    assert "Measurements (continued)" in pages[2].extract_text()
+    assert "Measurements continue on the next page" in pages[1].extract_text()
+    continued = pages[2].extract_text()
+    assert "Measurements (continued)" in continued
+    assert "ST (J / J+60 / J+80)" in continued  # the ST rows' unit and baseline go with them
     printed = pages[1].extract_text() + pages[2].extract_text()
     for lead in ("I", "aVL", "V6", "VX", "VY", "VZ"):
         assert f"ST {lead}" in printed, lead
@@ -175,3 +178,18 @@ def test_measurements_that_do_not_fit_continue_on_a_page_of_their_own() -> None:
     disclaimer = heights[DISCLAIMER + "."]
     st_labels = [y for text, y in heights.items() if text.startswith("ST ")]
     assert len(st_labels) >= 10 and min(st_labels) > disclaimer + 5
+
+
+@pytest.mark.shared_data
+def test_the_score_explanation_names_the_reference_it_was_computed_against(
+    ludb_record: Recording, engine_analysis: dict[str, Any]
+) -> None:
+    """A new analysis is explained against a typical normal ECG; one stored before that
+    name was recorded was explained against the training-median ECG and says so."""
+    text = " ".join(
+        _text(build_ecg_report(EcgReport(ludb_record, engine_analysis, PATIENT, SIGNATURE))).split()
+    )
+    assert "vs. a typical normal ECG" in text
+    old_score = {k: v for k, v in engine_analysis["abnormality"].items() if k != "reference"}
+    old = EcgReport(ludb_record, {**engine_analysis, "abnormality": old_score}, PATIENT, SIGNATURE)
+    assert "vs. the training-median ECG" in " ".join(_text(build_ecg_report(old)).split())

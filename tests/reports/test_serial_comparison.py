@@ -141,10 +141,14 @@ def test_an_uncertain_st_level_is_flagged_only_when_its_change_clears_the_margin
     older = {"st_segment": {"leads": {"v2": {"st60_mm": 0.0, "margin_mm": None}}}}
     newer = {"st_segment": {"leads": {"v2": {"st60_mm": -1.2, "margin_mm": 0.6}}}}
     (row,), _ = _st_deltas(older, newer)
-    assert row.label == "ST V2 (uncertain: noise)" and row.margin == pytest.approx(0.6)
+    assert row.label == "ST V2 (noisy)" and row.margin == pytest.approx(0.6)
     assert row.change == pytest.approx(-1.2) and not row.notable
     newer["st_segment"]["leads"]["v2"]["st60_mm"] = -1.8
     assert _st_deltas(older, newer)[0][0].notable
+    older["st_segment"]["leads"]["v2"] |= {"st60_mm": 0.3, "margin_mm": 0.3}
+    newer["st_segment"]["leads"]["v2"] |= {"st60_mm": 1.9, "margin_mm": 0.3}
+    assert _st_deltas(older, newer)[0][0].notable  # 1.6 - 0.6 reaches 1 mm (no float slip)
+    older["st_segment"]["leads"]["v2"] |= {"st60_mm": 0.0, "margin_mm": None}
     newer["st_segment"]["leads"]["v2"]["margin_mm"] = None  # a clean lead: the rule alone
     newer["st_segment"]["leads"]["v2"]["st60_mm"] = -1.2
     (clean,), _ = _st_deltas(older, newer)

@@ -78,7 +78,10 @@ def ecg_models() -> tuple[ModelInfo, ...]:
 
 
 def models_sha256(models: tuple[ModelInfo, ...]) -> str:
-    text = "\n".join(sorted(f"{m.name}:{m.sha256}" for m in models))
+    """A digest of the models' names, card versions and file hashes: a card rewritten
+    around the same model file (card 1.4.2 changed only the explanation's reference) takes
+    a new version, so its analyses are not served from before."""
+    text = "\n".join(sorted(f"{m.name}:{m.version}:{m.sha256}" for m in models))
     return hashlib.sha256(text.encode()).hexdigest()
 
 

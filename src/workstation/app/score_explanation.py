@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from workstation.ecg.abnormality import REFERENCES, reference_name
 from workstation.ecg.features import feature_display
 
 #: Digits every number of the arithmetic is shown with (the contributions are stored with 4).
@@ -43,6 +44,11 @@ class ScoreArithmetic:
     contributions: tuple[Contribution, ...]  # largest effect first
     model_output: float | None
     calibration: Mapping[str, Any]
+    reference_name: str  # ``abnormality.REFERENCES``: what the reference ECG is
+
+    @property
+    def reference_description(self) -> str:
+        return f"{self.reference_name} ({REFERENCES.get(self.reference_name, '')})"
 
     @property
     def shown_total(self) -> float | None:
@@ -110,7 +116,7 @@ def score_arithmetic(analysis: Mapping[str, Any]) -> ScoreArithmetic | None:
                 display.label,
                 display.value_text(features.get(name))
                 if features.get(name) is not None
-                else "not measured (median used)",
+                else "not measured (training median used)",
                 display.value_text(reference[name]) if name in reference else "—",
                 float(value),
             )
@@ -123,4 +129,5 @@ def score_arithmetic(analysis: Mapping[str, Any]) -> ScoreArithmetic | None:
         contributions=tuple(rows),
         model_output=None if score.get("model_output") is None else float(score["model_output"]),
         calibration=dict(score.get("calibration") or {}),
+        reference_name=reference_name(score),
     )

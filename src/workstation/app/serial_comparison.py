@@ -111,7 +111,8 @@ class Delta:
         change = self.change
         if self.rule is None or change is None:
             return False
-        return self.rule.applies(math.copysign(max(abs(change) - self.margin, 0.0), change))
+        beyond = round(max(abs(change) - self.margin, 0.0), 9)  # 1.6 - 0.6 is 1.0, not 0.99…
+        return self.rule.applies(math.copysign(beyond, change))
 
     def value_text(self, value: float | None, absent: str = NOT_MEASURED) -> str:
         return absent if value is None else self._with_unit(f"{value:.{self.digits}f}")
@@ -322,7 +323,7 @@ def _st_deltas(
     for k in leads:
         (older_mm, older_margin), (newer_mm, newer_margin) = (x.get(k, (None, 0.0)) for x in (a, b))
         margin = older_margin + newer_margin
-        label = f"ST {lead_label(k)}" + (" (uncertain: noise)" if margin else "")
+        label = f"ST {lead_label(k)}" + (" (noisy)" if margin else "")
         deltas.append(Delta(label, "mm", older_mm, newer_mm, rule, digits=1, margin=margin))
     return tuple(deltas), None
 

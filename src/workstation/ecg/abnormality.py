@@ -30,15 +30,32 @@ def impute(x: np.ndarray, medians: list[float]) -> np.ndarray:
     return np.where(np.isnan(x), np.asarray(medians, dtype=np.float32), x).astype(np.float32)
 
 
-def explanation_reference(card: dict[str, Any], raw: np.ndarray) -> np.ndarray:
-    """The reference ECG the score's explanation starts from: every measurement at the
-    median of the normal training ECGs ('normal_feature_medians'), so contributions say
-    why this ECG scores above or below a typical normal one. The median of all training
-    ECGs, mostly abnormal in LUDB, itself scored 0.98 and left an abnormal ECG nothing to
-    explain. A measurement this ECG lacks takes the value it was imputed with, so it
-    contributes nothing."""
-    normal = np.asarray(card["normal_feature_medians"], dtype=np.float32)
-    return np.where(np.isnan(raw), np.asarray(card["feature_medians"], np.float32), normal)
+#: The explanation's reference ECG by the name stored with each score, and what it is.
+NORMAL_REFERENCE = "a typical normal ECG"
+TRAINING_REFERENCE = "the training-median ECG"  # cards before 1.4.2: no normal medians
+REFERENCES = {
+    NORMAL_REFERENCE: "every measurement at the median of the normal ECGs the model learnt from",
+    TRAINING_REFERENCE: "every measurement at the median of the training ECGs",
+}
+
+
+def reference_name(score: dict[str, Any]) -> str:
+    """The reference a stored score was explained against (analyses stored before the
+    name was recorded used the training-median ECG)."""
+    return str(score.get("reference") or TRAINING_REFERENCE)
+
+
+def explanation_reference(card: dict[str, Any]) -> tuple[np.ndarray, str]:
+    """The reference ECG the score's explanation starts from, and its name: every
+    measurement at the median of the normal training ECGs, so contributions say why this
+    ECG scores above or below a typical normal one (the median of all training ECGs, mostly
+    abnormal in LUDB, itself scored 0.98 and left an abnormal ECG nothing to explain). A
+    measurement this ECG lacks enters at its imputed value (the all-training median), so
+    its line shows what not measuring it did: in AF, no PR. A card without normal medians
+    (before 1.4.2) keeps its training medians, and the name says so."""
+    if "normal_feature_medians" in card:
+        return np.asarray(card["normal_feature_medians"], dtype=np.float32), NORMAL_REFERENCE
+    return np.asarray(card["feature_medians"], dtype=np.float32), TRAINING_REFERENCE
 
 
 def abnormality_score(model: LoadedModel, m: Measurements) -> dict[str, Any]:
@@ -46,7 +63,7 @@ def abnormality_score(model: LoadedModel, m: Measurements) -> dict[str, Any]:
     threshold it lies on, and the inputs it was computed from (``ecg.score_calibration``)."""
     raw = feature_vector(m)
     x = impute(raw, model.card["feature_medians"])
-    reference = explanation_reference(model.card, raw)
+    reference, reference_name = explanation_reference(model.card)
     rows = np.stack([x, reference])
     outputs = np.asarray(model.session.run(None, {"features": rows})[1])[:, 1]
     model_output = float(outputs[0])
@@ -59,7 +76,10 @@ def abnormality_score(model: LoadedModel, m: Measurements) -> dict[str, Any]:
         # The score of the reference ECG (``explanation_reference``): where the Shapley
         # contributions of ``ecg.explain`` start from, so a screen can show the sum.
         "reference_probability": round(calibrated_probability(float(outputs[1]), model.card), 4),
-        "reference_features": dict(zip(FEATURES, map(float, reference), strict=True)),
+        "reference": reference_name,
+        "reference_features": {
+            f: round(float(v), 4) for f, v in zip(FEATURES, reference, strict=True)
+        },
         "calibration": {k: calibration[k] for k in ("method", "a", "b") if k in calibration},
         "threshold": threshold,
         "label": score_label(probability, threshold),

@@ -42,9 +42,8 @@ def _coalition_values(model: LoadedModel, x: np.ndarray, reference: np.ndarray) 
 def score_shapley(model: LoadedModel, m: Measurements) -> dict[str, float]:
     """Contribution of each feature to P(abnormal) relative to the reference ECG
     (``abnormality.explanation_reference``: a typical normal ECG)."""
-    raw = feature_vector(m)
-    x = impute(raw, model.card["feature_medians"])
-    values = _coalition_values(model, x, explanation_reference(model.card, raw))
+    x = impute(feature_vector(m), model.card["feature_medians"])
+    values = _coalition_values(model, x, explanation_reference(model.card)[0])
     n = x.size
     index = np.arange(2**n)
     size = np.array([bin(i).count("1") for i in range(2**n)])

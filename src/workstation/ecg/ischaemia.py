@@ -109,16 +109,23 @@ def _named(leads: list[str]) -> str:
     return f"{where} ({', '.join(found)})" if found else where
 
 
-#: What makes ST change secondary, by the code suffix of the statement that says so.
+#: What makes ST change secondary, by the code suffix of the statement that says so, and
+#: how far the STEMI criteria are set aside.
 CONFOUNDERS = {
-    "lbbb": "a left bundle branch block pattern",
-    "paced": "a paced rhythm",
-    "wide_qrs": "a wide QRS whose bundle branch block is not named (V1 not measured)",
+    "lbbb": (
+        "a left bundle branch block pattern",
+        "STEMI criteria do not apply to secondary ST change",
+    ),
+    "paced": ("a paced rhythm", "STEMI criteria do not apply to secondary ST change"),
+    "wide_qrs": (
+        "a wide QRS whose bundle branch block is not named (V1 not measured)",
+        "the change may be secondary if the block is a left one",
+    ),
 }
 
 
 def _margins(st: Mapping[str, LeadST], leads: list[str]) -> dict[str, float | str | None]:
-    """The margin each uncertain lead among ``leads`` cleared its limit by."""
+    """The margin each uncertain lead among ``leads`` had to clear its limit by."""
     return {
         f"margin {lead_label(lead)} mm (noise)": st[lead].margin_mm
         for lead in leads
@@ -126,19 +133,32 @@ def _margins(st: Mapping[str, LeadST], leads: list[str]) -> dict[str, float | st
     }
 
 
+def _elevated(
+    st: Mapping[str, LeadST], limits: Mapping[str, tuple[float, str]], margin: bool
+) -> set[str]:
+    """Leads whose J point reaches their limit (by their margin too when ``margin``)."""
+    return {
+        lead
+        for lead, s in st.items()
+        if s.j_mm is not None
+        and s.j_mm - ((s.margin_mm or 0.0) if margin else 0.0) >= limits[lead][0] - 1e-9
+    }
+
+
 def st_elevation(
     st: Mapping[str, LeadST], sex: str | None, age: float | None, confounder: str | None
 ) -> list[Statement]:
     """[UDMI] ST elevation at the J point in two contiguous leads; with a ``confounder``
-    (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria. A lead
-    whose ST is uncertain (noise) counts only when it clears the limit by its margin."""
+    (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria.
+
+    A lead whose ST is uncertain (noise) counts only when it clears the limit by its
+    margin. When the criteria are reached only with such leads at face value, that is said
+    as unconfirmed, not left unsaid: a missed STEMI is the worse error."""
     limits = {lead: elevation_limit_mm(lead, sex, age) for lead in st}
-    meeting = {
-        lead
-        for lead, s in st.items()
-        if s.j_mm is not None and s.j_mm - (s.margin_mm or 0.0) >= limits[lead][0] - 1e-9
-    }
-    leads = contiguous_leads(meeting)
+    leads = contiguous_leads(_elevated(st, limits, margin=True))
+    confirmed = bool(leads)
+    if not confirmed:
+        leads = contiguous_leads(_elevated(st, limits, margin=False))
     if not leads:
         return []
     evidence: dict[str, float | str | None] = {
@@ -147,12 +167,24 @@ def st_elevation(
     evidence |= _margins(st, leads)
     evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
     evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
+    if not confirmed:
+        noisy = [lead_label(lead) for lead in leads if st[lead].margin_mm is not None]
+        return [
+            Statement(
+                "st_elevation_unconfirmed",
+                f"ST elevation reaching the limits in {_named(leads)}, but {', '.join(noisy)} "
+                f"{'is' if len(noisy) == 1 else 'are'} too noisy to confirm it: check the "
+                "electrodes and repeat the ECG",
+                evidence,
+            )
+        ]
     if confounder is not None:
+        what, consequence = CONFOUNDERS[confounder]
         return [
             Statement(
                 f"st_elevation_{confounder}",
-                f"ST elevation in {_named(leads)} with {CONFOUNDERS[confounder]}: STEMI "
-                "criteria do not apply to secondary ST change; compare with a previous ECG",
+                f"ST elevation in {_named(leads)} with {what}: {consequence}; compare with a "
+                "previous ECG",
                 evidence,
             )
         ]
@@ -281,6 +313,16 @@ def not_applied_statement() -> Statement:
     )
 
 
+def _unnamed_block_statement() -> Statement:
+    """Why no ST-depression or T-wave statement is made beside a wide QRS of unnamed block."""
+    return Statement(
+        "st_t_criteria_not_applied",
+        "ST-depression and T-wave criteria not applied: the wide QRS may be a left bundle "
+        "branch block (V1 not measured); this does not exclude ischaemia",
+        abnormal=False,
+    )
+
+
 def ischaemia_statements(
     st: Mapping[str, LeadST],
     m: Measurements,
@@ -310,7 +352,7 @@ def ischaemia_statements(
     if LBBB_CODE in codes:
         return [*st_elevation(st, sex, age, "lbbb"), *q_waves]
     if UNNAMED_BLOCK_CODE in codes:
-        return [*st_elevation(st, sex, age, "wide_qrs"), *q_waves]
+        return [*st_elevation(st, sex, age, "wide_qrs"), *q_waves, _unnamed_block_statement()]
     skip = RBBB_SECONDARY_LEADS if RBBB_CODE in codes else frozenset()
     return [
         *st_elevation(st, sex, age, None),

@@ -37,9 +37,11 @@ PRE_QRS_BASELINE_MS = (30.0, 5.0)
 ST_SE_MAX_UV = 25.0
 #: Standard errors an uncertain level must clear a criterion's limit by to count.
 MARGIN_SE = 2.0
-#: Standard error of a median over that of a mean, for normal data (pi/2 ** 0.5), and the
-#: MAD-to-SD factor: together they turn the beats' MAD into the median's standard error.
+#: Standard error of a median over that of a mean, for normal data ((pi/2) ** 0.5), and
+#: the MAD-to-SD factor: together they turn the beats' MAD into the median's standard error.
 MEDIAN_SE_FACTOR = 1.2533 * 1.4826
+#: Beats needed to judge how much a lead's ST varies (the quality gate's agreed-beat minimum).
+MIN_BEATS_FOR_ERROR = 5
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,7 @@ class LeadST:
     st80_uv: float | None
     baseline: str  # 'PR segment', 'TP segment' or 'pre-QRS'
     #: How far the levels could be off: the largest standard error of the median J, J+60
-    #: and J+80 over the beats (µV).
+    #: and J+80 over the beats (µV); None when too few beats to judge it.
     standard_error_uv: float | None = None
 
     @property
@@ -139,16 +141,23 @@ def lead_st(beat: np.ndarray, typical: Beat, fs: float, rr_ms: float | None) -> 
     return LeadST(at(0.0), *(at(ms) for ms in ST_OFFSETS_MS), source)
 
 
-def standard_error(windows: np.ndarray, typical: Beat, fs: float, rr_ms: float | None) -> float:
+def standard_error(
+    windows: np.ndarray, typical: Beat, fs: float, rr_ms: float | None
+) -> float | None:
     """The largest standard error (µV) of the median J, J+60 and J+80 levels, from how much
     they vary beat to beat (MAD, robust to a few odd beats); each beat is measured against
-    its own baseline, so baseline wander between beats does not count as noise."""
+    its own baseline, so baseline wander between beats does not count as noise. None with
+    fewer than MIN_BEATS_FOR_ERROR beats: the MAD of two or three values says little (with
+    one it is 0), so the noise is not judged rather than judged small."""
     levels = np.array(
         [[s.j_uv, s.st60_uv, s.st80_uv] for s in (lead_st(w, typical, fs, rr_ms) for w in windows)],
         dtype=float,
     )
+    counts = np.sum(np.isfinite(levels), axis=0)
+    if counts.min() < MIN_BEATS_FOR_ERROR:
+        return None
     mad = np.nanmedian(np.abs(levels - np.nanmedian(levels, axis=0)), axis=0)
-    return round(float(np.nanmax(MEDIAN_SE_FACTOR * mad / np.sqrt(len(windows)))), 1)
+    return round(float(np.max(MEDIAN_SE_FACTOR * mad / np.sqrt(counts))), 1)
 
 
 def measure_st(

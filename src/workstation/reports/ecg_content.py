@@ -209,6 +209,10 @@ def _signed(value: float | None, digits: int) -> str:
     return "—" if value is None else f"{round(value, digits) + 0.0:+.{digits}f}"  # no '-0.0'
 
 
+#: The label of the row that gives the ST rows' unit and baseline.
+ST_KEY_LABEL = "ST (J / J+60 / J+80)"
+
+
 def _uncertainty(lead: Mapping[str, Any], units: StUnits) -> str:
     """', uncertain: ±x (noise)' in the row's unit for a lead whose ST varies so much from
     beat to beat that its levels could be off by a criterion step: the margin the ischaemia
@@ -244,7 +248,7 @@ def st_rows(analysis: Mapping[str, Any], units: StUnits = StUnits.MM) -> list[tu
     if rows:
         scale = f"mm at {st['gain_mm_per_mv']:g} mm/mV" if units is StUnits.MM else "µV"
         baselines = sorted({v.get("baseline") or "PR segment" for v in st["leads"].values()})
-        rows.insert(0, ("ST (J / J+60 / J+80)", f"in {scale}, vs {' / '.join(baselines)}"))
+        rows.insert(0, (ST_KEY_LABEL, f"in {scale}, vs {' / '.join(baselines)}"))
     return rows
 
 
@@ -292,7 +296,7 @@ def card_summary(card: Mapping[str, Any]) -> list[tuple[str, str]]:
 def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]:
     """(feature, its value, its contribution) for the features that moved the score most.
 
-    Contributions are exact Shapley values against the median normal training ECG
+    Contributions are exact Shapley values against the stored reference ECG
     (``abnormality.explanation_reference``); without them the rows say so instead of guessing.
     """
     score = analysis.get("abnormality") or {}
@@ -302,7 +306,7 @@ def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]
     return [
         (
             feature_display(name).label,
-            "not measured (median used)"
+            "not measured (training median used)"
             if features.get(name) is None
             else feature_display(name).value_text(features[name]),
             f"{value:+.3f}",

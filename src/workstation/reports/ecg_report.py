@@ -7,8 +7,9 @@ Page 1 looks like the paper an ECG cart prints (patient and measurements above, 
 leads and a lead II rhythm strip on a true-scale grid below) so it can be filed and measured
 with calipers. Page 2 lists every statement with its confirmation (the engine's apart from
 the clinicians', who are named), the sign-off, the abnormality score with the features that
-drove it, the models that produced the analysis and the source file's hash. The clinicians'
-notes and annotations follow on a page of their own when there are any.
+drove it, the models that produced the analysis and the source file's hash; measurements
+with no room there (15 leads give 15 ST rows) continue on a page of their own. The
+clinicians' notes and annotations follow on a page of their own when there are any.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
 from workstation.channels import lead_label
+from workstation.ecg.abnormality import reference_name
 from workstation.ecg.quality import left_out_text
 from workstation.recording import Recording
 from workstation.reports import ecg_content as content
@@ -425,8 +427,21 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
         + content.rhythm_details(a)
         + content.st_rows(a, report.settings.st_units)
     )
-    fitting = _rows_that_fit(measurements, y_left - (box.y + DISCLAIMER_SPACE), half)
-    draw_label_values(canvas, box.x, y_left, measurements[:fitting], 30 * mm, half, wrap=True)
+    room = y_left - (box.y + DISCLAIMER_SPACE)
+    fitting = _rows_that_fit(measurements, room, half)
+    if fitting < len(measurements):  # leave a line to say where the rest is
+        fitting = _rows_that_fit(measurements, room - 7.5 * 1.28, half)
+    y_left = draw_label_values(
+        canvas, box.x, y_left, measurements[:fitting], 30 * mm, half, wrap=True
+    )
+    overflow = measurements[fitting:]
+    if overflow:
+        canvas.setFillColor(MUTED_COLOR)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(box.x, y_left - 7.5, "Measurements continue on the next page.")
+        key = [row for row in measurements[:fitting] if row[0] == content.ST_KEY_LABEL]
+        if key and any(label.startswith("ST ") for label, _ in overflow):
+            overflow = key + overflow  # the unit and baseline of the ST rows go with them
     right = box.x + box.width / 2 + 4 * mm
     y_right = draw_section_title(canvas, right, y, half, "Abnormality score")
     canvas.setFont(BOLD, 8)
@@ -435,7 +450,8 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
     canvas.drawString(
         right,
         y_right - 18,
-        "Features that moved the score most (exact Shapley values vs. a typical normal ECG):",
+        "Features that moved the score most (exact Shapley values vs. "
+        f"{reference_name(a.get('abnormality') or {})}):",
     )
     contributions = content.top_contributions(a)
     y_right = draw_table(
@@ -489,7 +505,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
     canvas.drawString(right, y_right - 8, "SHA-256")
     canvas.setFillColor(TEXT_COLOR)
     _draw_disclaimer(canvas, box)
-    return measurements[fitting:]
+    return overflow
 
 
 def _draw_details_heading(canvas: Canvas, report: EcgReport, box: Box, what: str) -> float:

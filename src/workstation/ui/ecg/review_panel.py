@@ -50,11 +50,11 @@ MASK_LEGEND = (
     "bands: the segmentation model's wave labels; triangles mark onsets and offsets."
 )
 CONTRIBUTIONS_INTRO = (
-    "<b>How the abnormality score adds up.</b> The score starts from a <i>reference ECG</i> "
-    "(every measurement at the median of the normal ECGs the model learnt from). Each line "
-    "is how much this ECG's measurement moved the score away from it (exact Shapley values; "
-    "+ pushes towards abnormal, − towards the reference). A measurement the engine could not "
-    "take was given the training median in both, so it contributes nothing."
+    "<b>How the abnormality score adds up.</b> The score starts from a <i>reference ECG</i>, "
+    "{reference}. Each line is how much this ECG's measurement moved the score away from it "
+    "(exact Shapley values; + pushes towards abnormal, − towards the reference). A "
+    "measurement the engine could not take was given the training median; its line shows "
+    "what that did (in atrial fibrillation, no PR interval)."
 )
 #: Clinician words for the fiducial kinds files carry (LUDB and WFDB beat annotations).
 FIDUCIAL_KINDS = {"p": "P wave", "N": "QRS (beat)", "t": "T wave"}
@@ -320,7 +320,8 @@ class EcgReviewPanel(QTabWidget):
         layout = QVBoxLayout(page)
         self.score_heading = _wrapped("")
         layout.addWidget(self.score_heading)
-        layout.addWidget(_wrapped(CONTRIBUTIONS_INTRO))
+        self.contributions_intro = _wrapped("")
+        layout.addWidget(self.contributions_intro)
         self.contributions = _table(["Feature", "This ECG", "Reference", "Contribution"], 0)
         self.contributions.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.contributions.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -426,6 +427,7 @@ class EcgReviewPanel(QTabWidget):
             "No abnormality score for this analysis." if score is None else self._score_text(score)
         )
         table = self.contributions
+        self.contributions_intro.setVisible(arithmetic is not None)
         if arithmetic is None:
             table.setRowCount(0)
             table.hide()
@@ -434,6 +436,9 @@ class EcgReviewPanel(QTabWidget):
             self.calibration_line.setText("")
             return
         table.show()
+        self.contributions_intro.setText(
+            CONTRIBUTIONS_INTRO.format(reference=arithmetic.reference_description)
+        )
         rows: list[tuple[str, str, str, str]] = []
         if arithmetic.reference_probability is not None:
             reference = f"{arithmetic.reference_probability:.{DIGITS}f}"
