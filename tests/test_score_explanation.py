@@ -25,7 +25,7 @@ def test_rows_are_in_clinician_words_largest_first_and_add_up() -> None:
     assert arithmetic is not None
     first, second = arithmetic.contributions
     assert (first.label, first.value, first.reference) == ("QRS duration", "130 ms", "102 ms")
-    assert second.value == "not measured (training median used)"
+    assert second.value == "not measured (median used)"
     assert arithmetic.shown_total == pytest.approx(0.9)
     assert "0.700 (reference ECG) + 0.200 (sum of contributions) = 0.900" in arithmetic.sum_line()
 

@@ -116,7 +116,7 @@ def score_arithmetic(analysis: Mapping[str, Any]) -> ScoreArithmetic | None:
                 display.label,
                 display.value_text(features.get(name))
                 if features.get(name) is not None
-                else "not measured (training median used)",
+                else "not measured (median used)",
                 display.value_text(reference[name]) if name in reference else "—",
                 float(value),
             )

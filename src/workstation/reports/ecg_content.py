@@ -306,7 +306,7 @@ def top_contributions(analysis: Mapping[str, Any]) -> list[tuple[str, str, str]]
     return [
         (
             feature_display(name).label,
-            "not measured (training median used)"
+            "not measured (median used)"
             if features.get(name) is None
             else feature_display(name).value_text(features[name]),
             f"{value:+.3f}",
