@@ -228,3 +228,50 @@ def test_report_serial_command_writes_the_comparison(serial_vault, tmp_path, mon
     assert f"unchanged since {CLINICIAN} signed it" in capsys.readouterr().out
     text = " ".join(" ".join(page.extract_text() for page in PdfReader(out).pages).split())
     assert "ST V2" in text and NOTABLE_RULES["st"].text in text
+
+
+def test_rows_with_no_room_on_the_changes_page_continue_on_the_next():
+    """30 flagged ST rows and 25 long statements do not fit beside each other above the
+    disclaimer: the rest continues on a page of its own, and nothing is drawn over the
+    disclaimer line (15 flagged leads already reached it)."""
+    from datetime import UTC, datetime
+
+    from workstation.reports.ecg_content import DISCLAIMER, PatientHeader, Signature
+    from workstation.reports.ecg_serial_page import SerialPage, SerialSide, build_serial_report
+
+    older, newer = ptb_pair()
+    rule = NOTABLE_RULES["st"].text
+    st = [(f"ST L{k} (noisy)", "0.1 mm", "1.9 mm", "+1.8 mm", rule) for k in range(30)]
+    statements = [
+        ("Added", f"Statement {k}: " + "a long finding with evidence " * 6) for k in range(25)
+    ]
+    page = SerialPage(
+        patient=PatientHeader("MRN-1", "Overflow, Test", "M", "60 years"),
+        signature=Signature("dr.ada", "clinician", True, datetime(2026, 12, 1, tzinfo=UTC)),
+        older=SerialSide("older", older, 0.0),
+        newer=SerialSide("newer", newer, 0.0),
+        measurements=[],
+        st=st,
+        st_not_measured=None,
+        statements=statements,
+        notable=[],
+        rules=[r.text for r in NOTABLE_RULES.values()],
+    )
+    pages = PdfReader(io.BytesIO(build_serial_report(page))).pages
+    assert len(pages) == 3
+    changes, continued = pages[1].extract_text(), pages[2].extract_text()
+    assert "Continued on the next page" in changes and "what changed (continued)" in continued
+    flat = " ".join((changes + continued).split())
+    assert all(f"ST L{k} " in flat for k in range(30))
+    assert all(f"Statement {k}:" in flat for k in range(25))
+    assert "Statements (continued)" in continued and "ST level at J+60 (continued)" in continued
+    heights: dict[str, float] = {}
+
+    def visit(text: str, cm, tm, font, size) -> None:
+        if text.strip():
+            heights[text.strip()] = min(heights.get(text.strip(), 1e9), tm[5])
+
+    pages[1].extract_text(visitor_text=visit)
+    floor = heights[DISCLAIMER + "."]
+    drawn = [y for text, y in heights.items() if text.startswith(("ST L", "Statement", "a long"))]
+    assert len(drawn) > 10 and min(drawn) > floor + 5

@@ -43,6 +43,7 @@ from workstation.reports.page_layout import (
     draw_section_title,
     draw_table,
     fit_text,
+    table_rows_that_fit,
 )
 from workstation.reports.pdf_document import GENERATOR, PdfMetadata, render_pdf
 from workstation.reports.settings import ReportSettings
@@ -105,8 +106,11 @@ def build_serial_report(page: SerialPage) -> bytes:
     def draw_pages(canvas: Canvas) -> None:
         draw_sheet_page(canvas, page)
         canvas.showPage()
-        draw_changes_page(canvas, page)
+        st_rest, statements_rest = draw_changes_page(canvas, page)
         canvas.showPage()
+        if st_rest or statements_rest:
+            draw_changes_continued(canvas, page, st_rest, statements_rest)
+            canvas.showPage()
 
     return render_pdf(
         paper.size,
@@ -234,8 +238,16 @@ def _draw_panel(
 # Page 2: what changed ------------------------------------------------------------------------
 
 
-def draw_changes_page(canvas: Canvas, page: SerialPage) -> None:
+#: Height kept free at the foot of a page for the disclaimer line.
+DISCLAIMER_SPACE = 4 * mm + 14
+Rows = Sequence[Sequence[str]]
+
+
+def draw_changes_page(canvas: Canvas, page: SerialPage) -> tuple[Rows, Rows]:
+    """Measurements, ST levels and statements side by side; returns the ST and statement
+    rows with no room above the disclaimer (15 leads, long statements), for the next page."""
     box = content_box(page.settings.paper)
+    floor = box.y + DISCLAIMER_SPACE
     y = _draw_title(canvas, page, f"{TITLE}: what changed")
     p, s = page.patient, page.signature
     y = draw_label_values(
@@ -267,17 +279,24 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> None:
             half,
             wrap=True,
         )
-    else:
-        draw_table(canvas, box.x, y_left, _delta_columns("Lead", half), page.st, size=7)
+    st_rest: Rows = ()
+    if not page.st_not_measured:
+        columns = _delta_columns("Lead", half)
+        fitting = table_rows_that_fit(columns, page.st, y_left - floor - CONTINUED_LINE, 7)
+        draw_table(canvas, box.x, y_left, columns, page.st[:fitting], size=7)
+        st_rest = page.st[fitting:]
     right = box.x + box.width / 2 + 4 * mm
     y_right = draw_section_title(canvas, right, y - 2 * mm, half, "Statements")
-    y_right = draw_table(
-        canvas,
-        right,
-        y_right,
-        [Column("Change", half * 0.16, BOLD), Column("Statement", half * 0.84)],
-        page.statements or [("", "Neither ECG has a statement.")],
-    )
+    columns = _statement_columns(half)
+    statements = page.statements or [("", "Neither ECG has a statement.")]
+    rules_height = 30 + 9.5 * len(page.rules) + 14
+    fitting = table_rows_that_fit(columns, statements, y_right - floor - rules_height)
+    y_right = draw_table(canvas, right, y_right, columns, statements[:fitting])
+    statements_rest = statements[fitting:]
+    if st_rest or statements_rest:
+        canvas.setFillColor(MUTED_COLOR)
+        canvas.setFont(FONT, 7.5)
+        canvas.drawString(box.x, floor, "Continued on the next page.")
     y_right = draw_section_title(canvas, right, y_right - 4, half, "Flagged as notable when")
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(TEXT_COLOR)
@@ -297,9 +316,39 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> None:
             7,
         ),
     )
+    _draw_disclaimer(canvas, box)
+    return st_rest, statements_rest
+
+
+#: Height of the "Continued on the next page." line above the disclaimer.
+CONTINUED_LINE = 12.0
+
+
+def draw_changes_continued(
+    canvas: Canvas, page: SerialPage, st_rest: Rows, statements_rest: Rows
+) -> None:
+    """The ST and statement rows the changes page had no room for, under their headings."""
+    box = content_box(page.settings.paper)
+    y = _draw_title(canvas, page, f"{TITLE}: what changed (continued)") - 2 * mm
+    half = box.width / 2 - 4 * mm
+    if st_rest:
+        y_left = draw_section_title(canvas, box.x, y, half, "ST level at J+60 (continued)")
+        draw_table(canvas, box.x, y_left, _delta_columns("Lead", half), st_rest, size=7)
+    if statements_rest:
+        right = box.x + box.width / 2 + 4 * mm
+        y_right = draw_section_title(canvas, right, y, half, "Statements (continued)")
+        draw_table(canvas, right, y_right, _statement_columns(half), statements_rest)
+    _draw_disclaimer(canvas, box)
+
+
+def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
     canvas.setFillColor(TEXT_COLOR)
     canvas.setFont(BOLD, 9)
     canvas.drawString(box.x, box.y + 4 * mm, content.DISCLAIMER + ".")
+
+
+def _statement_columns(width: float) -> list[Column]:
+    return [Column("Change", width * 0.16, BOLD), Column("Statement", width * 0.84)]
 
 
 def _delta_columns(first: str, width: float) -> list[Column]:

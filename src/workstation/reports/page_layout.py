@@ -136,6 +136,19 @@ def _row_lines(columns: Sequence[Column], row: Sequence[str], size: float) -> in
     )
 
 
+def table_rows_that_fit(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], height: float, size: float = 7.5
+) -> int:
+    """How many rows of a ``draw_table`` table, its header included, fit in ``height``."""
+    leading = size * 1.25
+    used = leading + 2 + 2
+    for k, row in enumerate(rows):
+        used += _row_lines(columns, row, size) * leading + 2
+        if used > height:
+            return k
+    return len(rows)
+
+
 def draw_table(
     canvas: Canvas,
     x: float,
