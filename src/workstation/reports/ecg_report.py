@@ -59,6 +59,7 @@ from workstation.reports.page_layout import (
     draw_section_title,
     draw_table,
     fit_text,
+    label_rows_that_fit,
     wrap_text,
 )
 from workstation.reports.pdf_document import GENERATOR, PdfMetadata, render_pdf
@@ -428,9 +429,9 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
         + content.st_rows(a, report.settings.st_units)
     )
     room = y_left - (box.y + DISCLAIMER_SPACE)
-    fitting = _rows_that_fit(measurements, room, half)
+    fitting = label_rows_that_fit(measurements, room, 30 * mm, half)
     if fitting < len(measurements):  # leave a line to say where the rest is
-        fitting = _rows_that_fit(measurements, room - 7.5 * 1.28, half)
+        fitting = label_rows_that_fit(measurements, room - 7.5 * 1.28, 30 * mm, half)
     y_left = draw_label_values(
         canvas, box.x, y_left, measurements[:fitting], 30 * mm, half, wrap=True
     )
@@ -527,17 +528,6 @@ def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
     canvas.setFillColor(TEXT_COLOR)
     canvas.setFont(BOLD, 9)
     canvas.drawString(box.x, box.y + 4 * mm, content.DISCLAIMER + ".")
-
-
-def _rows_that_fit(rows: Sequence[tuple[str, str]], height: float, width: float) -> int:
-    """How many label: value rows (values wrapped, as ``draw_label_values`` draws them at
-    7.5 pt with a 30 mm label) fit in ``height`` points."""
-    leading, used = 7.5 * 1.28, 7.5 * 1.28 * 0.3
-    for k, (_, value) in enumerate(rows):
-        used += leading * max(1, len(wrap_text(value, width - 30 * mm, BOLD, 7.5)))
-        if used > height:
-            return k
-    return len(rows)
 
 
 def draw_measurements_continued(

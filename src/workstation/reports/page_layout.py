@@ -120,6 +120,23 @@ def draw_label_values(
     return y - leading * 0.3
 
 
+def label_rows_that_fit(
+    rows: Sequence[tuple[str, str]],
+    height: float,
+    label_width: float,
+    width: float,
+    size: float = 7.5,
+) -> int:
+    """How many rows ``draw_label_values(..., wrap=True)`` draws within ``height`` points."""
+    leading = size * 1.28
+    used = leading * 0.3
+    for k, (_, value) in enumerate(rows):
+        used += leading * max(1, len(wrap_text(value, width - label_width, BOLD, size)))
+        if used > height:
+            return k
+    return len(rows)
+
+
 @dataclass(frozen=True, slots=True)
 class Column:
     """A table column: heading, width in points, and the font of its cells."""
