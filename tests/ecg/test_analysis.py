@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from helpers import shared
 from synthetic_ecg import synthetic_ecg
 
 from workstation.cli import main
@@ -156,29 +155,3 @@ def test_normalised_amplitudes_skip_voltage_criteria(ludb: Path) -> None:
     codes = {s.code for s in analyze_ecg(read_recording(ludb / "data" / "1.hea")).statements}
     assert "voltage_not_measurable" in codes
     assert not codes & {"lvh_sokolow_lyon", "lvh_cornell", "low_voltage"}
-
-
-@pytest.mark.parametrize("dropped", [("avf",), ("i",), ("i", "avf")])
-def test_axes_without_lead_i_or_avf_come_from_two_other_limb_leads(dropped) -> None:
-    """PTB s0010_re (true millivolts, extreme axis): with lead I or aVF left out the axes
-    were "not measured" and the extreme axis went unsaid; any two limb leads give the others
-    (Einthoven, Goldberger), so they are derived, within a few degrees, and the result says
-    which leads they came from."""
-    rec = read_recording(shared("wfdb-samples", "s0010_re.hea")).slice_time(9.6, 19.2)
-    full = analyze_ecg(rec, score=False).measurements.axis_deg
-    kept = [name for name in rec.channel_names if name.lower() not in dropped]
-    result = analyze_ecg(rec.pick_channels(kept), score=False)
-    for wave in ("p", "qrs", "t"):
-        assert result.measurements.axis_deg[wave] == pytest.approx(full[wave], abs=6.0)
-    assert "extreme_axis" in {s.code for s in result.statements}
-    assert any(w.startswith("Frontal axes derived from") for w in result.warnings)
-
-
-def test_axes_are_not_derived_where_amplitudes_are_normalised_per_lead() -> None:
-    """LUDB scales every lead to the same range, so III is not II - I there: without aVF the
-    axes stay unmeasured rather than computed from relations that do not hold."""
-    rec = read_recording(shared("ludb", "data", "1.hea"))
-    kept = [name for name in rec.channel_names if name.lower() != "avf"]
-    result = analyze_ecg(rec.pick_channels(kept), score=False)
-    assert result.measurements.axis_deg["qrs"] is None
-    assert not any(w.startswith("Frontal axes derived from") for w in result.warnings)

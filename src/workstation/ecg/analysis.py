@@ -13,7 +13,7 @@ with nothing measurable raises NotMeasurable.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
@@ -25,7 +25,6 @@ from workstation.ecg.interpretation import Statement, interpret, poor_quality_st
 from workstation.ecg.ischaemia import age_from_metadata, ischaemia_statements
 from workstation.ecg.measurements import (
     Measurements,
-    axes_from_limb_leads,
     empty_measurements,
     measure,
     without_p_waves,
@@ -339,11 +338,6 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         )
     leads = {names[i]: diagnostic[k] for k, i in enumerate(usable)}
     measurements = measure(beats, leads, MODEL_FS)
-    calibrated = amplitudes_calibrated(raw)
-    derived = axes_from_limb_leads(measurements, beats, MODEL_FS) if calibrated else None
-    if derived is not None:
-        measurements = replace(measurements, axis_deg=derived[0])
-        notes.append(derived_axes_note(*derived[1]))
     rate = measurements.rhythm.heart_rate_bpm
     if rate is None or not PLAUSIBLE_RATE_BPM[0] <= rate <= PLAUSIBLE_RATE_BPM[1]:
         raise NotMeasurable(
@@ -358,7 +352,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     paced = "paced" in labels
     if labels & {"af", "not_sinus", "paced"}:
         measurements = without_p_waves(measurements)
-    sex = sex or sex_from_metadata(recording)
+    sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
     statements = interpret(measurements, rhythm, sex, calibrated, paced)
     st = measure_st(measurements, beats, MODEL_FS, leads)
     age = age_from_metadata(recording.metadata)
@@ -391,15 +385,6 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         (start, stop),
         form,
         STSegment(st, calibrated),
-    )
-
-
-def derived_axes_note(first: str, second: str) -> str:
-    """What the reader must know when the axes come from two other limb leads."""
-    return (
-        f"Frontal axes derived from {lead_label(first)} and {lead_label(second)}: lead I or "
-        "aVF was not measured (Einthoven's and Goldberger's relations give every limb lead "
-        "from two others on true voltages)"
     )
 
 

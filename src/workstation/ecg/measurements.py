@@ -211,42 +211,6 @@ def axes(amplitudes: dict[str, LeadAmplitudes]) -> dict[str, float | None]:
     }
 
 
-#: Each limb lead as a * I + b * II (Einthoven's and Goldberger's relations: on true
-#: voltages any two limb leads give all six).
-LIMB_LEADS = {
-    "i": (1.0, 0.0),
-    "avf": (-0.5, 1.0),
-    "ii": (0.0, 1.0),
-    "iii": (-1.0, 1.0),
-    "avl": (1.0, -0.5),
-    "avr": (-0.5, -0.5),
-}
-
-
-def axes_from_limb_leads(
-    m: Measurements, beats: list[Beat], fs: float
-) -> tuple[dict[str, float | None], tuple[str, str]] | None:
-    """The frontal axes when lead I or aVF was not measured (left out for noise) but two
-    other limb leads were: I and aVF are derived from those two leads' median beats, and
-    the leads used are returned with the axes. None when I and aVF were both measured or
-    fewer than two limb leads were. Only for true voltages: with amplitudes normalised per
-    lead (LUDB) the relations do not hold."""
-    have = [lead for lead in LIMB_LEADS if lead in m.median_beats]
-    if ("i" in have and "avf" in have) or len(have) < 2:
-        return None
-    first, second = have[0], have[1]  # any two: no two limb leads are parallel
-    mix = np.array([LIMB_LEADS[first], LIMB_LEADS[second]])
-    lead_i, lead_ii = np.linalg.solve(
-        mix, np.stack([m.median_beats[first], m.median_beats[second]])
-    )
-    typical = typical_beat(beats)
-    derived = {
-        "i": lead_amplitudes(lead_i, typical, fs),
-        "avf": lead_amplitudes(-0.5 * lead_i + lead_ii, typical, fs),
-    }
-    return axes(derived), (first, second)
-
-
 def measure(beats: list[Beat], leads: dict[str, np.ndarray], fs: float) -> Measurements:
     """All global measurements of a recording from its fused beats and diagnostic leads."""
     rhythm = rhythm_stats(beats, fs)
