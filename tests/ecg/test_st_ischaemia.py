@@ -323,8 +323,9 @@ def test_an_uncertain_lead_counts_only_when_it_clears_the_limit_by_two_standard_
     assert "repeat the ECG" in unconfirmed.text and unconfirmed.abnormal
     marked = {**noisy, "iii": _uncertain(2.0, 40.0)}
     found = ischaemia_statements(marked, m, [], 500.0, "M", 60, True, [])
-    assert [s.code for s in found] == ["st_elevation_stemi_criteria"]
-    assert "II, III" in found[0].text
+    assert [s.code for s in found] == ["st_elevation_stemi_criteria", "st_elevation_unconfirmed"]
+    assert "in II, III (inferior)" in found[0].text
+    assert "in aVF (inferior), but aVF is too noisy" in found[1].text
     assert found[0].evidence["margin III mm (noise)"] == pytest.approx(0.8)
     depressed = {lead: _uncertain(-1.0, 30.0) for lead in ("v4", "v5", "v6")}  # margin 0.6 mm
     assert ischaemia_statements(depressed, m, [], 500.0, "M", 60, True, []) == []
@@ -346,7 +347,10 @@ def test_the_standard_error_follows_how_much_st_varies_from_beat_to_beat():
         windows[:, 150 + 50 : 150 + 200] += shifts[10 * k : 10 * k + 10, None]
         errors.append(standard_error(windows, typical, fs, 1000.0))
     assert np.median(errors) == pytest.approx(1.2533 * 100.0 / np.sqrt(10), rel=0.25)
-    assert standard_error(same[:4], typical, fs, 1000.0) is None  # too few beats to judge
+    assert standard_error(same[:2], typical, fs, 1000.0) is None  # too few beats to judge
+    scattered = same[:4].copy()
+    scattered[:, 200:350] += np.array([0.0, 0.5, -0.5, 0.25])[:, None]
+    assert standard_error(scattered, typical, fs, 1000.0) > 25.0  # few beats, still seen
 
 
 def test_noise_in_avl_does_not_make_lateral_st_depression(ptb):
@@ -386,3 +390,18 @@ def test_v1_left_out_for_noise_states_no_st_depression_it_would_explain(ptb):
     assert "v1" in noisy.leads_unusable
     assert "st_depression" not in codes(noisy) and "st_t_criteria_not_applied" in codes(noisy)
     assert "V1 was not measured" in codes(noisy)["wide_qrs"].text
+
+
+def test_unconfirmed_elevation_keeps_its_context_and_is_said_beside_a_confirmed_one():
+    """Noisy inferior leads beside a LBBB pattern: the unconfirmed statement still names the
+    block; clean lateral elevation confirmed beside noisy inferior elevation: both said."""
+    m = empty_measurements()
+    lbbb = [Statement("lbbb_pattern", "Wide QRS, left bundle branch block pattern")]
+    noisy = {lead: _uncertain(1.5, 40.0) for lead in ("ii", "iii", "avf")}
+    (found,) = ischaemia_statements(noisy, m, [], 500.0, "M", 60, True, lbbb)
+    assert found.code == "st_elevation_unconfirmed"
+    assert "with a left bundle branch block pattern: STEMI criteria do not apply" in found.text
+    both = {**noisy, "v5": _uncertain(1.5, 10.0), "v6": _uncertain(1.5, 10.0)}
+    found = ischaemia_statements(both, m, [], 500.0, "M", 60, True, [])
+    assert [s.code for s in found] == ["st_elevation_stemi_criteria", "st_elevation_unconfirmed"]
+    assert "V5, V6 (lateral)" in found[0].text and "II, III, aVF (inferior)" in found[1].text

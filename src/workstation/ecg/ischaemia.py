@@ -119,7 +119,8 @@ CONFOUNDERS = {
     "paced": ("a paced rhythm", "STEMI criteria do not apply to secondary ST change"),
     "wide_qrs": (
         "a wide QRS whose bundle branch block is not named (V1 not measured)",
-        "the change may be secondary if the block is a left one",
+        "the change may be secondary if the block is a left one; if it is not, STEMI "
+        "criteria are met and acute coronary occlusion is to be excluded",
     ),
 }
 
@@ -152,50 +153,74 @@ def st_elevation(
     (a key of CONFOUNDERS) it is named as such, never as meeting STEMI criteria.
 
     A lead whose ST is uncertain (noise) counts only when it clears the limit by its
-    margin. When the criteria are reached only with such leads at face value, that is said
-    as unconfirmed, not left unsaid: a missed STEMI is the worse error."""
+    margin. Leads that reach the criteria only with such leads taken at face value are
+    named in an unconfirmed statement, with the same confounder, not left unsaid: a missed
+    STEMI is the worse error."""
     limits = {lead: elevation_limit_mm(lead, sex, age) for lead in st}
-    leads = contiguous_leads(_elevated(st, limits, margin=True))
-    confirmed = bool(leads)
-    if not confirmed:
-        leads = contiguous_leads(_elevated(st, limits, margin=False))
-    if not leads:
-        return []
+    confirmed = contiguous_leads(_elevated(st, limits, margin=True))
+    at_face = contiguous_leads(_elevated(st, limits, margin=False))
+    unconfirmed = [lead for lead in at_face if lead not in confirmed]
+    out = []
+    if confirmed:
+        out.append(_elevation_statement(st, limits, confirmed, confounder))
+    if unconfirmed:
+        out.append(_unconfirmed_elevation(st, limits, unconfirmed, confounder))
+    return out
+
+
+def _elevation_evidence(
+    st: Mapping[str, LeadST], limits: Mapping[str, tuple[float, str]], leads: list[str]
+) -> dict[str, float | str | None]:
     evidence: dict[str, float | str | None] = {
         f"J {lead_label(lead)} mm": st[lead].j_mm for lead in leads
     }
     evidence |= _margins(st, leads)
     evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
     evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
-    if not confirmed:
-        noisy = [lead_label(lead) for lead in leads if st[lead].margin_mm is not None]
-        return [
-            Statement(
-                "st_elevation_unconfirmed",
-                f"ST elevation reaching the limits in {_named(leads)}, but {', '.join(noisy)} "
-                f"{'is' if len(noisy) == 1 else 'are'} too noisy to confirm it: check the "
-                "electrodes and repeat the ECG",
-                evidence,
-            )
-        ]
+    return evidence
+
+
+def _elevation_statement(
+    st: Mapping[str, LeadST],
+    limits: Mapping[str, tuple[float, str]],
+    leads: list[str],
+    confounder: str | None,
+) -> Statement:
+    evidence = _elevation_evidence(st, limits, leads)
     if confounder is not None:
         what, consequence = CONFOUNDERS[confounder]
-        return [
-            Statement(
-                f"st_elevation_{confounder}",
-                f"ST elevation in {_named(leads)} with {what}: {consequence}; compare with a "
-                "previous ECG",
-                evidence,
-            )
-        ]
-    return [
-        Statement(
-            "st_elevation_stemi_criteria",
-            f"ST elevation meeting STEMI criteria in {_named(leads)}: acute coronary occlusion "
-            "to be excluded; compare with a previous ECG",
+        return Statement(
+            f"st_elevation_{confounder}",
+            f"ST elevation in {_named(leads)} with {what}: {consequence}; compare with a "
+            "previous ECG",
             evidence,
         )
-    ]
+    return Statement(
+        "st_elevation_stemi_criteria",
+        f"ST elevation meeting STEMI criteria in {_named(leads)}: acute coronary occlusion "
+        "to be excluded; compare with a previous ECG",
+        evidence,
+    )
+
+
+def _unconfirmed_elevation(
+    st: Mapping[str, LeadST],
+    limits: Mapping[str, tuple[float, str]],
+    leads: list[str],
+    confounder: str | None,
+) -> Statement:
+    noisy = [lead_label(lead) for lead in leads if st[lead].margin_mm is not None]
+    context = ""
+    if confounder is not None:
+        what, consequence = CONFOUNDERS[confounder]
+        context = f" (with {what}: {consequence})"
+    return Statement(
+        "st_elevation_unconfirmed",
+        f"ST elevation reaching the limits in {_named(leads)}{context}, but "
+        f"{', '.join(noisy)} {'is' if len(noisy) == 1 else 'are'} too noisy to confirm it: "
+        "check the electrodes and repeat the ECG",
+        _elevation_evidence(st, limits, leads),
+    )
 
 
 def st_depression(st: Mapping[str, LeadST], skip: frozenset[str]) -> list[Statement]:

@@ -40,8 +40,9 @@ MARGIN_SE = 2.0
 #: Standard error of a median over that of a mean, for normal data ((pi/2) ** 0.5), and
 #: the MAD-to-SD factor: together they turn the beats' MAD into the median's standard error.
 MEDIAN_SE_FACTOR = 1.2533 * 1.4826
-#: Beats needed to judge how much a lead's ST varies (the quality gate's agreed-beat minimum).
-MIN_BEATS_FOR_ERROR = 5
+#: Beats needed to judge how much a lead's ST varies. With 3 or 4 the MAD runs low, so a
+#: small error there is weak evidence of a clean lead, but a large one is still seen.
+MIN_BEATS_FOR_ERROR = 3
 
 
 @dataclass(frozen=True)
@@ -147,8 +148,8 @@ def standard_error(
     """The largest standard error (µV) of the median J, J+60 and J+80 levels, from how much
     they vary beat to beat (MAD, robust to a few odd beats); each beat is measured against
     its own baseline, so baseline wander between beats does not count as noise. None with
-    fewer than MIN_BEATS_FOR_ERROR beats: the MAD of two or three values says little (with
-    one it is 0), so the noise is not judged rather than judged small."""
+    fewer than MIN_BEATS_FOR_ERROR beats (the analysis needs as many): the MAD of one or two
+    values is 0 or their half-difference, which says nothing."""
     levels = np.array(
         [[s.j_uv, s.st60_uv, s.st80_uv] for s in (lead_st(w, typical, fs, rr_ms) for w in windows)],
         dtype=float,

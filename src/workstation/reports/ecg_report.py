@@ -452,7 +452,9 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
         right,
         y_right - 18,
         "Features that moved the score most (exact Shapley values vs. "
-        f"{reference_name(a.get('abnormality') or {})}):",
+        f"{reference_name(a['abnormality'])}):"
+        if a.get("abnormality")
+        else "Features that moved the score most:",
     )
     contributions = content.top_contributions(a)
     y_right = draw_table(

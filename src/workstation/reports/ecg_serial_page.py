@@ -106,10 +106,10 @@ def build_serial_report(page: SerialPage) -> bytes:
     def draw_pages(canvas: Canvas) -> None:
         draw_sheet_page(canvas, page)
         canvas.showPage()
-        st_rest, statements_rest = draw_changes_page(canvas, page)
+        rest = draw_changes_page(canvas, page)
         canvas.showPage()
-        if st_rest or statements_rest:
-            draw_changes_continued(canvas, page, st_rest, statements_rest)
+        while rest[0] or rest[1]:
+            rest = draw_changes_continued(canvas, page, *rest)
             canvas.showPage()
 
     return render_pdf(
@@ -240,6 +240,8 @@ def _draw_panel(
 
 #: Height kept free at the foot of a page for the disclaimer line.
 DISCLAIMER_SPACE = 4 * mm + 14
+#: Height of the "Continued on the next page." line above the disclaimer.
+CONTINUED_LINE = 12.0
 Rows = Sequence[Sequence[str]]
 
 
@@ -294,9 +296,7 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> tuple[Rows, Rows]:
     y_right = draw_table(canvas, right, y_right, columns, statements[:fitting])
     statements_rest = statements[fitting:]
     if st_rest or statements_rest:
-        canvas.setFillColor(MUTED_COLOR)
-        canvas.setFont(FONT, 7.5)
-        canvas.drawString(box.x, floor, "Continued on the next page.")
+        _draw_continued_line(canvas, box)
     y_right = draw_section_title(canvas, right, y_right - 4, half, "Flagged as notable when")
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(TEXT_COLOR)
@@ -320,25 +320,38 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> tuple[Rows, Rows]:
     return st_rest, statements_rest
 
 
-#: Height of the "Continued on the next page." line above the disclaimer.
-CONTINUED_LINE = 12.0
-
-
 def draw_changes_continued(
     canvas: Canvas, page: SerialPage, st_rest: Rows, statements_rest: Rows
-) -> None:
-    """The ST and statement rows the changes page had no room for, under their headings."""
+) -> tuple[Rows, Rows]:
+    """The ST and statement rows the pages before had no room for, under their headings;
+    returns what does not fit on this page either (at least one row of each is drawn)."""
     box = content_box(page.settings.paper)
+    floor = box.y + DISCLAIMER_SPACE + CONTINUED_LINE
     y = _draw_title(canvas, page, f"{TITLE}: what changed (continued)") - 2 * mm
     half = box.width / 2 - 4 * mm
     if st_rest:
         y_left = draw_section_title(canvas, box.x, y, half, "ST level at J+60 (continued)")
-        draw_table(canvas, box.x, y_left, _delta_columns("Lead", half), st_rest, size=7)
+        columns = _delta_columns("Lead", half)
+        fitting = max(table_rows_that_fit(columns, st_rest, y_left - floor, 7), 1)
+        draw_table(canvas, box.x, y_left, columns, st_rest[:fitting], size=7)
+        st_rest = st_rest[fitting:]
     if statements_rest:
         right = box.x + box.width / 2 + 4 * mm
         y_right = draw_section_title(canvas, right, y, half, "Statements (continued)")
-        draw_table(canvas, right, y_right, _statement_columns(half), statements_rest)
+        columns = _statement_columns(half)
+        fitting = max(table_rows_that_fit(columns, statements_rest, y_right - floor), 1)
+        draw_table(canvas, right, y_right, columns, statements_rest[:fitting])
+        statements_rest = statements_rest[fitting:]
+    if st_rest or statements_rest:
+        _draw_continued_line(canvas, box)
     _draw_disclaimer(canvas, box)
+    return st_rest, statements_rest
+
+
+def _draw_continued_line(canvas: Canvas, box: Box) -> None:
+    canvas.setFillColor(MUTED_COLOR)
+    canvas.setFont(FONT, 7.5)
+    canvas.drawString(box.x, box.y + DISCLAIMER_SPACE, "Continued on the next page.")
 
 
 def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
