@@ -193,3 +193,13 @@ def test_the_score_explanation_names_the_reference_it_was_computed_against(
     old_score = {k: v for k, v in engine_analysis["abnormality"].items() if k != "reference"}
     old = EcgReport(ludb_record, {**engine_analysis, "abnormality": old_score}, PATIENT, SIGNATURE)
     assert "vs. the training-median ECG" in " ".join(_text(build_ecg_report(old)).split())
+
+
+@pytest.mark.shared_data
+def test_the_report_carries_the_notes_on_the_leads() -> None:
+    """A modified limb lead changes amplitudes and axis: the analysis' note on it is printed
+    with the recording, not only kept in the JSON."""
+    rec = read_recording(shared("wfdb-samples", "100.hea")).slice_time(0.0, 10.0)
+    report = EcgReport(rec, analyze_ecg(rec, score=False).to_json(), PATIENT, SIGNATURE)
+    text = " ".join(_text(build_ecg_report(report)).split())
+    assert "Note on the leads II (modified limb lead MLII): recorded with the limb" in text

@@ -51,3 +51,17 @@ def test_the_measurements_tab_shows_the_modified_qtc_only_over_a_wide_qrs(
     assert "Leads left out" not in header and not tip
     assert not errors
     window.close()
+
+
+def test_the_header_says_what_the_reader_must_know_about_the_leads(
+    qtbot, app, vault_path, monkeypatch, errors
+):
+    """MIT-BIH 100 records modified limb lead MLII: its amplitudes and axis are not those of a
+    standard ECG. The analysis said so in its JSON only; the header now says it too."""
+    window = first_run(qtbot, vault_path, Preferences(idle_minutes=10)).window
+    add_patient(qtbot, window, monkeypatch, "H-0100", "Mason, Likar")
+    _, stored, header, _ = _rows(qtbot, window, shared("wfdb-samples", "100.hea"))
+    assert any("modified limb lead MLII" in w for w in stored["warnings"])
+    assert "II (modified limb lead MLII): recorded with the limb electrodes on the torso" in header
+    assert not errors
+    window.close()

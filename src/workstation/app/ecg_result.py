@@ -111,6 +111,12 @@ class StoredEcg:
     leads_unusable: dict[str, str] = field(default_factory=dict)
     stored: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    @property
+    def lead_notes(self) -> tuple[str, ...]:
+        """What the reader must know about the leads (modified limb leads, channels left
+        out for their label, a lead recorded twice): the analysis' warnings."""
+        return tuple(str(w) for w in self.stored.get("warnings") or ())
+
     def left_out_text(self, label: Callable[[str], str]) -> str:
         """The leads left out grouped by reason, figures dropped ("III, aVL (reason)")."""
         return left_out_text(self.leads_unusable, label)

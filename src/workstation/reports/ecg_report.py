@@ -496,6 +496,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
             ("Sampling rate", f"{r.fs:g} Hz, {r.duration:.1f} s, {r.n_channels} channels"),
             ("Leads used", ", ".join(a.get("leads_used") or []) or "none"),
             ("Leads left out", _unusable(a) or "none"),
+            *(("Note on the leads", str(note)) for note in a.get("warnings") or ()),
         ],
         26 * mm,
         half,

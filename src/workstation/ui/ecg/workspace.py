@@ -262,6 +262,10 @@ class EcgWorkspace(QWidget, Workspace):
                 if left_out
                 else ""
             )
+            + "".join(
+                f"<br><span style='color:#8a4b00'>{html.escape(note)}</span>"
+                for note in (result.lead_notes if result else ())
+            )
         )
         self.panel.load(result, EcgReview.of(opened), opened.recording.annotations)
 
