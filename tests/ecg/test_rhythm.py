@@ -723,3 +723,15 @@ def test_an_episode_edge_moves_at_most_half_a_window() -> None:
             ["sinus", "af", "af", "sinus"], [regular[0], af(0.1), af(0.1), regular[1]]
         )
         assert r.episodes[0].duration_s >= 9.0
+
+
+def test_a_short_strip_in_af_throughout_is_not_reported_as_af_episodes() -> None:
+    """CPSC 2021 84_1 (AF throughout), its first 10 s on two leads: the one episode starts
+    at the first beat, so the burden reads 87 % and the strip was called "Atrial
+    fibrillation episodes (1, burden 87 %, longest 9 s)". Every judged window is AF, so it
+    reads as AF throughout."""
+    rec = read_recording(shared("cpsc2021-sample", "data_84_1.hea")).slice_time(0.0, 10.0)
+    result = analyze_ecg(rec, score=False)
+    (af,) = [s for s in result.statements if s.code == "af_suspected"]
+    assert result.rhythm.summary.af_burden_pct < 90.0
+    assert af.text.startswith("Irregular rhythm without consistent P waves, suggestive of")

@@ -199,7 +199,11 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
             "af_burden_pct": s.af_burden_pct,
             "episodes": ", ".join(f"{clock(e.start_s)}-{clock(e.end_s)}" for e in r.episodes),
         }
-        if s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT:
+        judged = [w.label for w in r.windows if w.evidence is not None]
+        # A short strip in AF throughout reads below the burden limit (its episode starts at
+        # the first beat, 1 s or so in): every judged window AF says the same as the limit.
+        throughout = bool(judged) and all(label == "af" for label in judged)
+        if s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT or throughout:
             text = "Irregular rhythm without consistent P waves, suggestive of atrial fibrillation"
         else:
             text = (
