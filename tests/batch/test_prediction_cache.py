@@ -15,6 +15,7 @@ from helpers import shared
 from workstation.app.prediction_cache import (
     SERVED_FROM_CACHE,
     cached_ecg_analysis,
+    ecg_cache_key,
     models_sha256,
 )
 from workstation.app.progress import Progress
@@ -88,3 +89,24 @@ def test_a_new_card_version_around_the_same_model_file_misses() -> None:
     old = (ModelInfo("ecg-abnormality", "1.4.1", "fb" * 32),)
     new = (ModelInfo("ecg-abnormality", "1.4.2", "fb" * 32),)
     assert models_sha256(old) != models_sha256(new)
+
+
+def test_a_card_rewritten_around_the_same_model_file_misses(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Training rewrites a card (calibration, threshold, the explanation's reference) even
+    when the model file comes out byte for byte the same: the key follows the card's
+    contents, not only its version."""
+    copy = tmp_path / "models"
+    copy.mkdir()
+    for name in ("ecg-segmentation", "ecg-abnormality"):
+        for suffix in (".onnx", ".json"):
+            shutil.copy(models_dir() / f"{name}{suffix}", copy / f"{name}{suffix}")
+    monkeypatch.setenv("WORKSTATION_MODELS", str(copy))
+    models = (ModelInfo("ecg-abnormality", "1.4.2", "fb" * 32),)
+    before = ecg_cache_key("ab" * 32, models)
+    card = json.loads((copy / "ecg-abnormality.json").read_text())
+    card["normal_feature_medians"][0] += 1.0  # same version, same model file
+    (copy / "ecg-abnormality.json").write_text(json.dumps(card))
+    after = ecg_cache_key("ab" * 32, models)
+    assert after.digest != before.digest and after.model_sha256 == before.model_sha256

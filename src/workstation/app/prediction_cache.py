@@ -26,7 +26,7 @@ from workstation.app.progress import Progress
 from workstation.app.sessions import ecg_explained
 from workstation.ecg.abnormality import MODEL_NAME as ABNORMALITY
 from workstation.ecg.segmentation import MODEL_NAME as SEGMENTATION
-from workstation.inference.cards import read_card
+from workstation.inference.cards import card_path, read_card
 from workstation.recording import Recording
 from workstation.vault import ModelInfo, Vault, run_log
 from workstation.vault import prediction_cache as cache
@@ -90,8 +90,19 @@ def models_label(models: tuple[ModelInfo, ...]) -> str:
     return " + ".join(f"{m.name} {m.version}" for m in models)
 
 
+def cards_sha256(directory: Path | None = None) -> str:
+    """A digest of the ECG models' cards as they are on disk: a card holds what the analysis
+    reads besides the model file (calibration, threshold, the explanation's reference), and
+    is rewritten by training even when the model file comes out the same."""
+    digest = hashlib.sha256()
+    for name in ECG_MODELS:
+        digest.update((name + "\0").encode() + card_path(name, directory).read_bytes())
+    return digest.hexdigest()
+
+
 def ecg_cache_key(input_sha256: str, models: tuple[ModelInfo, ...]) -> cache.CacheKey:
-    return cache.CacheKey(input_sha256, models_sha256(models), engine_version(), ECG_PARAMS)
+    params = {**ECG_PARAMS, "cards_sha256": cards_sha256()}
+    return cache.CacheKey(input_sha256, models_sha256(models), engine_version(), params)
 
 
 def ran_expected_models(result: StoredEcg, models: tuple[ModelInfo, ...]) -> bool:

@@ -26,9 +26,14 @@ def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_card(name: str, directory: Path | None = None) -> dict[str, Any]:
-    """The model card; a model without one is refused."""
+def card_path(name: str, directory: Path | None = None) -> Path:
+    """Where a model's card is; a model without one is refused."""
     path = (directory or models_dir()) / f"{name}.json"
     if not path.is_file():
         raise ModelMissing(name, path)
-    return json.loads(path.read_text())
+    return path
+
+
+def read_card(name: str, directory: Path | None = None) -> dict[str, Any]:
+    """The model card; a model without one is refused."""
+    return json.loads(card_path(name, directory).read_text())
