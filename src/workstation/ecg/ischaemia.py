@@ -162,22 +162,10 @@ def st_elevation(
     unconfirmed = [lead for lead in at_face if lead not in confirmed]
     out = []
     if confirmed:
-        out.append(_elevation_statement(st, limits, confirmed, confounder))
+        out.append(_elevation_statement(st, limits, confirmed, confounder, confirmed=True))
     if unconfirmed:
-        out.append(_unconfirmed_elevation(st, limits, unconfirmed, confounder))
+        out.append(_elevation_statement(st, limits, unconfirmed, confounder, confirmed=False))
     return out
-
-
-def _elevation_evidence(
-    st: Mapping[str, LeadST], limits: Mapping[str, tuple[float, str]], leads: list[str]
-) -> dict[str, float | str | None]:
-    evidence: dict[str, float | str | None] = {
-        f"J {lead_label(lead)} mm": st[lead].j_mm for lead in leads
-    }
-    evidence |= _margins(st, leads)
-    evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
-    evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
-    return evidence
 
 
 def _elevation_statement(
@@ -185,10 +173,28 @@ def _elevation_statement(
     limits: Mapping[str, tuple[float, str]],
     leads: list[str],
     confounder: str | None,
+    confirmed: bool,
 ) -> Statement:
-    evidence = _elevation_evidence(st, limits, leads)
+    """The statement for ``leads`` meeting the elevation criteria, confirmed (every lead
+    clears its limit by its margin) or not (some reach it only at face value)."""
+    evidence: dict[str, float | str | None] = {
+        f"J {lead_label(lead)} mm": st[lead].j_mm for lead in leads
+    }
+    evidence |= _margins(st, leads)
+    evidence["limits"] = "; ".join(sorted({limits[lead][1] for lead in leads}))
+    evidence["criterion"] = "4th Universal Definition of MI: J-point elevation, 2 contiguous leads"
+    what, consequence = CONFOUNDERS[confounder] if confounder is not None else ("", "")
+    if not confirmed:
+        noisy = [lead_label(lead) for lead in leads if st[lead].margin_mm is not None]
+        context = f" (with {what}: {consequence})" if confounder is not None else ""
+        return Statement(
+            "st_elevation_unconfirmed",
+            f"ST elevation reaching the limits in {_named(leads)}{context}, but "
+            f"{', '.join(noisy)} {'is' if len(noisy) == 1 else 'are'} too noisy to confirm "
+            "it: check the electrodes and repeat the ECG",
+            evidence,
+        )
     if confounder is not None:
-        what, consequence = CONFOUNDERS[confounder]
         return Statement(
             f"st_elevation_{confounder}",
             f"ST elevation in {_named(leads)} with {what}: {consequence}; compare with a "
@@ -200,26 +206,6 @@ def _elevation_statement(
         f"ST elevation meeting STEMI criteria in {_named(leads)}: acute coronary occlusion "
         "to be excluded; compare with a previous ECG",
         evidence,
-    )
-
-
-def _unconfirmed_elevation(
-    st: Mapping[str, LeadST],
-    limits: Mapping[str, tuple[float, str]],
-    leads: list[str],
-    confounder: str | None,
-) -> Statement:
-    noisy = [lead_label(lead) for lead in leads if st[lead].margin_mm is not None]
-    context = ""
-    if confounder is not None:
-        what, consequence = CONFOUNDERS[confounder]
-        context = f" (with {what}: {consequence})"
-    return Statement(
-        "st_elevation_unconfirmed",
-        f"ST elevation reaching the limits in {_named(leads)}{context}, but "
-        f"{', '.join(noisy)} {'is' if len(noisy) == 1 else 'are'} too noisy to confirm it: "
-        "check the electrodes and repeat the ECG",
-        _elevation_evidence(st, limits, leads),
     )
 
 

@@ -229,6 +229,8 @@ def p_wave_evidence(
         )
         inside = eligible[(eligible >= 0) & (eligible < x.size)]
         r_amp.append(float(np.median(np.abs(x[inside]))))
+    if not per_lead:  # no lead with four eligible beats
+        return None, None
     spreads = [spread for _, _, spread in per_lead]
     floor = max(float(np.median(spreads)), 1e-12)
     weights = [1.0 / max(spread, floor) for spread in spreads]

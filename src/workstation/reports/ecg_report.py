@@ -47,6 +47,7 @@ from workstation.reports.page_layout import (
     ALERT_COLOR,
     BOLD,
     FONT,
+    FOOT_LINE_SPACE,
     MONO,
     MUTED_COLOR,
     TEXT_COLOR,
@@ -55,6 +56,7 @@ from workstation.reports.page_layout import (
     Paper,
     content_box,
     draw_banner,
+    draw_foot_line,
     draw_label_values,
     draw_section_title,
     draw_table,
@@ -428,7 +430,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
         + content.rhythm_details(a)
         + content.st_rows(a, report.settings.st_units)
     )
-    room = y_left - (box.y + DISCLAIMER_SPACE)
+    room = y_left - (box.y + FOOT_LINE_SPACE)
     fitting = label_rows_that_fit(measurements, room, 30 * mm, half)
     if fitting < len(measurements):  # leave a line to say where the rest is
         fitting = label_rows_that_fit(measurements, room - 7.5 * 1.28, 30 * mm, half)
@@ -507,8 +509,7 @@ def draw_details_page(canvas: Canvas, report: EcgReport) -> list[tuple[str, str]
     canvas.setFont(FONT, 7.5)
     canvas.setFillColor(MUTED_COLOR)
     canvas.drawString(right, y_right - 8, "SHA-256")
-    canvas.setFillColor(TEXT_COLOR)
-    _draw_disclaimer(canvas, box)
+    draw_foot_line(canvas, box, content.DISCLAIMER + ".")
     return overflow
 
 
@@ -523,16 +524,6 @@ def _draw_details_heading(canvas: Canvas, report: EcgReport, box: Box, what: str
     return box.top - 16
 
 
-#: Height kept free at the foot of a details page for the disclaimer line.
-DISCLAIMER_SPACE = 4 * mm + 14
-
-
-def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
-    canvas.setFillColor(TEXT_COLOR)
-    canvas.setFont(BOLD, 9)
-    canvas.drawString(box.x, box.y + 4 * mm, content.DISCLAIMER + ".")
-
-
 def draw_measurements_continued(
     canvas: Canvas, report: EcgReport, rows: Sequence[tuple[str, str]]
 ) -> None:
@@ -542,7 +533,7 @@ def draw_measurements_continued(
     half = box.width / 2 - 4 * mm
     y = draw_section_title(canvas, box.x, y, half, "Measurements (continued)")
     draw_label_values(canvas, box.x, y, rows, 30 * mm, half, wrap=True)
-    _draw_disclaimer(canvas, box)
+    draw_foot_line(canvas, box, content.DISCLAIMER + ".")
 
 
 def _unusable(analysis: Mapping[str, Any]) -> str:

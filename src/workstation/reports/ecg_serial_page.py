@@ -33,12 +33,14 @@ from workstation.reports.ecg_layout import (
 from workstation.reports.page_layout import (
     BOLD,
     FONT,
+    FOOT_LINE_SPACE,
     MUTED_COLOR,
     TEXT_COLOR,
     Column,
     Footer,
     content_box,
     draw_banner,
+    draw_foot_line,
     draw_label_values,
     draw_section_title,
     draw_table,
@@ -238,8 +240,6 @@ def _draw_panel(
 # Page 2: what changed ------------------------------------------------------------------------
 
 
-#: Height kept free at the foot of a page for the disclaimer line.
-DISCLAIMER_SPACE = 4 * mm + 14
 #: Height of the "Continued on the next page." line above the disclaimer.
 CONTINUED_LINE = 12.0
 Rows = Sequence[Sequence[str]]
@@ -249,7 +249,7 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> tuple[Rows, Rows]:
     """Measurements, ST levels and statements side by side; returns the ST and statement
     rows with no room above the disclaimer (15 leads, long statements), for the next page."""
     box = content_box(page.settings.paper)
-    floor = box.y + DISCLAIMER_SPACE
+    floor = box.y + FOOT_LINE_SPACE
     y = _draw_title(canvas, page, f"{TITLE}: what changed")
     p, s = page.patient, page.signature
     y = draw_label_values(
@@ -316,7 +316,7 @@ def draw_changes_page(canvas: Canvas, page: SerialPage) -> tuple[Rows, Rows]:
             7,
         ),
     )
-    _draw_disclaimer(canvas, box)
+    draw_foot_line(canvas, box, content.DISCLAIMER + ".")
     return st_rest, statements_rest
 
 
@@ -326,7 +326,7 @@ def draw_changes_continued(
     """The ST and statement rows the pages before had no room for, under their headings;
     returns what does not fit on this page either (at least one row of each is drawn)."""
     box = content_box(page.settings.paper)
-    floor = box.y + DISCLAIMER_SPACE + CONTINUED_LINE
+    floor = box.y + FOOT_LINE_SPACE + CONTINUED_LINE
     y = _draw_title(canvas, page, f"{TITLE}: what changed (continued)") - 2 * mm
     half = box.width / 2 - 4 * mm
     if st_rest:
@@ -344,20 +344,14 @@ def draw_changes_continued(
         statements_rest = statements_rest[fitting:]
     if st_rest or statements_rest:
         _draw_continued_line(canvas, box)
-    _draw_disclaimer(canvas, box)
+    draw_foot_line(canvas, box, content.DISCLAIMER + ".")
     return st_rest, statements_rest
 
 
 def _draw_continued_line(canvas: Canvas, box: Box) -> None:
     canvas.setFillColor(MUTED_COLOR)
     canvas.setFont(FONT, 7.5)
-    canvas.drawString(box.x, box.y + DISCLAIMER_SPACE, "Continued on the next page.")
-
-
-def _draw_disclaimer(canvas: Canvas, box: Box) -> None:
-    canvas.setFillColor(TEXT_COLOR)
-    canvas.setFont(BOLD, 9)
-    canvas.drawString(box.x, box.y + 4 * mm, content.DISCLAIMER + ".")
+    canvas.drawString(box.x, box.y + FOOT_LINE_SPACE, "Continued on the next page.")
 
 
 def _statement_columns(width: float) -> list[Column]:

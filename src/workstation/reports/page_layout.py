@@ -78,6 +78,18 @@ def wrap_text(text: str, width: float, font: str, size: float) -> list[str]:
     return lines
 
 
+#: Height kept free at the foot of a page for ``draw_foot_line``.
+FOOT_LINE_SPACE = 4 * mm + 14
+
+
+def draw_foot_line(canvas: Canvas, box: Box, text: str) -> None:
+    """A bold line at the foot of the content box (the reports' disclaimer); keep
+    FOOT_LINE_SPACE free above ``box.y`` for it."""
+    canvas.setFillColor(TEXT_COLOR)
+    canvas.setFont(BOLD, 9)
+    canvas.drawString(box.x, box.y + 4 * mm, text)
+
+
 def draw_section_title(canvas: Canvas, x: float, y: float, width: float, title: str) -> float:
     """A bold title with a thin rule under it; returns the y below it."""
     canvas.setFillColor(TEXT_COLOR)
