@@ -21,12 +21,14 @@ from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
     COSEN_AF,
     P_COHERENCE_MIN,
+    P_PER_QRS_SINUS_MIN,
     RhythmAnalysis,
     WindowRhythm,
     _classify,
     _edge_beat,
     af_episodes,
     trend_points,
+    with_delineated_p,
 )
 from workstation.ecg.rhythm_features import (
     NRMSSD_AF,
@@ -392,6 +394,56 @@ def test_twelve_lead_af_names_its_criteria_with_the_delineated_p_waves() -> None
     assert statement.evidence["delineated_p_per_qrs_median"] == 0.0
     assert f"RR irregularity {irregularity:.2f}, AF from {NRMSSD_AF:.2f}" in statement.text
     assert "P wave delineated before 0 % of QRS complexes" in statement.text
+
+
+def test_atrial_flutter_whose_waves_repeat_before_the_qrs_is_not_called_sinus() -> None:
+    """LUDB 103 (development split, typical atrial flutter, no P wave marked in any lead):
+    its flutter waves are locked to the conducted QRS, so the P window repeats (coherence
+    above the P-wave limit), but the twelve-lead delineator finds no P wave. The rhythm is
+    not confirmed as sinus, the statement says why, and no PR interval or P axis is shown."""
+    result = analyze_ecg(read_recording(shared("ludb", "data", "103.hea")))
+    assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
+    statement = next(s for s in result.statements if s.code == "non_sinus_rhythm")
+    assert statement.evidence["p_coherence_median"] >= P_COHERENCE_MIN
+    assert statement.evidence["delineated_p_per_qrs_median"] < P_PER_QRS_SINUS_MIN
+    assert "a wave repeats before the QRS complexes" in statement.text
+    assert "look for P waves, flutter waves or pacing" in statement.text
+    assert result.measurements.pr_ms is None
+    assert result.measurements.axis_deg["p"] is None
+
+
+def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
+    """LUDB 130 (development split, sinus rhythm, P waves marked): the delineator finds a P
+    wave before just over half of its QRS complexes, the fewest of the development split's
+    sinus records; it is still sinus, with its PR interval."""
+    result = analyze_ecg(read_recording(shared("ludb", "data", "130.hea")))
+    assert codes(result) & RHYTHM_CODES == {"sinus_rhythm"}
+    shares = [w.evidence.p_per_qrs for w in result.rhythm.windows if w.evidence]
+    assert shares and min(shares) >= P_PER_QRS_SINUS_MIN
+    assert result.measurements.pr_ms is not None
+
+
+def test_the_delineated_p_share_takes_only_a_sinus_label_away() -> None:
+    """Below the share, a sinus window becomes not sinus; AF and paced windows, and windows
+    outside the delineated stretch, keep their labels; at the share, sinus stays sinus."""
+    evidence = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
+    labels = ["sinus", "af", "paced", "sinus"]
+    good = LeadWindowQuality(1.0, 10.0, 1.0, 1.0, 0.6, 0.0, 0.0, 12, None)
+    rhythm = RhythmAnalysis(
+        500.0,
+        QualityMap(["ii"], 500.0, np.arange(5) * 5000, [[good] for _ in labels]),
+        [WindowRhythm(label, "ii", evidence) for label in labels],
+        np.zeros(0, dtype=np.int64),
+        np.zeros(0, dtype=np.int8),
+        np.zeros(0, dtype=bool),
+        [],
+        [],
+    )
+    below = with_delineated_p(rhythm, [0, 1, 2], P_PER_QRS_SINUS_MIN - 0.01)
+    assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "sinus"]
+    assert below.windows[0].evidence.p_per_qrs == P_PER_QRS_SINUS_MIN - 0.01
+    at = with_delineated_p(rhythm, [0, 3], P_PER_QRS_SINUS_MIN)
+    assert [w.label for w in at.windows] == labels
 
 
 def test_two_lead_af_has_no_delineated_p_share() -> None:

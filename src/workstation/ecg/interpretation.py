@@ -30,7 +30,13 @@ import numpy as np
 from workstation.channels import LIMB_LEADS
 from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
 from workstation.ecg.quality import QualityMap
-from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, PAUSE_S, RhythmAnalysis
+from workstation.ecg.rhythm import (
+    COSEN_AF,
+    P_COHERENCE_MIN,
+    P_PER_QRS_SINUS_MIN,
+    PAUSE_S,
+    RhythmAnalysis,
+)
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
@@ -119,6 +125,34 @@ def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | 
     if p_per_qrs is not None:
         words.append(f"P wave delineated before {100 * p_per_qrs:.0f} % of QRS complexes")
     return evidence, "; ".join(words)
+
+
+def non_sinus_statement(
+    windows: list[WindowEvidence], evidence: dict[str, float | None]
+) -> Statement:
+    """Rhythm not confirmed as sinus; when most of the windows repeat a wave before the QRS
+    that the multi-lead delineator does not recognise as a P wave (``rhythm.with_delineated_p``),
+    the statement says so and what to look for on the trace: flutter waves locked to the
+    QRS, a paced rhythm whose spikes were not found, or P waves the delineator missed (LUDB
+    test record 116, sinus with right bundle branch block, none delineated in any lead)."""
+    unrecognised = [
+        e
+        for e in windows
+        if e.p_coherence is not None
+        and e.p_coherence >= P_COHERENCE_MIN
+        and e.p_per_qrs is not None
+        and e.p_per_qrs < P_PER_QRS_SINUS_MIN
+    ]
+    text = "Rhythm not confirmed as sinus"
+    if len(unrecognised) > 0.5 * len(windows):
+        share = _median([e.p_per_qrs for e in unrecognised]) or 0.0
+        evidence = evidence | {"delineated_p_per_qrs_median": share}
+        found = f"before only {100 * share:.0f} % of them" if share > 0 else "before none of them"
+        text += (
+            f": a wave repeats before the QRS complexes, but a P wave was recognised {found}; "
+            "look for P waves, flutter waves or pacing"
+        )
+    return Statement("non_sinus_rhythm", text, evidence)
 
 
 def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
@@ -241,7 +275,7 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
             else:
                 out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
         else:
-            out.append(Statement("non_sinus_rhythm", "Rhythm not confirmed as sinus", evidence))
+            out.append(non_sinus_statement(other, evidence))
         grouped = [e for label, e in outside if label == "not_sinus" and _grouped(e)]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
         if len(grouped) > 0.5 * len(other):

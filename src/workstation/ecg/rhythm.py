@@ -33,12 +33,18 @@ Thresholds
   114 at 0 dB and from 8 to 4 at -6 dB, for 1 and 2 of 68 AF pieces no longer called AF at
   6 and -6 dB. Other leads confirm because the checking detector misses short-coupled
   beats of fast AF (LUDB 109 lost its AF statement without them).
-- P waves per QRS from the multi-lead delineator (``with_delineated_p``), where it ran, are
-  shown with the evidence but do not decide the label. Tried as the AF and sinus criterion
-  (P waves before at least half the QRS complexes: a P-wave rhythm, sinus, never AF; before
-  fewer: AF on irregular RR unless most of the P window repeats, coherence 0.5), it changed
-  no AF decision on LUDB's development or test split, made one more development sinus
-  record sinus (130) and one test AF record "sinus rhythm" (93): not kept (issue #15,
+- P waves per QRS from the multi-lead delineator (``with_delineated_p``), where it ran (three
+  usable leads or more), are shown with the evidence and can take a sinus label away, never
+  give one: a window the coherence calls sinus is "not sinus" when the delineator found a P
+  wave before fewer than half its QRS complexes (P_PER_QRS_SINUS_MIN). What repeats in the
+  P window is then not a P wave the delineator recognises in the leads together: flutter
+  waves locked to the conducted QRS (LUDB development records 35 and 103, atrial flutter,
+  coherence 0.57 and 0.63, read "sinus"), or a paced rhythm in complete AV block with no P
+  wave marked by the cardiologists (90). The sinus-labelled development records with P
+  waves marked had the delineator's P before at least 0.56 of their QRS complexes. Tried
+  as the AF criterion as well (fewer than half: AF on irregular RR unless most of the P
+  window repeats, coherence 0.5), it changed no AF decision on LUDB's development or test
+  split and made one test AF record "sinus rhythm" (93): not kept (issue #15,
   benchmarks/RESULTS.md).
 - Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
   window is labelled paced and judged neither sinus nor AF, and its beats are not counted
@@ -99,6 +105,9 @@ COSEN_AF = -1.4  # [Lake & Moorman 2011]
 P_COHERENCE_MIN = 0.25  # dev split of CPSC 2021
 ATRIAL_ACTIVITY_MIN = 0.01  # median P-window residual of sinus rhythm, LUDB development split
 MIN_RR_TO_CLASSIFY = 6
+#: A sinus label needs the delineator's P wave before at least this share of the QRS complexes,
+#: where it ran: P waves before most of them (module docstring).
+P_PER_QRS_SINUS_MIN = 0.5
 #: A window's rhythm is not read from a lead whose beat noise exceeds this while a cleaner
 #: usable lead exists: above the 99th percentile of the leads the gate accepts on LUDB
 #: development (0.116) and above every clean CPSC 2021 development AF window (max 0.142).
@@ -414,13 +423,16 @@ def scan_rhythm(
 def with_delineated_p(r: RhythmAnalysis, windows: list[int], p_per_qrs: float) -> RhythmAnalysis:
     """The rhythm analysis with the share of QRS complexes that the multi-lead delineator
     found a P wave before, over the stretch that holds ``windows``, added to those windows'
-    evidence for the reader; labels, episodes and beats stay as the scan decided them."""
+    evidence; a window among them labelled sinus becomes 'not_sinus' when the share is under
+    P_PER_QRS_SINUS_MIN (module docstring). Other labels, episodes and beats stay as the scan
+    decided them."""
     annotated = list(r.windows)
     for w in windows:
         old = annotated[w]
         if old.evidence is not None:
             evidence = replace(old.evidence, p_per_qrs=round(p_per_qrs, 3))
-            annotated[w] = WindowRhythm(old.label, old.lead, evidence)
+            no_p = old.label == "sinus" and p_per_qrs < P_PER_QRS_SINUS_MIN
+            annotated[w] = WindowRhythm("not_sinus" if no_p else old.label, old.lead, evidence)
     return RhythmAnalysis(
         r.fs, r.quality, annotated, r.beats, r.beat_kinds, r.valid_rr, r.episodes, r.pauses
     )

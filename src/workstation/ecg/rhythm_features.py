@@ -81,7 +81,7 @@ class WindowEvidence:
     nrmssd_ectopy_free: float | None = None
     #: Share of QRS complexes with a P wave before them, as the multi-lead delineator
     #: (``ecg.delineation.harmonise_p``) found them; None where it did not look at this window.
-    #: Shown to the reader; the label does not use it (``ecg.rhythm`` notes why).
+    #: Shown to the reader; it can take a sinus label away (``ecg.rhythm.with_delineated_p``).
     p_per_qrs: float | None = None
     #: Share of the window's beats a pacemaker spike precedes (``ecg.pacing``); None without
     #: the recorded signal, below 500 Hz or with too few beats.
