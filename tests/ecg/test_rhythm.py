@@ -20,8 +20,10 @@ from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_interv
 from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
     COSEN_AF,
+    NORMAL,
     P_COHERENCE_MIN,
     P_PER_QRS_SINUS_MIN,
+    PAC,
     RhythmAnalysis,
     WindowRhythm,
     _classify,
@@ -400,7 +402,8 @@ def test_atrial_flutter_whose_waves_repeat_before_the_qrs_is_not_called_sinus() 
     """LUDB 103 (development split, typical atrial flutter, no P wave marked in any lead):
     its flutter waves are locked to the conducted QRS, so the P window repeats (coherence
     above the P-wave limit), but the twelve-lead delineator finds no P wave. The rhythm is
-    not confirmed as sinus, the statement says why, and no PR interval or P axis is shown."""
+    not confirmed as sinus, the statement says why, and no PR interval, P axis or premature
+    atrial complex (its conduction ratio changes) is shown."""
     result = analyze_ecg(read_recording(shared("ludb", "data", "103.hea")))
     assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
     statement = next(s for s in result.statements if s.code == "non_sinus_rhythm")
@@ -410,6 +413,8 @@ def test_atrial_flutter_whose_waves_repeat_before_the_qrs_is_not_called_sinus() 
     assert "look for P waves, flutter waves or pacing" in statement.text
     assert result.measurements.pr_ms is None
     assert result.measurements.axis_deg["p"] is None
+    assert result.rhythm.summary.pac_count == 0
+    assert "premature_atrial_complexes" not in codes(result)
 
 
 def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
@@ -424,8 +429,9 @@ def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
 
 
 def test_the_delineated_p_share_takes_only_a_sinus_label_away() -> None:
-    """Below the share, a sinus window becomes not sinus; AF and paced windows, and windows
-    outside the delineated stretch, keep their labels; at the share, sinus stays sinus."""
+    """Below the share, a sinus window becomes not sinus and its PACs normal beats; AF and
+    paced windows, and windows outside the delineated stretch, keep their labels and beats;
+    at the share, sinus stays sinus."""
     evidence = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
     labels = ["sinus", "af", "paced", "sinus"]
     good = LeadWindowQuality(1.0, 10.0, 1.0, 1.0, 0.6, 0.0, 0.0, 12, None)
@@ -433,17 +439,20 @@ def test_the_delineated_p_share_takes_only_a_sinus_label_away() -> None:
         500.0,
         QualityMap(["ii"], 500.0, np.arange(5) * 5000, [[good] for _ in labels]),
         [WindowRhythm(label, "ii", evidence) for label in labels],
-        np.zeros(0, dtype=np.int64),
-        np.zeros(0, dtype=np.int8),
-        np.zeros(0, dtype=bool),
+        np.arange(8, dtype=np.int64) * 2500 + 1000,  # two beats per window, the second a PAC
+        np.tile(np.asarray([NORMAL, PAC], dtype=np.int8), 4),
+        np.ones(8, dtype=bool),
         [],
         [],
     )
     below = with_delineated_p(rhythm, [0, 1, 2], P_PER_QRS_SINUS_MIN - 0.01)
     assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "sinus"]
     assert below.windows[0].evidence.p_per_qrs == P_PER_QRS_SINUS_MIN - 0.01
+    assert below.beat_kinds.tolist() == [NORMAL, NORMAL, *[NORMAL, PAC] * 3]
+    assert below.summary.pac_count == 3
     at = with_delineated_p(rhythm, [0, 3], P_PER_QRS_SINUS_MIN)
     assert [w.label for w in at.windows] == labels
+    assert at.beat_kinds.tolist() == rhythm.beat_kinds.tolist()
 
 
 def test_two_lead_af_has_no_delineated_p_share() -> None:

@@ -424,17 +424,23 @@ def with_delineated_p(r: RhythmAnalysis, windows: list[int], p_per_qrs: float) -
     """The rhythm analysis with the share of QRS complexes that the multi-lead delineator
     found a P wave before, over the stretch that holds ``windows``, added to those windows'
     evidence; a window among them labelled sinus becomes 'not_sinus' when the share is under
-    P_PER_QRS_SINUS_MIN (module docstring). Other labels, episodes and beats stay as the scan
-    decided them."""
-    annotated = list(r.windows)
+    P_PER_QRS_SINUS_MIN (module docstring), and its beats are no longer premature atrial
+    complexes: without P waves an early beat is not shown to be atrial (in atrial flutter it
+    is the conduction ratio changing: LUDB 103 had five "PACs"), as in AF windows. Other
+    labels, episodes and beats stay as the scan decided them."""
+    annotated, kinds = list(r.windows), r.beat_kinds.copy()
     for w in windows:
         old = annotated[w]
-        if old.evidence is not None:
-            evidence = replace(old.evidence, p_per_qrs=round(p_per_qrs, 3))
-            no_p = old.label == "sinus" and p_per_qrs < P_PER_QRS_SINUS_MIN
-            annotated[w] = WindowRhythm("not_sinus" if no_p else old.label, old.lead, evidence)
+        if old.evidence is None:
+            continue
+        evidence = replace(old.evidence, p_per_qrs=round(p_per_qrs, 3))
+        no_p = old.label == "sinus" and p_per_qrs < P_PER_QRS_SINUS_MIN
+        annotated[w] = WindowRhythm("not_sinus" if no_p else old.label, old.lead, evidence)
+        if no_p:
+            inside = (r.beats >= r.quality.edges[w]) & (r.beats < r.quality.edges[w + 1])
+            kinds[inside & (kinds == PAC)] = NORMAL
     return RhythmAnalysis(
-        r.fs, r.quality, annotated, r.beats, r.beat_kinds, r.valid_rr, r.episodes, r.pauses
+        r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses
     )
 
 
