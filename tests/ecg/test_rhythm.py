@@ -14,8 +14,12 @@ import wfdb
 from helpers import shared
 
 from workstation.dsp.resample import resample
-from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
-from workstation.ecg.interpretation import grouped_beating_statement, rhythm_statements
+from workstation.ecg.analysis import P_INVERTED_NOTE, EcgAnalysis, analyze_ecg
+from workstation.ecg.interpretation import (
+    grouped_beating_statement,
+    non_sinus_statement,
+    rhythm_statements,
+)
 from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_intervals, bsqi
 from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
@@ -428,31 +432,99 @@ def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
     assert result.measurements.pr_ms is not None
 
 
-def test_the_delineated_p_share_takes_only_a_sinus_label_away() -> None:
-    """Below the share, a sinus window becomes not sinus and its PACs normal beats; AF and
-    paced windows, and windows outside the delineated stretch, keep their labels and beats;
-    at the share, sinus stays sinus."""
-    evidence = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
-    labels = ["sinus", "af", "paced", "sinus"]
+def delineation_test_rhythm(labels: list[str]) -> RhythmAnalysis:
+    """Windows of 10 s at 500 Hz with the given labels, two beats each, the second a PAC."""
     good = LeadWindowQuality(1.0, 10.0, 1.0, 1.0, 0.6, 0.0, 0.0, 12, None)
-    rhythm = RhythmAnalysis(
+    return RhythmAnalysis(
         500.0,
-        QualityMap(["ii"], 500.0, np.arange(5) * 5000, [[good] for _ in labels]),
-        [WindowRhythm(label, "ii", evidence) for label in labels],
-        np.arange(8, dtype=np.int64) * 2500 + 1000,  # two beats per window, the second a PAC
-        np.tile(np.asarray([NORMAL, PAC], dtype=np.int8), 4),
-        np.ones(8, dtype=bool),
+        QualityMap(["ii"], 500.0, np.arange(len(labels) + 1) * 5000, [[good] for _ in labels]),
+        [WindowRhythm(label, "ii", WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)) for label in labels],
+        np.arange(2 * len(labels), dtype=np.int64) * 2500 + 1000,
+        np.tile(np.asarray([NORMAL, PAC], dtype=np.int8), len(labels)),
+        np.ones(2 * len(labels), dtype=bool),
         [],
         [],
     )
-    below = with_delineated_p(rhythm, [0, 1, 2], P_PER_QRS_SINUS_MIN - 0.01)
-    assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "sinus"]
-    assert below.windows[0].evidence.p_per_qrs == P_PER_QRS_SINUS_MIN - 0.01
-    assert below.beat_kinds.tolist() == [NORMAL, NORMAL, *[NORMAL, PAC] * 3]
-    assert below.summary.pac_count == 3
+
+
+def test_a_delineated_share_under_half_takes_every_sinus_label_and_its_pacs_away() -> None:
+    """Below the share with a sinus window among those delineated, every sinus window
+    becomes not sinus (those of a longer record that were not delineated too) and its PACs
+    normal beats; AF and paced windows keep their labels and beats; only the delineated
+    windows carry the share. At the share, nothing changes."""
+    rhythm = delineation_test_rhythm(["sinus", "af", "paced", "sinus"])
+    below = with_delineated_p(rhythm, [0, 1, 2], P_PER_QRS_SINUS_MIN - 0.01, inverted=True)
+    assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "not_sinus"]
+    assert [w.evidence.p_per_qrs for w in below.windows] == [P_PER_QRS_SINUS_MIN - 0.01] * 3 + [
+        None
+    ]
+    assert below.windows[0].evidence.p_inverted is True
+    assert below.beat_kinds.tolist() == [NORMAL, NORMAL, NORMAL, PAC, NORMAL, PAC, NORMAL, NORMAL]
+    assert below.summary.pac_count == 2
     at = with_delineated_p(rhythm, [0, 3], P_PER_QRS_SINUS_MIN)
-    assert [w.label for w in at.windows] == labels
+    assert [w.label for w in at.windows] == ["sinus", "af", "paced", "sinus"]
     assert at.beat_kinds.tolist() == rhythm.beat_kinds.tolist()
+
+
+def test_a_share_under_half_over_windows_not_called_sinus_changes_no_label() -> None:
+    """No P wave delineated where the scan already said AF: the sinus windows elsewhere in
+    the record keep their label (nothing contradicted them)."""
+    rhythm = delineation_test_rhythm(["af", "sinus"])
+    assert [w.label for w in with_delineated_p(rhythm, [0], 0.0).windows] == ["af", "sinus"]
+
+
+def test_a_longer_flutter_strip_is_not_sinus_in_its_windows_not_delineated() -> None:
+    """LUDB 103 (atrial flutter, development split) repeated to 30 s: only its cleanest
+    window is delineated, yet none of the three reads sinus, none counts PACs, and the
+    statement says where the delineator looked."""
+    rec = read_recording(shared("ludb", "data", "103.hea"))
+    result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), 3)))
+    assert [w.label for w in result.rhythm.windows] == ["not_sinus"] * 3
+    assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
+    assert result.rhythm.summary.pac_count == 0
+    statement = next(s for s in result.statements if s.code == "non_sinus_rhythm")
+    assert "in the stretch it delineated" in statement.text
+    assert 80 < statement.evidence["heart_rate_bpm"] < 110
+
+
+def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_note() -> None:
+    """LUDB 121 (sinus rhythm, test split) with every lead inverted: the delineator, which
+    learnt upright leads, finds its P waves only when the leads are turned back. The rhythm
+    stays sinus, as upright, and the analysis says the P waves were found inverted and what
+    that can mean."""
+    rec = read_recording(shared("ludb", "data", "121.hea"))
+    upright = analyze_ecg(rec, score=False)
+    inverted = analyze_ecg(replace(rec, signals=-np.asarray(rec.signals)), score=False)
+    assert codes(upright) & RHYTHM_CODES == codes(inverted) & RHYTHM_CODES == {"sinus_rhythm"}
+    evidence = inverted.rhythm.windows[0].evidence
+    assert evidence.p_inverted is True and evidence.p_per_qrs >= P_PER_QRS_SINUS_MIN
+    assert upright.rhythm.windows[0].evidence.p_inverted is False
+    assert P_INVERTED_NOTE in inverted.warnings
+    assert P_INVERTED_NOTE not in upright.warnings
+
+
+@pytest.mark.parametrize(
+    ("coherence", "share", "words"),
+    [
+        (0.8, 0.3, "found a P wave before only 30 % of them; look for"),
+        (0.8, 0.001, "found a P wave before fewer than 1 % of them"),
+        (0.1, 0.0, None),
+    ],
+)
+def test_the_non_sinus_statement_gives_its_rate_and_why(coherence, share, words) -> None:
+    """With a coherent P window the delineator did not confirm, the statement says so;
+    with an incoherent one (not sinus for the scan itself) it gives the rate only."""
+    evidence = replace(
+        WindowEvidence(10, 150.0, -2.0, coherence, 0.05), p_per_qrs=share, p_inverted=False
+    )
+    statement = non_sinus_statement([("not_sinus", evidence)], {"p_coherence_median": coherence})
+    assert statement.text.startswith("Rhythm not confirmed as sinus (rate 150 bpm)")
+    assert statement.evidence["heart_rate_bpm"] == 150.0
+    if words is None:
+        assert statement.text == "Rhythm not confirmed as sinus (rate 150 bpm)"
+    else:
+        assert words in statement.text
+        assert statement.evidence["delineated_p_per_qrs_median"] == share
 
 
 def test_two_lead_af_has_no_delineated_p_share() -> None:

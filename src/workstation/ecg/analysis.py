@@ -283,28 +283,39 @@ def report_form(n_leads: int, duration_s: float) -> str:
     return "resting" if resting else "rhythm"
 
 
+#: Said when the P waves that keep a sinus label were found only with the leads inverted.
+P_INVERTED_NOTE = (
+    "P waves were recognised only with every lead inverted: check the leads' polarity "
+    "(P waves inverted in the limb leads are also seen in ectopic atrial and junctional "
+    "rhythms, which are not sinus)"
+)
+
+
 def delineated_p_share(
     beats: list[Beat], model: LoadedModel, model_x: np.ndarray, leads: list[str], recheck: bool
-) -> float:
-    """The share of ``beats`` the multi-lead delineator found a P wave before.
+) -> tuple[float, bool]:
+    """The share of ``beats`` the multi-lead delineator found a P wave before, and whether it
+    is the share with the leads inverted.
 
     Below P_PER_QRS_SINUS_MIN with ``recheck`` (a window the scan called sinus would lose
     that label, ``rhythm.with_delineated_p``), the leads are delineated once more inverted
-    and the larger share is kept. The delineator learnt upright recordings (LUDB) and found
-    no P wave in a sinus LUDB test record (121) with every lead inverted, where it finds
-    them before 88 % of the QRS complexes upright, while the rhythm is meant not to change
-    with polarity (``ecg.rhythm_features``). The development split's flutter and no-P records
-    give no P wave either way up. Only such records pay for the second pass."""
+    and the larger share is kept. The delineator learnt upright recordings (LUDB); on the
+    test split it found no P wave in sinus record 121 with every lead inverted (88 % of the
+    QRS complexes upright), which, found there, is why the second pass exists, while the
+    rhythm is meant not to change with polarity (``ecg.rhythm_features``). The development
+    split's flutter and no-P records give no P wave either way up. A P wave found only
+    inverted is not told apart from an ectopic atrial or junctional one, which the coherence
+    called sinus before this check too: the analysis notes it (P_INVERTED_NOTE). Only such
+    records pay for the second pass."""
     share = sum(b.p_on is not None for b in beats) / len(beats)
     if share >= P_PER_QRS_SINUS_MIN or not recheck:
-        return share
+        return share, False
     labels = segment_labels(model, -model_x)
     flipped = fuse_beats(
         {lead: lead_waves(labels[k], MODEL_FS) for k, lead in enumerate(leads)}, MODEL_FS
     )
-    if not flipped:
-        return share
-    return max(share, sum(b.p_on is not None for b in flipped) / len(flipped))
+    inverted = sum(b.p_on is not None for b in flipped) / len(flipped) if flipped else 0.0
+    return (inverted, True) if inverted > share else (share, False)
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
@@ -377,8 +388,12 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     if len(usable) >= MIN_CONSENSUS_LEADS:
         # Only with three leads or more does the delineator agree P waves across leads.
         sinus = any(rhythm.windows[w].label == "sinus" for w in measured)
-        share = delineated_p_share(beats, model, model_x, [names[i] for i in usable], sinus)
-        rhythm = with_delineated_p(rhythm, measured, share)
+        share, inverted = delineated_p_share(
+            beats, model, model_x, [names[i] for i in usable], sinus
+        )
+        rhythm = with_delineated_p(rhythm, measured, share, inverted)
+        if inverted and share >= P_PER_QRS_SINUS_MIN:
+            notes.append(P_INVERTED_NOTE)
     labels = {rhythm.windows[w].label for w in measured}
     paced = "paced" in labels
     if labels & {"af", "not_sinus", "paced"}:

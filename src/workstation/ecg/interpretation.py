@@ -33,7 +33,6 @@ from workstation.ecg.quality import QualityMap
 from workstation.ecg.rhythm import (
     COSEN_AF,
     P_COHERENCE_MIN,
-    P_PER_QRS_SINUS_MIN,
     PAUSE_S,
     RhythmAnalysis,
 )
@@ -128,31 +127,46 @@ def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | 
 
 
 def non_sinus_statement(
-    windows: list[WindowEvidence], evidence: dict[str, float | None]
+    windows: list[tuple[str, WindowEvidence]], evidence: dict[str, float | str | None]
 ) -> Statement:
-    """Rhythm not confirmed as sinus; when most of the windows repeat a wave before the QRS
-    that the multi-lead delineator does not recognise as a P wave (``rhythm.with_delineated_p``),
-    the statement says so and what to look for on the trace: flutter waves locked to the
-    QRS, a paced rhythm whose spikes were not found, or P waves the delineator missed (LUDB
-    test record 116, sinus with right bundle branch block, none delineated in any lead)."""
+    """Rhythm not confirmed as sinus, with the rate of its windows (labels and evidence).
+
+    When most of them are not sinus only because the multi-lead delineator did not recognise
+    the wave that repeats before the QRS as a P wave (a coherent P window: the scan alone
+    would have called them sinus, ``rhythm.with_delineated_p``), the statement says so and
+    what to look for on the trace: flutter waves locked to the QRS, a paced rhythm whose
+    spikes were not found, or P waves the delineator missed (LUDB test record 116, sinus
+    with right bundle branch block: none delineated in any lead)."""
+    rate = _median([e.heart_rate_bpm for _, e in windows if e.heart_rate_bpm is not None])
+    evidence = evidence | {"heart_rate_bpm": rate}
+    text = "Rhythm not confirmed as sinus"
+    if rate is not None:
+        text += f" (rate {rate:.0f} bpm)"
     unrecognised = [
         e
-        for e in windows
-        if e.p_coherence is not None
-        and e.p_coherence >= P_COHERENCE_MIN
-        and e.p_per_qrs is not None
-        and e.p_per_qrs < P_PER_QRS_SINUS_MIN
+        for label, e in windows
+        if label == "not_sinus" and e.p_coherence is not None and e.p_coherence >= P_COHERENCE_MIN
     ]
-    text = "Rhythm not confirmed as sinus"
     if len(unrecognised) > 0.5 * len(windows):
-        share = _median([e.p_per_qrs for e in unrecognised]) or 0.0
+        delineated = [e.p_per_qrs for e in unrecognised if e.p_per_qrs is not None]
+        share = _median(delineated)
         evidence = evidence | {"delineated_p_per_qrs_median": share}
-        found = f"before only {100 * share:.0f} % of them" if share > 0 else "before none of them"
+        where = " in the stretch it delineated" if len(delineated) < len(unrecognised) else ""
         text += (
-            f": a wave repeats before the QRS complexes, but a P wave was recognised {found}; "
-            "look for P waves, flutter waves or pacing"
+            ": a wave repeats before the QRS complexes, but the automatic delineator found a P "
+            f"wave before {_share_words(share)}{where}; look for P waves, flutter waves or pacing"
         )
     return Statement("non_sinus_rhythm", text, evidence)
+
+
+def _share_words(share: float | None) -> str:
+    """How many of the QRS complexes, in words: none, fewer than 1 %, N %, or (where the
+    windows saying so were not themselves delineated) fewer than half."""
+    if share is None:
+        return "fewer than half of them"
+    if share == 0:
+        return "none of them"
+    return "fewer than 1 % of them" if share < 0.005 else f"only {100 * share:.0f} % of them"
 
 
 def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
@@ -212,7 +226,8 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
 
     AF needs irregular RR, no coherent P wave and atrial activity in the same windows
     (``ecg.rhythm``), and says so in its text (``af_criteria``); sinus needs a coherent P
-    wave before the QRS. [AF], [AHA] part I.
+    wave before the QRS and, with three leads or more, the delineator's P waves before most
+    QRS complexes (``rhythm.with_delineated_p``). [AF], [AHA] part I.
     """
     out: list[Statement] = []
     s = r.summary
@@ -275,8 +290,14 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
             else:
                 out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
         else:
-            out.append(non_sinus_statement(other, evidence))
-        grouped = [e for label, e in outside if label == "not_sinus" and _grouped(e)]
+            out.append(non_sinus_statement(outside, evidence))
+        grouped = [
+            e
+            for label, e in outside
+            if label == "not_sinus"
+            and (e.p_coherence is None or e.p_coherence < P_COHERENCE_MIN)
+            and _grouped(e)
+        ]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
         if len(grouped) > 0.5 * len(other):
             out.append(grouped_beating_statement(grouped))

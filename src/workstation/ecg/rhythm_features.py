@@ -83,6 +83,10 @@ class WindowEvidence:
     #: (``ecg.delineation.harmonise_p``) found them; None where it did not look at this window.
     #: Shown to the reader; it can take a sinus label away (``ecg.rhythm.with_delineated_p``).
     p_per_qrs: float | None = None
+    #: True where those P waves were found only with the leads inverted
+    #: (``ecg.analysis.delineated_p_share``): the P waves drawn and measured are the upright
+    #: delineation's, which found fewer.
+    p_inverted: bool | None = None
     #: Share of the window's beats a pacemaker spike precedes (``ecg.pacing``); None without
     #: the recorded signal, below 500 Hz or with too few beats.
     paced_share: float | None = None
