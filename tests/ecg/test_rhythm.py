@@ -512,16 +512,17 @@ def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_note() -> 
     ],
 )
 def test_the_non_sinus_statement_gives_its_rate_and_why(coherence, share, words) -> None:
-    """With a coherent P window the delineator did not confirm, the statement says so;
-    with an incoherent one (not sinus for the scan itself) it gives the rate only."""
+    """A fast rate is said in words (a 2:1 flutter at 150 bpm once read "Sinus
+    tachycardia"); with a coherent P window the delineator did not confirm, the statement
+    says why; with an incoherent one (not sinus for the scan itself) it says no more."""
     evidence = replace(
         WindowEvidence(10, 150.0, -2.0, coherence, 0.05), p_per_qrs=share, p_inverted=False
     )
     statement = non_sinus_statement([("not_sinus", evidence)], {"p_coherence_median": coherence})
-    assert statement.text.startswith("Rhythm not confirmed as sinus (rate 150 bpm)")
+    assert statement.text.startswith("Rhythm not confirmed as sinus (rate above 100 bpm)")
     assert statement.evidence["heart_rate_bpm"] == 150.0
     if words is None:
-        assert statement.text == "Rhythm not confirmed as sinus (rate 150 bpm)"
+        assert statement.text == "Rhythm not confirmed as sinus (rate above 100 bpm)"
     else:
         assert words in statement.text
         assert statement.evidence["delineated_p_per_qrs_median"] == share

@@ -129,7 +129,8 @@ def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | 
 def non_sinus_statement(
     windows: list[tuple[str, WindowEvidence]], evidence: dict[str, float | str | None]
 ) -> Statement:
-    """Rhythm not confirmed as sinus, with the rate of its windows (labels and evidence).
+    """Rhythm not confirmed as sinus, saying when its windows' rate is fast or slow (their
+    labels and evidence).
 
     When most of them are not sinus only because the multi-lead delineator did not recognise
     the wave that repeats before the QRS as a P wave (a coherent P window: the scan alone
@@ -140,8 +141,12 @@ def non_sinus_statement(
     rate = _median([e.heart_rate_bpm for _, e in windows if e.heart_rate_bpm is not None])
     evidence = evidence | {"heart_rate_bpm": rate}
     text = "Rhythm not confirmed as sinus"
-    if rate is not None:
-        text += f" (rate {rate:.0f} bpm)"
+    # The rate in words only: the header's heart rate is the measured stretch's, this the
+    # windows', and two numbers that differ on one page would have to be explained.
+    if rate is not None and rate > TACHYCARDIA_BPM:
+        text += f" (rate above {TACHYCARDIA_BPM} bpm)"
+    elif rate is not None and rate < BRADYCARDIA_BPM:
+        text += f" (rate below {BRADYCARDIA_BPM} bpm)"
     unrecognised = [
         e
         for label, e in windows
