@@ -14,7 +14,7 @@ import wfdb
 from helpers import shared
 
 from workstation.dsp.resample import resample
-from workstation.ecg.analysis import P_INVERTED_NOTE, EcgAnalysis, analyze_ecg
+from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
 from workstation.ecg.interpretation import (
     grouped_beating_statement,
     non_sinus_statement,
@@ -419,6 +419,7 @@ def test_atrial_flutter_whose_waves_repeat_before_the_qrs_is_not_called_sinus() 
     assert result.measurements.axis_deg["p"] is None
     assert result.rhythm.summary.pac_count == 0
     assert "premature_atrial_complexes" not in codes(result)
+    assert result.rhythm.windows[0].evidence.p_inverted is False  # none found either way up
 
 
 def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
@@ -432,13 +433,16 @@ def test_sinus_rhythm_with_the_fewest_delineated_p_waves_stays_sinus() -> None:
     assert result.measurements.pr_ms is not None
 
 
-def delineation_test_rhythm(labels: list[str]) -> RhythmAnalysis:
+def delineation_test_rhythm(
+    labels: list[str], evidence: WindowEvidence | None = None
+) -> RhythmAnalysis:
     """Windows of 10 s at 500 Hz with the given labels, two beats each, the second a PAC."""
     good = LeadWindowQuality(1.0, 10.0, 1.0, 1.0, 0.6, 0.0, 0.0, 12, None)
+    evidence = evidence or WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
     return RhythmAnalysis(
         500.0,
         QualityMap(["ii"], 500.0, np.arange(len(labels) + 1) * 5000, [[good] for _ in labels]),
-        [WindowRhythm(label, "ii", WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)) for label in labels],
+        [WindowRhythm(label, "ii", evidence) for label in labels],
         np.arange(2 * len(labels), dtype=np.int64) * 2500 + 1000,
         np.tile(np.asarray([NORMAL, PAC], dtype=np.int8), len(labels)),
         np.ones(2 * len(labels), dtype=bool),
@@ -447,51 +451,79 @@ def delineation_test_rhythm(labels: list[str]) -> RhythmAnalysis:
     )
 
 
-def test_a_delineated_share_under_half_takes_every_sinus_label_and_its_pacs_away() -> None:
-    """Below the share with a sinus window among those delineated, every sinus window
-    becomes not sinus (those of a longer record that were not delineated too) and its PACs
-    normal beats; AF and paced windows keep their labels and beats; only the delineated
-    windows carry the share. At the share, nothing changes."""
+def test_a_delineated_share_under_half_takes_that_sinus_label_and_its_pacs_away() -> None:
+    """A sinus window whose share is under the limit becomes not sinus and its PACs normal
+    beats; AF and paced windows keep their labels and beats; a window not delineated keeps
+    its label and PACs; each delineated window carries its share. At the limit, nothing
+    changes."""
     rhythm = delineation_test_rhythm(["sinus", "af", "paced", "sinus"])
-    below = with_delineated_p(rhythm, [0, 1, 2], P_PER_QRS_SINUS_MIN - 0.01, inverted=True)
-    assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "not_sinus"]
-    assert [w.evidence.p_per_qrs for w in below.windows] == [P_PER_QRS_SINUS_MIN - 0.01] * 3 + [
-        None
-    ]
-    assert below.windows[0].evidence.p_inverted is True
-    assert below.beat_kinds.tolist() == [NORMAL, NORMAL, NORMAL, PAC, NORMAL, PAC, NORMAL, NORMAL]
-    assert below.summary.pac_count == 2
-    at = with_delineated_p(rhythm, [0, 3], P_PER_QRS_SINUS_MIN)
+    low = P_PER_QRS_SINUS_MIN - 0.01
+    below = with_delineated_p(rhythm, {0: (low, True), 1: (low, False), 2: (low, False)})
+    assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "sinus"]
+    assert [w.evidence.p_per_qrs for w in below.windows] == [low, low, low, None]
+    assert [w.evidence.p_inverted for w in below.windows] == [True, False, False, None]
+    assert below.beat_kinds.tolist() == [NORMAL, NORMAL, NORMAL, PAC, NORMAL, PAC, NORMAL, PAC]
+    assert below.summary.pac_count == 3
+    at = with_delineated_p(rhythm, {0: (P_PER_QRS_SINUS_MIN, False)})
     assert [w.label for w in at.windows] == ["sinus", "af", "paced", "sinus"]
     assert at.beat_kinds.tolist() == rhythm.beat_kinds.tolist()
 
 
-def test_a_share_under_half_over_windows_not_called_sinus_changes_no_label() -> None:
-    """No P wave delineated where the scan already said AF: the sinus windows elsewhere in
-    the record keep their label (nothing contradicted them)."""
-    rhythm = delineation_test_rhythm(["af", "sinus"])
-    assert [w.label for w in with_delineated_p(rhythm, [0], 0.0).windows] == ["af", "sinus"]
+def test_windows_unconfirmed_by_the_delineator_do_not_make_grouped_beating() -> None:
+    """Grouped beating is stated only for windows without a coherent P wave (LUDB 91, sinus,
+    was called grouped beating when sinus windows counted): windows that are not sinus only
+    because the delineator found no P wave keep a coherent P window and do not count."""
+    patterned = replace(
+        WindowEvidence(10, 70.0, -2.0, 0.8, 0.01, 0.2), pattern_lag=2, nrmssd_pattern=0.02
+    )
+    rhythm = with_delineated_p(
+        delineation_test_rhythm(["sinus", "sinus"], patterned), {0: (0.0, False), 1: (0.0, False)}
+    )
+    found = {s.code for s in rhythm_statements(rhythm)}
+    assert "non_sinus_rhythm" in found and "grouped_beating" not in found
 
 
-def test_a_longer_flutter_strip_is_not_sinus_in_its_windows_not_delineated() -> None:
-    """LUDB 103 (atrial flutter, development split) repeated to 30 s: only its cleanest
-    window is delineated, yet none of the three reads sinus, none counts PACs, and the
-    statement says where the delineator looked."""
+def test_a_longer_flutter_strip_is_not_sinus_in_any_window() -> None:
+    """LUDB 103 (atrial flutter, development split) repeated to 30 s: its cleanest window
+    contradicts "sinus", so the other windows are delineated too, and none of the three
+    reads sinus or counts PACs."""
     rec = read_recording(shared("ludb", "data", "103.hea"))
     result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), 3)))
     assert [w.label for w in result.rhythm.windows] == ["not_sinus"] * 3
+    assert all(w.evidence.p_per_qrs == 0.0 for w in result.rhythm.windows)
     assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
     assert result.rhythm.summary.pac_count == 0
     statement = next(s for s in result.statements if s.code == "non_sinus_rhythm")
-    assert "in the stretch it delineated" in statement.text
-    assert 80 < statement.evidence["heart_rate_bpm"] < 110
+    assert "found a P wave before none of them" in statement.text
 
 
-def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_note() -> None:
+def test_sinus_with_a_flutter_stretch_names_the_stretch_and_keeps_its_own_pacs() -> None:
+    """20 s of LUDB 121 (sinus, V6 silenced so that the flutter window, with all twelve
+    leads, is the one measured) then 10 s of LUDB 103 (flutter): the flutter window loses
+    its sinus label and PACs, the sinus windows keep theirs, and the sinus statement says
+    where the delineator found no P waves."""
+    sinus = read_recording(shared("ludb", "data", "121.hea"))
+    flutter = read_recording(shared("ludb", "data", "103.hea"))
+    x = np.asarray(sinus.signals, dtype=np.float64).copy()
+    x[sinus.channel_names.index("v6")] = 0.0
+    joined = np.concatenate([x, x, np.asarray(flutter.signals, dtype=np.float64)], axis=1)
+    before = analyze_ecg(replace(sinus, signals=np.concatenate([x, x], axis=1)), score=False)
+    result = analyze_ecg(replace(sinus, signals=joined), score=False)
+    assert [w.label for w in result.rhythm.windows] == ["sinus", "sinus", "not_sinus"]
+    statement = next(s for s in result.statements if s.code.startswith("sinus_"))
+    assert "at 00:00:20-00:00:30 the automatic delineator found a P wave" in statement.text
+    assert statement.abnormal
+    edge = result.rhythm.quality.edges[2]
+    assert not np.any(result.rhythm.beat_kinds[result.rhythm.beats >= edge] == PAC)
+    own = before.rhythm.beat_kinds[before.rhythm.beats < edge]
+    assert result.rhythm.beat_kinds[result.rhythm.beats < edge].tolist() == own.tolist()
+
+
+def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_caveat() -> None:
     """LUDB 121 (sinus rhythm, test split) with every lead inverted: the delineator, which
     learnt upright leads, finds its P waves only when the leads are turned back. The rhythm
-    stays sinus, as upright, and the analysis says the P waves were found inverted and what
-    that can mean."""
+    stays sinus, as upright; the statement says the P waves were found inverted and what
+    that can mean, and the upright pass's P measurements are withheld."""
     rec = read_recording(shared("ludb", "data", "121.hea"))
     upright = analyze_ecg(rec, score=False)
     inverted = analyze_ecg(replace(rec, signals=-np.asarray(rec.signals)), score=False)
@@ -499,33 +531,34 @@ def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_note() -> 
     evidence = inverted.rhythm.windows[0].evidence
     assert evidence.p_inverted is True and evidence.p_per_qrs >= P_PER_QRS_SINUS_MIN
     assert upright.rhythm.windows[0].evidence.p_inverted is False
-    assert P_INVERTED_NOTE in inverted.warnings
-    assert P_INVERTED_NOTE not in upright.warnings
+    said = next(s for s in inverted.statements if s.code == "sinus_rhythm")
+    assert "P waves recognised only with the leads inverted" in said.text and said.abnormal
+    plain = next(s for s in upright.statements if s.code == "sinus_rhythm")
+    assert plain.text == "Sinus rhythm" and not plain.abnormal
+    assert inverted.measurements.pr_ms is None and upright.measurements.pr_ms is not None
 
 
 @pytest.mark.parametrize(
-    ("coherence", "share", "words"),
+    ("rate", "coherence", "share", "words"),
     [
-        (0.8, 0.3, "found a P wave before only 30 % of them; look for"),
-        (0.8, 0.001, "found a P wave before fewer than 1 % of them"),
-        (0.1, 0.0, None),
+        (150.0, 0.8, 0.3, "Rhythm not confirmed as sinus (rate above 100 bpm): a wave repeats"),
+        (150.0, 0.8, 0.3, "found a P wave before only 30 % of them; look for"),
+        (45.0, 0.8, 0.0, "Rhythm not confirmed as sinus (rate below 60 bpm): a wave repeats"),
+        (80.0, 0.1, None, "Rhythm not confirmed as sinus"),
     ],
 )
-def test_the_non_sinus_statement_gives_its_rate_and_why(coherence, share, words) -> None:
-    """A fast rate is said in words (a 2:1 flutter at 150 bpm once read "Sinus
+def test_the_non_sinus_statement_says_a_fast_or_slow_rate_and_why(
+    rate, coherence, share, words
+) -> None:
+    """A fast or slow rate is said in words (a 2:1 flutter at 150 bpm once read "Sinus
     tachycardia"); with a coherent P window the delineator did not confirm, the statement
     says why; with an incoherent one (not sinus for the scan itself) it says no more."""
-    evidence = replace(
-        WindowEvidence(10, 150.0, -2.0, coherence, 0.05), p_per_qrs=share, p_inverted=False
-    )
-    statement = non_sinus_statement([("not_sinus", evidence)], {"p_coherence_median": coherence})
-    assert statement.text.startswith("Rhythm not confirmed as sinus (rate above 100 bpm)")
-    assert statement.evidence["heart_rate_bpm"] == 150.0
-    if words is None:
-        assert statement.text == "Rhythm not confirmed as sinus (rate above 100 bpm)"
-    else:
-        assert words in statement.text
-        assert statement.evidence["delineated_p_per_qrs_median"] == share
+    evidence = replace(WindowEvidence(10, rate, -2.0, coherence, 0.05), p_per_qrs=share)
+    statement = non_sinus_statement([WindowRhythm("not_sinus", "ii", evidence)], {})
+    assert words in statement.text
+    assert statement.evidence["heart_rate_bpm"] == rate
+    if share is None:
+        assert statement.text == words
 
 
 def test_two_lead_af_has_no_delineated_p_share() -> None:

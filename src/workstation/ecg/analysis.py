@@ -13,6 +13,7 @@ with nothing measurable raises NotMeasurable.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.quality import QualityMap, commonest_reason
 from workstation.ecg.rhythm import (
     P_PER_QRS_SINUS_MIN,
+    Episode,
     RhythmAnalysis,
     scan_rhythm,
     with_delineated_p,
@@ -283,12 +285,29 @@ def report_form(n_leads: int, duration_s: float) -> str:
     return "resting" if resting else "rhythm"
 
 
-#: Said when the P waves that keep a sinus label were found only with the leads inverted.
-P_INVERTED_NOTE = (
-    "P waves were recognised only with every lead inverted: check the leads' polarity "
-    "(P waves inverted in the limb leads are also seen in ectopic atrial and junctional "
-    "rhythms, which are not sinus)"
-)
+#: A record of up to this many windows has every window the scan calls sinus delineated
+#: when its measured stretch contradicts that label (about 25 ms a window for twelve leads);
+#: a longer one, only the measured stretch, and its sinus statement says so.
+DELINEATE_ALL_MAX_WINDOWS = 30
+#: Fewer beats outside AF episodes than this in a stretch: its P-wave share is not judged.
+MIN_BEATS_FOR_P_SHARE = 4
+
+
+def _fused_beats(model: LoadedModel, model_x: np.ndarray, leads: list[str]) -> list[Beat]:
+    labels = segment_labels(model, model_x)
+    return fuse_beats(
+        {lead: lead_waves(labels[k], MODEL_FS) for k, lead in enumerate(leads)}, MODEL_FS
+    )
+
+
+def _outside_af(beats: list[Beat], start_s: float, episodes: list[Episode]) -> list[Beat]:
+    """The beats (model-rate indices from ``start_s``) outside every AF episode: in AF there
+    is no P wave to find, and a sinus window an episode starts in would lose its label."""
+    return [
+        b
+        for b in beats
+        if not any(e.start_s <= start_s + b.qrs_on / MODEL_FS <= e.end_s for e in episodes)
+    ]
 
 
 def delineated_p_share(
@@ -297,25 +316,61 @@ def delineated_p_share(
     """The share of ``beats`` the multi-lead delineator found a P wave before, and whether it
     is the share with the leads inverted.
 
-    Below P_PER_QRS_SINUS_MIN with ``recheck`` (a window the scan called sinus would lose
-    that label, ``rhythm.with_delineated_p``), the leads are delineated once more inverted
-    and the larger share is kept. The delineator learnt upright recordings (LUDB); on the
-    test split it found no P wave in sinus record 121 with every lead inverted (88 % of the
-    QRS complexes upright), which, found there, is why the second pass exists, while the
-    rhythm is meant not to change with polarity (``ecg.rhythm_features``). The development
-    split's flutter and no-P records give no P wave either way up. A P wave found only
-    inverted is not told apart from an ectopic atrial or junctional one, which the coherence
-    called sinus before this check too: the analysis notes it (P_INVERTED_NOTE). Only such
-    records pay for the second pass."""
+    Below P_PER_QRS_SINUS_MIN with ``recheck`` (a sinus label would be taken away,
+    ``rhythm.with_delineated_p``), the leads are delineated once more inverted and that
+    share is used when it reaches the limit. The delineator learnt upright recordings
+    (LUDB); on the test split it found no P wave in sinus record 121 with every lead
+    inverted (88 % of the QRS complexes upright), which, found there, is why the second pass
+    exists, while the rhythm is meant not to change with polarity
+    (``ecg.rhythm_features``). The development split's flutter and no-P records give no P
+    wave either way up. A P wave found only inverted is not told apart from an ectopic
+    atrial or junctional one (the coherence called those sinus before this check too): the
+    sinus statement says so. Only such records pay for the second pass."""
     share = sum(b.p_on is not None for b in beats) / len(beats)
     if share >= P_PER_QRS_SINUS_MIN or not recheck:
         return share, False
-    labels = segment_labels(model, -model_x)
-    flipped = fuse_beats(
-        {lead: lead_waves(labels[k], MODEL_FS) for k, lead in enumerate(leads)}, MODEL_FS
-    )
+    flipped = _fused_beats(model, -model_x, leads)
     inverted = sum(b.p_on is not None for b in flipped) / len(flipped) if flipped else 0.0
-    return (inverted, True) if inverted > share else (share, False)
+    return (inverted, True) if inverted >= P_PER_QRS_SINUS_MIN else (share, False)
+
+
+def delineated_p_shares(
+    rhythm: RhythmAnalysis,
+    measured: list[int],
+    beats: tuple[list[Beat], float],
+    model: LoadedModel,
+    model_x: np.ndarray,
+    leads: list[str],
+    window_leads: Callable[[int], tuple[np.ndarray, list[str]]],
+) -> dict[int, tuple[float, bool]]:
+    """Each delineated window's P-wave share and whether it was found inverted: the measured
+    stretch (``beats`` with its start in seconds), and, when that contradicts a sinus label
+    on a record of up to DELINEATE_ALL_MAX_WINDOWS windows, every other sinus window
+    (``window_leads``: its usable leads at the model rate and their names; skipped with
+    fewer than MIN_CONSENSUS_LEADS). Where a sinus label is judged, beats inside AF episodes
+    do not count (an episode's edge may lie inside a sinus window); an AF stretch's share,
+    evidence only, is over all its beats."""
+    sinus = [w for w, win in enumerate(rhythm.windows) if win.label == "sinus"]
+    judged = any(w in sinus for w in measured)
+    kept = _outside_af(beats[0], beats[1], rhythm.episodes) if judged else beats[0]
+    if len(kept) < MIN_BEATS_FOR_P_SHARE:
+        return {}
+    share = delineated_p_share(kept, model, model_x, leads, judged)
+    shares = dict.fromkeys(measured, share)
+    contradicted = judged and share[0] < P_PER_QRS_SINUS_MIN
+    if not contradicted or len(rhythm.windows) > DELINEATE_ALL_MAX_WINDOWS:
+        return shares
+    for w in sinus:
+        if w in shares:
+            continue
+        x, names = window_leads(w)
+        if len(names) < MIN_CONSENSUS_LEADS:
+            continue
+        start_s = float(rhythm.quality.edges[w]) / rhythm.fs
+        here = _outside_af(_fused_beats(model, x, names), start_s, rhythm.episodes)
+        if len(here) >= MIN_BEATS_FOR_P_SHARE:
+            shares[w] = delineated_p_share(here, model, x, names, True)
+    return shares
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
@@ -387,16 +442,31 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         )
     if len(usable) >= MIN_CONSENSUS_LEADS:
         # Only with three leads or more does the delineator agree P waves across leads.
-        sinus = any(rhythm.windows[w].label == "sinus" for w in measured)
-        share, inverted = delineated_p_share(
-            beats, model, model_x, [names[i] for i in usable], sinus
+
+        def window_leads(w: int) -> tuple[np.ndarray, list[str]]:
+            here = [k for k in range(len(names)) if quality.usable[w, k]]
+            a, b = int(quality.edges[w]), int(quality.edges[w + 1])
+            return analysis_inputs(channels.read(recording, a, b)[here], fs)[0], [
+                names[k] for k in here
+            ]
+
+        shares = delineated_p_shares(
+            rhythm,
+            measured,
+            (beats, start / fs),
+            model,
+            model_x,
+            [names[i] for i in usable],
+            window_leads,
         )
-        rhythm = with_delineated_p(rhythm, measured, share, inverted)
-        if inverted and share >= P_PER_QRS_SINUS_MIN:
-            notes.append(P_INVERTED_NOTE)
-    labels = {rhythm.windows[w].label for w in measured}
+        rhythm = with_delineated_p(rhythm, shares)
+    windows = [rhythm.windows[w] for w in measured]
+    labels = {w.label for w in windows}
     paced = "paced" in labels
-    if labels & {"af", "not_sinus", "paced"}:
+    inverted = any(w.evidence is not None and w.evidence.p_inverted for w in windows)
+    if labels & {"af", "not_sinus", "paced"} or inverted:
+        # P waves found only with the leads inverted are not the upright pass's, which the
+        # measurements hold.
         measurements = without_p_waves(measurements)
     sex, calibrated = sex or sex_from_metadata(recording), amplitudes_calibrated(raw)
     statements = interpret(measurements, rhythm, sex, calibrated, paced)

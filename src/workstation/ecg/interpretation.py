@@ -35,12 +35,14 @@ from workstation.ecg.rhythm import (
     P_COHERENCE_MIN,
     PAUSE_S,
     RhythmAnalysis,
+    WindowRhythm,
 )
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
 TACHYCARDIA_BPM = 100  # [AHA] part I
 PERSISTENT_AF_BURDEN_PCT = 90.0  # AF through (almost) all of the analysed signal
+MAX_SPANS_LISTED = 3  # stretches named in a sinus statement's caveat, then 'and N more'
 FIRST_DEGREE_AVB_PR_MS = 200  # [AHA] part I
 INCOMPLETE_QRS_MS = 110  # [AHA] part III
 LONG_QTC_MS = {"M": 450, "F": 460, None: 460}  # [AHA] part IV, Bazett
@@ -126,52 +128,83 @@ def af_criteria(windows: list[WindowEvidence]) -> tuple[dict[str, float | str | 
     return evidence, "; ".join(words)
 
 
-def non_sinus_statement(
-    windows: list[tuple[str, WindowEvidence]], evidence: dict[str, float | str | None]
-) -> Statement:
-    """Rhythm not confirmed as sinus, saying when its windows' rate is fast or slow (their
-    labels and evidence).
+def _unrecognised(window: WindowRhythm) -> bool:
+    """Not sinus only because the delineator did not recognise, as a P wave, the wave that
+    repeats before the QRS: the scan's coherence called it sinus (``_classify`` gives
+    'not_sinus' only below the coherence limit), ``rhythm.with_delineated_p`` took it away."""
+    e = window.evidence
+    return (
+        window.label == "not_sinus"
+        and e is not None
+        and e.p_coherence is not None
+        and e.p_coherence >= P_COHERENCE_MIN
+    )
 
-    When most of them are not sinus only because the multi-lead delineator did not recognise
-    the wave that repeats before the QRS as a P wave (a coherent P window: the scan alone
-    would have called them sinus, ``rhythm.with_delineated_p``), the statement says so and
-    what to look for on the trace: flutter waves locked to the QRS, a paced rhythm whose
-    spikes were not found, or P waves the delineator missed (LUDB test record 116, sinus
-    with right bundle branch block: none delineated in any lead)."""
-    rate = _median([e.heart_rate_bpm for _, e in windows if e.heart_rate_bpm is not None])
+
+def non_sinus_statement(
+    windows: list[WindowRhythm], evidence: dict[str, float | str | None]
+) -> Statement:
+    """Rhythm not confirmed as sinus, saying when its windows' rate is fast or slow.
+
+    When most of the windows are not sinus only because the multi-lead delineator did not
+    recognise the wave that repeats before the QRS as a P wave (``_unrecognised``), the
+    statement says so and what to look for on the trace: flutter waves locked to the QRS, a
+    paced rhythm whose spikes were not found, or P waves the delineator missed (LUDB test
+    record 116, sinus with right bundle branch block: none delineated in any lead)."""
+    rate = _median([w.evidence.heart_rate_bpm for w in windows if w.evidence is not None])
     evidence = evidence | {"heart_rate_bpm": rate}
     text = "Rhythm not confirmed as sinus"
-    # The rate in words only: the header's heart rate is the measured stretch's, this the
-    # windows', and two numbers that differ on one page would have to be explained.
+    # In words, as the sinus statements give theirs (bradycardia, tachycardia): a 2:1
+    # flutter at 150 bpm once read "Sinus tachycardia", and should still say it is fast.
     if rate is not None and rate > TACHYCARDIA_BPM:
         text += f" (rate above {TACHYCARDIA_BPM} bpm)"
     elif rate is not None and rate < BRADYCARDIA_BPM:
         text += f" (rate below {BRADYCARDIA_BPM} bpm)"
-    unrecognised = [
-        e
-        for label, e in windows
-        if label == "not_sinus" and e.p_coherence is not None and e.p_coherence >= P_COHERENCE_MIN
-    ]
+    unrecognised = [w.evidence for w in windows if _unrecognised(w) and w.evidence is not None]
     if len(unrecognised) > 0.5 * len(windows):
-        delineated = [e.p_per_qrs for e in unrecognised if e.p_per_qrs is not None]
-        share = _median(delineated)
+        share = _median([e.p_per_qrs for e in unrecognised if e.p_per_qrs is not None])
         evidence = evidence | {"delineated_p_per_qrs_median": share}
-        where = " in the stretch it delineated" if len(delineated) < len(unrecognised) else ""
+        found = "none of them" if share == 0 else f"only {100 * (share or 0.0):.0f} % of them"
         text += (
             ": a wave repeats before the QRS complexes, but the automatic delineator found a P "
-            f"wave before {_share_words(share)}{where}; look for P waves, flutter waves or pacing"
+            f"wave before {found}; look for P waves, flutter waves or pacing"
         )
     return Statement("non_sinus_rhythm", text, evidence)
 
 
-def _share_words(share: float | None) -> str:
-    """How many of the QRS complexes, in words: none, fewer than 1 %, N %, or (where the
-    windows saying so were not themselves delineated) fewer than half."""
-    if share is None:
-        return "fewer than half of them"
-    if share == 0:
-        return "none of them"
-    return "fewer than 1 % of them" if share < 0.005 else f"only {100 * share:.0f} % of them"
+def sinus_caveats(r: RhythmAnalysis, in_af: np.ndarray) -> str:
+    """What the delineator said against a sinus statement: the stretches whose sinus label
+    it took away (a minority, or the statement would not be sinus), whether the record's
+    other sinus stretches went undelineated (a long record: ``analysis``'s
+    DELINEATE_ALL_MAX_WINDOWS), and P waves it found only with the leads inverted."""
+    edges, words = r.quality.edges, []
+    flagged = np.asarray([_unrecognised(w) for w in r.windows], dtype=bool) & ~in_af
+    if flagged.any():
+        spans = [
+            f"{clock(edges[a] / r.fs)}-{clock(edges[b + 1] / r.fs)}" for a, b in _runs(flagged)
+        ]
+        shown = ", ".join(spans[:MAX_SPANS_LISTED])
+        if len(spans) > MAX_SPANS_LISTED:
+            shown += f" and {len(spans) - MAX_SPANS_LISTED} more"
+        words.append(
+            f"at {shown} the automatic delineator found a P wave before fewer than half the QRS "
+            "complexes: look for P waves, flutter waves or pacing there"
+        )
+        sinus = [w.evidence for w in r.windows if w.label == "sinus" and w.evidence is not None]
+        if any(e.p_per_qrs is None for e in sinus):
+            words[-1] += " (the other stretches were not delineated)"
+    if any(w.label == "sinus" and w.evidence and w.evidence.p_inverted for w in r.windows):
+        words.append(
+            "P waves recognised only with the leads inverted: check the leads' polarity "
+            "(inverted P waves are also seen in ectopic atrial and junctional rhythms)"
+        )
+    return "; ".join(words)
+
+
+def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Inclusive (first, last) index of every run of True."""
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
+    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
 
 
 def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:
@@ -276,11 +309,12 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     # An episode's edge lies at the beat where the rhythm changed (``rhythm.af_episodes``),
     # which may be inside a window judged sinus: that window is still sinus evidence.
     in_af = covered > 0.5 * np.diff(edges)
-    outside = [
-        (w.label, w.evidence)
+    judged_here = [
+        w
         for w, af in zip(r.windows, in_af, strict=True)
         if not af and w.label in ("sinus", "not_sinus") and w.evidence
     ]
+    outside = [(w.label, w.evidence) for w in judged_here if w.evidence is not None]
     other = [e for _, e in outside]
     sinus = [e for label, e in outside if label == "sinus"]
     if other and not (r.episodes and s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT):
@@ -288,14 +322,18 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
         if len(sinus) >= 0.5 * len(other) and rate is not None:
+            caveats = sinus_caveats(r, in_af)
             if rate < BRADYCARDIA_BPM:
-                out.append(Statement("sinus_bradycardia", "Sinus bradycardia", evidence))
+                code, name = "sinus_bradycardia", "Sinus bradycardia"
             elif rate > TACHYCARDIA_BPM:
-                out.append(Statement("sinus_tachycardia", "Sinus tachycardia", evidence))
+                code, name = "sinus_tachycardia", "Sinus tachycardia"
             else:
-                out.append(Statement("sinus_rhythm", "Sinus rhythm", evidence, abnormal=False))
+                code, name = "sinus_rhythm", "Sinus rhythm"
+            text = f"{name}; {caveats}" if caveats else name
+            normal = code == "sinus_rhythm" and not caveats
+            out.append(Statement(code, text, evidence, abnormal=not normal))
         else:
-            out.append(non_sinus_statement(outside, evidence))
+            out.append(non_sinus_statement(judged_here, evidence))
         grouped = [
             e
             for label, e in outside

@@ -35,19 +35,20 @@ Thresholds
   beats of fast AF (LUDB 109 lost its AF statement without them).
 - P waves per QRS from the multi-lead delineator (``with_delineated_p``), where it ran (three
   usable leads or more), are shown with the evidence and can take a sinus label away, never
-  give one: windows the coherence calls sinus are "not sinus" when the delineator found a P
-  wave before fewer than half the QRS complexes of the stretch it delineated
-  (P_PER_QRS_SINUS_MIN; with the leads either way up, ``analysis.delineated_p_share``,
-  so that an inverted sinus P wave, or an ectopic atrial or junctional one, passes as
-  before and is noted). What repeats in the
-  P window is then not a P wave the delineator recognises in the leads together: flutter
+  give one: a window the coherence calls sinus is "not sinus" when the delineator found a P
+  wave before fewer than half its QRS complexes (P_PER_QRS_SINUS_MIN; outside AF episodes,
+  with the leads either way up: ``analysis.delineated_p_shares``). What repeats in the P
+  window is then not a P wave the delineator recognises in the leads together: flutter
   waves locked to the conducted QRS (LUDB development records 35 and 103, atrial flutter,
   coherence 0.57 and 0.63, read "sinus"), or a paced rhythm in complete AV block with no P
   wave marked by the cardiologists (90). The sinus-labelled development records with P
-  waves marked had the delineator's P before at least 0.56 of their QRS complexes. Tried
-  as the AF criterion as well (fewer than half: AF on irregular RR unless most of the P
-  window repeats, coherence 0.5), it changed no AF decision on LUDB's development or test
-  split and made one test AF record "sinus rhythm" (93): not kept (issue #15,
+  waves marked had the delineator's P before at least 0.56 of their QRS complexes. The
+  measured stretch is delineated anyway; the other sinus windows of a record are delineated
+  too when that stretch contradicts its label (up to ``analysis.DELINEATE_ALL_MAX_WINDOWS``
+  windows), so that each window keeps or loses "sinus" on its own evidence. Tried as the
+  AF criterion as well (fewer than half: AF on irregular RR unless most of the P window
+  repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
+  and made one test AF record "sinus rhythm" (93): not kept (issue #15,
   benchmarks/RESULTS.md).
 - Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
   window is labelled paced and judged neither sinus nor AF, and its beats are not counted
@@ -423,38 +424,29 @@ def scan_rhythm(
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
 
 
-def with_delineated_p(
-    r: RhythmAnalysis, windows: list[int], p_per_qrs: float, inverted: bool = False
-) -> RhythmAnalysis:
-    """The rhythm analysis with the share of QRS complexes that the multi-lead delineator
-    found a P wave before, over the stretch that holds ``windows`` (``inverted``: found only
-    with the leads inverted), added to those windows' evidence.
+def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) -> RhythmAnalysis:
+    """The rhythm analysis with, for each window in ``shares``, the share of its QRS
+    complexes that the multi-lead delineator found a P wave before and whether that share
+    was found with the leads inverted (``analysis.delineated_p_shares``), in its evidence.
 
-    When the share is under P_PER_QRS_SINUS_MIN and one of ``windows`` is labelled sinus,
-    every window labelled sinus becomes 'not_sinus' (module docstring), not only the
-    delineated ones: where the coherence's sinus label was checked it did not hold, and the
-    windows of a longer record that were not delineated (only its cleanest window is) are
-    then not confirmed either. Checking only the delineated window left a 30 s strip of LUDB
-    103 (atrial flutter, repeated three times) "Sinus rhythm" from its two other windows
-    (review). Their beats are no longer premature atrial complexes: without P waves an early
-    beat is not shown to be atrial (in flutter it is the conduction ratio changing: 103 had
-    five "PACs"), as in AF windows. Other labels, episodes and beats stay as the scan
-    decided them."""
-    contradicted = p_per_qrs < P_PER_QRS_SINUS_MIN and any(
-        r.windows[w].label == "sinus" for w in windows
-    )
+    A window labelled sinus whose share is under P_PER_QRS_SINUS_MIN becomes 'not_sinus'
+    (module docstring), and its beats are no longer premature atrial complexes: without P
+    waves an early beat is not shown to be atrial (in atrial flutter it is the conduction
+    ratio changing: LUDB 103 had five "PACs"), as in AF windows. Windows not in ``shares``
+    (not delineated), other labels, episodes and beats stay as the scan decided them."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
-    for w, old in enumerate(r.windows):
+    edges = r.quality.edges
+    for w, (share, inverted) in shares.items():
+        old = annotated[w]
         if old.evidence is None:
             continue
-        evidence = old.evidence
-        if w in windows:
-            evidence = replace(evidence, p_per_qrs=round(p_per_qrs, 3), p_inverted=inverted)
+        evidence = replace(old.evidence, p_per_qrs=round(share, 3), p_inverted=inverted)
         label = old.label
-        if contradicted and label == "sinus":
+        if label == "sinus" and share < P_PER_QRS_SINUS_MIN:
             label = "not_sinus"
-            inside = (r.beats >= r.quality.edges[w]) & (r.beats < r.quality.edges[w + 1])
-            kinds[inside & (kinds == PAC)] = NORMAL
+            first, last = np.searchsorted(r.beats, edges[w : w + 2])
+            window_kinds = kinds[first:last]
+            window_kinds[window_kinds == PAC] = NORMAL
         annotated[w] = WindowRhythm(label, old.lead, evidence)
     return RhythmAnalysis(
         r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses
