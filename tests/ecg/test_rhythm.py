@@ -14,11 +14,12 @@ import wfdb
 from helpers import shared
 
 from workstation.dsp.resample import resample
-from workstation.ecg.analysis import EcgAnalysis, analyze_ecg
+from workstation.ecg.analysis import DELINEATE_ALL_MAX_WINDOWS, EcgAnalysis, analyze_ecg
 from workstation.ecg.interpretation import (
     grouped_beating_statement,
     non_sinus_statement,
     rhythm_statements,
+    sinus_caveats,
 )
 from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_intervals, bsqi
 from workstation.ecg.rhythm import (
@@ -512,11 +513,64 @@ def test_sinus_with_a_flutter_stretch_names_the_stretch_and_keeps_its_own_pacs()
     assert [w.label for w in result.rhythm.windows] == ["sinus", "sinus", "not_sinus"]
     statement = next(s for s in result.statements if s.code.startswith("sinus_"))
     assert "at 00:00:20-00:00:30 the automatic delineator found a P wave" in statement.text
+    assert "not delineated" not in statement.text
     assert statement.abnormal
     edge = result.rhythm.quality.edges[2]
     assert not np.any(result.rhythm.beat_kinds[result.rhythm.beats >= edge] == PAC)
     own = before.rhythm.beat_kinds[before.rhythm.beats < edge]
     assert result.rhythm.beat_kinds[result.rhythm.beats < edge].tolist() == own.tolist()
+
+
+def test_a_flutter_stretch_beside_a_cleaner_sinus_one_loses_its_sinus_label() -> None:
+    """LUDB 121 twice (sinus) then 103 (flutter), unmodified: a sinus window is the one
+    measured, and the flutter window, delineated on its own, still loses "sinus" and its
+    PACs; every window was delineated, so nothing is said to be left out."""
+    sinus = read_recording(shared("ludb", "data", "121.hea"))
+    flutter = read_recording(shared("ludb", "data", "103.hea"))
+    x = np.asarray(sinus.signals, dtype=np.float64)
+    joined = np.concatenate([x, x, np.asarray(flutter.signals, dtype=np.float64)], axis=1)
+    result = analyze_ecg(replace(sinus, signals=joined), score=False)
+    assert [w.label for w in result.rhythm.windows] == ["sinus", "sinus", "not_sinus"]
+    assert all(w.evidence.p_per_qrs is not None for w in result.rhythm.windows)
+    statement = next(s for s in result.statements if s.code.startswith("sinus_"))
+    assert "at 00:00:20-00:00:30 the automatic delineator found a P wave" in statement.text
+    assert "not delineated" not in statement.text
+    edge = result.rhythm.quality.edges[2]
+    assert not np.any(result.rhythm.beat_kinds[result.rhythm.beats >= edge] == PAC)
+
+
+def test_a_record_too_long_to_delineate_whole_says_how_much_was_not() -> None:
+    """LUDB 103 (flutter) repeated to 31 windows: past DELINEATE_ALL_MAX_WINDOWS only the
+    measured window is delineated. It loses "sinus"; the 30 others keep the scan's label,
+    so the statement stays sinus but names the stretch and says 30 were not delineated."""
+    rec = read_recording(shared("ludb", "data", "103.hea"))
+    windows = DELINEATE_ALL_MAX_WINDOWS + 1
+    result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), windows)))
+    labels = [w.label for w in result.rhythm.windows]
+    assert len(labels) == windows and labels.count("not_sinus") == 1
+    statement = next(s for s in result.statements if s.code.startswith("sinus_"))
+    assert f"({windows - 1} other sinus stretches were not delineated)" in statement.text
+    assert statement.abnormal
+
+
+def test_sinus_caveats_merge_stretches_list_three_and_count_the_undelineated() -> None:
+    """Windows the delineator took "sinus" from are named as merged stretches, three at
+    most, then how many more; sinus windows it never looked at are counted; AF-covered
+    windows are left out."""
+    unconfirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.1)
+    confirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.9)
+    unchecked = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
+    plan = "s n n s n s n u n s u"  # sinus confirmed, not sinus (delineator), unchecked
+    kinds = {"s": ("sinus", confirmed), "n": ("not_sinus", unconfirmed), "u": ("sinus", unchecked)}
+    rhythm = delineation_test_rhythm(["sinus"] * len(plan.split()))
+    rhythm.windows[:] = [WindowRhythm(*kinds[k][:1], "ii", kinds[k][1]) for k in plan.split()]
+    in_af = np.zeros(len(plan.split()), dtype=bool)
+    in_af[-1] = True
+    text = sinus_caveats(rhythm, in_af)
+    assert text.startswith(
+        "at 00:00:10-00:00:30, 00:00:40-00:00:50, 00:01:00-00:01:10 and 1 more the automatic"
+    )
+    assert text.endswith("there (1 other sinus stretch was not delineated)")
 
 
 def test_p_waves_found_only_with_the_leads_inverted_keep_sinus_with_a_caveat() -> None:

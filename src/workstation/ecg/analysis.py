@@ -285,9 +285,9 @@ def report_form(n_leads: int, duration_s: float) -> str:
     return "resting" if resting else "rhythm"
 
 
-#: A record of up to this many windows has every window the scan calls sinus delineated
-#: when its measured stretch contradicts that label (about 25 ms a window for twelve leads);
-#: a longer one, only the measured stretch, and its sinus statement says so.
+#: A record of up to this many windows (5 minutes) has every window the scan calls sinus
+#: delineated (about 25 ms a window for twelve leads); a longer one only its measured
+#: stretch, and a sinus statement that stretch contradicts says how many were not.
 DELINEATE_ALL_MAX_WINDOWS = 30
 #: Fewer beats outside AF episodes than this in a stretch: its P-wave share is not judged.
 MIN_BEATS_FOR_P_SHARE = 4
@@ -310,28 +310,40 @@ def _outside_af(beats: list[Beat], start_s: float, episodes: list[Episode]) -> l
     ]
 
 
-def delineated_p_share(
-    beats: list[Beat], model: LoadedModel, model_x: np.ndarray, leads: list[str], recheck: bool
-) -> tuple[float, bool]:
-    """The share of ``beats`` the multi-lead delineator found a P wave before, and whether it
-    is the share with the leads inverted.
+def _p_share(beats: list[Beat]) -> float | None:
+    if len(beats) < MIN_BEATS_FOR_P_SHARE:
+        return None
+    return sum(b.p_on is not None for b in beats) / len(beats)
 
-    Below P_PER_QRS_SINUS_MIN with ``recheck`` (a sinus label would be taken away,
-    ``rhythm.with_delineated_p``), the leads are delineated once more inverted and that
-    share is used when it reaches the limit. The delineator learnt upright recordings
-    (LUDB); on the test split it found no P wave in sinus record 121 with every lead
-    inverted (88 % of the QRS complexes upright), which, found there, is why the second pass
-    exists, while the rhythm is meant not to change with polarity
-    (``ecg.rhythm_features``). The development split's flutter and no-P records give no P
-    wave either way up. A P wave found only inverted is not told apart from an ectopic
-    atrial or junctional one (the coherence called those sinus before this check too): the
-    sinus statement says so. Only such records pay for the second pass."""
-    share = sum(b.p_on is not None for b in beats) / len(beats)
-    if share >= P_PER_QRS_SINUS_MIN or not recheck:
-        return share, False
-    flipped = _fused_beats(model, -model_x, leads)
-    inverted = sum(b.p_on is not None for b in flipped) / len(flipped) if flipped else 0.0
-    return (inverted, True) if inverted >= P_PER_QRS_SINUS_MIN else (share, False)
+
+def delineated_p_share(
+    beats: list[Beat],
+    model: LoadedModel,
+    model_x: np.ndarray,
+    leads: list[str],
+    outside_af: Callable[[list[Beat]], list[Beat]] | None,
+) -> tuple[float, bool] | None:
+    """The share of a stretch's QRS complexes the multi-lead delineator found a P wave
+    before, and whether it is the share with the leads inverted; None with fewer than
+    MIN_BEATS_FOR_P_SHARE beats to judge.
+
+    ``outside_af`` is given where a sinus label is judged: only the beats it keeps (those
+    outside AF episodes) count, and below P_PER_QRS_SINUS_MIN the leads are delineated once
+    more inverted, that share (over the beats it keeps too) used when it reaches the limit.
+    The delineator learnt upright recordings (LUDB); on the test split it found no P wave in
+    sinus record 121 with every lead inverted (88 % of the QRS complexes upright), which,
+    found there, is why the second pass exists, while the rhythm is meant not to change with
+    polarity (``ecg.rhythm_features``). The development split's flutter and no-P records
+    give no P wave either way up. A P wave found only inverted is not told apart from an
+    ectopic atrial or junctional one (the coherence called those sinus before this check
+    too): the sinus statement says so. Only such records pay for the second pass."""
+    share = _p_share(outside_af(beats) if outside_af else beats)
+    if share is None or share >= P_PER_QRS_SINUS_MIN or outside_af is None:
+        return None if share is None else (share, False)
+    inverted = _p_share(outside_af(_fused_beats(model, -model_x, leads)))
+    if inverted is not None and inverted >= P_PER_QRS_SINUS_MIN:
+        return inverted, True
+    return share, False
 
 
 def delineated_p_shares(
@@ -341,35 +353,39 @@ def delineated_p_shares(
     model: LoadedModel,
     model_x: np.ndarray,
     leads: list[str],
-    window_leads: Callable[[int], tuple[np.ndarray, list[str]]],
+    window_leads: Callable[[int], tuple[np.ndarray, list[str]] | None],
 ) -> dict[int, tuple[float, bool]]:
-    """Each delineated window's P-wave share and whether it was found inverted: the measured
-    stretch (``beats`` with its start in seconds), and, when that contradicts a sinus label
-    on a record of up to DELINEATE_ALL_MAX_WINDOWS windows, every other sinus window
-    (``window_leads``: its usable leads at the model rate and their names; skipped with
-    fewer than MIN_CONSENSUS_LEADS). Where a sinus label is judged, beats inside AF episodes
-    do not count (an episode's edge may lie inside a sinus window); an AF stretch's share,
-    evidence only, is over all its beats."""
+    """Each delineated window's P-wave share and whether it was found inverted
+    (``delineated_p_share``): the measured stretch (``beats``, with its start in seconds),
+    and, on a record of up to DELINEATE_ALL_MAX_WINDOWS windows, every other window the
+    scan calls sinus (``window_leads``: its usable leads at the model rate and their names,
+    None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its label on its
+    own delineation. Checking the others only when the measured stretch contradicted its
+    label left a flutter stretch "sinus" beside a clean sinus one (review)."""
+    episodes = rhythm.episodes
+
+    def outside(start_s: float) -> Callable[[list[Beat]], list[Beat]]:
+        return lambda found: _outside_af(found, start_s, episodes)
+
     sinus = [w for w, win in enumerate(rhythm.windows) if win.label == "sinus"]
     judged = any(w in sinus for w in measured)
-    kept = _outside_af(beats[0], beats[1], rhythm.episodes) if judged else beats[0]
-    if len(kept) < MIN_BEATS_FOR_P_SHARE:
-        return {}
-    share = delineated_p_share(kept, model, model_x, leads, judged)
-    shares = dict.fromkeys(measured, share)
-    contradicted = judged and share[0] < P_PER_QRS_SINUS_MIN
-    if not contradicted or len(rhythm.windows) > DELINEATE_ALL_MAX_WINDOWS:
+    share = delineated_p_share(
+        beats[0], model, model_x, leads, outside(beats[1]) if judged else None
+    )
+    shares = dict.fromkeys(measured, share) if share is not None else {}
+    if len(rhythm.windows) > DELINEATE_ALL_MAX_WINDOWS:
         return shares
     for w in sinus:
-        if w in shares:
+        if w in measured:
             continue
-        x, names = window_leads(w)
-        if len(names) < MIN_CONSENSUS_LEADS:
+        found = window_leads(w)
+        if found is None:
             continue
+        x, names = found
         start_s = float(rhythm.quality.edges[w]) / rhythm.fs
-        here = _outside_af(_fused_beats(model, x, names), start_s, rhythm.episodes)
-        if len(here) >= MIN_BEATS_FOR_P_SHARE:
-            shares[w] = delineated_p_share(here, model, x, names, True)
+        here = delineated_p_share(_fused_beats(model, x, names), model, x, names, outside(start_s))
+        if here is not None:
+            shares[w] = here
     return shares
 
 
@@ -443,12 +459,15 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
     if len(usable) >= MIN_CONSENSUS_LEADS:
         # Only with three leads or more does the delineator agree P waves across leads.
 
-        def window_leads(w: int) -> tuple[np.ndarray, list[str]]:
-            here = [k for k in range(len(names)) if quality.usable[w, k]]
+        usable_map = quality.usable
+
+        def window_leads(w: int) -> tuple[np.ndarray, list[str]] | None:
+            here = [k for k in range(len(names)) if usable_map[w, k]]
+            if len(here) < MIN_CONSENSUS_LEADS:
+                return None
             a, b = int(quality.edges[w]), int(quality.edges[w + 1])
-            return analysis_inputs(channels.read(recording, a, b)[here], fs)[0], [
-                names[k] for k in here
-            ]
+            x = analysis_inputs(channels.read(recording, a, b)[here], fs)[0]
+            return x, [names[k] for k in here]
 
         shares = delineated_p_shares(
             rhythm,

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from workstation.channels import LIMB_LEADS
+from workstation.ecg.delineation import runs
 from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
 from workstation.ecg.quality import QualityMap
 from workstation.ecg.rhythm import (
@@ -174,37 +175,34 @@ def non_sinus_statement(
 
 def sinus_caveats(r: RhythmAnalysis, in_af: np.ndarray) -> str:
     """What the delineator said against a sinus statement: the stretches whose sinus label
-    it took away (a minority, or the statement would not be sinus), whether the record's
-    other sinus stretches went undelineated (a long record: ``analysis``'s
-    DELINEATE_ALL_MAX_WINDOWS), and P waves it found only with the leads inverted."""
+    it took away (at most half, or the statement would not be sinus), how many sinus
+    stretches it did not delineate beside them (a record longer than ``analysis``'s
+    DELINEATE_ALL_MAX_WINDOWS, or a window with too few leads or beats), and P waves it
+    found only with the leads inverted."""
     edges, words = r.quality.edges, []
     flagged = np.asarray([_unrecognised(w) for w in r.windows], dtype=bool) & ~in_af
     if flagged.any():
-        spans = [
-            f"{clock(edges[a] / r.fs)}-{clock(edges[b + 1] / r.fs)}" for a, b in _runs(flagged)
-        ]
-        shown = ", ".join(spans[:MAX_SPANS_LISTED])
-        if len(spans) > MAX_SPANS_LISTED:
-            shown += f" and {len(spans) - MAX_SPANS_LISTED} more"
+        spans = [(edges[a] / r.fs, edges[b + 1] / r.fs) for a, b in runs(flagged)]
         words.append(
-            f"at {shown} the automatic delineator found a P wave before fewer than half the QRS "
-            "complexes: look for P waves, flutter waves or pacing there"
+            f"at {_spans_text(spans, MAX_SPANS_LISTED)} the automatic delineator found a P wave "
+            "before fewer than half the QRS complexes: look for P waves, flutter waves or "
+            "pacing there"
         )
-        sinus = [w.evidence for w in r.windows if w.label == "sinus" and w.evidence is not None]
-        if any(e.p_per_qrs is None for e in sinus):
-            words[-1] += " (the other stretches were not delineated)"
+        unchecked = sum(
+            w.label == "sinus" and w.evidence is not None and w.evidence.p_per_qrs is None
+            for w, af in zip(r.windows, in_af, strict=True)
+            if not af
+        )
+        if unchecked == 1:
+            words[-1] += " (1 other sinus stretch was not delineated)"
+        elif unchecked:
+            words[-1] += f" ({unchecked} other sinus stretches were not delineated)"
     if any(w.label == "sinus" and w.evidence and w.evidence.p_inverted for w in r.windows):
         words.append(
             "P waves recognised only with the leads inverted: check the leads' polarity "
             "(inverted P waves are also seen in ectopic atrial and junctional rhythms)"
         )
     return "; ".join(words)
-
-
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """Inclusive (first, last) index of every run of True."""
-    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
-    return list(zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1) - 1, strict=True))
 
 
 def paced_statement(paced: list[WindowEvidence], analysed: int) -> Statement:

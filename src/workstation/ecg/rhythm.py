@@ -43,9 +43,11 @@ Thresholds
   coherence 0.57 and 0.63, read "sinus"), or a paced rhythm in complete AV block with no P
   wave marked by the cardiologists (90). The sinus-labelled development records with P
   waves marked had the delineator's P before at least 0.56 of their QRS complexes. The
-  measured stretch is delineated anyway; the other sinus windows of a record are delineated
-  too when that stretch contradicts its label (up to ``analysis.DELINEATE_ALL_MAX_WINDOWS``
-  windows), so that each window keeps or loses "sinus" on its own evidence. Tried as the
+  measured stretch is delineated anyway, and on a record of up to
+  ``analysis.DELINEATE_ALL_MAX_WINDOWS`` windows every other sinus window too, so that each
+  keeps or loses "sinus" on its own evidence; a longer record's other windows keep the
+  scan's label, and a sinus statement the measured stretch contradicts says how many were
+  not delineated. Tried as the
   AF criterion as well (fewer than half: AF on irregular RR unless most of the P window
   repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
   and made one test AF record "sinus rhythm" (93): not kept (issue #15,
