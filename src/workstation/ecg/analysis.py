@@ -285,9 +285,10 @@ def report_form(n_leads: int, duration_s: float) -> str:
     return "resting" if resting else "rhythm"
 
 
-#: A record of up to this many windows (5 minutes) has every window the scan calls sinus
-#: delineated (about 25 ms a window for twelve leads); a longer one only its measured
-#: stretch, and a sinus statement that stretch contradicts says how many were not.
+#: Besides the measured stretch, at most this many windows the scan calls sinus are
+#: delineated (about 25 ms a window for twelve leads): all of a record up to about five
+#: minutes, an even spread over a longer one; the sinus statement rests on those delineated
+#: and says how many were not.
 DELINEATE_ALL_MAX_WINDOWS = 30
 #: Fewer beats outside AF episodes than this in a stretch: its P-wave share is not judged.
 MIN_BEATS_FOR_P_SHARE = 4
@@ -357,11 +358,12 @@ def delineated_p_shares(
 ) -> dict[int, tuple[float, bool]]:
     """Each delineated window's P-wave share and whether it was found inverted
     (``delineated_p_share``): the measured stretch (``beats``, with its start in seconds),
-    and, on a record of up to DELINEATE_ALL_MAX_WINDOWS windows, every other window the
-    scan calls sinus (``window_leads``: its usable leads at the model rate and their names,
-    None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its label on its
-    own delineation. Checking the others only when the measured stretch contradicted its
-    label left a flutter stretch "sinus" beside a clean sinus one (review)."""
+    and every other window the scan calls sinus, up to DELINEATE_ALL_MAX_WINDOWS of them
+    spread evenly over the record (``window_leads``: its usable leads at the model rate and
+    their names, None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its
+    label on its own delineation. Checking the others only when the measured stretch
+    contradicted its label left a flutter stretch "sinus" beside a clean sinus one
+    (review)."""
     episodes = rhythm.episodes
 
     def outside(start_s: float) -> Callable[[list[Beat]], list[Beat]]:
@@ -373,11 +375,14 @@ def delineated_p_shares(
         beats[0], model, model_x, leads, outside(beats[1]) if judged else None
     )
     shares = dict.fromkeys(measured, share) if share is not None else {}
-    if len(rhythm.windows) > DELINEATE_ALL_MAX_WINDOWS:
-        return shares
-    for w in sinus:
-        if w in measured:
-            continue
+    others = [w for w in sinus if w not in measured]
+    if len(others) > DELINEATE_ALL_MAX_WINDOWS:
+        # A longer record: windows spread evenly over it, so that the sinus statement rests
+        # on a sample of the whole and not on one window (review: a Holter in flutter read
+        # "Sinus rhythm" from 29 windows never delineated beside the one that was).
+        picks = np.linspace(0, len(others) - 1, DELINEATE_ALL_MAX_WINDOWS).round().astype(int)
+        others = [others[i] for i in sorted(set(picks.tolist()))]
+    for w in others:
         found = window_leads(w)
         if found is None:
             continue

@@ -142,6 +142,10 @@ def _unrecognised(window: WindowRhythm) -> bool:
     )
 
 
+def _delineated(window: WindowRhythm) -> bool:
+    return window.evidence is not None and window.evidence.p_per_qrs is not None
+
+
 def non_sinus_statement(
     windows: list[WindowRhythm], evidence: dict[str, float | str | None]
 ) -> Statement:
@@ -162,23 +166,26 @@ def non_sinus_statement(
     elif rate is not None and rate < BRADYCARDIA_BPM:
         text += f" (rate below {BRADYCARDIA_BPM} bpm)"
     unrecognised = [w.evidence for w in windows if _unrecognised(w) and w.evidence is not None]
-    if len(unrecognised) > 0.5 * len(windows):
+    # Sinus windows never delineated (a long record's) neither support nor contradict it.
+    considered = [w for w in windows if w.label != "sinus" or _delineated(w)]
+    if len(unrecognised) > 0.5 * len(considered):
         share = _median([e.p_per_qrs for e in unrecognised if e.p_per_qrs is not None])
         evidence = evidence | {"delineated_p_per_qrs_median": share}
         found = "none of them" if share == 0 else f"only {100 * (share or 0.0):.0f} % of them"
+        where = " in the stretches it delineated" if len(considered) < len(windows) else ""
         text += (
             ": a wave repeats before the QRS complexes, but the automatic delineator found a P "
-            f"wave before {found}; look for P waves, flutter waves or pacing"
+            f"wave before {found}{where}; look for P waves, flutter waves or pacing"
         )
     return Statement("non_sinus_rhythm", text, evidence)
 
 
 def sinus_caveats(r: RhythmAnalysis, in_af: np.ndarray) -> str:
     """What the delineator said against a sinus statement: the stretches whose sinus label
-    it took away (at most half, or the statement would not be sinus), how many sinus
-    stretches it did not delineate beside them (a record longer than ``analysis``'s
-    DELINEATE_ALL_MAX_WINDOWS, or a window with too few leads or beats), and P waves it
-    found only with the leads inverted."""
+    it took away (at most half of those it delineated, or the statement would not be
+    sinus), how long the scan's sinus went undelineated beside them (a record longer than
+    ``analysis``'s DELINEATE_ALL_MAX_WINDOWS windows, or windows with too few leads or
+    beats), and P waves it found only with the leads inverted."""
     edges, words = r.quality.edges, []
     flagged = np.asarray([_unrecognised(w) for w in r.windows], dtype=bool) & ~in_af
     if flagged.any():
@@ -188,15 +195,16 @@ def sinus_caveats(r: RhythmAnalysis, in_af: np.ndarray) -> str:
             "before fewer than half the QRS complexes: look for P waves, flutter waves or "
             "pacing there"
         )
-        unchecked = sum(
-            w.label == "sinus" and w.evidence is not None and w.evidence.p_per_qrs is None
-            for w, af in zip(r.windows, in_af, strict=True)
-            if not af
+        unchecked = np.asarray(
+            [
+                w.label == "sinus" and w.evidence is not None and not _delineated(w)
+                for w in r.windows
+            ],
+            dtype=bool,
         )
-        if unchecked == 1:
-            words[-1] += " (1 other sinus stretch was not delineated)"
-        elif unchecked:
-            words[-1] += f" ({unchecked} other sinus stretches were not delineated)"
+        seconds = float(np.sum(np.diff(edges)[unchecked & ~in_af])) / r.fs
+        if seconds:
+            words[-1] += f" (a further {clock(seconds)} called sinus by P-wave coherence alone)"
     if any(w.label == "sinus" and w.evidence and w.evidence.p_inverted for w in r.windows):
         words.append(
             "P waves recognised only with the leads inverted: check the leads' polarity "
@@ -262,8 +270,10 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
 
     AF needs irregular RR, no coherent P wave and atrial activity in the same windows
     (``ecg.rhythm``), and says so in its text (``af_criteria``); sinus needs a coherent P
-    wave before the QRS and, with three leads or more, the delineator's P waves before most
-    QRS complexes (``rhythm.with_delineated_p``). [AF], [AHA] part I.
+    wave before the QRS and, with three leads or more, the delineator's P waves before at
+    least half the QRS complexes (``rhythm.with_delineated_p``); where only some windows
+    were delineated, sinus is not stated when most of those were not confirmed. [AF],
+    [AHA] part I.
     """
     out: list[Statement] = []
     s = r.summary
@@ -319,7 +329,17 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
-        if len(sinus) >= 0.5 * len(other) and rate is not None:
+        # Where only some scan-sinus windows were delineated (a long record), those that
+        # were speak for the rest: most of them without P waves is not a sinus rhythm.
+        checked = [
+            w for w in judged_here if _delineated(w) and (w.label == "sinus" or _unrecognised(w))
+        ]
+        unconfirmed = sum(_unrecognised(w) for w in checked)
+        if (
+            len(sinus) >= 0.5 * len(other)
+            and rate is not None
+            and not (unconfirmed > 0.5 * len(checked))
+        ):
             caveats = sinus_caveats(r, in_af)
             if rate < BRADYCARDIA_BPM:
                 code, name = "sinus_bradycardia", "Sinus bradycardia"

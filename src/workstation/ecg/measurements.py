@@ -237,9 +237,9 @@ def measure(beats: list[Beat], leads: dict[str, np.ndarray], fs: float) -> Measu
 def without_p_waves(m: Measurements) -> Measurements:
     """The measurements with everything that presumes a P wave removed (PR, P axis, P
     amplitude): said when the rhythm analysis finds no coherent P wave (AF, junctional),
-    where the delineator's 'P waves' are f waves or noise, when the delineator finds no P
-    wave before most QRS complexes (flutter, ``rhythm.with_delineated_p``), and in a paced
-    rhythm, where they may be pacemaker spikes."""
+    where the delineator's 'P waves' are f waves or noise, when the delineator finds a P
+    wave before fewer than half the QRS complexes (flutter, ``rhythm.with_delineated_p``),
+    and in a paced rhythm, where they may be pacemaker spikes."""
     return replace(
         m,
         pr_ms=None,

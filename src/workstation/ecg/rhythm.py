@@ -43,11 +43,11 @@ Thresholds
   coherence 0.57 and 0.63, read "sinus"), or a paced rhythm in complete AV block with no P
   wave marked by the cardiologists (90). The sinus-labelled development records with P
   waves marked had the delineator's P before at least 0.56 of their QRS complexes. The
-  measured stretch is delineated anyway, and on a record of up to
-  ``analysis.DELINEATE_ALL_MAX_WINDOWS`` windows every other sinus window too, so that each
-  keeps or loses "sinus" on its own evidence; a longer record's other windows keep the
-  scan's label, and a sinus statement the measured stretch contradicts says how many were
-  not delineated. Tried as the
+  measured stretch is delineated anyway, and up to ``analysis.DELINEATE_ALL_MAX_WINDOWS``
+  other sinus windows (all of a record up to about five minutes, an even spread over a
+  longer one), so that each keeps or loses "sinus" on its own evidence; the windows of a
+  longer record not delineated keep the scan's label, and the sinus statement rests on
+  those delineated (``interpretation.rhythm_statements``). Tried as the
   AF criterion as well (fewer than half: AF on irregular RR unless most of the P window
   repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
   and made one test AF record "sinus rhythm" (93): not kept (issue #15,
@@ -432,9 +432,10 @@ def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) 
     was found with the leads inverted (``analysis.delineated_p_shares``), in its evidence.
 
     A window labelled sinus whose share is under P_PER_QRS_SINUS_MIN becomes 'not_sinus'
-    (module docstring), and its beats are no longer premature atrial complexes: without P
-    waves an early beat is not shown to be atrial (in atrial flutter it is the conduction
-    ratio changing: LUDB 103 had five "PACs"), as in AF windows. Windows not in ``shares``
+    (module docstring), and the beats of every 'not_sinus' window under it are no longer
+    premature atrial complexes: without P waves an early beat is not shown to be atrial (in
+    atrial flutter it is the conduction ratio changing: LUDB 103 had five "PACs"), as in AF
+    windows. Windows not in ``shares``
     (not delineated), other labels, episodes and beats stay as the scan decided them."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
     edges = r.quality.edges
@@ -443,9 +444,9 @@ def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) 
         if old.evidence is None:
             continue
         evidence = replace(old.evidence, p_per_qrs=round(share, 3), p_inverted=inverted)
-        label = old.label
-        if label == "sinus" and share < P_PER_QRS_SINUS_MIN:
-            label = "not_sinus"
+        no_p = share < P_PER_QRS_SINUS_MIN
+        label = "not_sinus" if old.label == "sinus" and no_p else old.label
+        if no_p and label == "not_sinus":
             first, last = np.searchsorted(r.beats, edges[w : w + 2])
             window_kinds = kinds[first:last]
             window_kinds[window_kinds == PAC] = NORMAL
