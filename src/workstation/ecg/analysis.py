@@ -369,13 +369,14 @@ def delineated_p_shares(
     def outside(start_s: float) -> Callable[[list[Beat]], list[Beat]]:
         return lambda found: _outside_af(found, start_s, episodes)
 
-    sinus = [w for w, win in enumerate(rhythm.windows) if win.label == "sinus"]
-    judged = any(w in sinus for w in measured)
+    judged = any(rhythm.windows[w].label == "sinus" for w in measured)
     share = delineated_p_share(
         beats[0], model, model_x, leads, outside(beats[1]) if judged else None
     )
     shares = dict.fromkeys(measured, share) if share is not None else {}
-    others = [w for w in sinus if w not in measured]
+    others = [
+        w for w, win in enumerate(rhythm.windows) if win.label == "sinus" and w not in measured
+    ]
     if len(others) > DELINEATE_ALL_MAX_WINDOWS:
         # A longer record: windows spread evenly over it, so that the sinus statement rests
         # on a sample of the whole and not on one window (review: a Holter in flutter read
@@ -463,7 +464,6 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
         )
     if len(usable) >= MIN_CONSENSUS_LEADS:
         # Only with three leads or more does the delineator agree P waves across leads.
-
         usable_map = quality.usable
 
         def window_leads(w: int) -> tuple[np.ndarray, list[str]] | None:

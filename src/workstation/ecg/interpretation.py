@@ -353,11 +353,12 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         else:
             out.append(non_sinus_statement(judged_here, evidence))
         grouped = [
-            e
-            for label, e in outside
-            if label == "not_sinus"
-            and (e.p_coherence is None or e.p_coherence < P_COHERENCE_MIN)
-            and _grouped(e)
+            w.evidence
+            for w in judged_here
+            if w.label == "not_sinus"
+            and not _unrecognised(w)
+            and w.evidence is not None
+            and _grouped(w.evidence)
         ]
         irregular = [e for e in other if e.cosen is not None and e.cosen > COSEN_AF]
         if len(grouped) > 0.5 * len(other):

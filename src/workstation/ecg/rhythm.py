@@ -47,11 +47,10 @@ Thresholds
   other sinus windows (all of a record up to about five minutes, an even spread over a
   longer one), so that each keeps or loses "sinus" on its own evidence; the windows of a
   longer record not delineated keep the scan's label, and the sinus statement rests on
-  those delineated (``interpretation.rhythm_statements``). Tried as the
-  AF criterion as well (fewer than half: AF on irregular RR unless most of the P window
-  repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
-  and made one test AF record "sinus rhythm" (93): not kept (issue #15,
-  benchmarks/RESULTS.md).
+  those delineated (``interpretation.rhythm_statements``). Tried as the AF criterion as
+  well (fewer than half: AF on irregular RR unless most of the P window repeats, coherence
+  0.5), it changed no AF decision on LUDB's development or test split and made one test AF
+  record "sinus rhythm" (93): not kept (issue #15, benchmarks/RESULTS.md).
 - Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
   window is labelled paced and judged neither sinus nor AF, and its beats are not counted
   as premature complexes: beside paced beats, conducted beats are early and differ in shape
@@ -112,7 +111,7 @@ P_COHERENCE_MIN = 0.25  # dev split of CPSC 2021
 ATRIAL_ACTIVITY_MIN = 0.01  # median P-window residual of sinus rhythm, LUDB development split
 MIN_RR_TO_CLASSIFY = 6
 #: A sinus label needs the delineator's P wave before at least this share of the QRS complexes,
-#: where it ran: P waves before most of them (module docstring).
+#: where it ran (module docstring).
 P_PER_QRS_SINUS_MIN = 0.5
 #: A window's rhythm is not read from a lead whose beat noise exceeds this while a cleaner
 #: usable lead exists: above the 99th percentile of the leads the gate accepts on LUDB
@@ -435,8 +434,8 @@ def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) 
     (module docstring), and the beats of every 'not_sinus' window under it are no longer
     premature atrial complexes: without P waves an early beat is not shown to be atrial (in
     atrial flutter it is the conduction ratio changing: LUDB 103 had five "PACs"), as in AF
-    windows. Windows not in ``shares``
-    (not delineated), other labels, episodes and beats stay as the scan decided them."""
+    windows. Windows not in ``shares`` (not delineated), other labels, episodes and beats
+    stay as the scan decided them."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
     edges = r.quality.edges
     for w, (share, inverted) in shares.items():
