@@ -460,13 +460,13 @@ def test_a_delineated_share_under_half_takes_that_sinus_label_and_its_pacs_away(
     rhythm = delineation_test_rhythm(["sinus", "af", "paced", "sinus", "not_sinus"])
     low = P_PER_QRS_SINUS_MIN - 0.01
     shares = {0: (low, True), 1: (low, False), 2: (low, False), 4: (low, False)}
-    below = with_delineated_p(rhythm, shares)
+    below = with_delineated_p(rhythm, shares, frozenset(shares))
     assert [w.label for w in below.windows] == ["not_sinus", "af", "paced", "sinus", "not_sinus"]
     assert [w.evidence.p_per_qrs for w in below.windows] == [low, low, low, None, low]
     assert [w.evidence.p_inverted for w in below.windows] == [True, False, False, None, False]
     assert below.beat_kinds.tolist() == [NORMAL, NORMAL] + [NORMAL, PAC] * 3 + [NORMAL, NORMAL]
     assert below.summary.pac_count == 3
-    at = with_delineated_p(rhythm, {0: (P_PER_QRS_SINUS_MIN, False)})
+    at = with_delineated_p(rhythm, {0: (P_PER_QRS_SINUS_MIN, False)}, frozenset({0}))
     assert [w.label for w in at.windows] == ["sinus", "af", "paced", "sinus", "not_sinus"]
     assert at.beat_kinds.tolist() == rhythm.beat_kinds.tolist()
 
@@ -479,7 +479,9 @@ def test_windows_unconfirmed_by_the_delineator_do_not_make_grouped_beating() -> 
         WindowEvidence(10, 70.0, -2.0, 0.8, 0.01, 0.2), pattern_lag=2, nrmssd_pattern=0.02
     )
     rhythm = with_delineated_p(
-        delineation_test_rhythm(["sinus", "sinus"], patterned), {0: (0.0, False), 1: (0.0, False)}
+        delineation_test_rhythm(["sinus", "sinus"], patterned),
+        {0: (0.0, False), 1: (0.0, False)},
+        frozenset({0, 1}),
     )
     found = {s.code for s in rhythm_statements(rhythm)}
     assert "non_sinus_rhythm" in found and "grouped_beating" not in found
@@ -541,18 +543,56 @@ def test_a_flutter_stretch_beside_a_cleaner_sinus_one_loses_its_sinus_label() ->
 
 
 def test_a_long_flutter_record_is_judged_on_an_even_sample_of_its_windows() -> None:
-    """LUDB 103 (flutter) repeated to DELINEATE_ALL_MAX_WINDOWS + 2 windows: besides the
-    measured window only DELINEATE_ALL_MAX_WINDOWS others are delineated, spread over the
-    record; all of them lose "sinus", so the record is not called sinus although one window
-    keeps the scan's label, and the statement says where the delineator looked."""
-    rec = read_recording(shared("ludb", "data", "103.hea"))
+    """LUDB 35 (flutter without early beats) repeated to DELINEATE_ALL_MAX_WINDOWS + 2
+    windows: besides the measured window only DELINEATE_ALL_MAX_WINDOWS others are
+    delineated, spread over the record; all of them lose "sinus", so the record is not
+    called sinus although one window keeps the scan's label, and the statement says where
+    the delineator looked."""
+    rec = read_recording(shared("ludb", "data", "35.hea"))
     windows = DELINEATE_ALL_MAX_WINDOWS + 2
     result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), windows)))
     delineated = [w.evidence.p_per_qrs is not None for w in result.rhythm.windows]
     assert len(delineated) == windows and delineated.count(False) == 1
+    assert len(result.rhythm.p_sample) == windows - 1
     assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
     statement = next(s for s in result.statements if s.code == "non_sinus_rhythm")
     assert "found a P wave before none of them in the stretches it delineated" in statement.text
+
+
+def test_a_long_flutter_record_counts_no_pacs_where_the_sample_did_not_look() -> None:
+    """LUDB 103 (flutter whose changing conduction ratio makes early beats) repeated to six
+    minutes: the sample skips five sinus-by-coherence windows, which counted 30 "PACs"
+    between them; every window holding one is now delineated, finds no P wave, and counts
+    none. Those windows do not join the sample."""
+    rec = read_recording(shared("ludb", "data", "103.hea"))
+    windows = 36
+    result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), windows)))
+    assert all(w.evidence.p_per_qrs == 0.0 for w in result.rhythm.windows)
+    assert len(result.rhythm.p_sample) == DELINEATE_ALL_MAX_WINDOWS + 1
+    assert result.rhythm.summary.pac_count == 0
+    assert codes(result) & RHYTHM_CODES == {"non_sinus_rhythm"}
+
+
+def test_the_sinus_statement_rests_on_the_sample_not_on_windows_delineated_for_pacs() -> None:
+    """Two sample windows confirmed sinus, three outside the sample delineated only for
+    their early beats and without P waves, four sinus by coherence and not delineated:
+    sinus is stated, naming the three, where a majority over the five delineated windows
+    would have withheld it."""
+    confirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.9)
+    unconfirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.1)
+    unchecked = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
+    rhythm = delineation_test_rhythm(["sinus"] * 9)
+    rhythm.windows[:] = (
+        [WindowRhythm("sinus", "ii", confirmed)] * 2
+        + [WindowRhythm("not_sinus", "ii", unconfirmed)] * 3
+        + [WindowRhythm("sinus", "ii", unchecked)] * 4
+    )
+    sampled = replace(rhythm, p_sample=frozenset({0, 1}))
+    statement = next(s for s in rhythm_statements(sampled) if s.code.startswith("sinus_"))
+    assert "at 00:00:20-00:00:50 the automatic delineator found a P wave" in statement.text
+    assert statement.text.endswith("(a further 00:00:40 called sinus by P-wave coherence alone)")
+    everything = replace(rhythm, p_sample=frozenset(range(5)))
+    assert "non_sinus_rhythm" in {s.code for s in rhythm_statements(everything)}
 
 
 def test_sinus_caveats_merge_stretches_list_three_and_time_the_undelineated() -> None:

@@ -34,6 +34,7 @@ from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
 from workstation.ecg.quality import QualityMap, commonest_reason
 from workstation.ecg.rhythm import (
     P_PER_QRS_SINUS_MIN,
+    PAC,
     Episode,
     RhythmAnalysis,
     scan_rhythm,
@@ -355,15 +356,21 @@ def delineated_p_shares(
     model_x: np.ndarray,
     leads: list[str],
     window_leads: Callable[[int], tuple[np.ndarray, list[str]] | None],
-) -> dict[int, tuple[float, bool]]:
+) -> tuple[dict[int, tuple[float, bool]], frozenset[int]]:
     """Each delineated window's P-wave share and whether it was found inverted
-    (``delineated_p_share``): the measured stretch (``beats``, with its start in seconds),
-    and every other window the scan calls sinus, up to DELINEATE_ALL_MAX_WINDOWS of them
-    spread evenly over the record (``window_leads``: its usable leads at the model rate and
-    their names, None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its
-    label on its own delineation. Checking the others only when the measured stretch
-    contradicted its label left a flutter stretch "sinus" beside a clean sinus one
-    (review)."""
+    (``delineated_p_share``), and the windows that are the record's sample.
+
+    The sample is the measured stretch (``beats``, with its start in seconds) and every
+    other window the scan calls sinus, up to DELINEATE_ALL_MAX_WINDOWS of them spread
+    evenly over the record (``window_leads``: its usable leads at the model rate and their
+    names, None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its label
+    on its own delineation; the sinus statement rests on the sample. Checking the others
+    only when the measured stretch contradicted its label left a flutter stretch "sinus"
+    beside a clean sinus one (review). Beyond the sample, every sinus window holding a
+    premature atrial complex is delineated too, so that each one counted stands on its own
+    window's P waves: a six-minute flutter record counted 30 "PACs" (its conduction ratio
+    changing) in the windows the sample skipped. Those windows are left out of the sample,
+    which they would bias towards the windows with early beats."""
     episodes = rhythm.episodes
 
     def outside(start_s: float) -> Callable[[list[Beat]], list[Beat]]:
@@ -377,13 +384,15 @@ def delineated_p_shares(
     others = [
         w for w, win in enumerate(rhythm.windows) if win.label == "sinus" and w not in measured
     ]
+    sample = others
     if len(others) > DELINEATE_ALL_MAX_WINDOWS:
         # A longer record: windows spread evenly over it, so that the sinus statement rests
         # on a sample of the whole and not on one window (review: a Holter in flutter read
         # "Sinus rhythm" from 29 windows never delineated beside the one that was).
         picks = np.linspace(0, len(others) - 1, DELINEATE_ALL_MAX_WINDOWS).round().astype(int)
-        others = [others[i] for i in sorted(set(picks.tolist()))]
-    for w in others:
+        sample = [others[i] for i in sorted(set(picks.tolist()))]
+    with_pac = sorted(set(_windows_with_pacs(rhythm)).intersection(others) - set(sample))
+    for w in sample + with_pac:
         found = window_leads(w)
         if found is None:
             continue
@@ -392,7 +401,13 @@ def delineated_p_shares(
         here = delineated_p_share(_fused_beats(model, x, names), model, x, names, outside(start_s))
         if here is not None:
             shares[w] = here
-    return shares
+    return shares, frozenset(shares) - set(with_pac)
+
+
+def _windows_with_pacs(rhythm: RhythmAnalysis) -> list[int]:
+    """The windows holding at least one beat the scan called a premature atrial complex."""
+    at = rhythm.beats[rhythm.beat_kinds == PAC]
+    return sorted({int(w) for w in np.searchsorted(rhythm.quality.edges, at, side="right") - 1})
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
@@ -474,7 +489,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             x = analysis_inputs(channels.read(recording, a, b)[here], fs)[0]
             return x, [names[k] for k in here]
 
-        shares = delineated_p_shares(
+        shares, sample = delineated_p_shares(
             rhythm,
             measured,
             (beats, start / fs),
@@ -483,7 +498,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             [names[i] for i in usable],
             window_leads,
         )
-        rhythm = with_delineated_p(rhythm, shares)
+        rhythm = with_delineated_p(rhythm, shares, sample)
     windows = [rhythm.windows[w] for w in measured]
     labels = {w.label for w in windows}
     paced = "paced" in labels

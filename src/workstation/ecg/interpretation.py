@@ -329,10 +329,16 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
-        # Where only some scan-sinus windows were delineated (a long record), those that
-        # were speak for the rest: most of them without P waves is not a sinus rhythm.
+        # Where only some scan-sinus windows were delineated (a long record), the sample
+        # speaks for the rest: most of it without P waves is not a sinus rhythm. Windows
+        # delineated for their premature beats would bias it (``rhythm.p_sample``).
         checked = [
-            w for w in judged_here if _delineated(w) and (w.label == "sinus" or _unrecognised(w))
+            w
+            for k, w in enumerate(r.windows)
+            if k in r.p_sample
+            and not in_af[k]
+            and w.evidence is not None
+            and (w.label == "sinus" or _unrecognised(w))
         ]
         unconfirmed = sum(_unrecognised(w) for w in checked)
         if (

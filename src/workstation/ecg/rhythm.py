@@ -45,9 +45,11 @@ Thresholds
   waves marked had the delineator's P before at least 0.56 of their QRS complexes. The
   measured stretch is delineated anyway, and up to ``analysis.DELINEATE_ALL_MAX_WINDOWS``
   other sinus windows (all of a record up to about five minutes, an even spread over a
-  longer one), so that each keeps or loses "sinus" on its own evidence; the windows of a
-  longer record not delineated keep the scan's label, and the sinus statement rests on
-  those delineated (``interpretation.rhythm_statements``). Tried as the AF criterion as
+  longer one), so that each keeps or loses "sinus" on its own evidence, and beyond that
+  sample every sinus window holding a premature atrial complex, so that none is counted
+  without its window's P waves; the other windows of a longer record keep the scan's
+  label, and the sinus statement rests on the sample (``RhythmAnalysis.p_sample``,
+  ``interpretation.rhythm_statements``). Tried as the AF criterion as
   well (fewer than half: AF on irregular RR unless most of the P window repeats, coherence
   0.5), it changed no AF decision on LUDB's development or test split and made one test AF
   record "sinus rhythm" (93): not kept (issue #15, benchmarks/RESULTS.md).
@@ -199,6 +201,10 @@ class RhythmAnalysis:
     valid_rr: np.ndarray  # True where the RR before the beat is measured on usable signal
     episodes: list[Episode]
     pauses: list[Pause]
+    #: The windows delineated as the record's sample (``analysis.delineated_p_shares``): the
+    #: measured stretch and an even spread of the sinus windows. The sinus statement rests on
+    #: these; windows delineated only because they hold a premature atrial complex are not.
+    p_sample: frozenset[int] = frozenset()
     summary: RhythmSummary = field(init=False)
 
     def __post_init__(self) -> None:
@@ -425,7 +431,9 @@ def scan_rhythm(
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
 
 
-def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) -> RhythmAnalysis:
+def with_delineated_p(
+    r: RhythmAnalysis, shares: dict[int, tuple[float, bool]], sample: frozenset[int]
+) -> RhythmAnalysis:
     """The rhythm analysis with, for each window in ``shares``, the share of its QRS
     complexes that the multi-lead delineator found a P wave before and whether that share
     was found with the leads inverted (``analysis.delineated_p_shares``), in its evidence.
@@ -435,7 +443,8 @@ def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) 
     premature atrial complexes: without P waves an early beat is not shown to be atrial (in
     atrial flutter it is the conduction ratio changing: LUDB 103 had five "PACs"), as in AF
     windows. Windows not in ``shares`` (not delineated), other labels, episodes and beats
-    stay as the scan decided them."""
+    stay as the scan decided them. ``sample``: the windows of ``shares`` that are the
+    record's sample (``RhythmAnalysis.p_sample``)."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
     edges = r.quality.edges
     for w, (share, inverted) in shares.items():
@@ -451,7 +460,7 @@ def with_delineated_p(r: RhythmAnalysis, shares: dict[int, tuple[float, bool]]) 
             window_kinds[window_kinds == PAC] = NORMAL
         annotated[w] = WindowRhythm(label, old.lead, evidence)
     return RhythmAnalysis(
-        r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses
+        r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses, sample
     )
 
 
