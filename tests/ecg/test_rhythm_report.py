@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,12 @@ def test_a_two_lead_af_recording_gets_a_rhythm_report_with_episode_strips(
     assert "Resting 12-lead ECG" not in "".join(pages)
     assert "AF burden" in pages[0] and "Heart rate per minute" in pages[0]
     assert "00:00:21" in pages[0]  # the first episode's start (20.6 s) in the episode table
+    # The conclusion on the first page, each statement whole (the AF criteria wrap to a
+    # second row), with its confirmation, the sign-off and the intended use.
+    first = " ".join(pages[0].split())
+    assert "Interpretation (automated)" in first and "UNCONFIRMED" in first
+    assert "Atrial fibrillation episodes (2" in first and "P waves from 0.25)" in first
+    assert "Not signed off" in first and "not a diagnosis" in first
     assert "AF episode 1 from 00:00:21" in pages[1]
     assert "details" in pages[-1]
 
@@ -122,3 +129,28 @@ def test_the_report_command_takes_full_disclosure_all(
         parser.parse_args([*base, "--full-disclosure", "all", "--paper", "Letter"])
     )
     assert everything.full_disclosure_all and everything.paper.value == "Letter"
+
+
+def test_statements_beyond_the_summary_pages_room_go_to_the_details_page() -> None:
+    """However many statements there are, the summary page draws what fits above the rate
+    trend, says how many more there are, and the details page lists them all."""
+    from workstation.ecg.analysis import analyze_ecg
+    from workstation.io import read_recording
+    from workstation.reports import EcgReport, PatientHeader, Signature
+    from workstation.reports.ecg_report import build_ecg_report
+
+    recording = read_recording(shared("cpsc2021-sample", "data_101_8.hea"))
+    analysis = analyze_ecg(recording, score=False).to_json()
+    words = "a statement long enough to take two rows of the summary page's left column"
+    analysis["statements"] = [
+        {"code": f"s{k}", "text": f"Statement {k}, {words}"} for k in range(40)
+    ]
+    signature = Signature("dr.ada", "clinician", True, datetime(2026, 12, 1, 19, 0, tzinfo=UTC))
+    report = EcgReport(recording, analysis, PatientHeader("", "", "", ""), signature)
+    pages = [p.extract_text() for p in PdfReader(io.BytesIO(build_ecg_report(report))).pages]
+    first = " ".join(pages[0].split())
+    shown = sum(f"Statement {k}," in first for k in range(40))
+    assert 5 <= shown < 40
+    assert f"and {40 - shown} more statement(s): see the details page" in first
+    details = " ".join(" ".join(p.split()) for p in pages if "details" in p)
+    assert all(f"Statement {k}," in details for k in range(40))

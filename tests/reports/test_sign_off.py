@@ -303,7 +303,7 @@ def test_statements_beyond_page_ones_room_are_sent_to_page_two(layout_report) ->
         f"Clinician statement {k}" in first for k in range(3)
     )
     assert 2 <= shown < 12
-    assert f"and {12 - shown} more statement(s): see page 2" in first
+    assert f"and {12 - shown} more statement(s): see the details page" in first
     assert "Clinician statement 0 (dr.ada)" in first
     assert all(f"Engine statement {k}" in second for k in range(9))
     assert all(f"Clinician statement {k}" in second for k in range(3))

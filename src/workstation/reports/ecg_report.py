@@ -14,7 +14,7 @@ clinicians' notes and annotations follow on a page of their own when there are a
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -87,6 +87,7 @@ BASELINE_BELOW_ROW_TOP_MM = 20.0
 TRACE_START_MM = 10.0
 CALIBRATION_START_MM = 3.0
 HEADER_GAP_MM = 2.0
+STATEMENT_MARK_MM = 22.0  # the right of a statement's row, kept for its confirmation mark
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,8 @@ def build_ecg_report(report: EcgReport) -> bytes:
 
     def draw_pages(canvas: Canvas) -> None:
         if is_rhythm_report(report.analysis):
-            draw_rhythm_summary_page(canvas, report.analysis, report.settings, title(report))
+            free = draw_rhythm_summary_page(canvas, report.analysis, report.settings, title(report))
+            draw_interpretation(canvas, free.x, free.top, free.width, report, free.y, wrap=True)
             canvas.showPage()
             draw_strips_pages(canvas, report.recording, report.analysis, report.settings)
             draw_full_disclosure_pages(canvas, report.recording, report.analysis, report.settings)
@@ -203,7 +205,15 @@ def draw_header(canvas: Canvas, report: EcgReport, paper: Paper) -> float:
             24 * mm,
             col_meas - 3 * mm,
         ),
-        draw_interpretation(canvas, box.x + col_patient + col_meas, y, col_interp, report),
+        # Above the grid's banner there is room for so many lines; the rest go to page 2.
+        draw_interpretation(
+            canvas,
+            box.x + col_patient + col_meas,
+            y,
+            col_interp,
+            report,
+            grid_box(paper).top + (HEADER_GAP_MM + 7) * mm,
+        ),
     ]
     low[0] = _draw_hash(canvas, box.x, low[0], report.recording.source_sha256)
     return min(low)
@@ -234,36 +244,54 @@ def _draw_hash(canvas: Canvas, x: float, y: float, sha256: str) -> float:
 
 
 def draw_interpretation(
-    canvas: Canvas, x: float, y: float, width: float, report: EcgReport
+    canvas: Canvas,
+    x: float,
+    y: float,
+    width: float,
+    report: EcgReport,
+    floor: float,
+    wrap: bool = False,
 ) -> float:
     """The engine's statements, then the clinicians' (with author), each with its
-    confirmation mark; the sign-off; the score; and the intended-use sentence."""
+    confirmation mark; the sign-off; the score; and the intended-use sentence. What does not
+    fit above ``floor`` is counted and left to the details page, which lists everything.
+    ``wrap``: each statement whole over as many lines as it needs (the rhythm summary page,
+    which has the room), not cut to one line (the resting printout's header)."""
     size = 7.5
     leading = size * 1.3
     lines = content.statement_lines(report.analysis, report.confirmations)
     automated = [line for line in lines if line.source == content.AUTOMATED]
     clinician = [line for line in lines if line.source != content.AUTOMATED]
-    # Above the grid's banner there is room for so many lines; the rest go to page 2.
-    floor = grid_box(report.settings.paper).top + (HEADER_GAP_MM + 7) * mm
     signed_off = wrap_text(content.sign_off_sentence(report.sign_off), width - 2 * mm, BOLD, size)
     fixed = 3 + len(signed_off) + (1 if clinician else 0)  # headings, sign-off, score, use
     room = max(2, int((y - floor) / leading) - fixed)
+
+    def cost(line: content.StatementLine) -> int:
+        return len(_statement_rows(line, width, wrap))
+
     hidden = 0
-    if len(lines) > room:
-        shown_clinician = min(len(clinician), (room - 1) // 2)
-        shown_automated = max(1, room - 1 - shown_clinician)
-        hidden = len(lines) - shown_automated - shown_clinician
-        automated, clinician = automated[:shown_automated], clinician[:shown_clinician]
+    if sum(map(cost, lines)) > room:
+        clinician = _fitting(clinician, (room - 1) // 2, cost)
+        used = sum(map(cost, clinician))
+        automated = _fitting(automated, room - 1 - used, cost) or automated[:1]
+        hidden = len(lines) - len(automated) - len(clinician)
     y = _draw_statement_list(
-        canvas, x, y, width, "Interpretation (automated)", automated, "No statement generated."
+        canvas,
+        x,
+        y,
+        width,
+        "Interpretation (automated)",
+        automated,
+        "No statement generated.",
+        wrap,
     )
     if clinician:
-        y = _draw_statement_list(canvas, x, y, width, "Clinician statements", clinician)
+        y = _draw_statement_list(canvas, x, y, width, "Clinician statements", clinician, "", wrap)
     if hidden:
         y -= leading
         canvas.setFont(BOLD, size)
         canvas.setFillColor(ALERT_COLOR)
-        canvas.drawString(x, y, f"... and {hidden} more statement(s): see page 2")
+        canvas.drawString(x, y, f"... and {hidden} more statement(s): see the details page")
     canvas.setFont(BOLD, size)
     signed = report.sign_off is not None and not report.sign_off.earlier_version
     canvas.setFillColor(TEXT_COLOR if signed else ALERT_COLOR)
@@ -280,6 +308,27 @@ def draw_interpretation(
     return y - leading * 0.3
 
 
+def _fitting(
+    lines: list[content.StatementLine], budget: int, cost: Callable[[content.StatementLine], int]
+) -> list[content.StatementLine]:
+    """The first statements whose rows together fit in ``budget`` rows."""
+    shown, used = [], 0
+    for line in lines:
+        used += cost(line)
+        if used > budget:
+            break
+        shown.append(line)
+    return shown
+
+
+def _statement_rows(line: content.StatementLine, width: float, wrap: bool) -> list[str]:
+    """A statement as drawn: one row cut to the column, or all of it wrapped."""
+    text = f"• {line.text}" + (f" ({line.author})" if line.author else "")
+    if wrap:
+        return wrap_text(text, width - STATEMENT_MARK_MM * mm, FONT, 7.5)
+    return [fit_text(text, width - STATEMENT_MARK_MM * mm, FONT, 7.5)]
+
+
 def _draw_statement_list(
     canvas: Canvas,
     x: float,
@@ -288,6 +337,7 @@ def _draw_statement_list(
     heading: str,
     lines: Sequence[content.StatementLine],
     empty: str = "",
+    wrap: bool = False,
 ) -> float:
     """A heading and its statements with their confirmation marks; returns the y used."""
     size = 7.5
@@ -308,8 +358,9 @@ def _draw_statement_list(
         canvas.drawRightString(x + width - 2 * mm, y, mark)
         canvas.setFont(FONT, size)
         canvas.setFillColor(TEXT_COLOR)
-        text = f"• {line.text}" + (f" ({line.author})" if line.author else "")
-        canvas.drawString(x, y, fit_text(text, width - 22 * mm, FONT, size))
+        for k, row in enumerate(_statement_rows(line, width, wrap)):
+            y -= leading if k else 0
+            canvas.drawString(x + (2 * mm if k else 0), y, row)
     return y
 
 

@@ -3,7 +3,8 @@
 A long or few-lead recording is not a resting 12-lead ECG: a 3 × 4 printout of its first
 10 s would show 10 s of 24 h and leads it never had. Its report opens on the summary a
 Holter reader looks for first (analysed and excluded time, AF burden and episodes, ectopy,
-pauses, fastest and slowest minute, the per-minute rate with AF and excluded time marked),
+pauses, fastest and slowest minute, the per-minute rate with AF and excluded time marked,
+and the interpretation statements with their confirmation, drawn by the report),
 then 10 s strips at true scale (25 mm/s, 10 mm/mV) at the start of each AF episode and at
 the longest pause, each labelled with its clock time from the start of the recording, then
 the full disclosure: every minute compressed to one row, AF and excluded time shaded.
@@ -52,6 +53,7 @@ STRIPS_PER_PAGE = 6
 MAX_EPISODE_ROWS = 18
 PAPER_SPEED_MM_PER_S = 25.0
 GAIN_MM_PER_MV = 10.0
+FRAME_TITLE_MM = 8.0  # the trend's title line above its frame
 
 
 def is_rhythm_report(analysis: Mapping[str, Any]) -> bool:
@@ -81,8 +83,10 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 def draw_rhythm_summary_page(
     canvas: Canvas, analysis: Mapping[str, Any], settings: ReportSettings, title: str
-) -> None:
-    """Title, summary figures, the per-minute heart-rate trend and the AF episode table."""
+) -> Box:
+    """Title, summary figures, the per-minute heart-rate trend and the AF episode table;
+    returns the room left under the summary figures, where the report puts the statements
+    (the reader of a Holter report looks for the conclusion on its first page)."""
     box = content_box(settings.paper)
     canvas.setFillColor(TEXT_COLOR)
     canvas.setFont(BOLD, 12)
@@ -130,6 +134,8 @@ def draw_rhythm_summary_page(
     )
     draw_line(canvas, frame, minutes, trend)
     draw_points(canvas, frame, minutes[alone], trend[alone])
+    floor = frame_box.top + FRAME_TITLE_MM * mm
+    return Box(box.x, floor, box.width / 2 - 4 * mm, y_summary - 2 * mm - floor)
 
 
 def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:
