@@ -118,3 +118,25 @@ def test_a_small_window_opens_on_the_whole_sheet_and_keyboard_zoom_keeps_its_cor
     assert not view.sheet_fits()
     view.fit_to_window()
     assert view.sheet_fits()
+
+
+def test_a_long_statement_stays_whole_when_the_panel_narrows(qtbot) -> None:
+    """The statements' rows follow the column's width: a row fitted while the table was
+    wide cut a long caveat after two lines once the panel took its real, narrower width."""
+    from workstation.app.review import EcgReview
+    from workstation.ui.ecg.review_panel import StatementsTable
+
+    caveat = (
+        "Sinus rhythm; at 00:05:00-00:06:00 the automatic delineator found a P wave before "
+        "fewer than half the QRS complexes: look for P waves, flutter waves or pacing there"
+    )
+    table = StatementsTable()
+    qtbot.addWidget(table)
+    table.resize(900, 300)
+    table.show()
+    table.show_review(EcgReview(statements=[{"code": "sinus_rhythm", "text": caveat}]))
+    wide = table.rowHeight(0)
+    table.resize(260, 300)
+    qtbot.waitUntil(lambda: table.rowHeight(0) > wide)
+    assert table.rowHeight(0) >= table.sizeHintForRow(0)
+    assert table.item(0, 0).toolTip() == caveat

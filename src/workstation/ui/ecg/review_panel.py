@@ -152,6 +152,10 @@ class StatementsTable(QTableWidget):
         self.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.verticalHeader().hide()
+        # Rows follow the column's width: fitted once, before the panel had its width, a
+        # long statement was cut after two lines ("...found a P wave ..."), its caveat lost.
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setWordWrap(True)
         self.review = EcgReview()
@@ -168,7 +172,8 @@ class StatementsTable(QTableWidget):
             text = str(statement.get("text", ""))
             item = QTableWidgetItem(text)
             evidence = statement.get("evidence") or {}
-            item.setToolTip(", ".join(f"{k}: {v}" for k, v in evidence.items()) or text)
+            shown = ", ".join(f"{k}: {v}" for k, v in evidence.items())
+            item.setToolTip(f"{text}\n\nEvidence: {shown}" if shown else text)
             self.setItem(row, 0, item)
             self.setItem(row, 1, _read_only(self.review.status_of(text)))
         self.resizeRowsToContents()
