@@ -593,6 +593,15 @@ def test_the_sinus_statement_rests_on_the_sample_not_on_windows_delineated_for_p
     assert statement.text.endswith("(a further 00:00:40 called sinus by P-wave coherence alone)")
     everything = replace(rhythm, p_sample=frozenset(range(5)))
     assert "non_sinus_rhythm" in {s.code for s in rhythm_statements(everything)}
+    # Windows delineated for their early beats still count as what they were found to be:
+    # six of nine windows found without P waves is not a sinus record, whatever the sample.
+    rhythm.windows[:] = (
+        [WindowRhythm("sinus", "ii", confirmed)] * 2
+        + [WindowRhythm("not_sinus", "ii", unconfirmed)] * 6
+        + [WindowRhythm("sinus", "ii", unchecked)]
+    )
+    mostly_flutter = replace(rhythm, p_sample=frozenset({0, 1}))
+    assert "non_sinus_rhythm" in {s.code for s in rhythm_statements(mostly_flutter)}
 
 
 def test_sinus_caveats_merge_stretches_list_three_and_time_the_undelineated() -> None:

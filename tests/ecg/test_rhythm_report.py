@@ -43,6 +43,8 @@ def test_a_two_lead_af_recording_gets_a_rhythm_report_with_episode_strips(
     assert "Not signed off" in first and "not a diagnosis" in first
     assert "AF episode 1 from 00:00:21" in pages[1]
     assert "details" in pages[-1]
+    # The measurements and wave masks come from one 10 s stretch of the 121 s: named.
+    assert re.search(r"Measured on\s*00:0\d:\d\d-00:0\d:\d\d", pages[-1])
 
 
 def _disclosure_pages(pages: list[str]) -> list[str]:
@@ -154,3 +156,50 @@ def test_statements_beyond_the_summary_pages_room_go_to_the_details_page() -> No
     assert f"and {40 - shown} more statement(s): see the details page" in first
     details = " ".join(" ".join(p.split()) for p in pages if "details" in p)
     assert all(f"Statement {k}," in details for k in range(40))
+
+
+@pytest.mark.parametrize(
+    ("span", "duration", "expected"),
+    [([0, 5000], 10.0, None), ([0, 4900], 10.0, None), ([5000, 10000], 30.0, (10.0, 20.0))],
+)
+def test_the_measured_stretch_is_named_only_when_it_is_not_the_whole_record(
+    span: list[int], duration: float, expected: tuple[float, float] | None
+) -> None:
+    from workstation.reports.ecg_content import measured_stretch_s, rhythm_details
+
+    analysis = {"measured_samples": span, "sample_rate_hz": 500.0}
+    analysis |= {"quality": {"duration_s": duration}}
+    assert measured_stretch_s(analysis) == expected
+    named = dict(rhythm_details(analysis)).get("Measured on")
+    assert named == (None if expected is None else "00:00:10-00:00:20")
+
+
+def test_a_statement_longer_than_the_room_is_cut_above_the_rate_trend() -> None:
+    """A statement too long for the summary page is drawn cut with '…' above the rate
+    trend's title, never over the trend; the details page has it whole."""
+    from workstation.ecg.analysis import analyze_ecg
+    from workstation.io import read_recording
+    from workstation.reports import EcgReport, PatientHeader, Signature
+    from workstation.reports.ecg_report import build_ecg_report
+
+    recording = read_recording(shared("cpsc2021-sample", "data_101_8.hea"))
+    analysis = analyze_ecg(recording, score=False).to_json()
+    text = " ".join(f"word{k}" for k in range(400))
+    analysis["statements"] = [{"code": "long", "text": text}, {"code": "next", "text": "Next"}]
+    signature = Signature("dr.ada", "clinician", True, datetime(2026, 12, 1, 19, 0, tzinfo=UTC))
+    report = EcgReport(recording, analysis, PatientHeader("", "", "", ""), signature)
+    reader = PdfReader(io.BytesIO(build_ecg_report(report)))
+    heights: dict[str, float] = {}
+
+    def seen(text: str, _cm, tm, _font, _size) -> None:
+        for word in text.split():
+            heights.setdefault(word, tm[5])
+
+    first = reader.pages[0].extract_text(visitor_text=seen)
+    trend_title = heights["Heart"]  # "Heart rate per minute (bpm); ..."
+    shown = [w for w in heights if w.startswith("word")]
+    assert 20 < len(shown) < 400 and "word399" not in shown and "…" in first
+    assert min(heights[w] for w in shown) > trend_title
+    assert "more statement(s): see the details page" in " ".join(first.split())
+    details = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[1:])
+    assert text in details

@@ -20,7 +20,7 @@ from helpers import ARTIFACTS, shared
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
-from workstation.app.ecg_trend import AF, PAGE_S, clock, trend_events
+from workstation.app.ecg_trend import AF, MEASURED, PAGE_S, clock, trend_events
 from workstation.ui.ecg.paper import Layout
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.shell.preferences import Preferences
@@ -40,7 +40,8 @@ def window(qtbot, app, vault_path, monkeypatch, errors):
 
 def _rows(workspace: EcgWorkspace) -> list[tuple[str, str, str]]:
     table = workspace.trend.table
-    return [tuple(table.item(r, c).text() for c in range(3)) for r in range(table.rowCount())]
+    rows = range(table.rowCount())
+    return [tuple(table.item(r, c).text() for c in range(3)) for r in rows if table.item(r, 1)]
 
 
 def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, window):
@@ -51,11 +52,19 @@ def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, wi
     assert trend is not None and trend.isVisible()
     assert workspace.layout_box.currentText() == Layout.MINUTE
 
-    # The event list is the stored rhythm: every AF episode, pause and excluded stretch.
+    # The event list is the stored rhythm: every AF episode, pause and excluded stretch,
+    # and the stretch measured (where the wave masks are), which the Measurements tab names.
     rhythm = result.rhythm
     assert rhythm.af_episodes, "CPSC 2021 record 92_19 holds an annotated AF episode"
-    expected = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in trend_events(rhythm)]
+    measured = result.measured_stretch_s
+    assert measured is not None and measured[1] - measured[0] == pytest.approx(10.0, abs=0.1)
+    events = trend_events(rhythm, measured)
+    expected = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
     assert _rows(workspace) == expected
+    assert (MEASURED, clock(measured[0]), clock(measured[1])) in expected
+    rows = workspace.panel.measurements
+    named = {rows.item(r, 0).text(): rows.item(r, 1).text() for r in range(rows.rowCount())}
+    assert named["Measured on"] == f"{clock(measured[0])}-{clock(measured[1])}"
     assert trend.af_rows() == [(clock(a), clock(b)) for a, b in rhythm.af_episodes]
 
     # The paper shows the first minute as 10 s rows of each lead, never the whole record.
@@ -108,12 +117,14 @@ def test_the_30_minute_mit_bih_record_pages_from_a_click_on_the_trend(qtbot, win
     duration = workspace.opened.traces.duration
     assert 30 * 60 < duration < 31 * 60
     assert len(workspace.opened.result.rhythm.hr_trend_bpm) == 31  # the last minute is short
-    events = trend_events(workspace.opened.result.rhythm)
-    assert trend.events == events
-    if events:
-        assert _rows(workspace) == [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
-    else:  # the list says so rather than stay blank
-        assert trend.table.item(0, 0).text().startswith("No AF episode")
+    result = workspace.opened.result
+    events = trend_events(result.rhythm, result.measured_stretch_s)
+    assert trend.events == events and events[0].kind == MEASURED
+    shown = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
+    assert _rows(workspace) == shown
+    if all(e.kind == MEASURED for e in events):  # the list says so rather than only that
+        last = trend.table.rowCount() - 1
+        assert last == len(events) and trend.table.item(last, 0).text().startswith("No AF")
     # Click the trend at 17 min 30 s: the paper shows 00:17:00-00:18:00.
     box = trend.plot.getPlotItem().vb
     trend.plot.setXRange(0.0, workspace.opened.traces.duration, padding=0.0)

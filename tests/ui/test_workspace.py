@@ -134,9 +134,12 @@ def test_a_long_statement_stays_whole_when_the_panel_narrows(qtbot) -> None:
     qtbot.addWidget(table)
     table.resize(900, 300)
     table.show()
-    table.show_review(EcgReview(statements=[{"code": "sinus_rhythm", "text": caveat}]))
+    evidence = {"heart_rate_bpm": 60.1}
+    table.show_review(
+        EcgReview(statements=[{"code": "sinus_rhythm", "text": caveat, "evidence": evidence}])
+    )
     wide = table.rowHeight(0)
     table.resize(260, 300)
     qtbot.waitUntil(lambda: table.rowHeight(0) > wide)
     assert table.rowHeight(0) >= table.sizeHintForRow(0)
-    assert table.item(0, 0).toolTip() == caveat
+    assert table.item(0, 0).toolTip() == f"{caveat}\n\nEvidence: heart_rate_bpm: 60.1"

@@ -15,6 +15,8 @@ from typing import Any
 
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL as MODIFIED_QTC_LABEL  # for the UI
 from workstation.ecg.quality import left_out_text
+from workstation.reports.ecg_content import MEASURED_STRETCH_LABEL as MEASURED_STRETCH_LABEL
+from workstation.reports.ecg_content import measured_stretch_s
 from workstation.reports.settings import StUnits
 from workstation.vault import ModelInfo
 
@@ -159,6 +161,12 @@ class StoredEcg:
             leads_unusable={k: str(v) for k, v in (stored.get("leads_unusable") or {}).items()},
             stored=stored,
         )
+
+    @property
+    def measured_stretch_s(self) -> tuple[float, float] | None:
+        """Where the intervals, axes and wave masks come from (seconds from the start), when
+        not the whole record; the report names it the same way."""
+        return measured_stretch_s(self.stored)
 
     @property
     def is_rhythm_form(self) -> bool:

@@ -19,9 +19,11 @@ PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
 AF = "AF episode"
 PAUSE = "Pause"
 NOT_INTERPRETED = "Poor signal quality"
+MEASURED = "Measured (intervals, masks)"
 
 __all__ = [
     "AF",
+    "MEASURED",
     "NOT_INTERPRETED",
     "PAGE_S",
     "PAUSE",
@@ -51,10 +53,15 @@ class TrendEvent:
         return f"{d:.0f} s" if d < 120.0 else f"{d / 60.0:.1f} min"
 
 
-def trend_events(rhythm: StoredRhythm) -> list[TrendEvent]:
-    """AF episodes, pauses and stretches not interpreted, in order of their start."""
+def trend_events(
+    rhythm: StoredRhythm, measured: tuple[float, float] | None = None
+) -> list[TrendEvent]:
+    """AF episodes, pauses, stretches not interpreted and the stretch the intervals and
+    wave masks were measured on, in order of their start: on a long record the masks are
+    drawn only there, and the reader pages to it from the list."""
     fs = rhythm.sample_rate_hz
     events = [TrendEvent(AF, a, b) for a, b in rhythm.af_episodes]
+    events += [TrendEvent(MEASURED, *measured)] if measured else []
     if fs > 0:
         events += [TrendEvent(PAUSE, a / fs, b / fs) for a, b, _ in rhythm.pauses]
     events += [TrendEvent(NOT_INTERPRETED, a, b) for a, b in rhythm.excluded_s]

@@ -286,11 +286,13 @@ def report_form(n_leads: int, duration_s: float) -> str:
     return "resting" if resting else "rhythm"
 
 
-#: Besides the measured stretch, at most this many windows the scan calls sinus are
-#: delineated (about 25 ms a window for twelve leads): all of a record up to about five
-#: minutes, an even spread over a longer one; the sinus statement rests on those delineated
-#: and says how many were not.
+#: The delineator's sample: besides the measured stretch, at most this many windows the
+#: scan calls sinus (about 25 ms a window for twelve leads), all of a record up to about
+#: five minutes, an even spread over a longer one; the sinus statement rests on it.
 DELINEATE_ALL_MAX_WINDOWS = 30
+#: Beyond the sample, at most this many windows holding premature atrial complexes are
+#: delineated (an hour of windows; 10-20 s for twelve leads), an even spread over them.
+DELINEATE_PAC_MAX_WINDOWS = 360
 #: Fewer beats outside AF episodes than this in a stretch: its P-wave share is not judged.
 MIN_BEATS_FOR_P_SHARE = 4
 
@@ -366,11 +368,12 @@ def delineated_p_shares(
     names, None with fewer than MIN_CONSENSUS_LEADS), so that each keeps or loses its label
     on its own delineation; the sinus statement rests on the sample. Checking the others
     only when the measured stretch contradicted its label left a flutter stretch "sinus"
-    beside a clean sinus one (review). Beyond the sample, every sinus window holding a
-    premature atrial complex is delineated too, so that each one counted stands on its own
-    window's P waves: a six-minute flutter record counted 30 "PACs" (its conduction ratio
-    changing) in the windows the sample skipped. Those windows are left out of the sample,
-    which they would bias towards the windows with early beats."""
+    beside a clean sinus one (review). Beyond the sample, the sinus and not-sinus windows
+    holding a premature atrial complex are delineated too (up to
+    DELINEATE_PAC_MAX_WINDOWS), so that each one counted stands on its own window's P
+    waves: a six-minute flutter record counted 30 "PACs" (its conduction ratio changing)
+    in the windows the sample skipped. Those windows are not part of the sample, which
+    they would bias towards the windows with early beats."""
     episodes = rhythm.episodes
 
     def outside(start_s: float) -> Callable[[list[Beat]], list[Beat]]:
@@ -391,8 +394,7 @@ def delineated_p_shares(
         # "Sinus rhythm" from 29 windows never delineated beside the one that was).
         picks = np.linspace(0, len(others) - 1, DELINEATE_ALL_MAX_WINDOWS).round().astype(int)
         sample = [others[i] for i in sorted(set(picks.tolist()))]
-    with_pac = sorted(set(_windows_with_pacs(rhythm)).intersection(others) - set(sample))
-    for w in sample + with_pac:
+    for w in sample + _pac_windows(rhythm, set(measured) | set(sample)):
         found = window_leads(w)
         if found is None:
             continue
@@ -401,13 +403,23 @@ def delineated_p_shares(
         here = delineated_p_share(_fused_beats(model, x, names), model, x, names, outside(start_s))
         if here is not None:
             shares[w] = here
-    return shares, frozenset(shares) - set(with_pac)
+    return shares, frozenset(shares).intersection(set(measured) | set(sample))
 
 
-def _windows_with_pacs(rhythm: RhythmAnalysis) -> list[int]:
-    """The windows holding at least one beat the scan called a premature atrial complex."""
+def _pac_windows(rhythm: RhythmAnalysis, done: set[int]) -> list[int]:
+    """The sinus and not-sinus windows, outside ``done``, holding a beat the scan called a
+    premature atrial complex: at most DELINEATE_PAC_MAX_WINDOWS of them, spread evenly."""
     at = rhythm.beats[rhythm.beat_kinds == PAC]
-    return sorted({int(w) for w in np.searchsorted(rhythm.quality.edges, at, side="right") - 1})
+    held = {int(w) for w in np.searchsorted(rhythm.quality.edges, at, side="right") - 1}
+    windows = [
+        w
+        for w in sorted(held - done)
+        if w < len(rhythm.windows) and rhythm.windows[w].label in ("sinus", "not_sinus")
+    ]
+    if len(windows) <= DELINEATE_PAC_MAX_WINDOWS:
+        return windows
+    picks = np.linspace(0, len(windows) - 1, DELINEATE_PAC_MAX_WINDOWS).round().astype(int)
+    return [windows[i] for i in sorted(set(picks.tolist()))]
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:

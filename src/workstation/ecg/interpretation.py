@@ -180,10 +180,29 @@ def non_sinus_statement(
     return Statement("non_sinus_rhythm", text, evidence)
 
 
+def _expected_sinus(r: RhythmAnalysis, in_af: np.ndarray) -> float:
+    """How many of the windows judged outside AF are sinus: those the delineator looked at
+    as it found them, and those it did not (the scan's sinus windows of a record longer than
+    its sample, ``RhythmAnalysis.p_sample``) in the share of the sample it confirmed. The
+    windows delineated beyond the sample, for their premature beats, count as found but do
+    not stand for the others, which they would bias towards the windows with early beats."""
+    judged = [
+        (k, w)
+        for k, w in enumerate(r.windows)
+        if not in_af[k] and w.evidence is not None and w.label in ("sinus", "not_sinus")
+    ]
+    sample = [w for k, w in judged if k in r.p_sample and (w.label == "sinus" or _unrecognised(w))]
+    confirmed = sum(w.label == "sinus" for w in sample) / len(sample) if sample else 1.0
+    found = sum(w.label == "sinus" and _delineated(w) for _, w in judged)
+    unchecked = sum(w.label == "sinus" and not _delineated(w) for _, w in judged)
+    return found + confirmed * unchecked
+
+
 def sinus_caveats(r: RhythmAnalysis, in_af: np.ndarray) -> str:
     """What the delineator said against a sinus statement: the stretches whose sinus label
-    it took away (at most half of those it delineated, or the statement would not be
-    sinus), how long the scan's sinus went undelineated beside them (a record longer than
+    it took away (fewer than half the judged windows, counting those it did not look at in
+    the share of its sample it confirmed: ``_expected_sinus``), how long the scan's sinus
+    went undelineated beside them (a record longer than
     ``analysis``'s DELINEATE_ALL_MAX_WINDOWS windows, or windows with too few leads or
     beats), and P waves it found only with the leads inverted."""
     edges, words = r.quality.edges, []
@@ -271,9 +290,9 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     AF needs irregular RR, no coherent P wave and atrial activity in the same windows
     (``ecg.rhythm``), and says so in its text (``af_criteria``); sinus needs a coherent P
     wave before the QRS and, with three leads or more, the delineator's P waves before at
-    least half the QRS complexes (``rhythm.with_delineated_p``); where only some windows
-    were delineated, sinus is not stated when most of those were not confirmed. [AF],
-    [AHA] part I.
+    least half the QRS complexes (``rhythm.with_delineated_p``), in at least half the
+    judged windows; those not delineated (a long record) count in the share of the
+    delineator's sample it confirmed (``_expected_sinus``). [AF], [AHA] part I.
     """
     out: list[Statement] = []
     s = r.summary
@@ -329,23 +348,7 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
-        # Where only some scan-sinus windows were delineated (a long record), the sample
-        # speaks for the rest: most of it without P waves is not a sinus rhythm. Windows
-        # delineated for their premature beats would bias it (``rhythm.p_sample``).
-        checked = [
-            w
-            for k, w in enumerate(r.windows)
-            if k in r.p_sample
-            and not in_af[k]
-            and w.evidence is not None
-            and (w.label == "sinus" or _unrecognised(w))
-        ]
-        unconfirmed = sum(_unrecognised(w) for w in checked)
-        if (
-            len(sinus) >= 0.5 * len(other)
-            and rate is not None
-            and not (unconfirmed > 0.5 * len(checked))
-        ):
+        if rate is not None and _expected_sinus(r, in_af) >= 0.5 * len(other):
             caveats = sinus_caveats(r, in_af)
             if rate < BRADYCARDIA_BPM:
                 code, name = "sinus_bradycardia", "Sinus bradycardia"

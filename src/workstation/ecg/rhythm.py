@@ -46,13 +46,15 @@ Thresholds
   measured stretch is delineated anyway, and up to ``analysis.DELINEATE_ALL_MAX_WINDOWS``
   other sinus windows (all of a record up to about five minutes, an even spread over a
   longer one), so that each keeps or loses "sinus" on its own evidence, and beyond that
-  sample every sinus window holding a premature atrial complex, so that none is counted
-  without its window's P waves; the other windows of a longer record keep the scan's
-  label, and the sinus statement rests on the sample (``RhythmAnalysis.p_sample``,
-  ``interpretation.rhythm_statements``). Tried as the AF criterion as
-  well (fewer than half: AF on irregular RR unless most of the P window repeats, coherence
-  0.5), it changed no AF decision on LUDB's development or test split and made one test AF
-  record "sinus rhythm" (93): not kept (issue #15, benchmarks/RESULTS.md).
+  sample the sinus and not-sinus windows holding a premature atrial complex (up to
+  ``analysis.DELINEATE_PAC_MAX_WINDOWS``), so that none is counted without its window's P
+  waves; the other windows of a longer record keep the scan's label and count towards the
+  sinus statement in the share of the sample the delineator confirmed
+  (``RhythmAnalysis.p_sample``, ``interpretation.rhythm_statements``). Tried as the AF
+  criterion as well (fewer than half: AF on irregular RR unless most of the P window
+  repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
+  and made one test AF record "sinus rhythm" (93): not kept (issue #15,
+  benchmarks/RESULTS.md).
 - Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
   window is labelled paced and judged neither sinus nor AF, and its beats are not counted
   as premature complexes: beside paced beats, conducted beats are early and differ in shape
@@ -202,8 +204,9 @@ class RhythmAnalysis:
     episodes: list[Episode]
     pauses: list[Pause]
     #: The windows delineated as the record's sample (``analysis.delineated_p_shares``): the
-    #: measured stretch and an even spread of the sinus windows. The sinus statement rests on
-    #: these; windows delineated only because they hold a premature atrial complex are not.
+    #: measured stretch and an even spread of the sinus windows, which stand for the windows
+    #: not delineated in the sinus statement; windows delineated only because they hold a
+    #: premature atrial complex are not part of it.
     p_sample: frozenset[int] = frozenset()
     summary: RhythmSummary = field(init=False)
 

@@ -16,12 +16,16 @@ from typing import Any
 
 from workstation.channels import lead_label
 from workstation.ecg.features import feature_display
+from workstation.ecg.interpretation import clock
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL
 from workstation.ecg.score_calibration import score_sentence
 from workstation.reports.settings import StUnits
 
 DISCLAIMER = "AI-assisted measurements; for review by a qualified clinician, not a diagnosis"
 NOT_MEASURED = "not measured"
+MEASURED_STRETCH_LABEL = "Measured on"
+#: A measured stretch this close to the whole record is the whole record.
+WHOLE_RECORD_SLACK_S = 0.5
 NOT_SIGNED_OFF = "Not signed off"
 #: The code of a statement a clinician typed or rewrote (it has no engine evidence).
 CLINICIAN_CODE = "clinician"
@@ -131,9 +135,29 @@ def headline_measurements(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
     ]
 
 
+def measured_stretch_s(analysis: Mapping[str, Any]) -> tuple[float, float] | None:
+    """Where the intervals, axes and wave masks were measured, in seconds from the start,
+    when that is not the whole record: a record longer than 10 s is measured on its
+    cleanest 10 s stretch, which the reader must be able to find."""
+    span, fs = analysis.get("measured_samples"), analysis.get("sample_rate_hz")
+    duration = (analysis.get("quality") or {}).get("duration_s")
+    if not span or not fs or duration is None:
+        return None
+    start, stop = span[0] / fs, span[1] / fs
+    return None if stop - start >= duration - WHOLE_RECORD_SLACK_S else (start, stop)
+
+
+def measured_stretch_text(analysis: Mapping[str, Any]) -> str | None:
+    """``measured_stretch_s`` as clock times ("00:02:10-00:02:20"), None for the whole."""
+    span = measured_stretch_s(analysis)
+    return None if span is None else f"{clock(span[0])}-{clock(span[1])}"
+
+
 def rhythm_details(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
     rr = analysis.get("rr") or {}
+    stretch = measured_stretch_text(analysis)
     return [
+        *([(MEASURED_STRETCH_LABEL, stretch)] if stretch else []),
         ("Beats measured", str(rr.get("n_beats", NOT_MEASURED))),
         (
             "RR min / max",

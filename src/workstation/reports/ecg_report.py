@@ -269,11 +269,14 @@ def draw_interpretation(
     def cost(line: content.StatementLine) -> int:
         return len(_statement_rows(line, width, wrap))
 
-    hidden = 0
+    hidden, rows_left = 0, room
     if sum(map(cost, lines)) > room:
         clinician = _fitting(clinician, (room - 1) // 2, cost)
         used = sum(map(cost, clinician))
-        automated = _fitting(automated, room - 1 - used, cost) or automated[:1]
+        # The first automated statement is drawn even when it does not fit, cut to the rows
+        # left (the details page has it whole).
+        rows_left = max(1, room - 1 - used)
+        automated = _fitting(automated, rows_left, cost) or automated[:1]
         hidden = len(lines) - len(automated) - len(clinician)
     y = _draw_statement_list(
         canvas,
@@ -284,6 +287,7 @@ def draw_interpretation(
         automated,
         "No statement generated.",
         wrap,
+        rows_left,
     )
     if clinician:
         y = _draw_statement_list(canvas, x, y, width, "Clinician statements", clinician, "", wrap)
@@ -338,8 +342,10 @@ def _draw_statement_list(
     lines: Sequence[content.StatementLine],
     empty: str = "",
     wrap: bool = False,
+    max_rows: int | None = None,
 ) -> float:
-    """A heading and its statements with their confirmation marks; returns the y used."""
+    """A heading and its statements with their confirmation marks, in at most ``max_rows``
+    rows (the last statement cut with '…' to fit); returns the y used."""
     size = 7.5
     leading = size * 1.3
     y -= leading
@@ -358,10 +364,22 @@ def _draw_statement_list(
         canvas.drawRightString(x + width - 2 * mm, y, mark)
         canvas.setFont(FONT, size)
         canvas.setFillColor(TEXT_COLOR)
-        for k, row in enumerate(_statement_rows(line, width, wrap)):
+        rows = _statement_rows(line, width, wrap)
+        if max_rows is not None:
+            rows = _cut_rows(rows, max_rows, width)
+            max_rows = max(1, max_rows - len(rows))
+        for k, row in enumerate(rows):
             y -= leading if k else 0
             canvas.drawString(x + (2 * mm if k else 0), y, row)
     return y
+
+
+def _cut_rows(rows: list[str], limit: int, width: float) -> list[str]:
+    """At most ``limit`` rows, the last ending in '…' when something was left out."""
+    if len(rows) <= limit:
+        return rows
+    last = fit_text(f"{rows[limit - 1]} …", width - STATEMENT_MARK_MM * mm, FONT, 7.5)
+    return [*rows[: limit - 1], last]
 
 
 def draw_leads(canvas: Canvas, recording: Recording, grid: Box) -> None:

@@ -27,7 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from workstation.app.ecg_result import MODIFIED_QTC_LABEL, Score, StoredEcg
+from workstation.app.ecg_result import (
+    MEASURED_STRETCH_LABEL,
+    MODIFIED_QTC_LABEL,
+    Score,
+    StoredEcg,
+)
+from workstation.app.ecg_trend import clock
 from workstation.app.report_preferences import StUnits, load_report_settings
 from workstation.app.review import EcgReview
 from workstation.app.score_explanation import DIGITS, ScoreArithmetic, score_arithmetic
@@ -76,7 +82,10 @@ def measurement_rows(
     if result is None:
         return []
     axes, rate, iv = result.axis_deg, result.heart_rate_bpm, result.intervals
+    span = result.measured_stretch_s
+    stretch = [(MEASURED_STRETCH_LABEL, f"{clock(span[0])}-{clock(span[1])}")] if span else []
     return [
+        *stretch,
         ("Heart rate", "—" if rate is None else f"{rate:.0f} bpm"),
         ("PR interval", _ms(iv.pr_ms)),
         ("QRS duration", _ms(iv.qrs_ms)),
@@ -176,7 +185,6 @@ class StatementsTable(QTableWidget):
             item.setToolTip(f"{text}\n\nEvidence: {shown}" if shown else text)
             self.setItem(row, 0, item)
             self.setItem(row, 1, _read_only(self.review.status_of(text)))
-        self.resizeRowsToContents()
         self.blockSignals(False)
 
     @Slot(QTableWidgetItem)

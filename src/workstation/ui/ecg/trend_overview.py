@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from workstation.app.ecg_result import StoredRhythm
 from workstation.app.ecg_trend import (
     AF,
+    MEASURED,
     NOT_INTERPRETED,
     PAGE_S,
     TrendEvent,
@@ -107,13 +108,17 @@ class TrendOverview(QWidget):
     timeChosen = Signal(float)  # seconds from the start: show the minute holding it
 
     def __init__(
-        self, rhythm: StoredRhythm, duration_s: float, parent: QWidget | None = None
+        self,
+        rhythm: StoredRhythm,
+        duration_s: float,
+        measured_s: tuple[float, float] | None = None,
+        parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("trendOverview")
         self.rhythm = rhythm
         self.duration_s = duration_s
-        self.events: list[TrendEvent] = trend_events(rhythm)
+        self.events: list[TrendEvent] = trend_events(rhythm, measured_s)
         self.page_start_s = 0.0
         self.plot = pg.PlotWidget(axisItems={"bottom": ClockAxis(orientation="bottom")})
         self.plot.setObjectName("trendPlot")
@@ -250,14 +255,20 @@ class TrendOverview(QWidget):
                 item = QTableWidgetItem(text)
                 if col == 0 and event.kind == NOT_INTERPRETED:
                     item.setToolTip("Not interpreted: no rhythm statement for this stretch")
+                if col == 0 and event.kind == MEASURED:
+                    item.setToolTip(
+                        "The intervals, axes and wave masks come from this stretch, the "
+                        "cleanest of the record: the masks are drawn only there"
+                    )
                 table.setItem(row, col, item)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
         table.setToolTip("Click an event to show its start on the paper")
-        if not self.events:
-            table.setRowCount(1)
-            table.setItem(0, 0, QTableWidgetItem("No AF episode, pause or excluded stretch"))
+        if all(e.kind == MEASURED for e in self.events):  # the list says so, not only that
+            table.setRowCount(len(self.events) + 1)
+            none = QTableWidgetItem("No AF episode, pause or excluded stretch")
+            table.setItem(len(self.events), 0, none)
         return table
 
     def _navigation(self) -> QHBoxLayout:

@@ -103,7 +103,9 @@ class EcgWorkspace(QWidget, Workspace):
                 [(t, "A") for t in beat_times_s(rhythm.premature_atrial, rhythm)]
                 + [(t, "V") for t in beat_times_s(rhythm.premature_ventricular, rhythm)]
             )
-            self.trend = TrendOverview(rhythm, self.opened.traces.duration)
+            self.trend = TrendOverview(
+                rhythm, self.opened.traces.duration, result.measured_stretch_s
+            )
             self.trend.timeChosen.connect(self.go_to_time)
             pane = QSplitter(Qt.Orientation.Vertical)
             pane.addWidget(self.trend)
