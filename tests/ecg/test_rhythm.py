@@ -604,6 +604,53 @@ def test_the_sinus_statement_rests_on_the_sample_not_on_windows_delineated_for_p
     assert "non_sinus_rhythm" in {s.code for s in rhythm_statements(mostly_flutter)}
 
 
+def test_windows_not_delineated_count_in_the_share_of_the_sample_confirmed() -> None:
+    """Windows the delineator did not look at count as sinus in the share of its sample it
+    confirmed: one of two, so two undelineated sinus windows count as one and a record of
+    five (one low-coherence window) is not called sinus, where counting them all as sinus
+    did. At exactly half it is sinus: 7 of 10 confirmed, 165 undelineated and 70 others
+    make 122.5 of 245, which 0.7 x 165 in floating point would miss."""
+    confirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.9)
+    unconfirmed = replace(WindowEvidence(10, 70.0, -2.0, 0.8, 0.01), p_per_qrs=0.1)
+    unchecked = WindowEvidence(10, 70.0, -2.0, 0.8, 0.01)
+    incoherent = WindowEvidence(10, 70.0, -2.0, 0.1, 0.01)
+
+    def statement(plan: list[tuple[str, WindowEvidence, int]], sample: int) -> set[str]:
+        windows = [WindowRhythm(label, "ii", e) for label, e, n in plan for _ in range(n)]
+        rhythm = delineation_test_rhythm(["sinus"] * len(windows))
+        rhythm.windows[:] = windows
+        return {
+            s.code for s in rhythm_statements(replace(rhythm, p_sample=frozenset(range(sample))))
+        }
+
+    short = [("sinus", confirmed, 1), ("not_sinus", unconfirmed, 1), ("sinus", unchecked, 2)]
+    assert "non_sinus_rhythm" in statement([*short, ("not_sinus", incoherent, 1)], 2)
+    tie = [
+        ("sinus", confirmed, 7),
+        ("not_sinus", unconfirmed, 3),
+        ("sinus", unchecked, 165),
+        ("not_sinus", incoherent, 70),
+    ]
+    assert "sinus_rhythm" in statement(tie, 10)
+
+
+def test_past_the_cap_the_checked_pac_windows_speak_for_the_rest(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With only two windows holding PACs delineated beyond the sample, the others follow
+    them: a six-minute flutter record (LUDB 103) counts no PAC, a six-minute sinus record
+    with one PAC in every window (LUDB 7) keeps all 36."""
+    from workstation.ecg import analysis
+
+    monkeypatch.setattr(analysis, "DELINEATE_PAC_MAX_WINDOWS", 2)
+    for rid, pacs in ((103, 0), (7, 36)):
+        rec = read_recording(shared("ludb", "data", f"{rid}.hea"))
+        result = analyze_ecg(replace(rec, signals=np.tile(np.asarray(rec.signals), 36)))
+        delineated = sum(w.evidence.p_per_qrs is not None for w in result.rhythm.windows)
+        assert delineated == DELINEATE_ALL_MAX_WINDOWS + 1 + 2
+        assert result.rhythm.summary.pac_count == pacs
+
+
 def test_sinus_caveats_merge_stretches_list_three_and_time_the_undelineated() -> None:
     """Windows the delineator took "sinus" from are named as merged stretches, three at
     most, then how many more; how long the sinus windows it never looked at last is said;

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -203,3 +204,8 @@ def test_a_statement_longer_than_the_room_is_cut_above_the_rate_trend() -> None:
     assert "more statement(s): see the details page" in " ".join(first.split())
     details = " ".join(" ".join(p.extract_text().split()) for p in reader.pages[1:])
     assert text in details
+    # Alone, the cut statement still points to the details page.
+    analysis["statements"] = analysis["statements"][:1]
+    alone = replace(report, analysis=analysis)
+    first = PdfReader(io.BytesIO(build_ecg_report(alone))).pages[0].extract_text()
+    assert "the statement continues: see the details page" in " ".join(first.split())

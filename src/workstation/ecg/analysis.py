@@ -358,9 +358,10 @@ def delineated_p_shares(
     model_x: np.ndarray,
     leads: list[str],
     window_leads: Callable[[int], tuple[np.ndarray, list[str]] | None],
-) -> tuple[dict[int, tuple[float, bool]], frozenset[int]]:
+) -> tuple[dict[int, tuple[float, bool]], frozenset[int], frozenset[int]]:
     """Each delineated window's P-wave share and whether it was found inverted
-    (``delineated_p_share``), and the windows that are the record's sample.
+    (``delineated_p_share``), the windows that are the record's sample, and the windows
+    past DELINEATE_PAC_MAX_WINDOWS whose PACs go (``_unchecked_pacs_to_drop``).
 
     The sample is the measured stretch (``beats``, with its start in seconds) and every
     other window the scan calls sinus, up to DELINEATE_ALL_MAX_WINDOWS of them spread
@@ -394,7 +395,8 @@ def delineated_p_shares(
         # "Sinus rhythm" from 29 windows never delineated beside the one that was).
         picks = np.linspace(0, len(others) - 1, DELINEATE_ALL_MAX_WINDOWS).round().astype(int)
         sample = [others[i] for i in sorted(set(picks.tolist()))]
-    for w in sample + _pac_windows(rhythm, set(measured) | set(sample)):
+    checked, skipped = _pac_windows(rhythm, set(measured) | set(sample))
+    for w in sample + checked:
         found = window_leads(w)
         if found is None:
             continue
@@ -403,12 +405,14 @@ def delineated_p_shares(
         here = delineated_p_share(_fused_beats(model, x, names), model, x, names, outside(start_s))
         if here is not None:
             shares[w] = here
-    return shares, frozenset(shares).intersection(set(measured) | set(sample))
+    sampled = frozenset(shares).intersection(set(measured) | set(sample))
+    return shares, sampled, _unchecked_pacs_to_drop(shares, checked, skipped)
 
 
-def _pac_windows(rhythm: RhythmAnalysis, done: set[int]) -> list[int]:
+def _pac_windows(rhythm: RhythmAnalysis, done: set[int]) -> tuple[list[int], list[int]]:
     """The sinus and not-sinus windows, outside ``done``, holding a beat the scan called a
-    premature atrial complex: at most DELINEATE_PAC_MAX_WINDOWS of them, spread evenly."""
+    premature atrial complex: those to delineate (at most DELINEATE_PAC_MAX_WINDOWS, spread
+    evenly) and those left over."""
     at = rhythm.beats[rhythm.beat_kinds == PAC]
     held = {int(w) for w in np.searchsorted(rhythm.quality.edges, at, side="right") - 1}
     windows = [
@@ -417,9 +421,22 @@ def _pac_windows(rhythm: RhythmAnalysis, done: set[int]) -> list[int]:
         if w < len(rhythm.windows) and rhythm.windows[w].label in ("sinus", "not_sinus")
     ]
     if len(windows) <= DELINEATE_PAC_MAX_WINDOWS:
-        return windows
+        return windows, []
     picks = np.linspace(0, len(windows) - 1, DELINEATE_PAC_MAX_WINDOWS).round().astype(int)
-    return [windows[i] for i in sorted(set(picks.tolist()))]
+    chosen = sorted({windows[i] for i in picks.tolist()})
+    return chosen, sorted(set(windows) - set(chosen))
+
+
+def _unchecked_pacs_to_drop(
+    shares: dict[int, tuple[float, bool]], checked: list[int], skipped: list[int]
+) -> frozenset[int]:
+    """The windows past the cap whose PACs go, as the checked ones' did: all of them when
+    the delineator found P waves before fewer than half the QRS complexes in most of the
+    windows it checked for PACs (hours of flutter), none otherwise. Left as they were,
+    a day-long flutter record would count thousands of "PACs" again."""
+    judged = [shares[w][0] for w in checked if w in shares]
+    without = sum(share < P_PER_QRS_SINUS_MIN for share in judged)
+    return frozenset(skipped) if skipped and 2 * without > len(judged) else frozenset()
 
 
 def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True) -> EcgAnalysis:
@@ -501,7 +518,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             x = analysis_inputs(channels.read(recording, a, b)[here], fs)[0]
             return x, [names[k] for k in here]
 
-        shares, sample = delineated_p_shares(
+        shares, sample, dropped = delineated_p_shares(
             rhythm,
             measured,
             (beats, start / fs),
@@ -510,7 +527,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             [names[i] for i in usable],
             window_leads,
         )
-        rhythm = with_delineated_p(rhythm, shares, sample)
+        rhythm = with_delineated_p(rhythm, shares, sample, dropped)
     windows = [rhythm.windows[w] for w in measured]
     labels = {w.label for w in windows}
     paced = "paced" in labels

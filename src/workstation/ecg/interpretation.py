@@ -24,6 +24,7 @@ References
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 import numpy as np
 
@@ -180,10 +181,11 @@ def non_sinus_statement(
     return Statement("non_sinus_rhythm", text, evidence)
 
 
-def _expected_sinus(r: RhythmAnalysis, in_af: np.ndarray) -> float:
+def _expected_sinus(r: RhythmAnalysis, in_af: np.ndarray) -> Fraction:
     """How many of the windows judged outside AF are sinus: those the delineator looked at
     as it found them, and those it did not (the scan's sinus windows of a record longer than
-    its sample, ``RhythmAnalysis.p_sample``) in the share of the sample it confirmed. The
+    its sample, ``RhythmAnalysis.p_sample``, or with too few usable leads or beats) in the
+    share of the sample it confirmed. The
     windows delineated beyond the sample, for their premature beats, count as found but do
     not stand for the others, which they would bias towards the windows with early beats."""
     judged = [
@@ -192,7 +194,8 @@ def _expected_sinus(r: RhythmAnalysis, in_af: np.ndarray) -> float:
         if not in_af[k] and w.evidence is not None and w.label in ("sinus", "not_sinus")
     ]
     sample = [w for k, w in judged if k in r.p_sample and (w.label == "sinus" or _unrecognised(w))]
-    confirmed = sum(w.label == "sinus" for w in sample) / len(sample) if sample else 1.0
+    # Exact: a record at exactly half stays sinus, as it did when windows were counted.
+    confirmed = Fraction(sum(w.label == "sinus" for w in sample), len(sample)) if sample else 1
     found = sum(w.label == "sinus" and _delineated(w) for _, w in judged)
     unchecked = sum(w.label == "sinus" and not _delineated(w) for _, w in judged)
     return found + confirmed * unchecked
@@ -291,8 +294,9 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     (``ecg.rhythm``), and says so in its text (``af_criteria``); sinus needs a coherent P
     wave before the QRS and, with three leads or more, the delineator's P waves before at
     least half the QRS complexes (``rhythm.with_delineated_p``), in at least half the
-    judged windows; those not delineated (a long record) count in the share of the
-    delineator's sample it confirmed (``_expected_sinus``). [AF], [AHA] part I.
+    judged windows; those not delineated (a long record, or too few usable leads) count in
+    the share of the delineator's sample it confirmed (``_expected_sinus``). [AF], [AHA]
+    part I.
     """
     out: list[Statement] = []
     s = r.summary
@@ -348,7 +352,7 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
-        if rate is not None and _expected_sinus(r, in_af) >= 0.5 * len(other):
+        if rate is not None and 2 * _expected_sinus(r, in_af) >= len(other):
             caveats = sinus_caveats(r, in_af)
             if rate < BRADYCARDIA_BPM:
                 code, name = "sinus_bradycardia", "Sinus bradycardia"

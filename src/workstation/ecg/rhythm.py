@@ -47,14 +47,14 @@ Thresholds
   other sinus windows (all of a record up to about five minutes, an even spread over a
   longer one), so that each keeps or loses "sinus" on its own evidence, and beyond that
   sample the sinus and not-sinus windows holding a premature atrial complex (up to
-  ``analysis.DELINEATE_PAC_MAX_WINDOWS``), so that none is counted without its window's P
-  waves; the other windows of a longer record keep the scan's label and count towards the
-  sinus statement in the share of the sample the delineator confirmed
-  (``RhythmAnalysis.p_sample``, ``interpretation.rhythm_statements``). Tried as the AF
-  criterion as well (fewer than half: AF on irregular RR unless most of the P window
-  repeats, coherence 0.5), it changed no AF decision on LUDB's development or test split
-  and made one test AF record "sinus rhythm" (93): not kept (issue #15,
-  benchmarks/RESULTS.md).
+  ``analysis.DELINEATE_PAC_MAX_WINDOWS``, beyond which those checked speak for the rest),
+  so that none is counted against its window's P waves; the other windows of a longer
+  record keep the scan's label and count towards the sinus statement in the share of the
+  sample the delineator confirmed (``RhythmAnalysis.p_sample``,
+  ``interpretation.rhythm_statements``). Tried as the AF criterion as well (fewer than
+  half: AF on irregular RR unless most of the P window repeats, coherence 0.5), it changed
+  no AF decision on LUDB's development or test split and made one test AF record "sinus
+  rhythm" (93): not kept (issue #15, benchmarks/RESULTS.md).
 - Paced: pacemaker spikes before at least half the window's beats (``ecg.pacing``); such a
   window is labelled paced and judged neither sinus nor AF, and its beats are not counted
   as premature complexes: beside paced beats, conducted beats are early and differ in shape
@@ -435,7 +435,10 @@ def scan_rhythm(
 
 
 def with_delineated_p(
-    r: RhythmAnalysis, shares: dict[int, tuple[float, bool]], sample: frozenset[int]
+    r: RhythmAnalysis,
+    shares: dict[int, tuple[float, bool]],
+    sample: frozenset[int],
+    pacs_dropped: frozenset[int] = frozenset(),
 ) -> RhythmAnalysis:
     """The rhythm analysis with, for each window in ``shares``, the share of its QRS
     complexes that the multi-lead delineator found a P wave before and whether that share
@@ -447,9 +450,14 @@ def with_delineated_p(
     atrial flutter it is the conduction ratio changing: LUDB 103 had five "PACs"), as in AF
     windows. Windows not in ``shares`` (not delineated), other labels, episodes and beats
     stay as the scan decided them. ``sample``: the windows of ``shares`` that are the
-    record's sample (``RhythmAnalysis.p_sample``)."""
+    record's sample (``RhythmAnalysis.p_sample``); ``pacs_dropped``: windows not delineated
+    whose PACs go all the same (``analysis.delineated_p_shares``)."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
     edges = r.quality.edges
+    for w in pacs_dropped:
+        first, last = np.searchsorted(r.beats, edges[w : w + 2])
+        window_kinds = kinds[first:last]
+        window_kinds[window_kinds == PAC] = NORMAL
     for w, (share, inverted) in shares.items():
         old = annotated[w]
         if old.evidence is None:

@@ -269,7 +269,7 @@ def draw_interpretation(
     def cost(line: content.StatementLine) -> int:
         return len(_statement_rows(line, width, wrap))
 
-    hidden, rows_left = 0, room
+    hidden, rows_left, cut = 0, room, False
     if sum(map(cost, lines)) > room:
         clinician = _fitting(clinician, (room - 1) // 2, cost)
         used = sum(map(cost, clinician))
@@ -278,6 +278,7 @@ def draw_interpretation(
         rows_left = max(1, room - 1 - used)
         automated = _fitting(automated, rows_left, cost) or automated[:1]
         hidden = len(lines) - len(automated) - len(clinician)
+        cut = bool(automated) and cost(automated[0]) > rows_left
     y = _draw_statement_list(
         canvas,
         x,
@@ -291,11 +292,12 @@ def draw_interpretation(
     )
     if clinician:
         y = _draw_statement_list(canvas, x, y, width, "Clinician statements", clinician, "", wrap)
-    if hidden:
+    if hidden or cut:
         y -= leading
         canvas.setFont(BOLD, size)
         canvas.setFillColor(ALERT_COLOR)
-        canvas.drawString(x, y, f"... and {hidden} more statement(s): see the details page")
+        more = f"... and {hidden} more statement(s)" if hidden else "... the statement continues"
+        canvas.drawString(x, y, f"{more}: see the details page")
     canvas.setFont(BOLD, size)
     signed = report.sign_off is not None and not report.sign_off.earlier_version
     canvas.setFillColor(TEXT_COLOR if signed else ALERT_COLOR)
