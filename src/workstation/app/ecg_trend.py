@@ -19,7 +19,7 @@ PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
 AF = "AF episode"
 PAUSE = "Pause"
 NOT_INTERPRETED = "Poor signal quality"
-MEASURED = "Measured (intervals, masks)"
+MEASURED = "Measured stretch"
 
 __all__ = [
     "AF",

@@ -146,7 +146,7 @@ class TrendOverview(QWidget):
         middle = QHBoxLayout()
         middle.addWidget(self.plot, 3)
         middle.addWidget(self.table, 1)
-        self.table.setMinimumWidth(self.table.fontMetrics().horizontalAdvance("M") * 16)
+        self.table.setMinimumWidth(self._times_width())
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.summary)
@@ -269,7 +269,16 @@ class TrendOverview(QWidget):
             table.setRowCount(len(self.events) + 1)
             none = QTableWidgetItem("No AF episode, pause or excluded stretch")
             table.setItem(len(self.events), 0, none)
+            table.setSpan(len(self.events), 0, 1, 4)  # across the row, not widening "Event"
         return table
+
+    def _times_width(self) -> int:
+        """Wide enough for each event's kind, start and end without scrolling (at most a
+        third of a wide window's text): at 16 characters the times were scrolled out of view."""
+        self.table.resizeColumnsToContents()
+        header = self.table.horizontalHeader()
+        needed = sum(header.sectionSize(c) for c in range(3)) + 2 * self.table.frameWidth() + 4
+        return min(needed, self.table.fontMetrics().horizontalAdvance("M") * 34)
 
     def _navigation(self) -> QHBoxLayout:
         self.previous_button = QPushButton("◀ Minute")
