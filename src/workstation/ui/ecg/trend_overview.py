@@ -267,7 +267,10 @@ class TrendOverview(QWidget):
         table.setToolTip("Click an event to show its start on the paper")
         if all(e.kind == MEASURED for e in self.events):  # the list says so, not only that
             table.setRowCount(len(self.events) + 1)
-            none = QTableWidgetItem("No AF episode, pause or excluded stretch")
+            none = QTableWidgetItem("No AF episode, pause or exclusion")
+            none.setToolTip(
+                "No AF episode, no pause over 2 s and no stretch left out for poor signal quality"
+            )
             table.setItem(len(self.events), 0, none)
             table.setSpan(len(self.events), 0, 1, 4)  # across the row, not widening "Event"
         return table
