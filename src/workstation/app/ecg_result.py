@@ -16,7 +16,7 @@ from typing import Any
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL as MODIFIED_QTC_LABEL  # for the UI
 from workstation.ecg.quality import left_out_text
 from workstation.reports.ecg_content import MEASURED_STRETCH_LABEL as MEASURED_STRETCH_LABEL
-from workstation.reports.ecg_content import measured_stretch_s
+from workstation.reports.ecg_content import measured_stretch_s, measured_stretch_text
 from workstation.reports.settings import StUnits
 from workstation.vault import ModelInfo
 
@@ -167,6 +167,11 @@ class StoredEcg:
         """Where the intervals, axes and wave masks come from (seconds from the start), when
         not the whole record; the report names it the same way."""
         return measured_stretch_s(self.stored)
+
+    @property
+    def measured_stretch_text(self) -> str | None:
+        """``measured_stretch_s`` as the report writes it ("00:02:10-00:02:20")."""
+        return measured_stretch_text(self.stored)
 
     @property
     def is_rhythm_form(self) -> bool:

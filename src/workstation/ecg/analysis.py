@@ -388,13 +388,10 @@ def delineated_p_shares(
     others = [
         w for w, win in enumerate(rhythm.windows) if win.label == "sinus" and w not in measured
     ]
-    sample = others
-    if len(others) > DELINEATE_ALL_MAX_WINDOWS:
-        # A longer record: windows spread evenly over it, so that the sinus statement rests
-        # on a sample of the whole and not on one window (review: a Holter in flutter read
-        # "Sinus rhythm" from 29 windows never delineated beside the one that was).
-        picks = np.linspace(0, len(others) - 1, DELINEATE_ALL_MAX_WINDOWS).round().astype(int)
-        sample = [others[i] for i in sorted(set(picks.tolist()))]
+    # A longer record: windows spread evenly over it, so that the sinus statement rests on a
+    # sample of the whole and not on one window (review: a Holter in flutter read "Sinus
+    # rhythm" from 29 windows never delineated beside the one that was).
+    sample = _even_spread(others, DELINEATE_ALL_MAX_WINDOWS)
     checked, skipped = _pac_windows(rhythm, set(measured) | set(sample))
     for w in sample + checked:
         found = window_leads(w)
@@ -420,11 +417,17 @@ def _pac_windows(rhythm: RhythmAnalysis, done: set[int]) -> tuple[list[int], lis
         for w in sorted(held - done)
         if w < len(rhythm.windows) and rhythm.windows[w].label in ("sinus", "not_sinus")
     ]
-    if len(windows) <= DELINEATE_PAC_MAX_WINDOWS:
-        return windows, []
-    picks = np.linspace(0, len(windows) - 1, DELINEATE_PAC_MAX_WINDOWS).round().astype(int)
-    chosen = sorted({windows[i] for i in picks.tolist()})
+    chosen = _even_spread(windows, DELINEATE_PAC_MAX_WINDOWS)
     return chosen, sorted(set(windows) - set(chosen))
+
+
+def _even_spread(windows: list[int], most: int) -> list[int]:
+    """All of ``windows`` (in order) when there are at most ``most``, else ``most`` of them
+    spread evenly from the first to the last."""
+    if len(windows) <= most:
+        return windows
+    picks = np.linspace(0, len(windows) - 1, most).round().astype(int)
+    return [windows[i] for i in sorted(set(picks.tolist()))]
 
 
 def _unchecked_pacs_to_drop(

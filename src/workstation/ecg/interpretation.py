@@ -181,23 +181,20 @@ def non_sinus_statement(
     return Statement("non_sinus_rhythm", text, evidence)
 
 
-def _expected_sinus(r: RhythmAnalysis, in_af: np.ndarray) -> Fraction:
-    """How many of the windows judged outside AF are sinus: those the delineator looked at
-    as it found them, and those it did not (the scan's sinus windows of a record longer than
-    its sample, ``RhythmAnalysis.p_sample``, or with too few usable leads or beats) in the
-    share of the sample it confirmed. The
-    windows delineated beyond the sample, for their premature beats, count as found but do
-    not stand for the others, which they would bias towards the windows with early beats."""
-    judged = [
-        (k, w)
-        for k, w in enumerate(r.windows)
-        if not in_af[k] and w.evidence is not None and w.label in ("sinus", "not_sinus")
+def _expected_sinus(judged: dict[int, WindowRhythm], sample: frozenset[int]) -> Fraction:
+    """How many of the ``judged`` windows (outside AF, by index) are sinus: those the
+    delineator looked at as it found them, and those it did not (the scan's sinus windows
+    of a record longer than its sample, ``RhythmAnalysis.p_sample``, or with too few usable
+    leads or beats) in the share of the sample it confirmed. The windows delineated beyond
+    the sample, for their premature beats, count as found but do not stand for the others,
+    which they would bias towards the windows with early beats."""
+    sampled = [
+        w for k, w in judged.items() if k in sample and (w.label == "sinus" or _unrecognised(w))
     ]
-    sample = [w for k, w in judged if k in r.p_sample and (w.label == "sinus" or _unrecognised(w))]
     # Exact: a record at exactly half stays sinus, as it did when windows were counted.
-    confirmed = Fraction(sum(w.label == "sinus" for w in sample), len(sample)) if sample else 1
-    found = sum(w.label == "sinus" and _delineated(w) for _, w in judged)
-    unchecked = sum(w.label == "sinus" and not _delineated(w) for _, w in judged)
+    confirmed = Fraction(sum(w.label == "sinus" for w in sampled), len(sampled)) if sampled else 1
+    found = sum(w.label == "sinus" and _delineated(w) for w in judged.values())
+    unchecked = sum(w.label == "sinus" and not _delineated(w) for w in judged.values())
     return found + confirmed * unchecked
 
 
@@ -340,19 +337,19 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     # An episode's edge lies at the beat where the rhythm changed (``rhythm.af_episodes``),
     # which may be inside a window judged sinus: that window is still sinus evidence.
     in_af = covered > 0.5 * np.diff(edges)
-    judged_here = [
-        w
-        for w, af in zip(r.windows, in_af, strict=True)
+    judged = {
+        k: w
+        for k, (w, af) in enumerate(zip(r.windows, in_af, strict=True))
         if not af and w.label in ("sinus", "not_sinus") and w.evidence
-    ]
-    outside = [(w.label, w.evidence) for w in judged_here if w.evidence is not None]
-    other = [e for _, e in outside]
-    sinus = [e for label, e in outside if label == "sinus"]
+    }
+    judged_here = list(judged.values())
+    other = [w.evidence for w in judged_here if w.evidence is not None]
+    sinus = [w.evidence for w in judged_here if w.label == "sinus" and w.evidence is not None]
     if other and not (r.episodes and s.af_burden_pct >= PERSISTENT_AF_BURDEN_PCT):
         rate = _median([e.heart_rate_bpm for e in sinus if e.heart_rate_bpm is not None])
         coherence = _median([e.p_coherence for e in other if e.p_coherence is not None])
         evidence = {"heart_rate_bpm": rate, "p_coherence_median": coherence}
-        if rate is not None and 2 * _expected_sinus(r, in_af) >= len(other):
+        if rate is not None and 2 * _expected_sinus(judged, r.p_sample) >= len(other):
             caveats = sinus_caveats(r, in_af)
             if rate < BRADYCARDIA_BPM:
                 code, name = "sinus_bradycardia", "Sinus bradycardia"

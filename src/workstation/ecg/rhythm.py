@@ -453,11 +453,7 @@ def with_delineated_p(
     record's sample (``RhythmAnalysis.p_sample``); ``pacs_dropped``: windows not delineated
     whose PACs go all the same (``analysis.delineated_p_shares``)."""
     annotated, kinds = list(r.windows), r.beat_kinds.copy()
-    edges = r.quality.edges
-    for w in pacs_dropped:
-        first, last = np.searchsorted(r.beats, edges[w : w + 2])
-        window_kinds = kinds[first:last]
-        window_kinds[window_kinds == PAC] = NORMAL
+    without_pacs = set(pacs_dropped)
     for w, (share, inverted) in shares.items():
         old = annotated[w]
         if old.evidence is None:
@@ -466,10 +462,12 @@ def with_delineated_p(
         no_p = share < P_PER_QRS_SINUS_MIN
         label = "not_sinus" if old.label == "sinus" and no_p else old.label
         if no_p and label == "not_sinus":
-            first, last = np.searchsorted(r.beats, edges[w : w + 2])
-            window_kinds = kinds[first:last]
-            window_kinds[window_kinds == PAC] = NORMAL
+            without_pacs.add(w)
         annotated[w] = WindowRhythm(label, old.lead, evidence)
+    for w in without_pacs:
+        first, last = np.searchsorted(r.beats, r.quality.edges[w : w + 2])
+        window_kinds = kinds[first:last]
+        window_kinds[window_kinds == PAC] = NORMAL
     return RhythmAnalysis(
         r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses, sample
     )

@@ -88,6 +88,7 @@ TRACE_START_MM = 10.0
 CALIBRATION_START_MM = 3.0
 HEADER_GAP_MM = 2.0
 STATEMENT_MARK_MM = 22.0  # the right of a statement's row, kept for its confirmation mark
+STATEMENT_SIZE = 7.5  # points, the statements' font
 
 
 @dataclass(frozen=True)
@@ -257,7 +258,7 @@ def draw_interpretation(
     fit above ``floor`` is counted and left to the details page, which lists everything.
     ``wrap``: each statement whole over as many lines as it needs (the rhythm summary page,
     which has the room), not cut to one line (the resting printout's header)."""
-    size = 7.5
+    size = STATEMENT_SIZE
     leading = size * 1.3
     lines = content.statement_lines(report.analysis, report.confirmations)
     automated = [line for line in lines if line.source == content.AUTOMATED]
@@ -331,8 +332,8 @@ def _statement_rows(line: content.StatementLine, width: float, wrap: bool) -> li
     """A statement as drawn: one row cut to the column, or all of it wrapped."""
     text = f"• {line.text}" + (f" ({line.author})" if line.author else "")
     if wrap:
-        return wrap_text(text, width - STATEMENT_MARK_MM * mm, FONT, 7.5)
-    return [fit_text(text, width - STATEMENT_MARK_MM * mm, FONT, 7.5)]
+        return wrap_text(text, width - STATEMENT_MARK_MM * mm, FONT, STATEMENT_SIZE)
+    return [fit_text(text, width - STATEMENT_MARK_MM * mm, FONT, STATEMENT_SIZE)]
 
 
 def _draw_statement_list(
@@ -348,7 +349,7 @@ def _draw_statement_list(
 ) -> float:
     """A heading and its statements with their confirmation marks, in at most ``max_rows``
     rows (the last statement cut with '…' to fit); returns the y used."""
-    size = 7.5
+    size = STATEMENT_SIZE
     leading = size * 1.3
     y -= leading
     canvas.setFont(BOLD, size)
@@ -380,7 +381,7 @@ def _cut_rows(rows: list[str], limit: int, width: float) -> list[str]:
     """At most ``limit`` rows, the last ending in '…' when something was left out."""
     if len(rows) <= limit:
         return rows
-    last = fit_text(f"{rows[limit - 1]} …", width - STATEMENT_MARK_MM * mm, FONT, 7.5)
+    last = fit_text(f"{rows[limit - 1]} …", width - STATEMENT_MARK_MM * mm, FONT, STATEMENT_SIZE)
     return [*rows[: limit - 1], last]
 
 

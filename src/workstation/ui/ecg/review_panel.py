@@ -33,7 +33,6 @@ from workstation.app.ecg_result import (
     Score,
     StoredEcg,
 )
-from workstation.app.ecg_trend import clock
 from workstation.app.report_preferences import StUnits, load_report_settings
 from workstation.app.review import EcgReview
 from workstation.app.score_explanation import DIGITS, ScoreArithmetic, score_arithmetic
@@ -82,8 +81,8 @@ def measurement_rows(
     if result is None:
         return []
     axes, rate, iv = result.axis_deg, result.heart_rate_bpm, result.intervals
-    span = result.measured_stretch_s
-    stretch = [(MEASURED_STRETCH_LABEL, f"{clock(span[0])}-{clock(span[1])}")] if span else []
+    span = result.measured_stretch_text
+    stretch = [(MEASURED_STRETCH_LABEL, span)] if span else []
     return [
         *stretch,
         ("Heart rate", "—" if rate is None else f"{rate:.0f} bpm"),
