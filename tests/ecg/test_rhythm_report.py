@@ -209,3 +209,17 @@ def test_a_statement_longer_than_the_room_is_cut_above_the_rate_trend() -> None:
     alone = replace(report, analysis=analysis)
     first = PdfReader(io.BytesIO(build_ecg_report(alone))).pages[0].extract_text()
     assert "the statement continues: see the details page" in " ".join(first.split())
+
+
+def test_the_longest_pause_strip_names_the_pause_time_not_the_strip_start() -> None:
+    """The strip starts 2 s before the pause; its title gave that time as the pause's, two
+    seconds off the statement ("longest 2.8 s at 00:00:33" over a strip "at 00:00:31")."""
+    from workstation.reports.ecg_rhythm_pages import strip_starts
+
+    analysis = {
+        "sample_rate_hz": 200.0,
+        "rhythm": {"af_episodes": [], "pauses": [{"start": 6638, "end": 7192, "duration_s": 2.77}]},
+    }
+    [(start, label)] = strip_starts(analysis)
+    assert start == pytest.approx(31.19)
+    assert label == "Longest pause, 2.77 s, at 00:00:33 (strip from 00:00:31)"

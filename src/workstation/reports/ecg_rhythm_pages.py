@@ -149,8 +149,10 @@ def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:
     pauses = rhythm.get("pauses") or []
     if pauses:
         longest = max(pauses, key=lambda p: p["duration_s"])
-        start = max(longest["start"] / fs - 2.0, 0.0)
-        out.append((start, f"Longest pause, {longest['duration_s']:.2f} s, at {clock(start)}"))
+        at = longest["start"] / fs
+        start = max(at - 2.0, 0.0)
+        label = f"Longest pause, {longest['duration_s']:.2f} s, at {clock(at)}"
+        out.append((start, f"{label} (strip from {clock(start)})"))
     return out
 
 
