@@ -119,7 +119,10 @@ def _premature(
             continue
         c = rng.uniform(*coupling)
         new[i] = c * rr[i]
-        new[i + 1] = (2 - c) * rr[i + 1] if kind == "v" else rng.uniform(1.05, 1.15) * rr[i + 1]
+        if kind == "v":  # full compensatory pause: the two intervals sum to two of the rhythm's
+            new[i + 1] = rr[i] + rr[i + 1] - new[i]
+        else:
+            new[i + 1] = rng.uniform(1.05, 1.15) * rr[i + 1]
         kinds[i + 1] = kind
     return new, kinds
 
@@ -147,7 +150,7 @@ def _mixed(rr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[s
     new, kinds = _premature(new, rng, "a", 0.15, (0.6, 0.8))
     later, more = _premature(new, rng, "v", 0.12, (0.6, 0.75))
     for i, k in enumerate(more):
-        if k == "v" and kinds[i] == "n" and kinds[i - 1] == "n":
+        if k == "v" and kinds[i - 1] == kinds[i] == kinds[i + 1] == "n":
             kinds[i], new[i - 1], new[i] = "v", later[i - 1], later[i]
     return new, kinds
 

@@ -86,7 +86,7 @@ from typing import Any
 import numpy as np
 
 from workstation.ecg.pacing import PACED_SHARE
-from workstation.ecg.qrs import REFRACTORY_S, detect_both, detection_signal
+from workstation.ecg.qrs import PAUSE_S, REFRACTORY_S, SETTLE_S, detect_both, detection_signal
 from workstation.ecg.quality import (
     LeadWindowQuality,
     QualityMap,
@@ -121,13 +121,8 @@ P_PER_QRS_SINUS_MIN = 0.5
 #: usable lead exists: above the 99th percentile of the leads the gate accepts on LUDB
 #: development (0.116) and above every clean CPSC 2021 development AF window (max 0.142).
 RHYTHM_LEAD_NOISE_MAX = 0.15
-#: The gradient detector's threshold is a 0.75 s moving average and the wavelet detector's
-#: settles over a similar time: in the first and last second of a recording they disagree
-#: on clean beats (two of ten beats of clean 10 s LUDB leads, refused as noise).
-SETTLE_S = 1.0
 PVC_CORRELATION_MAX = 0.7
 PAC_CORRELATION_MIN = 0.9  # a normally conducted QRS repeats the dominant one (tSQI rescue level)
-PAUSE_S = 2.0
 MIN_EPISODE_WINDOWS = 2  # about 20 s
 BRIDGE_S = 60.0  # unusable stretches up to this long inside an AF episode do not split it
 MIN_RR_PER_MINUTE = 10

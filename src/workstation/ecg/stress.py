@@ -147,7 +147,7 @@ def retime_beats(
         start = int(round(r_new)) - r_in
         if start > end:
             gap = start - end
-            level = np.linspace(out[end - 1], seg[0], gap + 2)[1:-1]
+            level = np.linspace(out[end - 1] if end else seg[0], seg[0], gap + 2)[1:-1]
             out[end:start] += ripple[(filled + np.arange(gap)) % len(ripple)] + level
             filled += gap
         out[start : start + len(seg)] += seg
