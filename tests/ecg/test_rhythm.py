@@ -198,7 +198,7 @@ def test_sinus_pauses_in_a_development_record_are_stated_not_refused() -> None:
     kinds = ["n"] * beats.size
     for i in (6, 16, 26):
         kinds[i] = kinds[i + 1] = "x"
-    made = retime_beats(y, beats, fs, np.diff(beats) / fs, kinds)[: int(30 * fs)]
+    made = retime_beats(y, beats, fs, np.diff(beats) / fs, kinds)[0][: int(30 * fs)]
     result = analyze_ecg(
         Recording(
             signals=made[None, :],

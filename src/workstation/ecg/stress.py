@@ -117,7 +117,7 @@ def diastole_ripple(y: np.ndarray, cuts: np.ndarray, fs: float) -> np.ndarray:
 
 def retime_beats(
     y: np.ndarray, peaks: np.ndarray, fs: float, rr_s: np.ndarray, kinds: list[str]
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """The beats of ``y`` (one lead, baseline removed) laid down again at new intervals.
 
     ``peaks`` are the R peaks; beats are cut at CUT_AT of each interval. ``rr_s`` gives the
@@ -127,12 +127,15 @@ def retime_beats(
     (its interval joins the next: a pause). The first and last beats only bound the cuts.
     A shorter interval sums the next beat's P wave onto the T wave before it, as a
     premature P wave rides on the T wave; a longer one is filled with a straight line
-    between the beats' levels plus the recording's own diastolic ripple."""
+    between the beats' levels plus the recording's own diastolic ripple. Returns the made
+    trace and where each beat's R peak now lies (-1 for a beat not laid down), so that
+    what the engine finds can be scored beat by beat."""
     rr = np.diff(peaks).astype(np.float64)
     cuts = (peaks[:-1] + CUT_AT * rr).astype(int)
     ripple = diastole_ripple(y, cuts, fs)
     out = np.zeros(int(np.sum(rr_s) * fs) + len(y))
     filled, r_new, end = 0, float(peaks[1] - cuts[0]), 0
+    placed = np.full(len(peaks), -1, dtype=np.int64)
     for k in range(1, len(peaks) - 1):
         if k > 1:
             r_new += rr_s[k - 1] * fs
@@ -145,6 +148,7 @@ def retime_beats(
         elif kinds[k] == "v":
             seg = _ventricular(seg, r_in, fs)
         start = int(round(r_new)) - r_in
+        placed[k] = start + r_in
         if start > end:
             gap = start - end
             level = np.linspace(out[end - 1] if end else seg[0], seg[0], gap + 2)[1:-1]
@@ -152,4 +156,4 @@ def retime_beats(
             filled += gap
         out[start : start + len(seg)] += seg
         end = max(end, start + len(seg))
-    return out[:end]
+    return out[:end], placed
