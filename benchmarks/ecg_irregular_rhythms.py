@@ -42,8 +42,8 @@ Method
   section 6) and analysed alone. Counted per split and rhythm: AF statements (all false:
   no piece is AF), refusals as poor signal quality, sinus statements, grouped-beating and
   pause statements, the false AF by patient; and the premature atrial and ventricular
-  complexes made and counted between 1 and 29 s, with Se and PPV (a counted complex of the
-  same kind within 100 ms of a made one; a refused piece counts none).
+  complexes made and counted more than 1 s from the piece's ends, with Se and PPV (a counted
+  complex of the same kind within 100 ms of a made one; a refused piece counts none).
 Prints JSON.
 """
 
@@ -75,6 +75,7 @@ from ecg_rhythm import (
 from workstation.dsp.filters import highpass
 from workstation.dsp.resample import resample
 from workstation.ecg.analysis import analyze_ecg
+from workstation.ecg.qrs import SETTLE_S
 from workstation.ecg.rhythm import PAC, PVC
 from workstation.ecg.stress import retime_beats
 from workstation.errors import NotMeasurable
@@ -86,7 +87,6 @@ DATA = Path(
 CONTEXT_S = 3.0
 SNAP_S = 0.08
 REGULAR_WITHIN = 0.2
-SCORED_S = (1.0, 29.0)
 MATCH_S = 0.1
 HIGHPASS_HZ = 0.5
 
@@ -225,13 +225,15 @@ def source_pieces() -> list[tuple[str, str, np.ndarray, np.ndarray, float, bool]
 
 
 def scored(truth: np.ndarray, found: np.ndarray, fs: float) -> tuple[int, int, int]:
-    """(made, found, matched within MATCH_S) for the complexes of one kind between
-    SCORED_S[0] and SCORED_S[1] of the piece (the detectors settle at its ends)."""
-    lo, hi = (s * fs for s in SCORED_S)
+    """(made, counted, matched within MATCH_S) for the complexes of one kind more than
+    SETTLE_S from the piece's ends (where the detectors settle); a counted complex is taken
+    up to MATCH_S beyond those limits, so that a pair astride one is a match."""
+    lo, hi = SETTLE_S * fs, (SHORT_S - SETTLE_S) * fs
     truth = truth[(truth >= lo) & (truth < hi)]
-    found = found[(found >= lo) & (found < hi)]
-    hits = sum(bool(found.size) and float(np.min(np.abs(found - t))) <= MATCH_S * fs for t in truth)
-    return truth.size, found.size, hits
+    near = found[(found >= lo - MATCH_S * fs) & (found < hi + MATCH_S * fs)]
+    hits = [bool(near.size) and float(np.min(np.abs(near - t))) <= MATCH_S * fs for t in truth]
+    counted = int(np.count_nonzero((found >= lo) & (found < hi)))
+    return truth.size, counted, sum(hits)
 
 
 def piece_row(
@@ -246,7 +248,7 @@ def piece_row(
     piece = made[:n]
     piece = resample(piece - np.median(piece), fs, SHORT_FS)
     found: set[str] = {"poor_signal_quality"}
-    counts = {k: (v.size, 0, 0) for k, v in ectopic.items()}
+    counts = {k: scored(v, np.zeros(0), fs) for k, v in ectopic.items()}
     try:
         result = analyze_ecg(one_lead(piece, SHORT_FS, lead))
     except NotMeasurable:
@@ -254,7 +256,8 @@ def piece_row(
     if result is not None:
         found = codes(result)
         if result.rhythm is not None:
-            beats, kinds = result.rhythm.beats * fs / SHORT_FS, result.rhythm.beat_kinds
+            beats = result.rhythm.beats * fs / result.rhythm.fs
+            kinds = result.rhythm.beat_kinds
             counts = {
                 k: scored(ectopic[k], beats[kinds == code], fs)
                 for k, code in (("a", PAC), ("v", PVC))

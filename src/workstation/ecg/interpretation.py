@@ -31,14 +31,9 @@ import numpy as np
 from workstation.channels import LIMB_LEADS
 from workstation.ecg.delineation import runs
 from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
+from workstation.ecg.qrs import PAUSE_S
 from workstation.ecg.quality import QualityMap
-from workstation.ecg.rhythm import (
-    COSEN_AF,
-    P_COHERENCE_MIN,
-    PAUSE_S,
-    RhythmAnalysis,
-    WindowRhythm,
-)
+from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, RhythmAnalysis, WindowRhythm
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
