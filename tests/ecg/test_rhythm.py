@@ -164,6 +164,43 @@ def test_real_noise_gets_poor_quality_and_no_rhythm() -> None:
     assert refused == 3
 
 
+def noise_only_two_lead_minute(k: int = 2) -> Recording:
+    """Real noise alone, 60 s on two leads at 200 Hz: the noisiest third of the CPSC 2019
+    sample with its beats cancelled, joined (as benchmarks/ecg_rhythm.py section 3 does)."""
+    folder = shared("cpsc2019-sample")
+    scored = []
+    for path in sorted((folder / "data").glob("data_*.mat")):
+        rid = path.stem.split("_")[1]
+        x = scipy.io.loadmat(path)["ecg"].ravel().astype(float)
+        peaks = scipy.io.loadmat(folder / "ref" / f"R_{rid}.mat")["R_peak"].ravel().astype(int)
+        scored.append((noisiness(x, peaks, 500.0), residual_noise(x, peaks, 500.0)))
+    scored.sort(key=lambda t: -t[0])
+    noisiest = [n for _, n in scored[: len(scored) // 3]]
+    joined = resample(np.concatenate(noisiest)[None, :], 500.0, 200.0)[0]
+    return Recording(
+        signals=np.stack([np.roll(joined, k * 3000)[:12000], np.roll(joined, k * 7000)[:12000]]),
+        fs=200.0,
+        channel_names=("I", "II"),
+        units=("mV", "mV"),
+        modality=Modality.ECG,
+    )
+
+
+def test_a_record_not_interpretable_carries_no_rhythm_findings() -> None:
+    """Noise alone with 10 s of it passing the gate: the record is not interpretable, and
+    the ectopy, pause and rates of those 10 s are withheld; they read "premature
+    ventricular 8", a 2.38 s pause and 92 bpm on the report beside that statement."""
+    result = analyze_ecg(noise_only_two_lead_minute())
+    assert [s.code for s in result.statements] == ["poor_signal_quality"]
+    rhythm = result.rhythm
+    assert rhythm is not None and rhythm.findings_withheld
+    assert rhythm.quality.usable_s > 0  # some windows passed: their findings were there
+    summary = rhythm.summary
+    assert (summary.pac_count, summary.pvc_count, summary.af_episodes) == (0, 0, 0)
+    assert rhythm.pauses == [] and summary.fastest_bpm is None
+    assert rhythm.to_json()["findings_withheld"] is True
+
+
 def test_a_pause_is_found_with_its_time() -> None:
     path = shared("wfdb-samples", "100.hea").with_suffix("")
     rec, beats = wfdb_recording(path, 30.0)

@@ -223,3 +223,31 @@ def test_the_longest_pause_strip_names_the_pause_time_not_the_strip_start() -> N
     [(start, label)] = strip_starts(analysis)
     assert start == pytest.approx(31.19)
     assert label == "Longest pause, 2.77 s, at 00:00:33 (strip from 00:00:31)"
+
+
+def test_a_record_whose_findings_were_withheld_reads_not_interpretable_not_zero() -> None:
+    """A zero would read as "none found"; the engine did not look (findings withheld)."""
+    from workstation.app.ecg_result import StoredRhythm
+    from workstation.reports.ecg_rhythm_pages import NOT_INTERPRETABLE, _summary_rows
+
+    summary = {
+        "analysed_s": 10.0,
+        "excluded_s": 50.0,
+        "hr_trend_bpm": [None],
+        "af_burden_pct": 0.0,
+        "af_episodes": 0,
+        "pac_count": 0,
+        "pvc_count": 0,
+        "longest_pause_s": None,
+        "fastest_bpm": None,
+        "fastest_minute": None,
+        "slowest_bpm": None,
+        "slowest_minute": None,
+    }
+    rhythm = {"summary": summary, "findings_withheld": True}
+    rows = dict(_summary_rows({"rhythm": rhythm}))
+    assert rows["Analysed"] == "0.2 min"
+    for name in ("AF burden", "Premature ventricular", "Longest pause", "Fastest minute"):
+        assert rows[name] == NOT_INTERPRETABLE
+    assert StoredRhythm.from_json(rhythm, None).findings_withheld
+    assert not StoredRhythm.from_json({"summary": summary}, None).findings_withheld

@@ -70,6 +70,9 @@ class StoredRhythm:
     sample_rate_hz: float = 0.0
     premature_atrial: tuple[int, ...] = ()  # beat samples
     premature_ventricular: tuple[int, ...] = ()
+    #: The record was not interpretable and the engine withheld its findings: show "not
+    #: interpretable", not zero counts (``ecg.rhythm.RhythmAnalysis.withheld``).
+    findings_withheld: bool = False
 
     @classmethod
     def from_json(cls, rhythm: dict[str, Any], quality: dict[str, Any] | None) -> StoredRhythm:
@@ -85,6 +88,7 @@ class StoredRhythm:
             float(rhythm.get("sample_rate_hz") or 0.0),
             tuple(rhythm.get("premature_atrial") or ()),
             tuple(rhythm.get("premature_ventricular") or ()),
+            bool(rhythm.get("findings_withheld")),
         )
 
 

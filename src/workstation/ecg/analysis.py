@@ -478,7 +478,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             fs,
             None,
             notes,
-            rhythm,
+            rhythm.withheld(),
             None,
             form,
         )

@@ -203,10 +203,29 @@ class RhythmAnalysis:
     #: not delineated in the sinus statement; windows delineated only because they hold a
     #: premature atrial complex are not part of it.
     p_sample: frozenset[int] = frozenset()
+    #: True when the record is not interpretable and its findings were taken out
+    #: (``withheld``): a reader shows "not interpretable", not zero counts.
+    findings_withheld: bool = False
     summary: RhythmSummary = field(init=False)
 
     def __post_init__(self) -> None:
         self.summary = summarize(self)
+
+    def withheld(self) -> RhythmAnalysis:
+        """This scan without its findings, kept for its quality map. A record too little of
+        which is usable is "not interpretable", and the episodes, pauses, premature
+        complexes and rates of the little that passed the gate must not show beside that
+        statement: a 60 s two-lead record of noise alone read "premature ventricular 8", a
+        2.38 s pause and 92 bpm on its report's summary page."""
+        return replace(
+            self,
+            beats=np.zeros(0, dtype=np.int64),
+            beat_kinds=np.zeros(0, dtype=np.int8),
+            valid_rr=np.zeros(0, dtype=bool),
+            episodes=[],
+            pauses=[],
+            findings_withheld=True,
+        )
 
     @property
     def rr_s(self) -> np.ndarray:
@@ -229,6 +248,7 @@ class RhythmAnalysis:
                 "evidence": [asdict(w.evidence) if w.evidence else None for w in self.windows],
             },
             "summary": asdict(self.summary),
+            "findings_withheld": self.findings_withheld,
         }
 
 

@@ -56,6 +56,21 @@ GAIN_MM_PER_MV = 10.0
 FRAME_TITLE_MM = 8.0  # the trend's title line above its frame
 
 
+#: Shown for every rhythm figure of a record the engine found not interpretable: its
+#: findings are withheld (``ecg.rhythm.RhythmAnalysis.withheld``), and a zero would read as
+#: "none found".
+NOT_INTERPRETABLE = "— (not interpretable)"
+WITHHELD_ROWS = (
+    "AF burden",
+    "AF episodes",
+    "Premature atrial",
+    "Premature ventricular",
+    "Longest pause",
+    "Fastest minute",
+    "Slowest minute",
+)
+
+
 def is_rhythm_report(analysis: Mapping[str, Any]) -> bool:
     """True when the analysis asks for the rhythm (Holter) form and carries a rhythm."""
     return analysis.get("form") == "rhythm" and bool(analysis.get("rhythm"))
@@ -68,9 +83,13 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         return "—" if bpm is None else f"{bpm:.0f} bpm (minute from {clock(60.0 * index)})"
 
     pause = s.get("longest_pause_s")
-    return [
+    rows = [
         ("Analysed", f"{s['analysed_s'] / 60:.1f} min"),
         ("Not interpreted", f"{s['excluded_s'] / 60:.1f} min (poor signal quality)"),
+    ]
+    if analysis["rhythm"].get("findings_withheld"):
+        return rows + [(name, NOT_INTERPRETABLE) for name in WITHHELD_ROWS]
+    return rows + [
         ("AF burden", f"{s['af_burden_pct']:.1f} % of analysed time"),
         ("AF episodes", str(s["af_episodes"])),
         ("Premature atrial", str(s["pac_count"])),
@@ -111,7 +130,14 @@ def draw_rhythm_summary_page(
         right,
         y_table,
         [Column("Start", width / 3), Column("End", width / 3), Column("Duration", width / 3)],
-        rows or [("No AF episode found", "", "")],
+        rows
+        or [
+            (
+                NOT_INTERPRETABLE if rhythm.get("findings_withheld") else "No AF episode found",
+                "",
+                "",
+            )
+        ],
     )
     hr_trend = rhythm["summary"]["hr_trend_bpm"]
     span = float((analysis.get("quality") or {}).get("duration_s") or 60.0 * len(hr_trend))
