@@ -31,6 +31,7 @@ from workstation.ecg.rhythm import (
     P_COHERENCE_MIN,
     P_PER_QRS_SINUS_MIN,
     PAC,
+    WITHHELD,
     RhythmAnalysis,
     WindowRhythm,
     _classify,
@@ -198,6 +199,7 @@ def test_a_record_not_interpretable_carries_no_rhythm_findings() -> None:
     summary = rhythm.summary
     assert (summary.pac_count, summary.pvc_count, summary.af_episodes) == (0, 0, 0)
     assert rhythm.pauses == [] and summary.fastest_bpm is None
+    assert {w.label for w in rhythm.windows} == {WITHHELD}  # no window still says "af"
     assert rhythm.to_json()["findings_withheld"] is True
 
 

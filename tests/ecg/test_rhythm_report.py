@@ -226,28 +226,49 @@ def test_the_longest_pause_strip_names_the_pause_time_not_the_strip_start() -> N
 
 
 def test_a_record_whose_findings_were_withheld_reads_not_interpretable_not_zero() -> None:
-    """A zero would read as "none found"; the engine did not look (findings withheld)."""
+    """A zero would read as "none found"; the engine did not look (findings withheld). An
+    analysis stored before the engine withheld them is judged again from its quality
+    figures: its counts, pause strip and marks go too."""
     from workstation.app.ecg_result import StoredRhythm
-    from workstation.reports.ecg_rhythm_pages import NOT_INTERPRETABLE, _summary_rows
+    from workstation.reports.ecg_rhythm_pages import (
+        NOT_INTERPRETABLE,
+        _summary_rows,
+        shown_analysis,
+        strip_starts,
+    )
 
     summary = {
         "analysed_s": 10.0,
         "excluded_s": 50.0,
-        "hr_trend_bpm": [None],
+        "hr_trend_bpm": [92.0],
         "af_burden_pct": 0.0,
         "af_episodes": 0,
         "pac_count": 0,
-        "pvc_count": 0,
-        "longest_pause_s": None,
-        "fastest_bpm": None,
-        "fastest_minute": None,
-        "slowest_bpm": None,
-        "slowest_minute": None,
+        "pvc_count": 8,
+        "longest_pause_s": 2.38,
+        "fastest_bpm": 92.0,
+        "fastest_minute": 0,
+        "slowest_bpm": 92.0,
+        "slowest_minute": 0,
     }
-    rhythm = {"summary": summary, "findings_withheld": True}
-    rows = dict(_summary_rows({"rhythm": rhythm}))
-    assert rows["Analysed"] == "0.2 min"
+    stored_before = {  # as stored before 63d6f1a: findings of the 10 s that passed
+        "sample_rate_hz": 200.0,
+        "summary": summary,
+        "af_episodes": [],
+        "pauses": [{"start": 1400, "end": 1876, "duration_s": 2.38}],
+        "premature_ventricular": [100, 300, 500, 700, 900, 1100, 1300, 1500],
+    }
+    quality = {"usable_s": 10.0, "duration_s": 60.0}
+    analysis = shown_analysis(
+        {"sample_rate_hz": 200.0, "rhythm": stored_before, "quality": quality}
+    )
+    rows = dict(_summary_rows(analysis))
+    assert rows["Usable"] == "0.2 min (too little to interpret)"
     for name in ("AF burden", "Premature ventricular", "Longest pause", "Fastest minute"):
         assert rows[name] == NOT_INTERPRETABLE
-    assert StoredRhythm.from_json(rhythm, None).findings_withheld
-    assert not StoredRhythm.from_json({"summary": summary}, None).findings_withheld
+    assert strip_starts(analysis) == []
+    shown = StoredRhythm.from_json(stored_before, quality)
+    assert shown.findings_withheld and shown.pvc_count == 0 and shown.pauses == ()
+    assert shown.premature_ventricular == () and shown.hr_trend_bpm == (None,)
+    interpretable = {"usable_s": 60.0, "duration_s": 60.0}
+    assert StoredRhythm.from_json(stored_before, interpretable).pvc_count == 8

@@ -15,6 +15,7 @@ from typing import Any
 
 from workstation.ecg.measurements import MODIFIED_QTC_LABEL as MODIFIED_QTC_LABEL  # for the UI
 from workstation.ecg.quality import left_out_text
+from workstation.ecg.rhythm import shown_rhythm
 from workstation.reports.ecg_content import MEASURED_STRETCH_LABEL as MEASURED_STRETCH_LABEL
 from workstation.reports.ecg_content import measured_stretch_s, measured_stretch_text
 from workstation.reports.settings import StUnits
@@ -76,6 +77,7 @@ class StoredRhythm:
 
     @classmethod
     def from_json(cls, rhythm: dict[str, Any], quality: dict[str, Any] | None) -> StoredRhythm:
+        rhythm = shown_rhythm(rhythm, quality)
         summary = rhythm.get("summary") or {}
         return cls(
             tuple((e["start_s"], e["end_s"]) for e in rhythm.get("af_episodes") or []),

@@ -164,6 +164,16 @@ def _band_power(freqs: np.ndarray, power: np.ndarray, lo: float, hi: float) -> f
     return float(power[(freqs >= lo) & (freqs < hi)].sum())
 
 
+def interpretable(usable_s: float, duration_s: float) -> bool:
+    """Enough usable signal to say anything about rhythm: at least MIN_USABLE_S (or the whole
+    of a shorter record), and half of a record up to SHORT_RECORD_S. A function of the two
+    figures the stored analysis keeps, so that an analysis stored before its findings were
+    withheld can be judged again when it is shown."""
+    if usable_s < min(duration_s, MIN_USABLE_S) - 1e-6:
+        return False
+    return duration_s > SHORT_RECORD_S or usable_s >= 0.5 * duration_s
+
+
 @dataclass(frozen=True)
 class LeadWindowQuality:
     """The quality indices of one lead in one window and, when unusable, why."""
@@ -380,11 +390,8 @@ class QualityMap:
 
     @property
     def interpretable(self) -> bool:
-        """Enough usable signal to say anything about rhythm."""
-        duration, usable = self.duration_s, self.usable_s
-        if usable < min(duration, MIN_USABLE_S) - 1e-6:
-            return False
-        return duration > SHORT_RECORD_S or usable >= 0.5 * duration
+        """Enough usable signal to say anything about rhythm (``interpretable``)."""
+        return interpretable(self.usable_s, self.duration_s)
 
     def best_lead(self, window: int) -> int | None:
         """The usable lead with the best detector agreement (then kurtosis) in a window."""

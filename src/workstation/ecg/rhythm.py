@@ -92,6 +92,7 @@ from workstation.ecg.quality import (
     QualityMap,
     beat_noise,
     confirmed,
+    interpretable,
     lead_window_quality,
     rejudged_at_beats,
     window_edges,
@@ -126,6 +127,8 @@ PAC_CORRELATION_MIN = 0.9  # a normally conducted QRS repeats the dominant one (
 MIN_EPISODE_WINDOWS = 2  # about 20 s
 BRIDGE_S = 60.0  # unusable stretches up to this long inside an AF episode do not split it
 MIN_RR_PER_MINUTE = 10
+#: The label of every window of a record not interpretable (``RhythmAnalysis.withheld``).
+WITHHELD = "withheld"
 #: At an AF episode's edge each RR interval votes irregular when it is further than this share
 #: from the median of its neighbours (EDGE_NEIGHBOURS either side). Independent intervals at
 #: the AF limit (normalised RMSSD 0.1: an SD of 7 % of the mean) are further off than 4 % more
@@ -140,7 +143,7 @@ NORMAL, PAC, PVC = 0, 1, 2
 @dataclass(frozen=True)
 class WindowRhythm:
     """One window's rhythm label ('af', 'sinus', 'not_sinus', 'paced', 'indeterminate',
-    'unusable')."""
+    'unusable', or WITHHELD in a record not interpretable)."""
 
     label: str
     lead: str | None
@@ -219,6 +222,7 @@ class RhythmAnalysis:
         2.38 s pause and 92 bpm on its report's summary page."""
         return replace(
             self,
+            windows=[WindowRhythm(WITHHELD, None, None) for _ in self.windows],
             beats=np.zeros(0, dtype=np.int64),
             beat_kinds=np.zeros(0, dtype=np.int8),
             valid_rr=np.zeros(0, dtype=bool),
@@ -483,9 +487,7 @@ def with_delineated_p(
         first, last = np.searchsorted(r.beats, r.quality.edges[w : w + 2])
         window_kinds = kinds[first:last]
         window_kinds[window_kinds == PAC] = NORMAL
-    return RhythmAnalysis(
-        r.fs, r.quality, annotated, r.beats, kinds, r.valid_rr, r.episodes, r.pauses, sample
-    )
+    return replace(r, windows=annotated, beat_kinds=kinds, p_sample=sample)
 
 
 def af_episodes(
@@ -651,3 +653,32 @@ def summarize(r: RhythmAnalysis) -> RhythmSummary:
         min(rated)[0] if rated else None,
         min(rated)[1] if rated else None,
     )
+
+
+def shown_rhythm(rhythm: dict[str, Any], quality: dict[str, Any] | None) -> dict[str, Any]:
+    """The rhythm JSON as a reader may show it: with its findings taken out when the record
+    was not interpretable, whether the engine withheld them (``findings_withheld``) or the
+    analysis was stored before it did (judged again from the stored quality figures), so
+    that no stored report or view shows a count, strip or mark beside "not interpretable"."""
+    withheld = rhythm.get("findings_withheld")
+    if withheld is None and quality and "usable_s" in quality and "duration_s" in quality:
+        withheld = not interpretable(float(quality["usable_s"]), float(quality["duration_s"]))
+    if not withheld:
+        return rhythm
+    summary = dict(rhythm.get("summary") or {})
+    minutes = len(summary.get("hr_trend_bpm") or [])
+    summary |= {
+        "hr_trend_bpm": [None] * minutes,
+        "af_burden_pct": 0.0,
+        "af_episodes": 0,
+        "pac_count": 0,
+        "pvc_count": 0,
+        "longest_pause_s": None,
+        "fastest_bpm": None,
+        "fastest_minute": None,
+        "slowest_bpm": None,
+        "slowest_minute": None,
+    }
+    empty = {"beats": [], "premature_atrial": [], "premature_ventricular": []}
+    empty |= {"af_episodes": [], "pauses": []}
+    return rhythm | empty | {"summary": summary, "findings_withheld": True}

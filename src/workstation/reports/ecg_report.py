@@ -42,6 +42,7 @@ from workstation.reports.ecg_rhythm_pages import (
     draw_rhythm_summary_page,
     draw_strips_pages,
     is_rhythm_report,
+    shown_analysis,
 )
 from workstation.reports.page_layout import (
     ALERT_COLOR,
@@ -112,11 +113,12 @@ def build_ecg_report(report: EcgReport) -> bytes:
 
     def draw_pages(canvas: Canvas) -> None:
         if is_rhythm_report(report.analysis):
-            free = draw_rhythm_summary_page(canvas, report.analysis, report.settings, title(report))
+            shown = shown_analysis(report.analysis)
+            free = draw_rhythm_summary_page(canvas, shown, report.settings, title(report))
             draw_interpretation(canvas, free.x, free.top, free.width, report, free.y, wrap=True)
             canvas.showPage()
-            draw_strips_pages(canvas, report.recording, report.analysis, report.settings)
-            draw_full_disclosure_pages(canvas, report.recording, report.analysis, report.settings)
+            draw_strips_pages(canvas, report.recording, shown, report.settings)
+            draw_full_disclosure_pages(canvas, report.recording, shown, report.settings)
         else:
             draw_printout_page(canvas, report)
             canvas.showPage()

@@ -25,7 +25,7 @@ from workstation.channels import lead_label
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
-from workstation.ecg.rhythm import trend_points
+from workstation.ecg.rhythm import shown_rhythm, trend_points
 from workstation.eeg.paging import decimate_minmax
 from workstation.recording import Recording
 from workstation.reports.ecg_layout import DISPLAY_BAND_HZ
@@ -76,6 +76,13 @@ def is_rhythm_report(analysis: Mapping[str, Any]) -> bool:
     return analysis.get("form") == "rhythm" and bool(analysis.get("rhythm"))
 
 
+def shown_analysis(analysis: Mapping[str, Any]) -> dict[str, Any]:
+    """The analysis with its rhythm as a reader may show it (``ecg.rhythm.shown_rhythm``):
+    no finding of a record that was not interpretable, even one stored before the engine
+    withheld them."""
+    return {**analysis, "rhythm": shown_rhythm(analysis["rhythm"], analysis.get("quality"))}
+
+
 def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
     s = analysis["rhythm"]["summary"]
 
@@ -88,7 +95,8 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Not interpreted", f"{s['excluded_s'] / 60:.1f} min (poor signal quality)"),
     ]
     if analysis["rhythm"].get("findings_withheld"):
-        return rows + [(name, NOT_INTERPRETABLE) for name in WITHHELD_ROWS]
+        usable = ("Usable", f"{s['analysed_s'] / 60:.1f} min (too little to interpret)")
+        return [usable, rows[1]] + [(name, NOT_INTERPRETABLE) for name in WITHHELD_ROWS]
     return rows + [
         ("AF burden", f"{s['af_burden_pct']:.1f} % of analysed time"),
         ("AF episodes", str(s["af_episodes"])),
