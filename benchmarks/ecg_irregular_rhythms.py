@@ -184,7 +184,8 @@ def retimed(
 
 def snapped(y: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
     """Each annotated beat moved to the largest deflection within SNAP_S of it; two that land
-    closer than SNAP_S * 3 become one."""
+    closer than SNAP_S * 3 become one. Wider than ``qrs.refine``'s 60 ms, which moves a
+    detector's own marks: these annotations sit anywhere from the R peak to the S wave."""
     half = int(SNAP_S * fs)
     out: list[int] = []
     for p in peaks:

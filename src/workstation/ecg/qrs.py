@@ -163,7 +163,8 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
         if j == 0 or j == beats.size:
             keep[i] = SETTLE_S * fs <= peaks[i] < x.size - SETTLE_S * fs
             continue
-        near = np.diff(beats[(beats >= peaks[i] - span) & (beats <= peaks[i] + span)])
+        first, last = np.searchsorted(beats, [peaks[i] - span, peaks[i] + span + 1])
+        near = np.diff(beats[first:last])
         usual = float(np.median(near)) if near.size else float(np.median(np.diff(beats)))
         gap = beats[j] - beats[j - 1]
         pause = gap > max(PAUSE_FACTOR * usual, PAUSE_S * fs)

@@ -90,14 +90,14 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         return "—" if bpm is None else f"{bpm:.0f} bpm (minute from {clock(60.0 * index)})"
 
     pause = s.get("longest_pause_s")
-    rows = [
-        ("Analysed", f"{s['analysed_s'] / 60:.1f} min"),
-        ("Not interpreted", f"{s['excluded_s'] / 60:.1f} min (poor signal quality)"),
-    ]
+    analysed = f"{s['analysed_s'] / 60:.1f} min"
+    excluded = ("Not interpreted", f"{s['excluded_s'] / 60:.1f} min (poor signal quality)")
     if analysis["rhythm"].get("findings_withheld"):
-        usable = ("Usable", f"{s['analysed_s'] / 60:.1f} min (too little to interpret)")
-        return [usable, rows[1]] + [(name, NOT_INTERPRETABLE) for name in WITHHELD_ROWS]
-    return rows + [
+        usable = ("Usable", f"{analysed} (too little to interpret)")
+        return [usable, excluded] + [(name, NOT_INTERPRETABLE) for name in WITHHELD_ROWS]
+    return [
+        ("Analysed", analysed),
+        excluded,
         ("AF burden", f"{s['af_burden_pct']:.1f} % of analysed time"),
         ("AF episodes", str(s["af_episodes"])),
         ("Premature atrial", str(s["pac_count"])),
@@ -123,6 +123,7 @@ def draw_rhythm_summary_page(
         canvas, box.x, y, _summary_rows(analysis), 36 * mm, box.width / 2 - 4 * mm
     )
     rhythm = analysis["rhythm"]
+    withheld = bool(rhythm.get("findings_withheld"))
     episodes = rhythm.get("af_episodes") or []
     right = box.x + box.width / 2 + 4 * mm
     y_table = draw_section_title(canvas, right, y, box.width / 2 - 4 * mm, "AF episodes")
@@ -138,14 +139,7 @@ def draw_rhythm_summary_page(
         right,
         y_table,
         [Column("Start", width / 3), Column("End", width / 3), Column("Duration", width / 3)],
-        rows
-        or [
-            (
-                NOT_INTERPRETABLE if rhythm.get("findings_withheld") else "No AF episode found",
-                "",
-                "",
-            )
-        ],
+        rows or [(NOT_INTERPRETABLE if withheld else "No AF episode found", "", "")],
     )
     hr_trend = rhythm["summary"]["hr_trend_bpm"]
     span = float((analysis.get("quality") or {}).get("duration_s") or 60.0 * len(hr_trend))

@@ -214,13 +214,13 @@ class TrendOverview(QWidget):
 
     def _summary_text(self) -> str:
         r = self.rhythm
-        pauses = f"{len(r.pauses)} pause(s) over 2 s" if r.pauses else "no pause over 2 s"
         excluded = sum(b - a for a, b in r.excluded_s)
         if r.findings_withheld:
             return (
                 f"<b>Whole recording, {clock(self.duration_s)}</b> · not interpretable: poor "
                 f"signal quality, no rhythm read · not interpreted {excluded / 60:.1f} min"
             )
+        pauses = f"{len(r.pauses)} pause(s) over 2 s" if r.pauses else "no pause over 2 s"
         return (
             f"<b>Whole recording, {clock(self.duration_s)}</b> · AF burden "
             f"{r.af_burden_pct:.1f} % in {len(r.af_episodes)} episode(s) · premature atrial "
