@@ -37,11 +37,15 @@ Method
   - ``sinus_pauses``: two beats left out every 8 to 11 beats (sinus arrest of about 2.4-3 s,
     over the 2 s at which a pause is stated);
   - ``mixed``: sinus arrhythmia at +-15 %, 15 % premature atrial and 10 % premature
-    ventricular beats.
+    ventricular beats;
+  - ``sinus_arrest``: the beats left out from about 8-12 s into the piece until one interval
+    of 7-11 s is made (a sinus arrest long enough to need pacing, where the ripple of the
+    baseline is all the detectors see for several seconds).
 - Each made piece is cut to 30 s, resampled to 300 Hz after removing its median (as in
   section 6) and analysed alone. Counted per split and rhythm: AF statements (all false:
   no piece is AF), refusals as poor signal quality, sinus statements, grouped-beating and
-  pause statements, the false AF by patient; and the premature atrial and ventricular
+  pause statements, pauses of 6.5 s or more stated (only ``sinus_arrest`` makes one), the
+  false AF by patient; and the premature atrial and ventricular
   complexes made and counted more than 1 s from the piece's ends, with Se and PPV (a counted
   complex of the same kind within 100 ms of a made one; a refused piece counts none).
 Prints JSON.
@@ -88,6 +92,7 @@ CONTEXT_S = 3.0
 SNAP_S = 0.08
 REGULAR_WITHIN = 0.2
 MATCH_S = 0.1
+LONG_PAUSE_S = 6.5  # a stated pause this long is the made arrest (the others make 3 s at most)
 HIGHPASS_HZ = 0.5
 
 #: New RR intervals (s) from the old ones and the beats' kinds (``ecg.stress.retime_beats``).
@@ -149,6 +154,19 @@ def _pauses(rr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[
     return rr.copy(), kinds
 
 
+def _arrest(rr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
+    """Beats left out after one about 8-12 s in until the interval spans 7-11 s."""
+    kinds = ["n"] * (len(rr) + 1)
+    t = np.concatenate([[0.0], np.cumsum(rr)])
+    first = int(np.searchsorted(t, rng.uniform(8.0, 12.0)))
+    target = rng.uniform(7.0, 11.0)
+    last = first + 1
+    while last < len(rr) - 1 and t[last] - t[first] < target:
+        kinds[last] = "x"
+        last += 1
+    return rr.copy(), kinds
+
+
 def _mixed(rr: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[str]]:
     new, _ = _sinus_arrhythmia(rr, rng, depth=0.15)
     new, kinds = _premature(new, rng, "a", 0.15, (0.6, 0.8))
@@ -168,6 +186,7 @@ RHYTHMS: dict[str, Retiming] = {
     "dropped_beats": _dropped,
     "sinus_pauses": _pauses,
     "mixed": _mixed,
+    "sinus_arrest": _arrest,
 }
 
 
@@ -249,6 +268,7 @@ def piece_row(
     piece = made[:n]
     piece = resample(piece - np.median(piece), fs, SHORT_FS)
     found: set[str] = {"poor_signal_quality"}
+    longest = 0.0
     counts = {k: scored(v, np.zeros(0), fs) for k, v in ectopic.items()}
     try:
         result = analyze_ecg(one_lead(piece, SHORT_FS, lead))
@@ -258,6 +278,7 @@ def piece_row(
         found = codes(result)
         if result.rhythm is not None:
             beats = result.rhythm.beats * fs / result.rhythm.fs
+            longest = max((p.duration_s for p in result.rhythm.pauses), default=0.0)
             kinds = result.rhythm.beat_kinds
             counts = {
                 k: scored(ectopic[k], beats[kinds == code], fs)
@@ -272,6 +293,7 @@ def piece_row(
         "sinus": bool(found & SINUS),
         "grouped": "grouped_beating" in found,
         "pauses": "pauses" in found,
+        "long_pause": "pauses" in found and longest >= LONG_PAUSE_S,
         "ectopics": counts,
     }
 
@@ -289,6 +311,7 @@ def summarise(
         "sinus_statement_pct": pct(sum(r["sinus"] for r in part), n),
         "grouped_beating_statements": sum(r["grouped"] for r in part),
         "pause_statement_pct": pct(sum(r["pauses"] for r in part), n),
+        "long_pause_statement_pct": pct(sum(r["long_pause"] for r in part), n),
         "premature_atrial": ectopy_scores([r["ectopics"]["a"] for r in part]),
         "premature_ventricular": ectopy_scores([r["ectopics"]["v"] for r in part]),
         "false_af_by_patient": {

@@ -31,6 +31,7 @@ from workstation.ecg.measurements import (
     without_p_waves,
 )
 from workstation.ecg.preprocess import MODEL_FS, analysis_inputs
+from workstation.ecg.qrs import PAUSE_S
 from workstation.ecg.quality import QualityMap, commonest_reason
 from workstation.ecg.rhythm import (
     P_PER_QRS_SINUS_MIN,
@@ -264,18 +265,26 @@ def _beat_at(beat: Beat, factor: float, offset: int) -> Beat:
     )
 
 
-def morphology_windows(quality: QualityMap) -> list[int]:
+def morphology_windows(quality: QualityMap, beats: np.ndarray) -> list[int]:
     """The quality windows measured for intervals and morphology: the whole of a short record,
-    else the one window with the most usable leads and the best detector agreement. Leads
-    kept at the other leads' beats count as usable (their low agreement lowers the mean):
-    a window measured in more leads is preferred."""
+    else the one window with the most usable leads, then without a pause, then with the best
+    detector agreement. Leads kept at the other leads' beats count as usable (their low
+    agreement lowers the mean): a window measured in more leads is preferred. A window
+    without a beat for over PAUSE_S (``beats``: the rhythm's, at the quality map's rate)
+    holds too few beats to measure a rate or intervals, and its clean trace makes its
+    detectors agree best: a 30 s record with a 9 s sinus arrest was measured on the
+    arrest's two beats, 12.5 bpm, and refused as noise."""
     if quality.duration_s <= MORPHOLOGY_MAX_S:
         return list(range(len(quality.windows)))
     usable = quality.usable
+    edges = quality.edges
 
-    def rank(w: int) -> tuple[int, float]:
+    def rank(w: int) -> tuple[int, bool, float]:
         agreement = [q.bsqi for q in quality.windows[w] if q.usable]
-        return int(usable[w].sum()), float(np.mean(agreement)) if agreement else 0.0
+        inside = beats[(beats >= edges[w]) & (beats < edges[w + 1])]
+        gaps = np.diff(np.concatenate([[edges[w]], inside, [edges[w + 1]]]))
+        steady = bool(gaps.max() <= PAUSE_S * quality.fs)
+        return int(usable[w].sum()), steady, float(np.mean(agreement)) if agreement else 0.0
 
     return [max(range(len(quality.windows)), key=rank)]
 
@@ -482,7 +491,7 @@ def analyze_ecg(recording: Recording, sex: str | None = None, score: bool = True
             None,
             form,
         )
-    measured = morphology_windows(quality)
+    measured = morphology_windows(quality, rhythm.beats)
     start, stop = int(quality.edges[measured[0]]), int(quality.edges[measured[-1] + 1])
     usable_here = quality.usable[measured].any(axis=0)
     usable = [k for k in range(len(names)) if usable_here[k]]

@@ -27,8 +27,10 @@ rates: LUDB 12 read 60.8 bpm, its annotated beats 52.6. Elsewhere a sub-floor de
 stays, so that noise between beats still shows as the detectors disagreeing: dropped
 everywhere, one more noisy development piece was called AF; dropped also in gaps of 1.5
 intervals under 2 s, real beats under noise spikes were lost (CPSC 2019 whole-trace Se 94.6
--> 93.6 %) (issue #15, benchmarks/RESULTS.md). An arrest of about 7 s or more is not helped:
-the median of the detections within 5 s is then the ripple's own.
+-> 93.6 %) (issue #15, benchmarks/RESULTS.md). In an arrest of about 7 s or more the
+detections within 5 s are mostly ripple, whose own median then made it floor-level, and the
+arrest was its own usual interval: there the floor is set by the R amplitude at the checking
+detector's beats around the gap, and the usual interval counted over the beats either side.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ AMPLITUDE_SPAN_S = 5.0  # about five beats either side: the local QRS amplitude
 #: A gap between floor-level detections is a pause when longer than PAUSE_S and than this
 #: many times their median interval nearby (a slow rhythm's intervals are not pauses).
 PAUSE_FACTOR = 1.5
+PAUSE_CONTEXT = 5  # floor-level peaks either side of a gap that give its usual interval
 #: A sub-floor detection in a pause stays when it stands out this many times above the
 #: median |x| of the pause: a ventricular ectopic a seventh to a tenth of the R amplitude
 #: in a 52 bpm rhythm stood 6.5-12.3 times, the ripple the gradient detector marks in
@@ -75,6 +78,9 @@ STANDOUT = 5.0
 #: flat pause (a quantised recording) the median |x| is 0 and any one-step blip would
 #: stand out.
 QUIET_SHARE = 0.01
+#: The local R amplitude is at least the median |x| at this many of the checking detector's
+#: beats nearest a detection: about four beats either side, as AMPLITUDE_SPAN_S.
+CHECKING_NEAREST = 8
 PAUSE_GUARD_S = 0.1  # the bounding QRS complexes, left out of the pause's baseline
 
 
@@ -135,16 +141,19 @@ def refine(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
     return refined[keep]
 
 
-def above_floor(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
+def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: float) -> np.ndarray:
     """The peaks without the sub-floor ones where no QRS is due (module docstring).
 
-    A peak is sub-floor when its |x| is under AMPLITUDE_FLOOR of the median |x| of the peaks
-    within AMPLITUDE_SPAN_S either side. It is dropped only within SETTLE_S of the trace's
-    ends before the first or after the last floor-level peak, or inside a pause between
-    floor-level peaks (longer than PAUSE_S and than PAUSE_FACTOR times their median
-    interval within AMPLITUDE_SPAN_S) when it does not stand out from the pause's own
-    baseline (``_stands_out``). Elsewhere it stays, so that noise between beats still
-    makes the two detectors disagree."""
+    A peak is sub-floor when its |x| is under AMPLITUDE_FLOOR of the local R amplitude: the
+    median |x| of the peaks within AMPLITUDE_SPAN_S either side or, inside a gap of over
+    PAUSE_S between the ``checking`` peaks (the second detector's) and where larger, the
+    median |x| at the CHECKING_NEAREST of them nearest it. It is dropped only within
+    SETTLE_S of the trace's ends before the first or after the last floor-level peak, or
+    inside a pause between floor-level peaks (longer than PAUSE_S and than PAUSE_FACTOR
+    times the median of the intervals among PAUSE_CONTEXT floor-level peaks either side:
+    counted in beats, not seconds, so that a long arrest is not its own usual interval)
+    when it does not stand out from the pause's own baseline (``_stands_out``). Elsewhere
+    it stays, so that noise between beats still makes the two detectors disagree."""
     if peaks.size < 3:
         return peaks
     amplitude = np.abs(x[peaks])
@@ -152,6 +161,7 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
     lo = np.searchsorted(peaks, peaks - span)
     hi = np.searchsorted(peaks, peaks + span, side="right")
     local = np.array([np.median(amplitude[a:b]) for a, b in zip(lo, hi, strict=True)])
+    local = np.maximum(local, _checking_amplitude(x, peaks, checking, fs))
     big = amplitude >= AMPLITUDE_FLOOR * local
     beats = peaks[big]
     if beats.size < 2:
@@ -163,13 +173,34 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
         if j == 0 or j == beats.size:
             keep[i] = SETTLE_S * fs <= peaks[i] < x.size - SETTLE_S * fs
             continue
-        first, last = np.searchsorted(beats, [peaks[i] - span, peaks[i] + span + 1])
-        near = np.diff(beats[first:last])
-        usual = float(np.median(near)) if near.size else float(np.median(np.diff(beats)))
+        usual = float(np.median(np.diff(beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT])))
         gap = beats[j] - beats[j - 1]
         pause = gap > max(PAUSE_FACTOR * usual, PAUSE_S * fs)
         keep[i] = not pause or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
     return peaks[keep]
+
+
+def _checking_amplitude(
+    x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: float
+) -> np.ndarray:
+    """For each peak inside a gap of over PAUSE_S between the checking detector's beats, the
+    median |x| at the CHECKING_NEAREST checking beats nearest it; 0 elsewhere. The checking
+    detector's thresholds keep a noise level and do not mark the baseline's ripple, so in an
+    arrest of several seconds, where most of the gradient detector's peaks within
+    AMPLITUDE_SPAN_S are ripple, this is still the R amplitude. Only inside such gaps: in
+    noise the checking detector marks large spikes, and as the reference everywhere they
+    made a true last beat of a noisy CPSC 2019 record sub-floor."""
+    out = np.zeros(peaks.size)
+    if checking.size < 2:
+        return out
+    after = np.searchsorted(checking, peaks)
+    inner = (after > 0) & (after < checking.size)
+    gap = np.zeros(peaks.size, dtype=bool)
+    gap[inner] = checking[after[inner]] - checking[after[inner] - 1] > PAUSE_S * fs
+    count = min(CHECKING_NEAREST, checking.size)
+    first = np.clip(after[gap] - count // 2, 0, checking.size - count)
+    out[gap] = np.median(np.abs(x[checking[first[:, None] + np.arange(count)]]), axis=1)
+    return out
 
 
 def _stands_out(
@@ -197,8 +228,10 @@ def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
     return leads / np.repeat(scale, block, axis=1)[:, :n]
 
 
-def detect(leads: np.ndarray, fs: float, methods: tuple[str, ...]) -> list[list[np.ndarray]]:
-    """R peaks (sample indices) of every lead by each NeuroKit2 method in ``methods``.
+def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """R peaks (sample indices) of each detection-band lead by the primary and by the
+    secondary (checking) detector; the primary's sub-floor peaks go where no QRS is due
+    (``above_floor``, which reads the checking detector's peaks).
 
     Each detector runs once over all leads laid end to end (each scaled to its own amplitude
     block by block, 1 s of silence between them): one call instead of one per lead, so a
@@ -213,25 +246,23 @@ def detect(leads: np.ndarray, fs: float, methods: tuple[str, ...]) -> list[list[
     joined = np.concatenate([np.concatenate([lead, np.zeros(gap)]) for lead in scaled])
     step = max(1, int(fs // DETECTION_FS))
     decimated = joined[::step]
-    out = []
-    for method in methods:
+    found: dict[str, list[np.ndarray]] = {}
+    for method in (SECONDARY, PRIMARY):
         trace = np.abs(decimated) if method == PRIMARY else decimated
-        found = _find(trace, fs / step, method) * step
-        per_lead = []
-        for k, lead in enumerate(leads):
-            start = k * (n + gap)
-            mine = refine(lead, found[(found >= start) & (found < start + n)] - start, fs)
-            per_lead.append(above_floor(lead, mine, fs) if method == PRIMARY else mine)
-        out.append(per_lead)
-    return out
+        marks = _find(trace, fs / step, method) * step
+        starts = [k * (n + gap) for k in range(len(leads))]
+        found[method] = [
+            refine(lead, marks[(marks >= start) & (marks < start + n)] - start, fs)
+            for start, lead in zip(starts, leads, strict=True)
+        ]
+    found[PRIMARY] = [
+        above_floor(lead, mine, checking, fs)
+        for lead, mine, checking in zip(leads, found[PRIMARY], found[SECONDARY], strict=True)
+    ]
+    return found[PRIMARY], found[SECONDARY]
 
 
 def detect_primary(leads: np.ndarray, fs: float) -> list[np.ndarray]:
-    """R peaks of each detection-band lead by the gradient method alone."""
-    return detect(leads, fs, (PRIMARY,))[0]
-
-
-def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """R peaks of each lead by the primary and by the secondary (checking) detector."""
-    primary, secondary = detect(leads, fs, (PRIMARY, SECONDARY))
-    return primary, secondary
+    """R peaks of each detection-band lead by the gradient method (its floor needs the
+    checking detector, which therefore runs too)."""
+    return detect_both(leads, fs)[0]
