@@ -49,6 +49,7 @@ REFINE_S = 0.06  # an R peak lies within 60 ms of where a detector marks the QRS
 GAP_S = 1.0
 DETECTION_FS = 250.0
 SCALE_BLOCK_S = 10.0
+QUIET_BLOCK_SHARE = 0.25  # a block's scale is at least this share of its neighbours' (smaller)
 REFRACTORY_S = 0.2  # no two QRS complexes closer than this (physiological refractory period)
 PRIMARY, SECONDARY = ("neurokit", "kalidas2017")
 #: The gradient detector's threshold is a 0.75 s moving average and the wavelet detector's
@@ -219,11 +220,20 @@ def _stands_out(
 def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
     """Each lead divided by its own amplitude in every block of ``block`` samples, so that a
     change of gain (an electrode re-attached, another recording joined on) does not leave
-    the detectors' adaptive thresholds far above or below the beats that follow."""
+    the detectors' adaptive thresholds far above or below the beats that follow.
+
+    A block's amplitude is at least half the smaller of its neighbours' (QUIET_BLOCK_SHARE):
+    a step of gain holds on one side, but a block without QRS complexes (a sinus arrest)
+    would otherwise be scaled until its ripple was QRS-sized, and a beat at its edge 50
+    times over, which lifted the checking detector's signal level so far that it found no
+    beat for the rest of the record."""
     n = leads.shape[1]
     padded = np.pad(np.abs(leads), [(0, 0), (0, (-n) % block)], mode="edge")
     blocks = padded.reshape(leads.shape[0], -1, block)
     scale = np.percentile(blocks, 99.5, axis=2)
+    edge = np.full((leads.shape[0], 1), np.inf)
+    neighbours = np.minimum(np.hstack([edge, scale[:, :-1]]), np.hstack([scale[:, 1:], edge]))
+    scale = np.maximum(scale, QUIET_BLOCK_SHARE * np.where(np.isfinite(neighbours), neighbours, 0))
     scale = np.where(scale > 0, scale, 1.0)
     return leads / np.repeat(scale, block, axis=1)[:, :n]
 
