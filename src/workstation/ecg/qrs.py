@@ -79,9 +79,10 @@ STANDOUT = 5.0
 #: flat pause (a quantised recording) the median |x| is 0 and any one-step blip would
 #: stand out.
 QUIET_SHARE = 0.01
-#: The local R amplitude is at least the median |x| at this many of the checking detector's
-#: beats nearest a detection: about four beats either side, as AMPLITUDE_SPAN_S.
-CHECKING_NEAREST = 8
+#: Inside a gap of the checking detector's beats, the local R amplitude is at least the
+#: median |x| at this many of its beats on each side (the smaller side): about five beats,
+#: as AMPLITUDE_SPAN_S.
+CHECKING_FLANK = 4
 PAUSE_GUARD_S = 0.1  # the bounding QRS complexes, left out of the pause's baseline
 
 
@@ -147,14 +148,15 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
 
     A peak is sub-floor when its |x| is under AMPLITUDE_FLOOR of the local R amplitude: the
     median |x| of the peaks within AMPLITUDE_SPAN_S either side or, inside a gap of over
-    PAUSE_S between the ``checking`` peaks (the second detector's) and where larger, the
-    median |x| at the CHECKING_NEAREST of them nearest it. It is dropped only within
-    SETTLE_S of the trace's ends before the first or after the last floor-level peak, or
-    inside a pause between floor-level peaks (longer than PAUSE_S and than PAUSE_FACTOR
-    times the median of the intervals among PAUSE_CONTEXT floor-level peaks either side:
-    counted in beats, not seconds, so that a long arrest is not its own usual interval)
-    when it does not stand out from the pause's own baseline (``_stands_out``). Elsewhere
-    it stays, so that noise between beats still makes the two detectors disagree."""
+    PAUSE_S between the ``checking`` peaks (the second detector's) and where larger, the R
+    amplitude at them on both sides of the gap (``_checking_amplitude``). It is dropped
+    only within SETTLE_S of the trace's ends before the first or after the last floor-level
+    peak, or inside a pause between floor-level peaks (longer than PAUSE_S and than
+    PAUSE_FACTOR times the median of the intervals among PAUSE_CONTEXT floor-level peaks
+    either side: counted in beats, not seconds, so that a long arrest is not its own usual
+    interval) when it does not stand out from the pause's own baseline (``_stands_out``).
+    Elsewhere it stays, so that noise between beats still makes the two detectors
+    disagree."""
     if peaks.size < 3:
         return peaks
     amplitude = np.abs(x[peaks])
@@ -185,12 +187,18 @@ def _checking_amplitude(
     x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: float
 ) -> np.ndarray:
     """For each peak inside a gap of over PAUSE_S between the checking detector's beats, the
-    median |x| at the CHECKING_NEAREST checking beats nearest it; 0 elsewhere. The checking
-    detector's thresholds keep a noise level and do not mark the baseline's ripple, so in an
-    arrest of several seconds, where most of the gradient detector's peaks within
-    AMPLITUDE_SPAN_S are ripple, this is still the R amplitude. Only inside such gaps: in
-    noise the checking detector marks large spikes, and as the reference everywhere they
-    made a true last beat of a noisy CPSC 2019 record sub-floor."""
+    R amplitude on both sides of the gap: the smaller of the median |x| at the
+    CHECKING_FLANK checking beats before it and at those after it; 0 elsewhere.
+
+    The checking detector's thresholds keep a noise level and do not mark the baseline's
+    ripple, so in an arrest of several seconds, where most of the gradient detector's peaks
+    within AMPLITUDE_SPAN_S are ripple, this is still the R amplitude. Only inside such
+    gaps: in noise the checking detector marks large spikes, and as the reference everywhere
+    they made a true last beat of a noisy CPSC 2019 record sub-floor. The smaller side: a
+    gap where the checking detector missed real beats after a change of amplitude (two
+    records joined, an electrode re-attached) would otherwise have those beats judged
+    against the larger ones before it, dropped, and a pause made of them that both
+    detectors then agree on (a 6.3 s "pause" in the 24-hour benchmark recording)."""
     out = np.zeros(peaks.size)
     if checking.size < 2:
         return out
@@ -198,9 +206,11 @@ def _checking_amplitude(
     inner = (after > 0) & (after < checking.size)
     gap = np.zeros(peaks.size, dtype=bool)
     gap[inner] = checking[after[inner]] - checking[after[inner] - 1] > PAUSE_S * fs
-    count = min(CHECKING_NEAREST, checking.size)
-    first = np.clip(after[gap] - count // 2, 0, checking.size - count)
-    out[gap] = np.median(np.abs(x[checking[first[:, None] + np.arange(count)]]), axis=1)
+    size = np.abs(x[checking])
+    for i in np.flatnonzero(gap):
+        j = after[i]
+        before = np.median(size[max(j - CHECKING_FLANK, 0) : j])
+        out[i] = min(before, np.median(size[j : j + CHECKING_FLANK]))
     return out
 
 
@@ -222,11 +232,14 @@ def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
     change of gain (an electrode re-attached, another recording joined on) does not leave
     the detectors' adaptive thresholds far above or below the beats that follow.
 
-    A block's amplitude is at least half the smaller of its neighbours' (QUIET_BLOCK_SHARE):
-    a step of gain holds on one side, but a block without QRS complexes (a sinus arrest)
-    would otherwise be scaled until its ripple was QRS-sized, and a beat at its edge 50
-    times over, which lifted the checking detector's signal level so far that it found no
-    beat for the rest of the record."""
+    A block's amplitude is at least a quarter of the smaller of its neighbours'
+    (QUIET_BLOCK_SHARE): a step of gain holds on one side, but a block without QRS
+    complexes (a sinus arrest) would otherwise be scaled until its ripple was QRS-sized, and
+    a beat at its edge 50 times over, which lifted the checking detector's signal level so
+    far that it found no beat for the rest of the record. Its signal level moves by an
+    eighth of each new beat's squared height, so a beat at most 4 times over leaves the
+    next true beats above its threshold. Half lost a clean AF piece and made a noisy false
+    AF on development data (issue #15, benchmarks/RESULTS.md)."""
     n = leads.shape[1]
     padded = np.pad(np.abs(leads), [(0, 0), (0, (-n) % block)], mode="edge")
     blocks = padded.reshape(leads.shape[0], -1, block)
