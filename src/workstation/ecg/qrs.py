@@ -207,10 +207,14 @@ def _checking_amplitude(
     gap = np.zeros(peaks.size, dtype=bool)
     gap[inner] = checking[after[inner]] - checking[after[inner] - 1] > PAUSE_S * fs
     size = np.abs(x[checking])
-    for i in np.flatnonzero(gap):
-        j = after[i]
-        before = np.median(size[max(j - CHECKING_FLANK, 0) : j])
-        out[i] = min(before, np.median(size[j : j + CHECKING_FLANK]))
+    flank = {
+        j: min(
+            np.median(size[max(j - CHECKING_FLANK, 0) : j]),
+            np.median(size[j : j + CHECKING_FLANK]),
+        )
+        for j in np.unique(after[gap])
+    }
+    out[gap] = [flank[j] for j in after[gap]]
     return out
 
 
