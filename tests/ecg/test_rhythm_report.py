@@ -225,6 +225,24 @@ def test_the_longest_pause_strip_names_the_pause_time_not_the_strip_start() -> N
     assert label == "Longest pause, 2.77 s, at 00:00:33 (strip from 00:00:31)"
 
 
+def test_an_arrest_longer_than_a_strip_gets_a_second_strip_for_its_end() -> None:
+    """A 12 s arrest on one 10 s strip from 2 s before it showed a flat line to the strip's
+    end and never the beat that closes it."""
+    from workstation.reports.ecg_rhythm_pages import strip_starts
+
+    analysis = {
+        "sample_rate_hz": 200.0,
+        "rhythm": {
+            "af_episodes": [],
+            "pauses": [{"start": 1637, "end": 4073, "duration_s": 12.18}],
+        },
+    }
+    (first, _), (second, label) = strip_starts(analysis)
+    assert first == pytest.approx(6.185)
+    assert second == pytest.approx(4073 / 200 + 2.0 - 10.0)
+    assert label == "Longest pause, 12.18 s, at 00:00:08: its end at 00:00:20 (strip from 00:00:12)"
+
+
 def test_a_record_whose_findings_were_withheld_reads_not_interpretable_not_zero() -> None:
     """A zero would read as "none found"; the engine did not look (findings withheld). An
     analysis stored before the engine withheld them is judged again from its quality

@@ -48,6 +48,7 @@ from workstation.reports.waveform import Box, TraceScale, draw_grid, draw_trace
 AF_COLOR = Color(1.0, 0.85, 0.85)
 EXCLUDED_COLOR = Color(0.85, 0.85, 0.85)
 STRIP_S = 10.0
+STRIP_LEAD_S = 2.0  # a pause strip shows this much before the pause (and after its end)
 STRIP_HEIGHT_MM = 30.0
 STRIPS_PER_PAGE = 6
 MAX_EPISODE_ROWS = 18
@@ -177,10 +178,14 @@ def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:
     pauses = rhythm.get("pauses") or []
     if pauses:
         longest = max(pauses, key=lambda p: p["duration_s"])
-        at = longest["start"] / fs
-        start = max(at - 2.0, 0.0)
+        at, end = longest["start"] / fs, longest["end"] / fs
+        start = max(at - STRIP_LEAD_S, 0.0)
         label = f"Longest pause, {longest['duration_s']:.2f} s, at {clock(at)}"
         out.append((start, f"{label} (strip from {clock(start)})"))
+        if end + STRIP_LEAD_S > start + STRIP_S:
+            # An arrest longer than the strip: its end, the beat that closes it, on a second.
+            later = end + STRIP_LEAD_S - STRIP_S
+            out.append((later, f"{label}: its end at {clock(end)} (strip from {clock(later)})"))
     return out
 
 
