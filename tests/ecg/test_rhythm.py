@@ -27,7 +27,7 @@ from workstation.ecg.interpretation import (
     rhythm_statements,
     sinus_caveats,
 )
-from workstation.ecg.qrs import QUIET_BLOCK_SHARE, _block_scaled, above_floor
+from workstation.ecg.qrs import above_floor
 from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_intervals, bsqi
 from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
@@ -39,7 +39,6 @@ from workstation.ecg.rhythm import (
     WITHHELD,
     RhythmAnalysis,
     WindowRhythm,
-    _across_no_qrs,
     _classify,
     _edge_beat,
     af_episodes,
@@ -262,23 +261,19 @@ def test_sinus_pauses_in_a_development_record_are_stated_not_refused() -> None:
     assert found & RHYTHM_CODES in ({"sinus_rhythm"}, {"sinus_bradycardia"})
 
 
-@pytest.mark.parametrize(("first", "arrest_s"), [(12, 9.0), (11, 12.0)])
-def test_a_long_sinus_arrest_is_stated_not_refused(first: int, arrest_s: float) -> None:
-    """Beats left out of a development record for 9 s, and for 12 s so that one 10 s
-    window holds no beat at all: the gradient detector's ripple "beats" outnumbered the true
-    ones within 5 s and set their own floor, the arrest was its own usual interval, the
-    quiet block was scaled up until the checking detector lost the beats after it, and a
-    window without beats broke the interval, so the arrest's windows were refused while
-    the record read "sinus rhythm" with no pause (about four in five such pieces,
-    benchmarks/ecg_irregular_rhythms.py)."""
+def test_a_sinus_arrest_of_nine_seconds_is_stated_not_refused() -> None:
+    """Beats left out of a development record for about 9 s: the gradient detector's ripple
+    "beats" then outnumbered the true ones within 5 s, so they set their own floor, and the
+    arrest's window was refused as the detectors disagreeing while the record read "sinus
+    rhythm" with no pause (about four in five such pieces, benchmarks/ecg_irregular_rhythms.py)."""
     path = shared("cpsc2021-sample", "data_21_8.hea").with_suffix("")
     rec, beats = wfdb_recording(path, 40.0)
     fs = rec.fs
     y = highpass(np.asarray(rec.signals)[1], fs, 0.5)
     rr = float(np.median(np.diff(beats))) / fs
-    left_out = int(round(arrest_s / rr)) - 1
+    left_out = int(round(9.0 / rr)) - 1
     kinds = ["n"] * beats.size
-    kinds[first : first + left_out] = ["x"] * left_out
+    kinds[12 : 12 + left_out] = ["x"] * left_out
     made = retime_beats(y, beats, fs, np.diff(beats) / fs, kinds)[0][: int(30 * fs)]
     result = analyze_ecg(
         Recording(
@@ -298,10 +293,13 @@ def test_a_long_sinus_arrest_is_stated_not_refused(first: int, arrest_s: float) 
 
 
 def _trace(beats_s: list[float], small_s: list[float], small: float = 0.1) -> np.ndarray:
-    """20 s at 100 Hz: a baseline ripple of 0.01, unit beats and smaller peaks."""
+    """20 s at 100 Hz: a baseline ripple of 0.01, unit beats (one-sample spikes) and smaller
+    peaks shaped like the ripple (a 7 Hz crest of height ``small``), which a QRS is not."""
     x = 0.01 * np.sin(2 * np.pi * 7.0 * np.arange(2000) / 100.0)
     x[np.round(np.asarray(beats_s) * 100).astype(int)] = 1.0
-    x[np.round(np.asarray(small_s) * 100).astype(int)] = small
+    crest = np.cos(2 * np.pi * 7.0 * np.arange(-7, 8) / 100.0)
+    for at in np.round(np.asarray(small_s) * 100).astype(int):
+        x[at - 7 : at + 8] = small * crest
     return x
 
 
@@ -1243,29 +1241,6 @@ def test_a_longer_record_is_measured_on_a_window_without_a_pause() -> None:
     assert morphology_windows(quality, np.arange(50, 3000, 100)) == [1]
 
 
-def test_a_quiet_block_is_not_scaled_up_to_qrs_size() -> None:
-    """Detection scales each 10 s block to its own amplitude, for changes of gain; a block
-    without QRS complexes (a sinus arrest) is held at a quarter of its neighbours' scale, so
-    that its ripple is not made QRS-sized, while a step of gain is still followed."""
-    block = 1000
-    beats = np.zeros(block)
-    beats[::100] = 1.0
-    ripple = 0.01 * np.sin(np.arange(block))
-    arrest = _block_scaled(np.concatenate([beats, ripple, beats])[None, :], block)[0]
-    assert np.abs(arrest[block : 2 * block]).max() <= 0.01 / QUIET_BLOCK_SHARE + 1e-9
-    step = _block_scaled(np.concatenate([beats, 0.1 * beats, 0.1 * beats])[None, :], block)[0]
-    assert np.abs(step[block:]).max() == pytest.approx(1.0)
-
-
-def test_an_interval_is_measured_across_one_window_without_a_qrs_only() -> None:
-    """Beats in windows 0 and 2 with nothing detected in window 1: the interval is a pause;
-    across an unusable window that held anything, or across two quiet windows, it is not."""
-    beat_windows = np.array([0, 0, 0, 2, 2])
-    assert _across_no_qrs(beat_windows, np.array([False, True, False])).tolist() == [3]
-    assert _across_no_qrs(beat_windows, np.array([False, False, False])).size == 0
-    assert _across_no_qrs(np.array([0, 0, 3, 3]), np.array([False, True, True, False])).size == 0
-
-
 def test_beats_after_a_drop_of_amplitude_are_not_judged_against_the_beats_before_it() -> None:
     """The checking detector misses 7 s of beats a thirteenth the size of those before them
     (two records joined, an electrode re-attached): judged against the larger beats, the
@@ -1280,3 +1255,19 @@ def test_beats_after_a_drop_of_amplitude_are_not_judged_against_the_beats_before
     peaks = np.round(np.asarray(large + small) * 100).astype(int)
     checking = np.round(np.asarray(large + [t for t in small if t > 12.0]) * 100).astype(int)
     assert (above_floor(x, peaks, checking, 100.0) / 100.0).tolist() == pytest.approx(large + small)
+
+
+def test_beats_made_small_by_a_dip_of_amplitude_are_beats_not_ripple() -> None:
+    """Six seconds of beats at 3 % of the R amplitude (a loose electrode) that the checking
+    detector misses, between full-sized beats: under a twentieth of the R amplitude they
+    did not stand out of the floor, were dropped as ripple and made an 8 s pause both
+    detectors agreed on. Shaped like the QRS complexes around them, they stay."""
+    x = 0.0005 * np.sin(2 * np.pi * 7.0 * np.arange(2000) / 100.0)
+    large = [1.5, 2.5, 3.5, 4.5, 5.5, 12.5, 13.5, 14.5, 15.5, 16.5, 17.5, 18.5]
+    small = [6.5, 7.5, 8.5, 9.5, 10.5, 11.5]
+    x[np.round(np.asarray(large) * 100).astype(int)] = 1.0
+    x[np.round(np.asarray(small) * 100).astype(int)] = 0.03
+    peaks = np.sort(np.round(np.asarray(large + small) * 100).astype(int))
+    checking = np.round(np.asarray(large) * 100).astype(int)
+    found = above_floor(x, peaks, checking, 100.0) / 100.0
+    assert found.tolist() == pytest.approx(sorted(large + small))

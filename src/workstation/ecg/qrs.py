@@ -18,8 +18,10 @@ dropped where no QRS is due (``above_floor``): in the first or last second of th
 outside its beats, and in a pause (an interval over 2 s and over 1.5 usual intervals) unless
 they stand out from the pause's baseline (a small ventricular ectopic in a slow rhythm does;
 ripple mostly does not, and where it does the pause goes unstated or its window refused, as
-before: a pause missed rather than one made up). The checking detector's Pan-Tompkins
-thresholding has a noise level of its own; the gradient method has none. Without the floor,
+before: a pause missed rather than one made up) or have the shape of the QRS complexes
+around the pause (beats made small by a loose electrode do). The checking detector's
+Pan-Tompkins thresholding has a noise level of its own; the gradient method has none.
+Without the floor,
 sinus pauses of 2.4-3 s made from development records' own beats were stated in 51 % of
 pieces and refused as "QRS detectors disagree" in 13 %
 (benchmarks/ecg_irregular_rhythms.py), and ripple marked at a record's ends raised 10 s
@@ -29,8 +31,12 @@ everywhere, one more noisy development piece was called AF; dropped also in gaps
 intervals under 2 s, real beats under noise spikes were lost (CPSC 2019 whole-trace Se 94.6
 -> 93.6 %) (issue #15, benchmarks/RESULTS.md). In an arrest of about 7 s or more the
 detections within 5 s are mostly ripple, whose own median then made it floor-level, and the
-arrest was its own usual interval: there the floor is set by the R amplitude at the checking
-detector's beats around the gap, and the usual interval counted over the beats either side.
+arrest was its own usual interval: inside a gap of the checking detector's beats the floor
+is set by the R amplitude at its beats on the smaller side of the gap, and the usual
+interval is counted over the beats either side. A stretch that is quiet because the signal
+shrank rather than stopped (a loose electrode, another recording joined on) is told apart by
+the QRS shape of what remains in it, not by its size: dropped as ripple, such beats made
+pauses of 5-13 s that both detectors agreed on (issue #15, review).
 """
 
 from __future__ import annotations
@@ -41,6 +47,7 @@ from functools import lru_cache
 import numpy as np
 
 from workstation.dsp.filters import below_nyquist, butterworth, notch_sos, pad_length, zero_phase
+from workstation.ecg.rhythm_features import morphology_correlation
 
 DETECTION_BAND_HZ = (0.5, 40.0)
 MAINS_HZ = (50.0, 60.0)
@@ -49,7 +56,6 @@ REFINE_S = 0.06  # an R peak lies within 60 ms of where a detector marks the QRS
 GAP_S = 1.0
 DETECTION_FS = 250.0
 SCALE_BLOCK_S = 10.0
-QUIET_BLOCK_SHARE = 0.25  # a block's scale is at least this share of its neighbours' (smaller)
 REFRACTORY_S = 0.2  # no two QRS complexes closer than this (physiological refractory period)
 PRIMARY, SECONDARY = ("neurokit", "kalidas2017")
 #: The gradient detector's threshold is a 0.75 s moving average and the wavelet detector's
@@ -59,13 +65,15 @@ SETTLE_S = 1.0
 #: A pause: an RR interval over this (ACC/AHA Holter reporting); used by ``ecg.rhythm`` for
 #: its statements and here for where a QRS is not due.
 PAUSE_S = 2.0
-#: A gradient-method detection smaller than this share of the median amplitude of the
-#: detections within AMPLITUDE_SPAN_S of it is sub-floor: ripple, unless it stands out
-#: (module docstring).
+#: A gradient-method detection smaller than this share of the local R amplitude (the median
+#: of the detections within AMPLITUDE_SPAN_S of it, or inside a checking-detector gap the
+#: R amplitude on the gap's smaller side) is sub-floor: ripple, unless it stands out or is
+#: shaped like a QRS (module docstring).
 AMPLITUDE_FLOOR = 0.2
 AMPLITUDE_SPAN_S = 5.0  # about five beats either side: the local QRS amplitude
 #: A gap between floor-level detections is a pause when longer than PAUSE_S and than this
-#: many times their median interval nearby (a slow rhythm's intervals are not pauses).
+#: many times their median interval over PAUSE_CONTEXT beats either side (a slow rhythm's
+#: intervals are not pauses).
 PAUSE_FACTOR = 1.5
 PAUSE_CONTEXT = 5  # floor-level peaks either side of a gap that give its usual interval
 #: A sub-floor detection in a pause stays when it stands out this many times above the
@@ -84,6 +92,10 @@ QUIET_SHARE = 0.01
 #: as AMPLITUDE_SPAN_S.
 CHECKING_FLANK = 4
 PAUSE_GUARD_S = 0.1  # the bounding QRS complexes, left out of the pause's baseline
+#: A sub-floor detection in a pause whose QRS correlates this well with the QRS complexes
+#: around the pause is a beat (``_qrs_shaped``): between the premature-beat limits of
+#: ``ecg.rhythm`` (the same shape from 0.9, a different one below 0.7).
+QRS_SHAPE_MIN = 0.8
 
 
 @lru_cache(maxsize=8)
@@ -179,8 +191,23 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
         usual = float(np.median(np.diff(beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT])))
         gap = beats[j] - beats[j - 1]
         pause = gap > max(PAUSE_FACTOR * usual, PAUSE_S * fs)
-        keep[i] = not pause or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
+        around = beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT]
+        keep[i] = (
+            not pause
+            or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
+            or _qrs_shaped(x, peaks[i], around, fs)
+        )
     return peaks[keep]
+
+
+def _qrs_shaped(x: np.ndarray, peak: int, around: np.ndarray, fs: float) -> bool:
+    """Whether the detection at ``peak`` has the shape of the QRS complexes ``around`` it
+    (correlation with their median QRS at least QRS_SHAPE_MIN), whatever its size: a beat
+    made small by a drop of amplitude (a loose electrode) is a beat, not ripple. Dropped as
+    ripple, such beats made pauses of 5-13 s that both detectors agreed on; the ripple the
+    gradient detector marks in a sinus arrest is so shaped in 6 % of cases, the real beats
+    of a development record made 25-50 times smaller in 96 % (issue #15, review)."""
+    return bool(morphology_correlation(x, np.append(around, peak), fs)[-1] >= QRS_SHAPE_MIN)
 
 
 def _checking_amplitude(
@@ -205,7 +232,9 @@ def _checking_amplitude(
     after = np.searchsorted(checking, peaks)
     inner = (after > 0) & (after < checking.size)
     gap = np.zeros(peaks.size, dtype=bool)
-    gap[inner] = checking[after[inner]] - checking[after[inner] - 1] > PAUSE_S * fs
+    a, b = checking[after[inner] - 1], checking[after[inner]]
+    apart = np.minimum(peaks[inner] - a, b - peaks[inner]) > REFINE_S * fs
+    gap[inner] = (b - a > PAUSE_S * fs) & apart
     size = np.abs(x[checking])
     flank = {
         j: min(
@@ -234,23 +263,11 @@ def _stands_out(
 def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
     """Each lead divided by its own amplitude in every block of ``block`` samples, so that a
     change of gain (an electrode re-attached, another recording joined on) does not leave
-    the detectors' adaptive thresholds far above or below the beats that follow.
-
-    A block's amplitude is at least a quarter of the smaller of its neighbours'
-    (QUIET_BLOCK_SHARE): a step of gain holds on one side, but a block without QRS
-    complexes (a sinus arrest) would otherwise be scaled until its ripple was QRS-sized, and
-    a beat at its edge 50 times over, which lifted the checking detector's signal level so
-    far that it found no beat for the rest of the record. Its signal level moves by an
-    eighth of each new beat's squared height, so a beat at most 4 times over leaves the
-    next true beats above its threshold. Half lost a clean AF piece and made a noisy false
-    AF on development data (issue #15, benchmarks/RESULTS.md)."""
+    the detectors' adaptive thresholds far above or below the beats that follow."""
     n = leads.shape[1]
     padded = np.pad(np.abs(leads), [(0, 0), (0, (-n) % block)], mode="edge")
     blocks = padded.reshape(leads.shape[0], -1, block)
     scale = np.percentile(blocks, 99.5, axis=2)
-    edge = np.full((leads.shape[0], 1), np.inf)
-    neighbours = np.minimum(np.hstack([edge, scale[:, :-1]]), np.hstack([scale[:, 1:], edge]))
-    scale = np.maximum(scale, QUIET_BLOCK_SHARE * np.where(np.isfinite(neighbours), neighbours, 0))
     scale = np.where(scale > 0, scale, 1.0)
     return leads / np.repeat(scale, block, axis=1)[:, :n]
 

@@ -59,7 +59,6 @@ FLAT_BLOCK_S = 1.0
 FLAT_MAX_FRACTION = 0.2
 MIN_BEATS_PER_WINDOW = 2
 DISAGREE = "QRS detectors disagree"
-NO_BEATS = "no heartbeats recognisable"
 #: ``beat_noise`` limit for keeping a lead whose detectors disagree: about the 90th percentile
 #: (0.032) of the same measure on the 1,675 lead-windows the gate accepts on LUDB development
 #: (train + validation), so a kept lead is no noisier than nine in ten the gate takes anyway.
@@ -224,8 +223,8 @@ def lead_window_quality(
         reason = "flat signal (electrode off?)"
     elif stuck > STUCK_MAX_FRACTION:
         reason = "signal stuck at one value (saturated or dropped)"
-    elif primary.size < MIN_BEATS_PER_WINDOW and not (primary.size == 1 and agreement == 1.0):
-        reason = NO_BEATS
+    elif primary.size < MIN_BEATS_PER_WINDOW:
+        reason = "no heartbeats recognisable"
     elif agreement < BSQI_MIN:
         # Noise is the usual cause, but not the only one: a tall T wave counted as a second
         # beat, or a QRS one detector does not see, makes them disagree on a clean lead too
@@ -368,10 +367,6 @@ class QualityMap:
     fs: float
     edges: np.ndarray
     windows: list[list[LeadWindowQuality]]  # window × lead
-    #: Windows where no lead is usable only because no detector found a QRS complex, inside
-    #: a measured pause (``rhythm.scan_rhythm``): the trace there is the pause itself, so
-    #: they count as analysed, not as poor signal, though no lead is usable in them.
-    no_qrs: frozenset[int] = frozenset()
 
     @property
     def usable(self) -> np.ndarray:
@@ -382,10 +377,7 @@ class QualityMap:
 
     @property
     def window_usable(self) -> np.ndarray:
-        """Per window, whether it was analysed: a lead usable in it, or a pause (``no_qrs``)."""
-        analysed = self.usable.any(axis=1)
-        analysed[sorted(self.no_qrs)] = True
-        return analysed
+        return self.usable.any(axis=1)
 
     @property
     def duration_s(self) -> float:
@@ -436,7 +428,6 @@ class QualityMap:
             "usable_s": round(self.usable_s, 1),
             "duration_s": round(self.duration_s, 1),
             "excluded_s": [[round(a, 2), round(b, 2)] for a, b in self.excluded_spans_s()],
-            "no_qrs_windows": sorted(self.no_qrs),
             "indices": {
                 name: [[getattr(q, name) for q in w] for w in self.windows] for name in INDEX_NAMES
             },

@@ -88,7 +88,6 @@ import numpy as np
 from workstation.ecg.pacing import PACED_SHARE
 from workstation.ecg.qrs import PAUSE_S, REFRACTORY_S, SETTLE_S, detect_both, detection_signal
 from workstation.ecg.quality import (
-    NO_BEATS,
     LeadWindowQuality,
     QualityMap,
     beat_noise,
@@ -130,8 +129,6 @@ BRIDGE_S = 60.0  # unusable stretches up to this long inside an AF episode do no
 MIN_RR_PER_MINUTE = 10
 #: The label of every window of a record not interpretable (``RhythmAnalysis.withheld``).
 WITHHELD = "withheld"
-#: The label of a window without a QRS complex inside a measured pause (``_across_no_qrs``).
-PAUSE = "pause"
 #: At an AF episode's edge each RR interval votes irregular when it is further than this share
 #: from the median of its neighbours (EDGE_NEIGHBOURS either side). Independent intervals at
 #: the AF limit (normalised RMSSD 0.1: an SD of 7 % of the mean) are further off than 4 % more
@@ -390,7 +387,6 @@ def scan_rhythm(
     beats: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
     beat_window: list[np.ndarray] = []
-    empty: list[bool] = []
     for c0 in range(0, n_windows, CHUNK_WINDOWS):
         c1 = min(c0 + CHUNK_WINDOWS, n_windows)
         a, b = max(int(edges[c0]) - pad, 0), min(int(edges[c1]) + pad, n_samples)
@@ -423,9 +419,7 @@ def scan_rhythm(
             usable = [j for j, r in enumerate(row) if r.usable]
             if not usable:
                 windows.append(WindowRhythm("unusable", None, None))
-                empty.append(_no_qrs(row, primary, secondary, (lo, hi)))
                 continue
-            empty.append(False)
             k = _rhythm_lead(row, usable, (primary, secondary), filtered, (lo, hi), fs)
             p = primary[k]
             ctx = p[(p >= s - context) & (p < e + context)]
@@ -454,40 +448,9 @@ def scan_rhythm(
     keep = np.diff(all_beats, prepend=-(10**12)) > REFRACTORY_S * fs
     all_beats, all_kinds, all_windows = all_beats[keep], all_kinds[keep], all_windows[keep]
     valid = np.diff(all_windows, prepend=-2) <= 1
-    across = _across_no_qrs(all_windows, np.asarray(empty, dtype=bool))
-    valid[across] = True
-    quiet = frozenset(int(w) - 1 for w in all_windows[across])
-    qmap = replace(qmap, no_qrs=quiet)
-    windows = [WindowRhythm(PAUSE, None, None) if w in quiet else x for w, x in enumerate(windows)]
     episodes = af_episodes(windows, edges, all_beats, valid, fs)
     pauses = find_pauses(all_beats, valid, fs)
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
-
-
-def _no_qrs(
-    row: list[LeadWindowQuality],
-    primary: list[np.ndarray],
-    secondary: list[np.ndarray],
-    span: tuple[int, int],
-) -> bool:
-    """Whether an unusable window is a trace without a QRS complex: every lead left out only
-    because no beat was recognised (not flat, not stuck), and neither detector marked
-    anything there in any lead (noise makes at least one of them fire)."""
-    lo, hi = span
-    return all(q.reason == NO_BEATS for q in row) and not any(
-        np.any((p >= lo) & (p < hi)) for p in (*primary, *secondary)
-    )
-
-
-def _across_no_qrs(beat_windows: np.ndarray, empty: np.ndarray) -> np.ndarray:
-    """The beats whose RR interval spans exactly one window without a QRS complex
-    (``_no_qrs``) between windows that have beats: an arrest longer than a window leaves no
-    beat in it, and the trace there is the pause itself rather than poor signal. Two or
-    more such windows in a row are taken as a signal lost rather than an arrest, and the
-    interval stays unmeasured."""
-    step = np.diff(beat_windows, prepend=-3)
-    across = np.flatnonzero(step == 2)
-    return across[empty[beat_windows[across] - 1]]
 
 
 def with_delineated_p(
