@@ -27,7 +27,7 @@ from workstation.ecg.interpretation import (
     rhythm_statements,
     sinus_caveats,
 )
-from workstation.ecg.qrs import above_floor
+from workstation.ecg.qrs import _checking_amplitude, above_floor
 from workstation.ecg.quality import LeadWindowQuality, QualityMap, agreed_intervals, bsqi
 from workstation.ecg.rhythm import (
     ATRIAL_ACTIVITY_MIN,
@@ -41,6 +41,7 @@ from workstation.ecg.rhythm import (
     WindowRhythm,
     _classify,
     _edge_beat,
+    _silent_over_beats,
     af_episodes,
     trend_points,
     with_delineated_p,
@@ -1242,19 +1243,20 @@ def test_a_longer_record_is_measured_on_a_window_without_a_pause() -> None:
 
 
 def test_beats_after_a_drop_of_amplitude_are_not_judged_against_the_beats_before_it() -> None:
-    """The checking detector misses 7 s of beats a thirteenth the size of those before them
-    (two records joined, an electrode re-attached): judged against the larger beats, the
-    gradient detector's true beats there were dropped, and the pause made of them was one
-    both detectors agreed on (a 6.3 s "pause" in the 24-hour benchmark recording). The R
-    amplitude on the smaller side keeps them."""
-    x = 0.05 * np.sin(2 * np.pi * 7.0 * np.arange(2000) / 100.0)
-    large = [1.5, 2.5, 3.5, 4.5, 5.5]
-    small = [float(t) for t in np.arange(6.5, 19.0, 1.0)]
-    x[np.round(np.asarray(large) * 100).astype(int)] = 2.0
-    x[np.round(np.asarray(small) * 100).astype(int)] = 0.15
-    peaks = np.round(np.asarray(large + small) * 100).astype(int)
-    checking = np.round(np.asarray(large + [t for t in small if t > 12.0]) * 100).astype(int)
-    assert (above_floor(x, peaks, checking, 100.0) / 100.0).tolist() == pytest.approx(large + small)
+    """Inside a gap of the checking detector's beats the floor's reference is the R amplitude
+    on the gap's smaller side. The median of the nearest beats on both sides mixed in the
+    larger beats before a drop of amplitude (two records joined, an electrode re-attached),
+    and the true beats the checking detector missed after it were dropped: a 6.3 s "pause"
+    both detectors agreed on in the 24-hour benchmark recording."""
+    x = np.zeros(2000)
+    checking = np.array([100, 200, 300, 400, 500, 1200, 1300, 1400, 1500])
+    x[checking[:5]] = 2.0
+    x[checking[5:]] = 0.04
+    inside = np.array([700, 900])
+    reference = _checking_amplitude(x, inside, checking, 100.0)
+    assert reference.tolist() == pytest.approx([0.04, 0.04])
+    on_beats = _checking_amplitude(x, checking, checking, 100.0)
+    assert not on_beats.any()  # a checking beat itself is not inside its gap
 
 
 def test_beats_made_small_by_a_dip_of_amplitude_are_beats_not_ripple() -> None:
@@ -1271,3 +1273,40 @@ def test_beats_made_small_by_a_dip_of_amplitude_are_beats_not_ripple() -> None:
     checking = np.round(np.asarray(large) * 100).astype(int)
     found = above_floor(x, peaks, checking, 100.0) / 100.0
     assert found.tolist() == pytest.approx(sorted(large + small))
+
+
+def test_small_detections_at_the_rhythms_own_interval_are_beats() -> None:
+    """Beats that shrank to 3 % of the R amplitude and changed shape (a loose electrode on
+    both leads) are neither QRS-shaped nor standing out, but they come at the rhythm's
+    interval, which ripple does not: they stay, and no pause is made of them."""
+    beats_s = [1.5, 2.5, 3.5, 4.5, 5.5, 12.5, 13.5, 14.5, 15.5, 16.5, 17.5]
+    shrunk_s = [6.5, 7.5, 8.5, 9.5, 10.5, 11.5]
+    x = _trace(beats_s, shrunk_s, 0.03)
+    peaks = np.sort(np.round(np.asarray(beats_s + shrunk_s) * 100).astype(int))
+    checking = np.round(np.asarray(beats_s) * 100).astype(int)
+    found = above_floor(x, peaks, checking, 100.0) / 100.0
+    assert found.tolist() == pytest.approx(sorted(beats_s + shrunk_s))
+
+
+def test_a_lead_silent_where_another_lead_beats_is_not_the_rhythm_lead() -> None:
+    """Lead I of a development record shrinks to 3 % and inverts for 8 s; lead II shows every
+    beat. Lead I, its detectors agreeing on nothing there, had the best agreement and was
+    read: "pauses: longest 8.7 s" with no quality flag."""
+    path = shared("cpsc2021-sample", "data_21_8.hea").with_suffix("")
+    rec, _ = wfdb_recording(path, 30.0)
+    signals = np.asarray(rec.signals, dtype=np.float64).copy()
+    a, b = int(10.3 * rec.fs), int(18.3 * rec.fs)
+    level = np.median(signals[0, a:b])
+    signals[0, a:b] = level - 0.03 * (signals[0, a:b] - level)
+    result = analyze_ecg(replace(rec, signals=signals))
+    assert result.rhythm is not None
+    assert result.rhythm.pauses == []
+    assert "pauses" not in codes(result)
+
+
+def test_silence_counts_against_a_lead_only_where_another_lead_has_agreed_beats() -> None:
+    regular = np.arange(100, 3000, 100)
+    gapped = regular[(regular < 1000) | (regular > 1600)]
+    assert _silent_over_beats(0, {0: gapped, 1: regular}, (0, 3000), 100.0)
+    assert not _silent_over_beats(1, {0: gapped, 1: regular}, (0, 3000), 100.0)
+    assert not _silent_over_beats(0, {0: gapped, 1: gapped}, (0, 3000), 100.0)

@@ -18,8 +18,9 @@ dropped where no QRS is due (``above_floor``): in the first or last second of th
 outside its beats, and in a pause (an interval over 2 s and over 1.5 usual intervals) unless
 they stand out from the pause's baseline (a small ventricular ectopic in a slow rhythm does;
 ripple mostly does not, and where it does the pause goes unstated or its window refused, as
-before: a pause missed rather than one made up) or have the shape of the QRS complexes
-around the pause (beats made small by a loose electrode do). The checking detector's
+before: a pause missed rather than one made up), have the shape of the QRS complexes
+around the pause or come at the rhythm's own interval (beats made small by a loose
+electrode do, whatever their new shape). The checking detector's
 Pan-Tompkins thresholding has a noise level of its own; the gradient method has none.
 Without the floor,
 sinus pauses of 2.4-3 s made from development records' own beats were stated in 51 % of
@@ -35,8 +36,10 @@ arrest was its own usual interval: inside a gap of the checking detector's beats
 is set by the R amplitude at its beats on the smaller side of the gap, and the usual
 interval is counted over the beats either side. A stretch that is quiet because the signal
 shrank rather than stopped (a loose electrode, another recording joined on) is told apart by
-the QRS shape of what remains in it, not by its size: dropped as ripple, such beats made
-pauses of 5-13 s that both detectors agreed on (issue #15, review).
+the QRS shape or the rhythm of what remains in it, not by its size: dropped as ripple, such
+beats made pauses of 5-13 s that both detectors agreed on (issue #15, two reviews). A lead
+that falls silent while another lead shows beats is not the one a window's rhythm is read
+from (``rhythm._rhythm_lead``).
 """
 
 from __future__ import annotations
@@ -96,6 +99,10 @@ PAUSE_GUARD_S = 0.1  # the bounding QRS complexes, left out of the pause's basel
 #: around the pause is a beat (``_qrs_shaped``): between the premature-beat limits of
 #: ``ecg.rhythm`` (the same shape from 0.9, a different one below 0.7).
 QRS_SHAPE_MIN = 0.8
+RHYTHMIC_WITHIN = 0.1  # sub-floor detections spaced within 10 % of the usual interval are beats
+#: ... when there are at least this many in the pause: two fell so by chance in made sinus
+#: pauses of three intervals (2.4-3 s).
+RHYTHMIC_MIN_DETECTIONS = 3
 
 
 @lru_cache(maxsize=8)
@@ -166,7 +173,9 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
     peak, or inside a pause between floor-level peaks (longer than PAUSE_S and than
     PAUSE_FACTOR times the median of the intervals among PAUSE_CONTEXT floor-level peaks
     either side: counted in beats, not seconds, so that a long arrest is not its own usual
-    interval) when it does not stand out from the pause's own baseline (``_stands_out``).
+    interval) unless it stands out from the pause's own baseline (``_stands_out``), has
+    the shape of the QRS complexes around the pause (``_qrs_shaped``) or falls, with the
+    pause's other small detections, at the rhythm's own interval (``_rhythmic_gaps``).
     Elsewhere it stays, so that noise between beats still makes the two detectors
     disagree."""
     if peaks.size < 3:
@@ -183,6 +192,7 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
         return peaks
     after = np.searchsorted(beats, peaks)  # index of the next floor-level peak
     keep = big.copy()
+    rhythmic = _rhythmic_gaps(peaks[~big], after[~big], beats)
     for i in np.flatnonzero(~big):
         j = after[i]
         if j == 0 or j == beats.size:
@@ -194,10 +204,32 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
         around = beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT]
         keep[i] = (
             not pause
+            or j in rhythmic
             or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
             or _qrs_shaped(x, peaks[i], around, fs)
         )
     return peaks[keep]
+
+
+def _rhythmic_gaps(small: np.ndarray, gap: np.ndarray, beats: np.ndarray) -> set[int]:
+    """The gaps between floor-level ``beats`` (by the index of the beat that ends them) whose
+    sub-floor detections ``small`` (RHYTHMIC_MIN_DETECTIONS or more) fall at the rhythm's
+    own interval: their median spacing, the gap's ends included, within RHYTHMIC_WITHIN of
+    the median interval over PAUSE_CONTEXT beats either side. Beats that shrank and changed
+    shape (a loose electrode, both leads of a record) are still spaced as beats: in
+    development records made so, their spacing was 0.97-1.04 intervals; the ripple the
+    gradient detector marks in a sinus arrest 0.59-2.1 (5th-95th percentiles; issue #15,
+    second review)."""
+    out = set()
+    for j in np.unique(gap):
+        inside = small[gap == j]
+        if inside.size < RHYTHMIC_MIN_DETECTIONS or j == 0 or j == beats.size:
+            continue
+        usual = float(np.median(np.diff(beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT])))
+        spacing = np.diff(np.concatenate([[beats[j - 1]], inside, [beats[j]]]))
+        if abs(float(np.median(spacing)) / usual - 1.0) <= RHYTHMIC_WITHIN:
+            out.add(int(j))
+    return out
 
 
 def _qrs_shaped(x: np.ndarray, peak: int, around: np.ndarray, fs: float) -> bool:
