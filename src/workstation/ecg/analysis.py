@@ -271,9 +271,9 @@ def morphology_windows(quality: QualityMap, beats: np.ndarray) -> list[int]:
     detector agreement. Leads kept at the other leads' beats count as usable (their low
     agreement lowers the mean): a window measured in more leads is preferred. A window
     without a beat for over PAUSE_S (``beats``: the rhythm's, at the quality map's rate)
-    holds too few beats to measure a rate or intervals, and its clean trace makes its
-    detectors agree best: a 30 s record with a 9 s sinus arrest was measured on the
-    arrest's two beats, 12.5 bpm, and refused as noise."""
+    holds too few beats to measure a rate or intervals, and a clean pause makes its
+    detectors agree best: where the window of a 9 s sinus arrest was usable, a 30 s record
+    was measured on the arrest's two beats, 12.5 bpm, and refused as noise (issue #15)."""
     if quality.duration_s <= MORPHOLOGY_MAX_S:
         return list(range(len(quality.windows)))
     usable = quality.usable

@@ -18,11 +18,8 @@ dropped where no QRS is due (``above_floor``): in the first or last second of th
 outside its beats, and in a pause (an interval over 2 s and over 1.5 usual intervals) unless
 they stand out from the pause's baseline (a small ventricular ectopic in a slow rhythm does;
 ripple mostly does not, and where it does the pause goes unstated or its window refused, as
-before: a pause missed rather than one made up), have the shape of the QRS complexes
-around the pause or come at the rhythm's own interval (beats made small by a loose
-electrode do, whatever their new shape). The checking detector's
-Pan-Tompkins thresholding has a noise level of its own; the gradient method has none.
-Without the floor,
+before: a pause missed rather than one made up). The checking detector's Pan-Tompkins
+thresholding has a noise level of its own; the gradient method has none. Without the floor,
 sinus pauses of 2.4-3 s made from development records' own beats were stated in 51 % of
 pieces and refused as "QRS detectors disagree" in 13 %
 (benchmarks/ecg_irregular_rhythms.py), and ripple marked at a record's ends raised 10 s
@@ -30,16 +27,8 @@ rates: LUDB 12 read 60.8 bpm, its annotated beats 52.6. Elsewhere a sub-floor de
 stays, so that noise between beats still shows as the detectors disagreeing: dropped
 everywhere, one more noisy development piece was called AF; dropped also in gaps of 1.5
 intervals under 2 s, real beats under noise spikes were lost (CPSC 2019 whole-trace Se 94.6
--> 93.6 %) (issue #15, benchmarks/RESULTS.md). In an arrest of about 7 s or more the
-detections within 5 s are mostly ripple, whose own median then made it floor-level, and the
-arrest was its own usual interval: inside a gap of the checking detector's beats the floor
-is set by the R amplitude at its beats on the smaller side of the gap, and the usual
-interval is counted over the beats either side. A stretch that is quiet because the signal
-shrank rather than stopped (a loose electrode, another recording joined on) is told apart by
-the QRS shape or the rhythm of what remains in it, not by its size: dropped as ripple, such
-beats made pauses of 5-13 s that both detectors agreed on (issue #15, two reviews). A lead
-that falls silent while another lead shows beats is not the one a window's rhythm is read
-from (``rhythm._rhythm_lead``).
+-> 93.6 %) (issue #15, benchmarks/RESULTS.md). An arrest of about 7 s or more is not helped:
+the median of the detections within 5 s is then the ripple's own.
 """
 
 from __future__ import annotations
@@ -50,7 +39,6 @@ from functools import lru_cache
 import numpy as np
 
 from workstation.dsp.filters import below_nyquist, butterworth, notch_sos, pad_length, zero_phase
-from workstation.ecg.rhythm_features import morphology_correlation
 
 DETECTION_BAND_HZ = (0.5, 40.0)
 MAINS_HZ = (50.0, 60.0)
@@ -68,17 +56,14 @@ SETTLE_S = 1.0
 #: A pause: an RR interval over this (ACC/AHA Holter reporting); used by ``ecg.rhythm`` for
 #: its statements and here for where a QRS is not due.
 PAUSE_S = 2.0
-#: A gradient-method detection smaller than this share of the local R amplitude (the median
-#: of the detections within AMPLITUDE_SPAN_S of it, or inside a checking-detector gap the
-#: R amplitude on the gap's smaller side) is sub-floor: ripple, unless it stands out or is
-#: shaped like a QRS (module docstring).
+#: A gradient-method detection smaller than this share of the median amplitude of the
+#: detections within AMPLITUDE_SPAN_S of it is sub-floor: ripple, unless it stands out
+#: (module docstring).
 AMPLITUDE_FLOOR = 0.2
 AMPLITUDE_SPAN_S = 5.0  # about five beats either side: the local QRS amplitude
 #: A gap between floor-level detections is a pause when longer than PAUSE_S and than this
-#: many times their median interval over PAUSE_CONTEXT beats either side (a slow rhythm's
-#: intervals are not pauses).
+#: many times their median interval nearby (a slow rhythm's intervals are not pauses).
 PAUSE_FACTOR = 1.5
-PAUSE_CONTEXT = 5  # floor-level peaks either side of a gap that give its usual interval
 #: A sub-floor detection in a pause stays when it stands out this many times above the
 #: median |x| of the pause: a ventricular ectopic a seventh to a tenth of the R amplitude
 #: in a 52 bpm rhythm stood 6.5-12.3 times, the ripple the gradient detector marks in
@@ -90,19 +75,7 @@ STANDOUT = 5.0
 #: flat pause (a quantised recording) the median |x| is 0 and any one-step blip would
 #: stand out.
 QUIET_SHARE = 0.01
-#: Inside a gap of the checking detector's beats, the local R amplitude is at least the
-#: median |x| at this many of its beats on each side (the smaller side): about five beats,
-#: as AMPLITUDE_SPAN_S.
-CHECKING_FLANK = 4
 PAUSE_GUARD_S = 0.1  # the bounding QRS complexes, left out of the pause's baseline
-#: A sub-floor detection in a pause whose QRS correlates this well with the QRS complexes
-#: around the pause is a beat (``_qrs_shaped``): between the premature-beat limits of
-#: ``ecg.rhythm`` (the same shape from 0.9, a different one below 0.7).
-QRS_SHAPE_MIN = 0.8
-RHYTHMIC_WITHIN = 0.1  # sub-floor detections spaced within 10 % of the usual interval are beats
-#: ... when there are at least this many in the pause: two fell so by chance in made sinus
-#: pauses of three intervals (2.4-3 s).
-RHYTHMIC_MIN_DETECTIONS = 3
 
 
 @lru_cache(maxsize=8)
@@ -162,22 +135,16 @@ def refine(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
     return refined[keep]
 
 
-def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: float) -> np.ndarray:
+def above_floor(x: np.ndarray, peaks: np.ndarray, fs: float) -> np.ndarray:
     """The peaks without the sub-floor ones where no QRS is due (module docstring).
 
-    A peak is sub-floor when its |x| is under AMPLITUDE_FLOOR of the local R amplitude: the
-    median |x| of the peaks within AMPLITUDE_SPAN_S either side or, inside a gap of over
-    PAUSE_S between the ``checking`` peaks (the second detector's) and where larger, the R
-    amplitude at them on both sides of the gap (``_checking_amplitude``). It is dropped
-    only within SETTLE_S of the trace's ends before the first or after the last floor-level
-    peak, or inside a pause between floor-level peaks (longer than PAUSE_S and than
-    PAUSE_FACTOR times the median of the intervals among PAUSE_CONTEXT floor-level peaks
-    either side: counted in beats, not seconds, so that a long arrest is not its own usual
-    interval) unless it stands out from the pause's own baseline (``_stands_out``), has
-    the shape of the QRS complexes around the pause (``_qrs_shaped``) or falls, with the
-    pause's other small detections, at the rhythm's own interval (``_rhythmic_gaps``).
-    Elsewhere it stays, so that noise between beats still makes the two detectors
-    disagree."""
+    A peak is sub-floor when its |x| is under AMPLITUDE_FLOOR of the median |x| of the peaks
+    within AMPLITUDE_SPAN_S either side. It is dropped only within SETTLE_S of the trace's
+    ends before the first or after the last floor-level peak, or inside a pause between
+    floor-level peaks (longer than PAUSE_S and than PAUSE_FACTOR times their median
+    interval within AMPLITUDE_SPAN_S) when it does not stand out from the pause's own
+    baseline (``_stands_out``). Elsewhere it stays, so that noise between beats still
+    makes the two detectors disagree."""
     if peaks.size < 3:
         return peaks
     amplitude = np.abs(x[peaks])
@@ -185,98 +152,24 @@ def above_floor(x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: floa
     lo = np.searchsorted(peaks, peaks - span)
     hi = np.searchsorted(peaks, peaks + span, side="right")
     local = np.array([np.median(amplitude[a:b]) for a, b in zip(lo, hi, strict=True)])
-    local = np.maximum(local, _checking_amplitude(x, peaks, checking, fs))
     big = amplitude >= AMPLITUDE_FLOOR * local
     beats = peaks[big]
     if beats.size < 2:
         return peaks
     after = np.searchsorted(beats, peaks)  # index of the next floor-level peak
     keep = big.copy()
-    rhythmic = _rhythmic_gaps(peaks[~big], after[~big], beats)
     for i in np.flatnonzero(~big):
         j = after[i]
         if j == 0 or j == beats.size:
             keep[i] = SETTLE_S * fs <= peaks[i] < x.size - SETTLE_S * fs
             continue
-        usual = float(np.median(np.diff(beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT])))
+        first, last = np.searchsorted(beats, [peaks[i] - span, peaks[i] + span + 1])
+        near = np.diff(beats[first:last])
+        usual = float(np.median(near)) if near.size else float(np.median(np.diff(beats)))
         gap = beats[j] - beats[j - 1]
         pause = gap > max(PAUSE_FACTOR * usual, PAUSE_S * fs)
-        around = beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT]
-        keep[i] = (
-            not pause
-            or j in rhythmic
-            or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
-            or _qrs_shaped(x, peaks[i], around, fs)
-        )
+        keep[i] = not pause or _stands_out(x, peaks[i], (beats[j - 1], beats[j]), fs, local[i])
     return peaks[keep]
-
-
-def _rhythmic_gaps(small: np.ndarray, gap: np.ndarray, beats: np.ndarray) -> set[int]:
-    """The gaps between floor-level ``beats`` (by the index of the beat that ends them) whose
-    sub-floor detections ``small`` (RHYTHMIC_MIN_DETECTIONS or more) fall at the rhythm's
-    own interval: their median spacing, the gap's ends included, within RHYTHMIC_WITHIN of
-    the median interval over PAUSE_CONTEXT beats either side. Beats that shrank and changed
-    shape (a loose electrode, both leads of a record) are still spaced as beats: in
-    development records made so, their spacing was 0.97-1.04 intervals; the ripple the
-    gradient detector marks in a sinus arrest 0.59-2.1 (5th-95th percentiles; issue #15,
-    second review)."""
-    out = set()
-    for j in np.unique(gap):
-        inside = small[gap == j]
-        if inside.size < RHYTHMIC_MIN_DETECTIONS or j == 0 or j == beats.size:
-            continue
-        usual = float(np.median(np.diff(beats[max(j - PAUSE_CONTEXT, 0) : j + PAUSE_CONTEXT])))
-        spacing = np.diff(np.concatenate([[beats[j - 1]], inside, [beats[j]]]))
-        if abs(float(np.median(spacing)) / usual - 1.0) <= RHYTHMIC_WITHIN:
-            out.add(int(j))
-    return out
-
-
-def _qrs_shaped(x: np.ndarray, peak: int, around: np.ndarray, fs: float) -> bool:
-    """Whether the detection at ``peak`` has the shape of the QRS complexes ``around`` it
-    (correlation with their median QRS at least QRS_SHAPE_MIN), whatever its size: a beat
-    made small by a drop of amplitude (a loose electrode) is a beat, not ripple. Dropped as
-    ripple, such beats made pauses of 5-13 s that both detectors agreed on; the ripple the
-    gradient detector marks in a sinus arrest is so shaped in 6 % of cases, the real beats
-    of a development record made 25-50 times smaller in 96 % (issue #15, review)."""
-    return bool(morphology_correlation(x, np.append(around, peak), fs)[-1] >= QRS_SHAPE_MIN)
-
-
-def _checking_amplitude(
-    x: np.ndarray, peaks: np.ndarray, checking: np.ndarray, fs: float
-) -> np.ndarray:
-    """For each peak inside a gap of over PAUSE_S between the checking detector's beats, the
-    R amplitude on both sides of the gap: the smaller of the median |x| at the
-    CHECKING_FLANK checking beats before it and at those after it; 0 elsewhere.
-
-    The checking detector's thresholds keep a noise level and do not mark the baseline's
-    ripple, so in an arrest of several seconds, where most of the gradient detector's peaks
-    within AMPLITUDE_SPAN_S are ripple, this is still the R amplitude. Only inside such
-    gaps: in noise the checking detector marks large spikes, and as the reference everywhere
-    they made a true last beat of a noisy CPSC 2019 record sub-floor. The smaller side: a
-    gap where the checking detector missed real beats after a change of amplitude (two
-    records joined, an electrode re-attached) would otherwise have those beats judged
-    against the larger ones before it, dropped, and a pause made of them that both
-    detectors then agree on (a 6.3 s "pause" in the 24-hour benchmark recording)."""
-    out = np.zeros(peaks.size)
-    if checking.size < 2:
-        return out
-    after = np.searchsorted(checking, peaks)
-    inner = (after > 0) & (after < checking.size)
-    gap = np.zeros(peaks.size, dtype=bool)
-    a, b = checking[after[inner] - 1], checking[after[inner]]
-    apart = np.minimum(peaks[inner] - a, b - peaks[inner]) > REFINE_S * fs
-    gap[inner] = (b - a > PAUSE_S * fs) & apart
-    size = np.abs(x[checking])
-    flank = {
-        j: min(
-            np.median(size[max(j - CHECKING_FLANK, 0) : j]),
-            np.median(size[j : j + CHECKING_FLANK]),
-        )
-        for j in np.unique(after[gap])
-    }
-    out[gap] = [flank[j] for j in after[gap]]
-    return out
 
 
 def _stands_out(
@@ -304,10 +197,8 @@ def _block_scaled(leads: np.ndarray, block: int) -> np.ndarray:
     return leads / np.repeat(scale, block, axis=1)[:, :n]
 
 
-def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """R peaks (sample indices) of each detection-band lead by the primary and by the
-    secondary (checking) detector; the primary's sub-floor peaks go where no QRS is due
-    (``above_floor``, which reads the checking detector's peaks).
+def detect(leads: np.ndarray, fs: float, methods: tuple[str, ...]) -> list[list[np.ndarray]]:
+    """R peaks (sample indices) of every lead by each NeuroKit2 method in ``methods``.
 
     Each detector runs once over all leads laid end to end (each scaled to its own amplitude
     block by block, 1 s of silence between them): one call instead of one per lead, so a
@@ -322,23 +213,25 @@ def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np
     joined = np.concatenate([np.concatenate([lead, np.zeros(gap)]) for lead in scaled])
     step = max(1, int(fs // DETECTION_FS))
     decimated = joined[::step]
-    found: dict[str, list[np.ndarray]] = {}
-    for method in (SECONDARY, PRIMARY):
+    out = []
+    for method in methods:
         trace = np.abs(decimated) if method == PRIMARY else decimated
-        marks = _find(trace, fs / step, method) * step
-        starts = [k * (n + gap) for k in range(len(leads))]
-        found[method] = [
-            refine(lead, marks[(marks >= start) & (marks < start + n)] - start, fs)
-            for start, lead in zip(starts, leads, strict=True)
-        ]
-    found[PRIMARY] = [
-        above_floor(lead, mine, checking, fs)
-        for lead, mine, checking in zip(leads, found[PRIMARY], found[SECONDARY], strict=True)
-    ]
-    return found[PRIMARY], found[SECONDARY]
+        found = _find(trace, fs / step, method) * step
+        per_lead = []
+        for k, lead in enumerate(leads):
+            start = k * (n + gap)
+            mine = refine(lead, found[(found >= start) & (found < start + n)] - start, fs)
+            per_lead.append(above_floor(lead, mine, fs) if method == PRIMARY else mine)
+        out.append(per_lead)
+    return out
 
 
 def detect_primary(leads: np.ndarray, fs: float) -> list[np.ndarray]:
-    """R peaks of each detection-band lead by the gradient method (its floor needs the
-    checking detector, which therefore runs too)."""
-    return detect_both(leads, fs)[0]
+    """R peaks of each detection-band lead by the gradient method alone."""
+    return detect(leads, fs, (PRIMARY,))[0]
+
+
+def detect_both(leads: np.ndarray, fs: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """R peaks of each lead by the primary and by the secondary (checking) detector."""
+    primary, secondary = detect(leads, fs, (PRIMARY, SECONDARY))
+    return primary, secondary

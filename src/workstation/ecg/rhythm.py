@@ -88,7 +88,6 @@ import numpy as np
 from workstation.ecg.pacing import PACED_SHARE
 from workstation.ecg.qrs import PAUSE_S, REFRACTORY_S, SETTLE_S, detect_both, detection_signal
 from workstation.ecg.quality import (
-    MATCH_S,
     LeadWindowQuality,
     QualityMap,
     beat_noise,
@@ -363,45 +362,17 @@ def _rhythm_lead(
     peakiest trace, passing over a lead whose beats are mostly noise (beat noise above
     RHYTHM_LEAD_NOISE_MAX at the beats both its detectors found in ``span``) while a usable
     lead below the limit exists. Noise spikes raise kurtosis: real noise at -6 dB in aVR of
-    a 15-lead PTB record won the tie among leads at bSQI 1 and had AF stated from it.
-
-    A lead silent for over PAUSE_S where another usable lead has beats both its detectors
-    found (``_silent_over_beats``) is passed over too, while one that is not exists: a lead
-    whose signal was lost or shrank, its detectors agreeing on nothing, has the best
-    agreement and kurtosis, and its silence was stated as a pause of 5-10 s while the other
-    lead showed every beat (issue #15, review)."""
+    a 15-lead PTB record won the tie among leads at bSQI 1 and had AF stated from it."""
     primary, secondary = detected
     ranked = sorted(usable, key=lambda j: (row[j].bsqi, row[j].ksqi, j), reverse=True)
     if len(ranked) == 1:  # nothing to pass over: no beat noise to measure (single leads)
         return ranked[0]
-    agreed = {}
     for j in ranked:
         p = primary[j][(primary[j] >= span[0]) & (primary[j] < span[1])]
-        agreed[j] = p[confirmed(p, secondary[j], fs)]
-    beating = [j for j in ranked if not _silent_over_beats(j, agreed, span, fs)]
-    ranked = beating + [j for j in ranked if j not in beating]
-    for j in ranked:
-        noise = beat_noise(filtered[j], agreed[j], fs)
+        noise = beat_noise(filtered[j], p[confirmed(p, secondary[j], fs)], fs)
         if noise is None or noise <= RHYTHM_LEAD_NOISE_MAX:
             return j
     return ranked[0]
-
-
-def _silent_over_beats(
-    lead: int, agreed: dict[int, np.ndarray], span: tuple[int, int], fs: float
-) -> bool:
-    """Whether ``lead`` has a stretch of over PAUSE_S in ``span`` without a beat both its
-    detectors found (``agreed``, per usable lead) in which another lead has such a beat,
-    more than MATCH_S from the stretch's ends."""
-    edges = np.concatenate([[span[0]], agreed[lead], [span[1]]])
-    tolerance = MATCH_S * fs
-    for a, b in zip(edges[:-1], edges[1:], strict=True):
-        if b - a <= PAUSE_S * fs:
-            continue
-        for other, beats in agreed.items():
-            if other != lead and np.any((beats > a + tolerance) & (beats < b - tolerance)):
-                return True
-    return False
 
 
 def scan_rhythm(
