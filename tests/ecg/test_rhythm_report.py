@@ -290,3 +290,13 @@ def test_a_record_whose_findings_were_withheld_reads_not_interpretable_not_zero(
     assert shown.premature_ventricular == () and shown.hr_trend_bpm == (None,)
     interpretable = {"usable_s": 60.0, "duration_s": 60.0}
     assert StoredRhythm.from_json(stored_before, interpretable).pvc_count == 8
+
+
+def test_no_pause_is_claimed_only_for_the_time_analysed() -> None:
+    """A 9 s sinus arrest's window is usually refused as poor signal quality; "none over
+    2.0 s" beside it read as if the whole record had been looked at."""
+    from workstation.reports.ecg_rhythm_pages import _longest_pause
+
+    assert _longest_pause(None, 10.0) == "none over 2.0 s in analysed time"
+    assert _longest_pause(None, 0.0) == "none over 2.0 s"
+    assert _longest_pause(8.7, 10.0) == "8.70 s"

@@ -195,3 +195,31 @@ def test_real_window_trend_screens_fit_the_ward_screens(tmp_path, width: int, he
     for name in ("trend_overview", "trend_event"):
         image = QImage(str(ARTIFACTS / f"{name}_{width}x{height}.png"))
         assert not image.isNull() and image.width() <= width
+
+
+def test_no_pause_is_claimed_over_a_window_not_interpreted(qtbot, window, tmp_path):
+    """A 9 s sinus arrest made from development record 21_8's own beats: its window is
+    refused as poor signal quality, and the trend's summary said "no pause over 2 s" as if
+    the whole record had been read; it now says where."""
+    import numpy as np
+    import wfdb
+
+    from workstation.dsp.filters import highpass
+    from workstation.ecg.stress import retime_beats
+
+    path = str(shared("cpsc2021-sample", "data_21_8.hea").with_suffix(""))
+    record = wfdb.rdrecord(path, sampto=12000)
+    fs = float(record.fs)
+    beats = wfdb.rdann(path, "atr", sampto=12000).sample[1:-1]
+    kinds = ["n"] * beats.size
+    kinds[12:22] = ["x"] * 10
+    leads = [highpass(record.p_signal[:, k], fs, 0.5) for k in range(2)]
+    made = [retime_beats(y, beats, fs, np.diff(beats) / fs, kinds)[0][:6000] for y in leads]
+    wfdb.wrsamp(
+        "arrest", fs=fs, units=["mV", "mV"], sig_name=["I", "II"],
+        p_signal=np.stack(made, axis=1), fmt=["16", "16"], write_dir=str(tmp_path),
+    )  # fmt: skip
+    workspace = import_ecg(qtbot, window, tmp_path / "arrest.hea")
+    rhythm = workspace.opened.result.rhythm
+    assert rhythm.excluded_s and not rhythm.pauses
+    assert "no pause over 2 s where interpreted" in workspace.trend.summary.text()

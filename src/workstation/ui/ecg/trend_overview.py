@@ -220,7 +220,10 @@ class TrendOverview(QWidget):
                 f"<b>Whole recording, {clock(self.duration_s)}</b> · not interpretable: poor "
                 f"signal quality, no rhythm read · not interpreted {excluded / 60:.1f} min"
             )
-        pauses = f"{len(r.pauses)} pause(s) over 2 s" if r.pauses else "no pause over 2 s"
+        # Where some time was not interpreted, "no pause" holds only for the rest: a sinus
+        # arrest's window is usually refused as poor signal quality.
+        none = "no pause over 2 s where interpreted" if excluded > 0 else "no pause over 2 s"
+        pauses = f"{len(r.pauses)} pause(s) over 2 s" if r.pauses else none
         return (
             f"<b>Whole recording, {clock(self.duration_s)}</b> · AF burden "
             f"{r.af_burden_pct:.1f} % in {len(r.af_episodes)} episode(s) · premature atrial "
