@@ -14,13 +14,17 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
+import wfdb
 from conftest import add_patient, first_run, import_ecg
 from helpers import ARTIFACTS, shared
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
 from workstation.app.ecg_trend import AF, MEASURED, PAGE_S, clock, trend_events
+from workstation.dsp.filters import highpass
+from workstation.ecg.stress import retime_beats
 from workstation.ui.ecg.paper import Layout
 from workstation.ui.ecg.workspace import EcgWorkspace
 from workstation.ui.shell.preferences import Preferences
@@ -201,12 +205,6 @@ def test_no_pause_is_claimed_over_a_window_not_interpreted(qtbot, window, tmp_pa
     """A 9 s sinus arrest made from development record 21_8's own beats: its window is
     refused as poor signal quality, and the trend's summary said "no pause over 2 s" as if
     the whole record had been read; it now says where."""
-    import numpy as np
-    import wfdb
-
-    from workstation.dsp.filters import highpass
-    from workstation.ecg.stress import retime_beats
-
     path = str(shared("cpsc2021-sample", "data_21_8.hea").with_suffix(""))
     record = wfdb.rdrecord(path, sampto=12000)
     fs = float(record.fs)
