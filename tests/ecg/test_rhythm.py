@@ -354,30 +354,12 @@ def test_a_saturated_lead_is_named_and_the_other_lead_carries_the_analysis() -> 
     assert "sinus_rhythm" in codes(result)
 
 
-def test_a_lead_replaced_by_noise_is_no_pause_while_the_other_lead_beats() -> None:
-    """Lead I of a development record replaced by low noise for 8 s (a lead come off):
-    its few beats stood out of the noise, it won the rhythm lead on kurtosis, and its
-    silence was stated as an 8 s pause while lead II showed every beat."""
-    path = shared("cpsc2021-sample", "data_21_7.hea").with_suffix("")
-    rec, beats = wfdb_recording(path, 30.0)
-    fs = rec.fs
-    x = np.array([highpass(y, fs, 0.5) for y in np.asarray(rec.signals)])
-    a, b = int(10.3 * fs), int(18.3 * fs)
-    x[0, a:b] = np.median(x[0, a:b]) + 0.005 * np.random.default_rng(0).standard_normal(b - a)
-    result = analyze_ecg(replace(rec, signals=x))
-    assert result.rhythm is not None
-    assert result.rhythm.pauses == []
-    assert "pauses" not in codes(result)
-    inside = (beats > a + fs) & (beats < b - fs)
-    found = result.rhythm.beats
-    assert all(np.min(np.abs(found - t)) < 0.1 * fs for t in beats[inside])
-
-
 def test_electrode_pops_where_beats_were_due_do_not_hide_a_real_pause() -> None:
     """Two beats left out of both leads (a 3.3 s pause), and in lead I an electrode pop of
     40 ms at R height exactly where each left-out beat was due: the pops repeat a narrow
-    QRS (correlation over 0.9) at the rhythm's own interval, so only their missing T waves
-    keep lead II's real silence from being taken for a lead come off."""
+    QRS (correlation over 0.9) at the rhythm's own interval. A rule that read lead II's
+    silence as a lead come off because lead I "beat on" hid this pause (issue #15, session
+    17); the pause must stay stated."""
     path = shared("cpsc2021-sample", "data_92_4.hea").with_suffix("")
     fs = 200.0
     record = wfdb.rdrecord(str(path), sampfrom=6000, sampto=12000)
@@ -425,27 +407,12 @@ def ludb_twelve_leads(rid: int) -> tuple[Recording, np.ndarray]:
     return rec, beats
 
 
-def test_a_twelve_lead_record_with_lead_ii_shrunk_states_no_pause() -> None:
-    """LUDB 2 (development) with lead II shrunk to 3 % for 3 s (a loose electrode): lead II
-    was the rhythm lead and a 3.65 s pause was stated while eleven leads showed every beat."""
-    rec, _ = ludb_twelve_leads(2)
-    x = np.array(rec.signals)
-    k = rec.channel_names.index("ii")
-    a, b = int(3 * rec.fs), int(6 * rec.fs)
-    level = np.median(x[k, a:b])
-    x[k, a:b] = level + 0.03 * (x[k, a:b] - level)
-    result = analyze_ecg(replace(rec, signals=x))
-    assert result.rhythm is not None
-    assert result.rhythm.pauses == []
-    assert "pauses" not in codes(result)
-
-
 def test_electrode_pops_at_the_heart_rate_in_two_leads_do_not_hide_a_real_pause() -> None:
     """LUDB 2 with a 3.65 s pause made in all twelve leads and electrode pops (40 ms, R
-    height) at the usual interval in V1 and V2 through it: judged against their own median
-    beat and interval, half of each lead's detections, the pops "beat on" and the pause
-    read "sinus rhythm" (helper review); judged against the beats the silent lead shows
-    too, they do not."""
+    height) at the usual interval in V1 and V2 through it: a rule that judged leads
+    "beating on" through another's silence against their own median beat and interval
+    (the pops were half their detections) read this pause as "sinus rhythm" (issue #15,
+    session 17 review); the pause must stay stated."""
     rec, beats = ludb_twelve_leads(2)
     fs = rec.fs
     rr = np.diff(beats) / fs

@@ -88,15 +88,12 @@ import numpy as np
 from workstation.ecg.pacing import PACED_SHARE
 from workstation.ecg.qrs import PAUSE_S, REFRACTORY_S, SETTLE_S, detect_both, detection_signal
 from workstation.ecg.quality import (
-    MATCH_S,
     LeadWindowQuality,
     QualityMap,
     beat_noise,
-    beat_segments,
     confirmed,
     interpretable,
     lead_window_quality,
-    median_beat_fit,
     rejudged_at_beats,
     window_edges,
 )
@@ -125,9 +122,6 @@ P_PER_QRS_SINUS_MIN = 0.5
 #: usable lead exists: above the 99th percentile of the leads the gate accepts on LUDB
 #: development (0.116) and above every clean CPSC 2021 development AF window (max 0.142).
 RHYTHM_LEAD_NOISE_MAX = 0.15
-#: A lead beating on through another's silence (``_beats_on``) needs this many beats that both
-#: leads show nearby, to know its own beat and interval from.
-SHARED_BEATS_MIN = 3
 PVC_CORRELATION_MAX = 0.7
 PAC_CORRELATION_MIN = 0.9  # a normally conducted QRS repeats the dominant one (tSQI rescue level)
 MIN_EPISODE_WINDOWS = 2  # about 20 s
@@ -363,110 +357,22 @@ def _rhythm_lead(
     filtered: np.ndarray,
     span: tuple[int, int],
     fs: float,
-    silent: set[int],
 ) -> int:
     """The usable lead a window's rhythm is read from: the best detector agreement, then the
     peakiest trace, passing over a lead whose beats are mostly noise (beat noise above
     RHYTHM_LEAD_NOISE_MAX at the beats both its detectors found in ``span``) while a usable
     lead below the limit exists. Noise spikes raise kurtosis: real noise at -6 dB in aVR of
-    a 15-lead PTB record won the tie among leads at bSQI 1 and had AF stated from it.
-
-    Before either, a lead ``silent`` where others beat on (``_silent_leads``) goes last: a
-    stretch of lead I replaced by noise won the tie at bSQI 1 with kurtosis 78 (its few
-    beats stood out of the noise) and its silence was stated as an 8 s pause while lead II
-    showed every beat (benchmarks/ecg_pauses.py)."""
+    a 15-lead PTB record won the tie among leads at bSQI 1 and had AF stated from it."""
     primary, secondary = detected
     ranked = sorted(usable, key=lambda j: (row[j].bsqi, row[j].ksqi, j), reverse=True)
     if len(ranked) == 1:  # nothing to pass over: no beat noise to measure (single leads)
         return ranked[0]
-    ranked = [j for j in ranked if j not in silent] + [j for j in ranked if j in silent]
     for j in ranked:
         p = primary[j][(primary[j] >= span[0]) & (primary[j] < span[1])]
         noise = beat_noise(filtered[j], p[confirmed(p, secondary[j], fs)], fs)
         if noise is None or noise <= RHYTHM_LEAD_NOISE_MAX:
             return j
     return ranked[0]
-
-
-def _silent_leads(
-    usable: list[int],
-    detected: tuple[list[np.ndarray], list[np.ndarray]],
-    raw: np.ndarray,
-    span: tuple[int, int],
-    reach: tuple[int, int],
-    fs: float,
-) -> set[int]:
-    """The usable leads without a beat both detectors found for over PAUSE_S (within
-    ``reach``, the window and its context, overlapping ``span``) through which at least
-    half the other usable leads beat on (``_beats_on``): a lead lost, shrunk to a few
-    percent or replaced by noise while the heart beats on."""
-    if len(usable) < 2:
-        return set()
-    primary, secondary = detected
-    agreed = {}
-    for j in usable:
-        p = primary[j][(primary[j] >= reach[0]) & (primary[j] < reach[1])]
-        agreed[j] = p[confirmed(p, secondary[j], fs)]
-    needed = len(usable) // 2  # half of the others, rounded up
-    silent = set()
-    for j in usable:
-        for gap in _long_gaps(agreed[j], span, reach, fs):
-            others = [k for k in usable if k != j]
-            if sum(_beats_on(raw[k], agreed[k], agreed[j], gap, fs) for k in others) >= needed:
-                silent.add(j)
-                break
-    return silent
-
-
-def _long_gaps(
-    beats: np.ndarray, span: tuple[int, int], reach: tuple[int, int], fs: float
-) -> list[tuple[int, int]]:
-    """The stretches of ``reach`` over PAUSE_S without a beat that overlap ``span``."""
-    edges = np.concatenate([[reach[0]], beats, [reach[1]]])
-    long = np.flatnonzero(np.diff(edges) > PAUSE_S * fs)
-    return [
-        (int(edges[i]), int(edges[i + 1]))
-        for i in long
-        if edges[i] < span[1] and edges[i + 1] > span[0]
-    ]
-
-
-def _beats_on(
-    x: np.ndarray, beats: np.ndarray, silent: np.ndarray, gap: tuple[int, int], fs: float
-) -> bool:
-    """Whether a lead (recorded trace ``x``, ``beats`` both its detectors found) beats on
-    through ``gap``, a silence of another lead whose beats are ``silent``.
-
-    The beats both leads show (SHARED_BEATS_MIN or more) are what this lead's beat looks
-    like and how often it comes: inside the gap it must show two or more beats more than
-    MATCH_S from its ends whose whole beat, P wave to T wave (``quality.beat_segments``),
-    repeats their median at correlation PAC_CORRELATION_MIN or more, every interval from the
-    shared beat before the gap through them to the shared beat after it neither premature
-    nor longer than a premature one's inverse against the shared beats' median interval
-    (PREMATURE_FRACTION). Artefact in a real pause (electrode pops, pacing spikes that do
-    not capture, at any rate) was half or more of a lead's own detections there and made
-    its own median beat and interval; the silent lead does not show it, so it never joins
-    the reference (helper review, issue #15)."""
-    tolerance = MATCH_S * fs
-    shared = beats[confirmed(beats, silent, fs)]
-    shared, reference = beat_segments(x, shared, fs)
-    inside = beats[(beats > gap[0] + tolerance) & (beats < gap[1] - tolerance)]
-    inside, segments = beat_segments(x, inside, fs)
-    if shared.size < SHARED_BEATS_MIN or inside.size < 2:
-        return False
-    _, template, _ = median_beat_fit(reference)
-    centred = segments - np.median(segments, axis=1, keepdims=True)
-    norm = np.linalg.norm(centred, axis=1) * np.linalg.norm(template)
-    shaped = inside[centred @ template >= PAC_CORRELATION_MIN * np.maximum(norm, 1e-12)]
-    if shaped.size < 2:
-        return False
-    intervals = np.diff(shared)
-    intervals = intervals[intervals <= PAUSE_S * fs]  # not across the gap
-    before, after = shared[shared < gap[0] + tolerance], shared[shared > gap[1] - tolerance]
-    if intervals.size == 0 or before.size == 0 or after.size == 0:
-        return False
-    ratio = np.diff(np.concatenate([before[-1:], shaped, after[:1]])) / np.median(intervals)
-    return bool(np.all((ratio >= PREMATURE_FRACTION) & (ratio <= 1 / PREMATURE_FRACTION)))
 
 
 def scan_rhythm(
@@ -514,9 +420,7 @@ def scan_rhythm(
             if not usable:
                 windows.append(WindowRhythm("unusable", None, None))
                 continue
-            reach = (max(s - context, first), min(e + context, last))
-            silent = _silent_leads(usable, (primary, secondary), raw, (lo, hi), reach, fs)
-            k = _rhythm_lead(row, usable, (primary, secondary), filtered, (lo, hi), fs, silent)
+            k = _rhythm_lead(row, usable, (primary, secondary), filtered, (lo, hi), fs)
             p = primary[k]
             ctx = p[(p >= s - context) & (p < e + context)]
             others = [filtered[j] for j in usable if j != k]
