@@ -32,11 +32,21 @@ Method
   3, 5 or 8 s is made (LUDB 3.4 s)): ``pause_clean``; ``pause_pops`` one or two electrode
   pops (40 ms Hann, 0.5 or 1 times the lead's R amplitude, random sign) inside the pause
   in one lead (CPSC: each lead in turn; LUDB: V1, aVL, V5 in turn); ``pause_p_waves`` the
-  left-out beats' P waves kept in every lead (paroxysmal AV block: the atria go on).
+  left-out beats' P waves kept in every lead (paroxysmal AV block: the atria go on);
+  ``pause_pops_at_rate`` and ``pause_spikes_at_rate`` pops (R height) or non-capturing
+  pacemaker spikes (2 ms at twice R height with a recharge tail) at the usual interval
+  through the pause, in one lead (CPSC: each in turn) or in V1 and V2 together (LUDB);
+  ``pause_p_dominant`` one lead's QRS-T halved and a 100 ms P wave of 0.6 R at PR 0.16 s
+  before every beat, conducted or blocked (CPSC: each lead in turn; LUDB: II), the AV
+  block of a lead whose P wave outgrew its QRS; ``pause_then_lead_lost`` (two leads) lead
+  1 replaced by 0.02 mV noise for 3 s from 0.3 s after the pause while lead 2 holds two
+  R-height pops inside it. The made LUDB records run from the first to the last annotated
+  beat (6-8 s).
 - Counted per split and case: pieces, refusals (poor signal quality), and for false-pause
   cases the stated false pauses (any pause statement; the untouched pieces' own are
-  counted under ``untouched``), for real-pause cases the pauses stated at 80 % or more of
-  the made length (``stated``), and of those not stated, how many say that part of the
+  counted under ``untouched``), for real-pause cases the pauses stated over the made one
+  at 80 % or more of its length (``stated``), other pauses stated beside it
+  (``other_false_pauses``), and of those not stated, how many say that part of the
   record was not interpreted (``unstated_partly_not_interpreted``: the clinician is told
   to look) and how many read the record as interpreted throughout (``unstated_silent``).
 Prints JSON.
@@ -73,9 +83,15 @@ CPSC_SPANS_S, LUDB_SPANS_S = (4.0, 8.0), (3.0,)
 CPSC_PAUSES_S, LUDB_PAUSES_S = (3.0, 5.0, 8.0), (3.4,)
 LUDB_ALTERED_LEADS = ("ii", "v2", "v5")
 LUDB_POP_LEADS = ("v1", "avl", "v5")
+LUDB_RATE_LEADS = ("v1", "v2")  # artefact at the heart rate in two leads at once
+LUDB_P_DOMINANT_LEAD = "ii"
 STATED_SHARE = 0.8  # a stated pause this share of the made one or longer is the made one
 P_WAVE_S = (0.26, 0.07)  # before the R peak: where a P wave lies (start, end)
 POP_S = 0.04
+TAIL_S = 0.1  # a pacemaker spike's recharge tail
+P_WIDTH_S, PR_S = 0.1, 0.16  # the outgrown P wave of ``pause_p_dominant``
+P_DOMINANT, QRS_KEPT = 0.6, 0.5  # its height (of the R amplitude) and what is left of the QRS-T
+LOST_AFTER_S = 3.0  # ``pause_then_lead_lost``: lead 1 replaced by noise this long after the pause
 
 
 @dataclass(frozen=True)
@@ -149,19 +165,23 @@ def _recording(signals: np.ndarray, fs: float, leads: tuple[str, ...]) -> Record
     )
 
 
-def _analysed(signals: np.ndarray, fs: float, leads: tuple[str, ...]) -> dict[str, Any]:
-    """What a clinician reads: refused, the pause statements' longest pause, partly not
-    interpreted."""
+def _analysed(
+    signals: np.ndarray, fs: float, leads: tuple[str, ...], made: tuple[int, int] | None = None
+) -> dict[str, Any]:
+    """What a clinician reads: refused, the longest stated pause (overlapping ``made``, the
+    made pause's samples, when given), whether another pause was stated beside it, partly
+    not interpreted."""
     try:
         result = analyze_ecg(_recording(signals, fs, leads))
     except NotMeasurable:
-        return {"refused": True, "pause_s": 0.0, "partly": False}
+        return {"refused": True, "pause_s": 0.0, "other_pause": False, "partly": False}
     found = codes(result)
-    pauses = result.rhythm.pauses if result.rhythm is not None else []
-    longest = max((p.duration_s for p in pauses), default=0.0) if "pauses" in found else 0.0
+    pauses = result.rhythm.pauses if result.rhythm is not None and "pauses" in found else []
+    on = [p for p in pauses if made is None or (p.start < made[1] and p.end > made[0])]
     return {
         "refused": "poor_signal_quality" in found,
-        "pause_s": longest,
+        "pause_s": max((p.duration_s for p in on), default=0.0),
+        "other_pause": len(on) < len(pauses),
         "partly": "partly_poor_quality" in found,
     }
 
@@ -242,10 +262,20 @@ def false_pause_rows(
                         yield {"case": case, **_analysed(x, src.fs, src.leads)}
 
 
-def made_pause(src: Source, pause_s: float, first: int) -> tuple[np.ndarray, np.ndarray, int]:
+@dataclass(frozen=True)
+class MadePause:
+    """Every lead with beats left out: the signals, where the laid-down beats' R peaks lie,
+    where the left-out ones would have been, and the pause's first and last sample."""
+
+    signals: np.ndarray
+    conducted: np.ndarray
+    gone: np.ndarray
+    span: tuple[int, int]
+
+
+def made_pause(src: Source, pause_s: float, first: int) -> MadePause:
     """Every lead with the beats from ``first`` left out until one interval of about
-    ``pause_s`` is made; (signals, R peaks of the left-out beats where they would have
-    been, (start, end) sample of the pause)."""
+    ``pause_s`` is made."""
     rr = np.diff(src.beats) / src.fs
     gone = max(int(round(pause_s / np.median(rr))) - 1, 1)
     kinds = ["n"] * src.beats.size
@@ -256,44 +286,106 @@ def made_pause(src: Source, pause_s: float, first: int) -> tuple[np.ndarray, np.
         made.append(m)
     n = min(int(SHORT_S * src.fs), min(len(m) for m in made), src.signals.shape[1])
     shift = placed[first - 1] - src.beats[first - 1]
-    return (
+    return MadePause(
         np.array([m[:n] for m in made]),
+        placed[(placed >= 0) & (placed < n)],
         src.beats[first : first + gone] + shift,
-        (
-            int(placed[first - 1]),
-            int(placed[first + gone]),
-        ),
+        (int(placed[first - 1]), int(placed[first + gone])),
     )
 
 
+def _at_the_rate(n: int, span: tuple[int, int], every: float) -> np.ndarray:
+    """Samples inside ``span`` every ``every`` samples from half of one after its start."""
+    return np.arange(span[0] + every / 2, span[1] - every / 4, every).astype(int)
+
+
+def _laid(y: np.ndarray, at: np.ndarray, shape: np.ndarray, centre: int) -> np.ndarray:
+    """``y`` with ``shape`` added with its ``centre`` sample at each of ``at``."""
+    out = y.copy()
+    for t in at:
+        a = t - centre
+        lo, hi = max(a, 0), min(a + shape.size, out.size)
+        if hi > lo:
+            out[lo:hi] += shape[lo - a : hi - a]
+    return out
+
+
 def real_pause_rows(
-    src: Source, pauses: tuple[float, ...], first: int, pop_leads: tuple[int, ...]
+    src: Source,
+    pauses: tuple[float, ...],
+    first: int,
+    pop_leads: tuple[int, ...],
+    rate_leads: tuple[tuple[int, ...], ...],
+    p_leads: tuple[int, ...],
 ) -> Iterator[dict]:
-    """Each made pause clean, with pops in one lead at a time, and with its P waves kept."""
+    """Each made pause clean, with pops in one lead at a time (``pop_leads``), with its P
+    waves kept, with pops or non-capturing pacemaker spikes at the heart rate in each group
+    of ``rate_leads``, with the P wave of one of ``p_leads`` at a time outgrowing its QRS
+    (an AV block seen where P waves are tall), and, on two leads, followed by lead 1 lost
+    while lead 2 holds two pops in the pause."""
+    fs = src.fs
+    usual = float(np.median(np.diff(src.beats)))
     for pause_s in pauses:
-        x, gone, (a0, a1) = made_pause(src, pause_s, first)
-        made_s = (a1 - a0) / src.fs
-        yield {"case": "pause_clean", "made_s": made_s, **_analysed(x, src.fs, src.leads)}
+        made = made_pause(src, pause_s, first)
+        x, (a0, a1) = made.signals, made.span
+
+        def row(case: str, y: np.ndarray, span: tuple[int, int] = made.span) -> dict:
+            made_s = (span[1] - span[0]) / fs
+            return {"case": case, "made_s": made_s, **_analysed(y, fs, src.leads, span)}
+
+        yield row("pause_clean", x)
         for lead in pop_leads:
             r = _r_amplitude(x[lead])
             for count, amp in ((1, 0.5), (2, 1.0)):
                 rng = np.random.default_rng(zlib.crc32(repr((src.name, lead, count)).encode()))
                 y = x.copy()
-                w = np.hanning(int(POP_S * src.fs))
+                w = np.hanning(int(POP_S * fs))
                 for t in np.linspace(a0, a1, count + 2)[1:-1]:
-                    j = int(t + rng.uniform(-0.2, 0.2) * src.fs)
+                    j = int(t + rng.uniform(-0.2, 0.2) * fs)
                     y[lead, j : j + w.size] += amp * r * w * rng.choice((-1.0, 1.0))
-                yield {"case": "pause_pops", "made_s": made_s, **_analysed(y, src.fs, src.leads)}
+                yield row("pause_pops", y)
         y = x.copy()
-        p0, p1 = int(P_WAVE_S[0] * src.fs), int(P_WAVE_S[1] * src.fs)
+        p0, p1 = int(P_WAVE_S[0] * fs), int(P_WAVE_S[1] * fs)
         w = np.hanning(p0 - p1)
-        for old, new in zip(src.beats[first : first + gone.size], gone, strict=True):
+        for old, new in zip(src.beats[first : first + made.gone.size], made.gone, strict=True):
             for k in range(len(src.leads)):
                 seg = src.signals[k, old - p0 : old - p1]
                 seg = seg - np.linspace(seg[0], seg[-1], seg.size)
                 if 0 <= new - p0 and new - p1 <= y.shape[1]:
                     y[k, new - p0 : new - p1] += w * seg
-        yield {"case": "pause_p_waves", "made_s": made_s, **_analysed(y, src.fs, src.leads)}
+        yield row("pause_p_waves", y)
+        at = _at_the_rate(x.shape[1], made.span, usual)
+        pop = np.hanning(int(POP_S * fs))
+        tail = int(TAIL_S * fs)
+        spike = np.concatenate(
+            [np.ones(max(int(0.002 * fs), 1)), -0.15 * np.exp(-np.arange(tail) / (0.3 * tail))]
+        )
+        for leads in rate_leads:
+            for case, shape, centre, gain in (
+                ("pause_pops_at_rate", pop, pop.size // 2, 1.0),
+                ("pause_spikes_at_rate", spike, 0, 2.0),
+            ):
+                y = x.copy()
+                for k in leads:
+                    y[k] = _laid(x[k], at, gain * _r_amplitude(x[k]) * shape, centre)
+                yield row(case, y)
+        p_wave = np.hanning(int(P_WIDTH_S * fs))
+        every = np.sort(np.concatenate([made.conducted, made.gone])) - int(PR_S * fs)
+        for lead in p_leads:
+            y = x.copy()
+            r = _r_amplitude(x[lead])
+            y[lead] = _laid(QRS_KEPT * x[lead], every, P_DOMINANT * r * p_wave, p_wave.size // 2)
+            yield row("pause_p_dominant", y)
+        if len(src.leads) == 2:
+            y = x.copy()
+            rng = np.random.default_rng(zlib.crc32(repr((src.name, pause_s, "lost")).encode()))
+            b0 = a1 + int(0.3 * fs)
+            b1 = min(b0 + int(LOST_AFTER_S * fs), y.shape[1])
+            y[0, b0:b1] = np.median(y[0, b0:b1]) + 0.02 * rng.standard_normal(b1 - b0)
+            r = _r_amplitude(x[1])
+            for t in np.linspace(a0, a1, 4)[1:-1]:
+                y[1] = _laid(y[1], np.array([int(t)]), r * pop, pop.size // 2)
+            yield row("pause_then_lead_lost", y)
 
 
 def summarise(rows: list[dict]) -> dict[str, Any]:
@@ -307,6 +399,7 @@ def summarise(rows: list[dict]) -> dict[str, Any]:
             missed = [r for r, s in zip(part, stated, strict=True) if not s and not r["refused"]]
             entry |= {
                 "stated_pct": pct(sum(stated), n),
+                "other_false_pauses": sum(r["other_pause"] for r in part),
                 "unstated_partly_not_interpreted": sum(r["partly"] for r in missed),
                 "unstated_silent": sum(not r["partly"] for r in missed),
             }
@@ -337,7 +430,8 @@ def main() -> None:
             every = tuple(range(len(src.leads)))
             rows += false_pause_rows(src, CPSC_AT_S, CPSC_SPANS_S, every)
             first = int(np.searchsorted(src.beats, CPSC_AT_S * src.fs))
-            rows += real_pause_rows(src, CPSC_PAUSES_S, first, every)
+            alone = tuple((k,) for k in every)
+            rows += real_pause_rows(src, CPSC_PAUSES_S, first, every, alone, every)
         out[f"cpsc2021_{split}"] = {
             "pieces": sum(s.split == split for s in cpsc),
             **summarise(rows),
@@ -347,7 +441,10 @@ def main() -> None:
             altered = tuple(src.leads.index(lead) for lead in LUDB_ALTERED_LEADS)
             rows += false_pause_rows(src, LUDB_AT_S, LUDB_SPANS_S, altered)
             pops = tuple(src.leads.index(lead) for lead in LUDB_POP_LEADS)
-            rows += real_pause_rows(src, LUDB_PAUSES_S, src.beats.size // 2 - 1, pops)
+            pair = (tuple(src.leads.index(lead) for lead in LUDB_RATE_LEADS),)
+            tall = (src.leads.index(LUDB_P_DOMINANT_LEAD),)
+            middle = src.beats.size // 2 - 1
+            rows += real_pause_rows(src, LUDB_PAUSES_S, middle, pops, pair, tall)
         out[f"ludb_{split}"] = {"records": sum(s.split == split for s in ludb), **summarise(rows)}
     emit(out, args.out)
 
