@@ -58,6 +58,7 @@ import argparse
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import product
 from pathlib import Path
 from typing import Any
 
@@ -245,21 +246,18 @@ def false_pause_rows(
     """The untouched source, then each of ``leads`` altered in turn by every false-pause
     case."""
     yield {"case": "untouched", **_analysed(src.signals, src.fs, src.leads)}
+    a = int(at_s * src.fs)
     for case, alter, levels in FALSE_PAUSE_CASES:
         noises = (0.0, 0.01) if case.startswith("dip") else (0.0,)
-        for lead in leads:
-            for span in spans:
-                for level in levels:
-                    for noise in noises:
-                        key = repr((src.name, case, lead, span, level, noise)).encode()
-                        rng = np.random.default_rng(zlib.crc32(key))
-                        x = src.signals.copy()
-                        a = int(at_s * src.fs)
-                        b = a + int(span * src.fs)
-                        r = _r_amplitude(x[lead])
-                        x[lead, a:b] = alter(x[lead, a:b], rng, level, src.fs)
-                        x[lead, a:b] += noise * r * rng.standard_normal(b - a)
-                        yield {"case": case, **_analysed(x, src.fs, src.leads)}
+        for lead, span, level, noise in product(leads, spans, levels, noises):
+            key = repr((src.name, case, lead, span, level, noise)).encode()
+            rng = np.random.default_rng(zlib.crc32(key))
+            x = src.signals.copy()
+            b = a + int(span * src.fs)
+            r = _r_amplitude(x[lead])
+            x[lead, a:b] = alter(x[lead, a:b], rng, level, src.fs)
+            x[lead, a:b] += noise * r * rng.standard_normal(b - a)
+            yield {"case": case, **_analysed(x, src.fs, src.leads)}
 
 
 @dataclass(frozen=True)
@@ -294,7 +292,7 @@ def made_pause(src: Source, pause_s: float, first: int) -> MadePause:
     )
 
 
-def _at_the_rate(n: int, span: tuple[int, int], every: float) -> np.ndarray:
+def _at_the_rate(span: tuple[int, int], every: float) -> np.ndarray:
     """Samples inside ``span`` every ``every`` samples from half of one after its start."""
     return np.arange(span[0] + every / 2, span[1] - every / 4, every).astype(int)
 
@@ -354,7 +352,7 @@ def real_pause_rows(
                 if 0 <= new - p0 and new - p1 <= y.shape[1]:
                     y[k, new - p0 : new - p1] += w * seg
         yield row("pause_p_waves", y)
-        at = _at_the_rate(x.shape[1], made.span, usual)
+        at = _at_the_rate(made.span, usual)
         pop = np.hanning(int(POP_S * fs))
         tail = int(TAIL_S * fs)
         spike = np.concatenate(
