@@ -26,7 +26,9 @@ Method
   lead's R amplitude); ``lost_flat``, ``lost_noise`` (0.005 and 0.02 mV white noise),
   ``lost_hum50``, ``lost_hum16`` (0.3 mV at 50 Hz, 0.05 mV at 16.7 Hz), ``lost_motion``
   (0.3 mV at 2 Hz) the lead replaced (LUDB: leads II, V2, V5 in turn); ``untouched``
-  the piece itself (control).
+  the piece itself (control). The same from AF_CASES on two-lead pieces wholly inside
+  annotated AF (``af_`` before the case; ``af_untouched`` counts the pieces' own pauses),
+  where the beats that go on through a lost lead are as irregular as those around it.
 - Real-pause cases (``ecg.stress.retime_beats`` on every lead with the same cuts, the beats
   from about 10 s (LUDB: the middle) left out with their P waves until one interval of
   3, 5 or 8 s is made (LUDB 3.4 s)): ``pause_clean``; ``pause_pops`` one or two electrode
@@ -49,6 +51,9 @@ Method
   (``other_false_pauses``), and of those not stated, how many say that part of the
   record was not interpreted (``unstated_partly_not_interpreted``: the clinician is told
   to look) and how many read the record as interpreted throughout (``unstated_silent``).
+  Of the stated pauses, how many name another lead as beating on through them
+  (``false_pauses_flagged``, ``stated_flagged``: ``ecg.pause_leads``; a flagged pause is
+  still stated, with "compare the leads").
 Prints JSON.
 """
 
@@ -93,6 +98,8 @@ TAIL_S = 0.1  # a pacemaker spike's recharge tail
 P_WIDTH_S, PR_S = 0.1, 0.16  # the outgrown P wave of ``pause_p_dominant``
 P_DOMINANT, QRS_KEPT = 0.6, 0.5  # its height (of the R amplitude) and what is left of the QRS-T
 LOST_AFTER_S = 3.0  # ``pause_then_lead_lost``: lead 1 replaced by noise this long after the pause
+#: The false-pause cases made in AF too: a lead lost while the ventricles beat irregularly.
+AF_CASES = ("dip_plain", "lost_noise", "lost_hum16", "lost_motion")
 
 
 @dataclass(frozen=True)
@@ -175,7 +182,13 @@ def _analysed(
     try:
         result = analyze_ecg(_recording(signals, fs, leads))
     except NotMeasurable:
-        return {"refused": True, "pause_s": 0.0, "other_pause": False, "partly": False}
+        return {
+            "refused": True,
+            "pause_s": 0.0,
+            "other_pause": False,
+            "partly": False,
+            "flagged": False,
+        }
     found = codes(result)
     pauses = result.rhythm.pauses if result.rhythm is not None and "pauses" in found else []
     on = [p for p in pauses if made is None or (p.start < made[1] and p.end > made[0])]
@@ -184,11 +197,13 @@ def _analysed(
         "pause_s": max((p.duration_s for p in on), default=0.0),
         "other_pause": len(on) < len(pauses),
         "partly": "partly_poor_quality" in found,
+        "flagged": bool(on) and bool(max(on, key=lambda p: p.duration_s).not_seen_in),
     }
 
 
-def cpsc_sources() -> list[Source]:
-    """Regular two-lead 30 s pieces outside AF, at most PIECES_PER_RECORD per record."""
+def cpsc_sources(af: bool = False) -> list[Source]:
+    """Regular two-lead 30 s pieces outside AF (with ``af``: pieces wholly inside annotated
+    AF), at most PIECES_PER_RECORD per record."""
     out = []
     for header in sorted((DATA / "cpsc2021-sample").glob("*.hea")):
         patient = header.stem.split("_")[1]
@@ -201,11 +216,12 @@ def cpsc_sources() -> list[Source]:
         signals = np.asarray(rec.signals, dtype=np.float64)
         pieces = []
         for start in range(0, rec.n_samples - n + 1, n):
-            if overlap([(start / fs, (start + n) / fs)], ref) > 0:
+            in_af = overlap([(start / fs, (start + n) / fs)], ref)
+            if (in_af < SHORT_S) if af else (in_af > 0):
                 continue
             ys = np.array([highpass(s[start : start + n], fs, HIGHPASS_HZ) for s in signals])
             inside = snapped(ys[0], peaks[(peaks >= start) & (peaks < start + n)] - start, fs)
-            if regular(inside):
+            if af or regular(inside):
                 pieces.append(Source(f"{header.stem}@{start // n}", split, ys, inside, fs,
                                      tuple(rec.channel_names)))  # fmt: skip
         pick = np.unique(np.linspace(0, len(pieces) - 1, PIECES_PER_RECORD).round().astype(int))
@@ -241,13 +257,19 @@ def ludb_sources() -> list[Source]:
 
 
 def false_pause_rows(
-    src: Source, at_s: float, spans: tuple[float, ...], leads: tuple[int, ...]
+    src: Source,
+    at_s: float,
+    spans: tuple[float, ...],
+    leads: tuple[int, ...],
+    cases: tuple[str, ...] | None = None,
 ) -> Iterator[dict]:
     """The untouched source, then each of ``leads`` altered in turn by every false-pause
-    case."""
+    case (or those named in ``cases``)."""
     yield {"case": "untouched", **_analysed(src.signals, src.fs, src.leads)}
     a = int(at_s * src.fs)
     for case, alter, levels in FALSE_PAUSE_CASES:
+        if cases is not None and case not in cases:
+            continue
         noises = (0.0, 0.01) if case.startswith("dip") else (0.0,)
         for lead, span, level, noise in product(leads, spans, levels, noises):
             key = repr((src.name, case, lead, span, level, noise)).encode()
@@ -397,6 +419,9 @@ def summarise(rows: list[dict]) -> dict[str, Any]:
             missed = [r for r, s in zip(part, stated, strict=True) if not s and not r["refused"]]
             entry |= {
                 "stated_pct": pct(sum(stated), n),
+                "stated_flagged": sum(
+                    s and r["flagged"] for r, s in zip(part, stated, strict=True)
+                ),
                 "other_false_pauses": sum(r["other_pause"] for r in part),
                 "unstated_partly_not_interpreted": sum(r["partly"] for r in missed),
                 "unstated_silent": sum(not r["partly"] for r in missed),
@@ -405,6 +430,7 @@ def summarise(rows: list[dict]) -> dict[str, Any]:
             entry |= {
                 "false_pauses": sum(r["pause_s"] > 0 for r in part),
                 "false_pause_pct": pct(sum(r["pause_s"] > 0 for r in part), n),
+                "false_pauses_flagged": sum(r["pause_s"] > 0 and r["flagged"] for r in part),
                 "longest_false_pause_s": max((r["pause_s"] for r in part), default=0.0),
             }
         out[case] = entry
@@ -421,7 +447,7 @@ def main() -> None:
         "machine": machine(),
         "split": {"dev_patients": DEV_PATIENTS, "held_out_patients": HELD_OUT_PATIENTS},
     }
-    cpsc, ludb = cpsc_sources(), ludb_sources()
+    cpsc, cpsc_af, ludb = cpsc_sources(), cpsc_sources(af=True), ludb_sources()
     for split in args.splits:
         rows: list[dict] = []
         for src in (s for s in cpsc if s.split == split):
@@ -430,8 +456,13 @@ def main() -> None:
             first = int(np.searchsorted(src.beats, CPSC_AT_S * src.fs))
             alone = tuple((k,) for k in every)
             rows += real_pause_rows(src, CPSC_PAUSES_S, first, every, alone, every)
+        for src in (s for s in cpsc_af if s.split == split):
+            every = tuple(range(len(src.leads)))
+            made = false_pause_rows(src, CPSC_AT_S, CPSC_SPANS_S, every, AF_CASES)
+            rows += [row | {"case": f"af_{row['case']}"} for row in made]
         out[f"cpsc2021_{split}"] = {
             "pieces": sum(s.split == split for s in cpsc),
+            "af_pieces": sum(s.split == split for s in cpsc_af),
             **summarise(rows),
         }
         rows = []

@@ -220,7 +220,8 @@ def test_the_longest_pause_strip_names_the_pause_time_not_the_strip_start() -> N
         "sample_rate_hz": 200.0,
         "rhythm": {"af_episodes": [], "pauses": [{"start": 6638, "end": 7192, "duration_s": 2.77}]},
     }
-    [(start, label)] = strip_starts(analysis)
+    [(start, label, leads)] = strip_starts(analysis)
+    assert leads == ()  # no lead beats on through it: the report's lead alone
     assert start == pytest.approx(31.19)
     assert label == "Longest pause, 2.77 s, at 00:00:33 (strip from 00:00:31)"
 
@@ -237,7 +238,7 @@ def test_an_arrest_longer_than_a_strip_gets_a_second_strip_for_its_end() -> None
             "pauses": [{"start": 1637, "end": 4073, "duration_s": 12.18}],
         },
     }
-    (first, _), (second, label) = strip_starts(analysis)
+    (first, _, _), (second, label, _) = strip_starts(analysis)
     assert first == pytest.approx(6.185)
     assert second == pytest.approx(4073 / 200 + 2.0 - 10.0)
     assert label == "Longest pause, 12.18 s, at 00:00:08: its end at 00:00:20 (strip from 00:00:12)"
@@ -297,6 +298,6 @@ def test_no_pause_is_claimed_only_for_the_time_analysed() -> None:
     2.0 s" beside it read as if the whole record had been looked at."""
     from workstation.reports.ecg_rhythm_pages import _longest_pause
 
-    assert _longest_pause(None, 10.0) == "none over 2.0 s in analysed time"
-    assert _longest_pause(None, 0.0) == "none over 2.0 s"
-    assert _longest_pause(8.7, 10.0) == "8.70 s"
+    assert _longest_pause(None, 10.0, {}) == "none over 2.0 s in analysed time"
+    assert _longest_pause(None, 0.0, {}) == "none over 2.0 s"
+    assert _longest_pause(8.7, 10.0, {"pauses": [{"duration_s": 8.7}]}) == "8.70 s"

@@ -63,7 +63,7 @@ def test_a_long_af_record_opens_on_the_trend_and_pages_to_each_episode(qtbot, wi
     measured = result.measured_stretch_s
     assert measured is not None and measured[1] - measured[0] == pytest.approx(10.0, abs=0.1)
     events = trend_events(rhythm, measured)
-    expected = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
+    expected = [(e.label, clock(e.start_s), clock(e.end_s)) for e in events]
     assert _rows(workspace) == expected
     assert (MEASURED, clock(measured[0]), clock(measured[1])) in expected
     rows = workspace.panel.measurements
@@ -124,7 +124,7 @@ def test_the_30_minute_mit_bih_record_pages_from_a_click_on_the_trend(qtbot, win
     result = workspace.opened.result
     events = trend_events(result.rhythm, result.measured_stretch_s)
     assert trend.events == events and events[0].kind == MEASURED
-    shown = [(e.kind, clock(e.start_s), clock(e.end_s)) for e in events]
+    shown = [(e.label, clock(e.start_s), clock(e.end_s)) for e in events]
     assert _rows(workspace) == shown
     if all(e.kind == MEASURED for e in events):  # the list says so rather than only that
         last = trend.table.rowCount() - 1

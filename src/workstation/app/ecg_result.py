@@ -57,12 +57,28 @@ class Score:
 
 
 @dataclass(frozen=True)
+class StoredPause:
+    """A pause as stored: samples at the rhythm's rate, its length, and the leads whose own
+    beats go on through it (``ecg.pause_leads``; empty in analyses stored before)."""
+
+    start: int
+    end: int
+    duration_s: float
+    not_seen_in: tuple[str, ...] = ()
+
+    @classmethod
+    def from_json(cls, pause: dict[str, Any]) -> StoredPause:
+        seen = tuple(pause.get("not_seen_in") or ())
+        return cls(int(pause["start"]), int(pause["end"]), float(pause["duration_s"]), seen)
+
+
+@dataclass(frozen=True)
 class StoredRhythm:
     """The rhythm analysis as stored: what a rhythm (Holter) view pages through. Indices
     are samples at the analysis' ``sample_rate_hz``."""
 
     af_episodes: tuple[tuple[float, float], ...]  # (start_s, end_s)
-    pauses: tuple[tuple[int, int, float], ...]  # (start, end, seconds)
+    pauses: tuple[StoredPause, ...]
     hr_trend_bpm: tuple[float | None, ...]  # one value per minute
     af_burden_pct: float
     pac_count: int
@@ -81,7 +97,7 @@ class StoredRhythm:
         summary = rhythm.get("summary") or {}
         return cls(
             tuple((e["start_s"], e["end_s"]) for e in rhythm.get("af_episodes") or []),
-            tuple((p["start"], p["end"], p["duration_s"]) for p in rhythm.get("pauses") or []),
+            tuple(StoredPause.from_json(p) for p in rhythm.get("pauses") or []),
             tuple(summary.get("hr_trend_bpm") or ()),
             float(summary.get("af_burden_pct") or 0.0),
             int(summary.get("pac_count") or 0),

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from workstation.app.ecg_result import StoredRhythm
+from workstation.app.ecg_result import StoredPause, StoredRhythm
 from workstation.ecg.interpretation import clock
+from workstation.ecg.pause_leads import COMPARE_LEADS, leads_text, not_seen_text
 from workstation.ecg.rhythm import trend_points
 
 PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
@@ -41,6 +42,14 @@ class TrendEvent:
     kind: str
     start_s: float
     end_s: float
+    #: Said beside the kind, and what to do about it (a pause some lead beats on through).
+    detail: str = ""
+    caution: str = ""
+
+    @property
+    def label(self) -> str:
+        """The kind as the list shows it: 'Pause (not in lead II)'."""
+        return f"{self.kind} ({self.detail})" if self.detail else self.kind
 
     @property
     def duration_s(self) -> float:
@@ -63,9 +72,17 @@ def trend_events(
     events = [TrendEvent(AF, a, b) for a, b in rhythm.af_episodes]
     events += [TrendEvent(MEASURED, *measured)] if measured else []
     if fs > 0:
-        events += [TrendEvent(PAUSE, a / fs, b / fs) for a, b, _ in rhythm.pauses]
+        events += [_pause_event(p, fs) for p in rhythm.pauses]
     events += [TrendEvent(NOT_INTERPRETED, a, b) for a, b in rhythm.excluded_s]
     return sorted(events, key=lambda e: (e.start_s, e.kind))
+
+
+def _pause_event(pause: StoredPause, fs: float) -> TrendEvent:
+    if not pause.not_seen_in:
+        return TrendEvent(PAUSE, pause.start / fs, pause.end / fs)
+    caution = f"This pause is {not_seen_text(pause.not_seen_in)}: {COMPARE_LEADS}"
+    detail = f"not in {leads_text(pause.not_seen_in)}"
+    return TrendEvent(PAUSE, pause.start / fs, pause.end / fs, detail, caution)
 
 
 def beat_times_s(beats: tuple[int, ...], rhythm: StoredRhythm) -> list[float]:

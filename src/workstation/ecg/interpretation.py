@@ -31,9 +31,10 @@ import numpy as np
 from workstation.channels import LIMB_LEADS
 from workstation.ecg.delineation import runs
 from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
+from workstation.ecg.pause_leads import COMPARE_LEADS, leads_text, not_seen_text
 from workstation.ecg.qrs import PAUSE_S
 from workstation.ecg.quality import QualityMap
-from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, RhythmAnalysis, WindowRhythm
+from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, Pause, RhythmAnalysis, WindowRhythm
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
 BRADYCARDIA_BPM = 60  # [AHA] part I
@@ -383,16 +384,41 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
         if count:
             out.append(Statement(code, f"{name}: {count}", {"count": float(count)}))
     if r.pauses:
-        longest = max(r.pauses, key=lambda p: p.duration_s)
-        out.append(
-            Statement(
-                "pauses",
-                f"Pauses over {PAUSE_S:.1f} s: {len(r.pauses)}, longest {longest.duration_s:.1f} s "
-                f"at {clock(longest.start / r.fs)}",
-                {"count": float(len(r.pauses)), "longest_s": longest.duration_s},
-            )
-        )
+        out.append(pause_statement(r.pauses, r.fs))
     return out
+
+
+def pause_statement(pauses: list[Pause], fs: float) -> Statement:
+    """How many pauses, the longest and when; those other leads beat on through
+    (``ecg.pause_leads``) are stated too, each with its time and leads, and beside them the
+    longest pause seen in every lead, so a real pause is not read as one of them."""
+    longest = max(pauses, key=lambda p: p.duration_s)
+    text = (
+        f"Pauses over {PAUSE_S:.1f} s: {len(pauses)}, longest {longest.duration_s:.1f} s "
+        f"at {clock(longest.start / fs)}"
+    )
+    disputed = [p for p in pauses if p.not_seen_in]
+    if len(pauses) == 1 and disputed:
+        text += f"; {not_seen_text(longest.not_seen_in)}: {COMPARE_LEADS}"
+    elif disputed:
+        listed = [
+            f"{clock(p.start / fs)} ({p.duration_s:.1f} s; beats go on in "
+            f"{leads_text(p.not_seen_in)})"
+            for p in disputed[:MAX_SPANS_LISTED]
+        ]
+        more = len(disputed) - MAX_SPANS_LISTED
+        listed += [f"and {more} more"] if more > 0 else []
+        text += f"; not seen in every lead: {', '.join(listed)}: {COMPARE_LEADS}"
+        if longest.not_seen_in:
+            seen = [p for p in pauses if not p.not_seen_in]
+            best = max(seen, key=lambda p: p.duration_s, default=None)
+            text += (
+                f"; longest seen in every lead {best.duration_s:.1f} s at {clock(best.start / fs)}"
+                if best
+                else "; none seen in every lead"
+            )
+    values = {"count": float(len(pauses)), "longest_s": longest.duration_s}
+    return Statement("pauses", text, values | {"not_in_every_lead": float(len(disputed))})
 
 
 def conduction_statements(m: Measurements, paced: bool = False) -> list[Statement]:

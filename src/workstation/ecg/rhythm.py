@@ -86,6 +86,7 @@ from typing import Any
 import numpy as np
 
 from workstation.ecg.pacing import PACED_SHARE
+from workstation.ecg.pause_leads import LeadBeats, beats_on_through, usual_intervals
 from workstation.ecg.qrs import PAUSE_S, REFRACTORY_S, SETTLE_S, detect_both, detection_signal
 from workstation.ecg.quality import (
     LeadWindowQuality,
@@ -166,9 +167,13 @@ class Episode:
 
 @dataclass(frozen=True)
 class Pause:
+    """An RR interval over PAUSE_S; ``not_seen_in`` names the leads whose own beats go on
+    through it (``ecg.pause_leads``): a lead come off can read as a pause."""
+
     start: int
     end: int
     duration_s: float
+    not_seen_in: tuple[str, ...] = ()
 
 
 @dataclass
@@ -244,7 +249,7 @@ class RhythmAnalysis:
             "premature_atrial": self.beats[self.beat_kinds == PAC].tolist(),
             "premature_ventricular": self.beats[self.beat_kinds == PVC].tolist(),
             "af_episodes": [asdict(e) for e in self.episodes],
-            "pauses": [asdict(p) for p in self.pauses],
+            "pauses": [asdict(p) | {"not_seen_in": list(p.not_seen_in)} for p in self.pauses],
             "windows": {
                 "edges": self.quality.edges.tolist(),
                 "label": [w.label for w in self.windows],
@@ -350,6 +355,24 @@ def _at_agreed_beats(
     return rejudged_at_beats(q, shape, noise)
 
 
+def _agreed_beats(
+    filtered: np.ndarray,
+    primary: list[np.ndarray],
+    secondary: list[np.ndarray],
+    span: tuple[int, int],
+    fs: float,
+) -> list[LeadBeats]:
+    """Each lead's beats in ``span`` that both its detectors found, with their QRS
+    correlation with the lead's median QRS over the span (a chunk): what
+    ``ecg.pause_leads`` compares a pause with."""
+    out = []
+    for x, p, q in zip(filtered, primary, secondary, strict=True):
+        here = p[(p >= span[0]) & (p < span[1])]
+        here = here[confirmed(here, q, fs)]
+        out.append(LeadBeats(here, morphology_correlation(x, here, fs)))
+    return out
+
+
 def _rhythm_lead(
     row: list[LeadWindowQuality],
     usable: list[int],
@@ -387,6 +410,7 @@ def scan_rhythm(
     beats: list[np.ndarray] = []
     kinds: list[np.ndarray] = []
     beat_window: list[np.ndarray] = []
+    lead_beats: list[list[LeadBeats]] = [[] for _ in leads]
     for c0 in range(0, n_windows, CHUNK_WINDOWS):
         c1 = min(c0 + CHUNK_WINDOWS, n_windows)
         a, b = max(int(edges[c0]) - pad, 0), min(int(edges[c1]) + pad, n_samples)
@@ -397,6 +421,11 @@ def scan_rhythm(
         # start-up, the detectors' thresholds settling and a cut QRS make one detector see
         # a "beat" there that the other does not.
         first, last = int(SETTLE_S * fs) - a, n_samples - int(SETTLE_S * fs) - a
+        # To the recording's very ends (no settling margin): a lead lost at the end is
+        # beaten through to the last beat by the others.
+        own = (int(edges[c0]) - a, int(edges[c1]) - a)
+        for k, found in enumerate(_agreed_beats(filtered, primary, secondary, own, fs)):
+            lead_beats[k].append(LeadBeats(found.samples + a, found.shape))
         for w in range(c0, c1):
             s, e = int(edges[w]) - a, int(edges[w + 1]) - a
             lo, hi = max(s, first), min(e, last)
@@ -449,7 +478,17 @@ def scan_rhythm(
     all_beats, all_kinds, all_windows = all_beats[keep], all_kinds[keep], all_windows[keep]
     valid = np.diff(all_windows, prepend=-2) <= 1
     episodes = af_episodes(windows, edges, all_beats, valid, fs)
-    pauses = find_pauses(all_beats, valid, fs)
+    every_lead = [
+        (
+            name,
+            LeadBeats(
+                np.concatenate([b.samples for b in lead_beats[k]]),
+                np.concatenate([b.shape for b in lead_beats[k]]),
+            ),
+        )
+        for k, name in enumerate(leads)
+    ]
+    pauses = find_pauses(all_beats, valid, fs, every_lead)
     return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
 
 
@@ -598,11 +637,24 @@ def _running_median(x: np.ndarray, half: int) -> np.ndarray:
     return out
 
 
-def find_pauses(beats: np.ndarray, valid: np.ndarray, fs: float) -> list[Pause]:
-    """Every measured RR interval over PAUSE_S."""
-    rr = np.diff(beats, prepend=beats[:1]) / fs
-    found = np.flatnonzero(valid & (rr > PAUSE_S))
-    return [Pause(int(beats[i - 1]), int(beats[i]), round(float(rr[i]), 2)) for i in found]
+def find_pauses(
+    beats: np.ndarray, valid: np.ndarray, fs: float, leads: list[tuple[str, LeadBeats]]
+) -> list[Pause]:
+    """Every measured RR interval over PAUSE_S, with the ``leads`` (name, beats) that beat
+    on through it."""
+    rr = np.diff(beats, prepend=beats[:1])
+    found = np.flatnonzero(valid & (rr > PAUSE_S * fs))
+    out = []
+    for i in found:
+        start, end = int(beats[i - 1]), int(beats[i])
+        usual = usual_intervals(rr, valid, int(i))
+        beating = tuple(
+            name
+            for name, lead in leads
+            if usual is not None and beats_on_through(lead, start, end, beats, usual, fs)
+        )
+        out.append(Pause(start, end, round(float(rr[i] / fs), 2), beating))
+    return out
 
 
 def trend_points(

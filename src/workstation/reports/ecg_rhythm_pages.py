@@ -14,7 +14,7 @@ Everything is read from the stored analysis (``EcgAnalysis.to_json()``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from reportlab.lib.colors import Color
@@ -25,6 +25,7 @@ from workstation.channels import lead_label
 from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
+from workstation.ecg.pause_leads import COMPARE_LEADS, not_seen_text
 from workstation.ecg.rhythm import shown_rhythm, trend_points
 from workstation.eeg.paging import decimate_minmax
 from workstation.recording import Recording
@@ -103,19 +104,27 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("AF episodes", str(s["af_episodes"])),
         ("Premature atrial", str(s["pac_count"])),
         ("Premature ventricular", str(s["pvc_count"])),
-        ("Longest pause", _longest_pause(pause, s["excluded_s"])),
+        ("Longest pause", _longest_pause(pause, s["excluded_s"], analysis["rhythm"])),
         ("Fastest minute", minute(s.get("fastest_bpm"), s.get("fastest_minute"))),
         ("Slowest minute", minute(s.get("slowest_bpm"), s.get("slowest_minute"))),
     ]
 
 
-def _longest_pause(pause: float | None, excluded_s: float) -> str:
+def _longest_pause(pause: float | None, excluded_s: float, rhythm: Mapping[str, Any]) -> str:
     """The longest pause, or none: only in the analysed time when some was not interpreted,
     where an arrest can hide (a 9 s sinus arrest's window is usually refused as poor
-    signal quality, benchmarks/ecg_irregular_rhythms.py)."""
-    if pause is not None:
+    signal quality, benchmarks/ecg_irregular_rhythms.py). When other leads beat on
+    through it, their names and the longest pause seen in every lead."""
+    if pause is None:
+        return "none over 2.0 s in analysed time" if excluded_s > 0 else "none over 2.0 s"
+    pauses = rhythm.get("pauses") or []
+    longest = max(pauses, key=lambda p: p["duration_s"], default={})
+    beating = longest.get("not_seen_in") or []
+    if not beating:
         return f"{pause:.2f} s"
-    return "none over 2.0 s in analysed time" if excluded_s > 0 else "none over 2.0 s"
+    seen = [p["duration_s"] for p in pauses if not p.get("not_seen_in")]
+    every = f"{max(seen):.2f} s" if seen else "none"
+    return f"{pause:.2f} s ({not_seen_text(beating)}); in every lead: {every}"
 
 
 def draw_rhythm_summary_page(
@@ -176,48 +185,110 @@ def draw_rhythm_summary_page(
     return Box(box.x, floor, box.width / 2 - 4 * mm, y_summary - 2 * mm - floor)
 
 
-def strip_starts(analysis: Mapping[str, Any]) -> list[tuple[float, str]]:
-    """(start s, label) of the strips to print: each AF episode, then the longest pause."""
+class Strip(NamedTuple):
+    """A 10 s rhythm strip: where it starts, its title, and the leads it is drawn in (names
+    as analysed; empty: the report's first analysed lead alone)."""
+
+    start_s: float
+    label: str
+    leads: tuple[str, ...] = ()
+
+
+def strip_starts(analysis: Mapping[str, Any]) -> list[Strip]:
+    """The strips to print: each AF episode, then the longest pause, and when other leads
+    beat on through that one (``ecg.pause_leads``), the longest pause seen in every lead
+    too: a real pause must not go without a strip behind a lead that came off. A pause
+    other leads beat on through is drawn in the lead it was read from and the first lead
+    that beats on, one above the other, so the reader can compare them."""
     rhythm = analysis["rhythm"]
     fs = float(analysis["sample_rate_hz"])
     out = [
-        (float(e["start_s"]), f"AF episode {k + 1} from {clock(e['start_s'])}")
+        Strip(float(e["start_s"]), f"AF episode {k + 1} from {clock(e['start_s'])}")
         for k, e in enumerate(rhythm.get("af_episodes") or [])
     ]
     pauses = rhythm.get("pauses") or []
-    if pauses:
-        longest = max(pauses, key=lambda p: p["duration_s"])
-        at, end = longest["start"] / fs, longest["end"] / fs
-        start = max(at - STRIP_LEAD_S, 0.0)
-        label = f"Longest pause, {longest['duration_s']:.2f} s, at {clock(at)}"
-        out.append((start, f"{label} (strip from {clock(start)})"))
-        if end + STRIP_LEAD_S > start + STRIP_S:
-            # An arrest longer than the strip: its end, the beat that closes it, on a second.
-            later = end + STRIP_LEAD_S - STRIP_S
-            out.append((later, f"{label}: its end at {clock(end)} (strip from {clock(later)})"))
+    if not pauses:
+        return out
+    longest = max(pauses, key=lambda p: p["duration_s"])
+    out += _pause_strips(rhythm, longest, fs, "Longest pause")
+    if longest.get("not_seen_in"):
+        seen = [p for p in pauses if not p.get("not_seen_in")]
+        if seen:
+            best = max(seen, key=lambda p: p["duration_s"])
+            out += _pause_strips(rhythm, best, fs, "Longest pause seen in every lead")
     return out
+
+
+def _pause_strips(
+    rhythm: Mapping[str, Any], pause: Mapping[str, Any], fs: float, name: str
+) -> list[Strip]:
+    """A pause's strip from STRIP_LEAD_S before it, and a second for its end when it is
+    longer than a strip; titled ``name``."""
+    at, end = pause["start"] / fs, pause["end"] / fs
+    start = max(at - STRIP_LEAD_S, 0.0)
+    label = f"{name}, {pause['duration_s']:.2f} s, at {clock(at)}"
+    beating = tuple(pause.get("not_seen_in") or ())
+    leads = (_read_from(rhythm, pause, beating), beating[0]) if beating else ()
+    caution = f"; {not_seen_text(beating)}: {COMPARE_LEADS}" if beating else ""
+    out = [Strip(start, f"{label} (strip from {clock(start)}){caution}", leads)]
+    if end + STRIP_LEAD_S > start + STRIP_S:
+        # An arrest longer than the strip: its end, the beat that closes it, on a second.
+        later = end + STRIP_LEAD_S - STRIP_S
+        title = f"{label}: its end at {clock(end)} (strip from {clock(later)})"
+        out.append(Strip(later, title, leads))
+    return out
+
+
+def _read_from(rhythm: Mapping[str, Any], pause: Mapping[str, Any], beating: tuple) -> str:
+    """The lead the rhythm was read from in the windows the pause spans, other than the
+    leads that beat on through it ('' when none is stored)."""
+    windows = rhythm.get("windows") or {}
+    edges, leads = windows.get("edges") or [], windows.get("lead") or []
+    first = int(np.searchsorted(edges, pause["start"], side="right")) - 1
+    last = int(np.searchsorted(edges, pause["end"], side="right")) - 1
+    spanned = [leads[w] for w in range(max(first, 0), min(last + 1, len(leads))) if leads[w]]
+    return next((str(lead) for lead in spanned if lead not in beating), "")
+
+
+def _strip_rows(strips: list[Strip], default: int, names: list[str]) -> list[list[tuple]]:
+    """Pages of (start s, title, lead index) rows, a strip's leads kept on one page; a
+    strip lead not among ``names`` falls back to ``default``."""
+    pages: list[list[tuple]] = [[]]
+    for strip in strips:
+        wanted = [names.index(n) if n in names else default for n in strip.leads] or [default]
+        wanted = list(dict.fromkeys(wanted))
+        rows = [(strip.start_s, strip.label, wanted[0])]
+        rows += [(strip.start_s, "the same 10 s", k) for k in wanted[1:]]
+        if len(pages[-1]) + len(rows) > STRIPS_PER_PAGE:
+            pages.append([])
+        pages[-1] += rows
+    return pages
 
 
 def draw_strips_pages(
     canvas: Canvas, recording: Recording, analysis: Mapping[str, Any], settings: ReportSettings
 ) -> None:
-    """10 s strips of the first analysed lead, six to a page; each page ends with showPage."""
+    """10 s strips of the first analysed lead (a disputed pause also in the lead that beats
+    on through it), six to a page; each page ends with showPage."""
     strips = strip_starts(analysis)
     if not strips:
         return
     channels = lead_channels(recording)
     used = analysis.get("leads_used") or channels.names
-    k = channels.names.index(used[0]) if used and used[0] in channels.names else 0
+    k0 = channels.names.index(used[0]) if used and used[0] in channels.names else 0
     box = content_box(settings.paper)
     fs = recording.fs
-    for first in range(0, len(strips), STRIPS_PER_PAGE):
+    for page in _strip_rows(strips, k0, list(channels.names)):
         canvas.setFillColor(TEXT_COLOR)
         canvas.setFont(BOLD, 12)
-        canvas.drawString(box.x, box.top - 11, f"Rhythm strips, lead {channels.names[k]}")
+        header = f"Rhythm strips, lead {lead_label(channels.names[k0])}"
+        if any(k != k0 for _, _, k in page):
+            header += " (other leads named on their strip)"
+        canvas.drawString(box.x, box.top - 11, header)
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED_COLOR)
         canvas.drawRightString(box.right, box.top - 10, "25 mm/s, 10 mm/mV")
-        for row, (start_s, label) in enumerate(strips[first : first + STRIPS_PER_PAGE]):
+        for row, (start_s, label, k) in enumerate(page):
             top = box.top - 18 * mm - row * (STRIP_HEIGHT_MM + 6) * mm
             grid = Box(
                 box.x,
@@ -236,7 +307,8 @@ def draw_strips_pages(
                 draw_trace(canvas, values - float(np.median(values)), fs, scale)
             canvas.setFillColor(TEXT_COLOR)
             canvas.setFont(BOLD, 8)
-            canvas.drawString(grid.x, grid.top + 1.5 * mm, label)
+            title = label if k == k0 else f"Lead {lead_label(channels.names[k])}: {label}"
+            canvas.drawString(grid.x, grid.top + 1.5 * mm, title)
         canvas.showPage()
 
 

@@ -175,7 +175,7 @@ class TrendOverview(QWidget):
         )
         self.plot.addItem(self.rate_dots)
         fs = r.sample_rate_hz
-        pauses = [a / fs for a, _, _ in r.pauses] if fs > 0 else []
+        pauses = [p.start / fs for p in r.pauses] if fs > 0 else []
         self._marks(pauses, top * 0.95, "t", PAUSE_COLOR, 11)
         self._marks(beat_times_s(r.premature_atrial, r), top * 0.09, "|", PAC_COLOR, 9)
         self._marks(beat_times_s(r.premature_ventricular, r), top * 0.03, "|", PVC_COLOR, 9)
@@ -258,9 +258,11 @@ class TrendOverview(QWidget):
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(table.fontMetrics().height() + 6)
         for row, event in enumerate(self.events):
-            texts = (event.kind, clock(event.start_s), clock(event.end_s), event.duration_text())
+            texts = (event.label, clock(event.start_s), clock(event.end_s), event.duration_text())
             for col, text in enumerate(texts):
                 item = QTableWidgetItem(text)
+                if col == 0 and event.caution:
+                    item.setToolTip(event.caution)
                 if col == 0 and event.kind == NOT_INTERPRETED:
                     item.setToolTip("Not interpreted: no rhythm statement for this stretch")
                 if col == 0 and event.kind == MEASURED:
