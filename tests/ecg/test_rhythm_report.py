@@ -301,3 +301,36 @@ def test_no_pause_is_claimed_only_for_the_time_analysed() -> None:
     assert _longest_pause(None, 10.0, {}) == "none over 2.0 s in analysed time"
     assert _longest_pause(None, 0.0, {}) == "none over 2.0 s"
     assert _longest_pause(8.7, 10.0, {"pauses": [{"duration_s": 8.7}]}) == "8.70 s"
+
+
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_every_rhythm_strip_stays_on_the_page(paper: str) -> None:
+    """Six strips went to a landscape page with room for five: the sixth, its title over
+    the footer, ran off the page's foot (seen with a named pause's two strips in two leads
+    and the longest pause seen in every lead, session 18)."""
+    from reportlab.lib.units import mm
+
+    from workstation.reports.ecg_rhythm_pages import (
+        STRIP_GAP_MM,
+        STRIP_HEIGHT_MM,
+        STRIPS_TOP_MM,
+        strips_per_page,
+    )
+    from workstation.reports.page_layout import content_box
+    from workstation.reports.paper import Paper
+
+    box = content_box(Paper(paper))
+    n = strips_per_page(box)
+    last_top = box.top - (STRIPS_TOP_MM + (n - 1) * (STRIP_HEIGHT_MM + STRIP_GAP_MM)) * mm
+    assert last_top - STRIP_HEIGHT_MM * mm >= box.y  # the last strip is on the page
+    assert last_top - (2 * STRIP_HEIGHT_MM + STRIP_GAP_MM) * mm < box.y  # one more is not
+
+
+def test_a_pause_whose_end_is_on_its_strip_gets_no_second_strip() -> None:
+    """A 6 s pause from 2 s into its strip ends 2 s before the strip does: a second strip
+    "for its end" started 20 ms after the first."""
+    from workstation.reports.ecg_rhythm_pages import strip_starts
+
+    pause = {"start": 3730, "end": 4934, "duration_s": 6.02}
+    analysis = {"sample_rate_hz": 200.0, "rhythm": {"af_episodes": [], "pauses": [pause]}}
+    assert len(strip_starts(analysis)) == 1

@@ -50,8 +50,12 @@ AF_COLOR = Color(1.0, 0.85, 0.85)
 EXCLUDED_COLOR = Color(0.85, 0.85, 0.85)
 STRIP_S = 10.0
 STRIP_LEAD_S = 2.0  # a pause strip shows this much before the pause (and after its end)
+#: A pause whose closing beat is this far inside its strip needs no second strip for its end
+#: (a 6 s pause had a second strip 20 ms after the first).
+STRIP_END_SHOWN_S = 0.5
 STRIP_HEIGHT_MM = 30.0
-STRIPS_PER_PAGE = 6
+STRIP_GAP_MM = 6.0  # between one strip and the title of the next
+STRIPS_TOP_MM = 18.0  # the page title above the first strip
 MAX_EPISODE_ROWS = 18
 PAPER_SPEED_MM_PER_S = 25.0
 GAIN_MM_PER_MV = 10.0
@@ -231,7 +235,7 @@ def _pause_strips(
     leads = (_read_from(rhythm, pause, beating), beating[0]) if beating else ()
     caution = f"; {not_seen_text(beating)}: {COMPARE_LEADS}" if beating else ""
     out = [Strip(start, f"{label} (strip from {clock(start)}){caution}", leads)]
-    if end + STRIP_LEAD_S > start + STRIP_S:
+    if end + STRIP_END_SHOWN_S > start + STRIP_S:
         # An arrest longer than the strip: its end, the beat that closes it, on a second.
         later = end + STRIP_LEAD_S - STRIP_S
         title = f"{label}: its end at {clock(end)} (strip from {clock(later)})"
@@ -250,16 +254,25 @@ def _read_from(rhythm: Mapping[str, Any], pause: Mapping[str, Any], beating: tup
     return next((str(lead) for lead in spanned if lead not in beating), "")
 
 
-def _strip_rows(strips: list[Strip], default: int, names: list[str]) -> list[list[tuple]]:
-    """Pages of (start s, title, lead index) rows, a strip's leads kept on one page; a
-    strip lead not among ``names`` falls back to ``default``."""
+def strips_per_page(box: Box) -> int:
+    """How many strips fit the page's content box under its title: six were printed on a
+    landscape page with room for five, the sixth running off the page's foot."""
+    room = box.height / mm - STRIPS_TOP_MM - STRIP_HEIGHT_MM
+    return 1 + max(int(room // (STRIP_HEIGHT_MM + STRIP_GAP_MM)), 0)
+
+
+def _strip_rows(
+    strips: list[Strip], default: int, names: list[str], per_page: int
+) -> list[list[tuple]]:
+    """Pages of (start s, title, lead index) rows, ``per_page`` to a page, a strip's leads
+    kept on one page; a strip lead not among ``names`` falls back to ``default``."""
     pages: list[list[tuple]] = [[]]
     for strip in strips:
         wanted = [names.index(n) if n in names else default for n in strip.leads] or [default]
         wanted = list(dict.fromkeys(wanted))
         rows = [(strip.start_s, strip.label, wanted[0])]
         rows += [(strip.start_s, "the same 10 s", k) for k in wanted[1:]]
-        if len(pages[-1]) + len(rows) > STRIPS_PER_PAGE:
+        if pages[-1] and len(pages[-1]) + len(rows) > per_page:
             pages.append([])
         pages[-1] += rows
     return pages
@@ -269,7 +282,7 @@ def draw_strips_pages(
     canvas: Canvas, recording: Recording, analysis: Mapping[str, Any], settings: ReportSettings
 ) -> None:
     """10 s strips of the first analysed lead (a disputed pause also in the lead that beats
-    on through it), six to a page; each page ends with showPage."""
+    on through it), as many to a page as fit; each page ends with showPage."""
     strips = strip_starts(analysis)
     if not strips:
         return
@@ -278,7 +291,7 @@ def draw_strips_pages(
     k0 = channels.names.index(used[0]) if used and used[0] in channels.names else 0
     box = content_box(settings.paper)
     fs = recording.fs
-    for page in _strip_rows(strips, k0, list(channels.names)):
+    for page in _strip_rows(strips, k0, list(channels.names), strips_per_page(box)):
         canvas.setFillColor(TEXT_COLOR)
         canvas.setFont(BOLD, 12)
         header = f"Rhythm strips, lead {lead_label(channels.names[k0])}"
@@ -289,7 +302,7 @@ def draw_strips_pages(
         canvas.setFillColor(MUTED_COLOR)
         canvas.drawRightString(box.right, box.top - 10, "25 mm/s, 10 mm/mV")
         for row, (start_s, label, k) in enumerate(page):
-            top = box.top - 18 * mm - row * (STRIP_HEIGHT_MM + 6) * mm
+            top = box.top - (STRIPS_TOP_MM + row * (STRIP_HEIGHT_MM + STRIP_GAP_MM)) * mm
             grid = Box(
                 box.x,
                 top - STRIP_HEIGHT_MM * mm,
