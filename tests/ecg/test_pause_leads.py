@@ -173,6 +173,7 @@ def test_a_disputed_pause_reaches_the_pdf_in_both_leads() -> None:
     assert "not seen in lead II, where beats go on: compare the leads" in text
     strips = next(p for p in pages if "Rhythm strips" in p)
     assert "Lead II: the same 10 s" in strips
+    assert "Lead I: Longest pause" in strips  # each row of a compared strip names its lead
 
 
 def test_the_trend_list_names_the_lead_that_beats_on_and_says_what_to_do() -> None:
@@ -221,7 +222,7 @@ def test_a_real_pause_beside_a_named_one_keeps_its_place_in_the_statement_and_it
     real_strip = "Longest pause seen in every lead, 7.75 s, at 00:00:19"
     assert any(t.startswith(real_strip) for t in titles)
     assert _longest_pause(8.51, 0.0, rhythm) == (
-        "8.51 s (not seen in lead II, where beats go on); in every lead: 7.75 s"
+        "7.75 s in every lead; 8.51 s not seen in lead II, where beats go on"
     )
 
 

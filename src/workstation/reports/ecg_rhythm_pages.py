@@ -128,7 +128,8 @@ def _longest_pause(pause: float | None, excluded_s: float, rhythm: Mapping[str, 
         return f"{pause:.2f} s"
     seen = [p["duration_s"] for p in pauses if not p.get("not_seen_in")]
     every = f"{max(seen):.2f} s" if seen else "none"
-    return f"{pause:.2f} s ({not_seen_text(beating)}); in every lead: {every}"
+    # The pause seen in every lead first: with eleven leads named the row was cut before it.
+    return f"{every} in every lead; {pause:.2f} s {not_seen_text(beating)}"
 
 
 def draw_rhythm_summary_page(
@@ -264,14 +265,15 @@ def strips_per_page(box: Box) -> int:
 def _strip_rows(
     strips: list[Strip], default: int, names: list[str], per_page: int
 ) -> list[list[tuple]]:
-    """Pages of (start s, title, lead index) rows, ``per_page`` to a page, a strip's leads
-    kept on one page; a strip lead not among ``names`` falls back to ``default``."""
+    """Pages of (start s, title, lead index, lead named in the title) rows, ``per_page`` to
+    a page, a strip's leads kept on one page (each row then names its lead); a strip lead
+    not among ``names`` falls back to ``default``."""
     pages: list[list[tuple]] = [[]]
     for strip in strips:
         wanted = [names.index(n) if n in names else default for n in strip.leads] or [default]
         wanted = list(dict.fromkeys(wanted))
-        rows = [(strip.start_s, strip.label, wanted[0])]
-        rows += [(strip.start_s, "the same 10 s", k) for k in wanted[1:]]
+        rows = [(strip.start_s, strip.label, wanted[0], len(wanted) > 1)]
+        rows += [(strip.start_s, "the same 10 s", k, True) for k in wanted[1:]]
         if pages[-1] and len(pages[-1]) + len(rows) > per_page:
             pages.append([])
         pages[-1] += rows
@@ -295,13 +297,13 @@ def draw_strips_pages(
         canvas.setFillColor(TEXT_COLOR)
         canvas.setFont(BOLD, 12)
         header = f"Rhythm strips, lead {lead_label(channels.names[k0])}"
-        if any(k != k0 for _, _, k in page):
+        if any(k != k0 for _, _, k, _ in page):
             header += " (other leads named on their strip)"
         canvas.drawString(box.x, box.top - 11, header)
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED_COLOR)
         canvas.drawRightString(box.right, box.top - 10, "25 mm/s, 10 mm/mV")
-        for row, (start_s, label, k) in enumerate(page):
+        for row, (start_s, label, k, named) in enumerate(page):
             top = box.top - (STRIPS_TOP_MM + row * (STRIP_HEIGHT_MM + STRIP_GAP_MM)) * mm
             grid = Box(
                 box.x,
@@ -320,7 +322,7 @@ def draw_strips_pages(
                 draw_trace(canvas, values - float(np.median(values)), fs, scale)
             canvas.setFillColor(TEXT_COLOR)
             canvas.setFont(BOLD, 8)
-            title = label if k == k0 else f"Lead {lead_label(channels.names[k])}: {label}"
+            title = f"Lead {lead_label(channels.names[k])}: {label}" if named else label
             canvas.drawString(grid.x, grid.top + 1.5 * mm, title)
         canvas.showPage()
 
