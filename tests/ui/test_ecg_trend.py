@@ -221,3 +221,21 @@ def test_no_pause_is_claimed_over_a_window_not_interpreted(qtbot, window, tmp_pa
     rhythm = workspace.opened.result.rhythm
     assert rhythm.excluded_s and not rhythm.pauses
     assert "no pause over 2 s where interpreted" in workspace.trend.summary.text()
+
+
+def test_an_ecg_session_stored_without_an_analysis_says_so_in_its_header(qtbot, window):
+    """Its header read "Analysis:  on " (no model, no device) when no ECG analysis was
+    stored with the session (a session saved by an earlier version, or by another tool)."""
+    from workstation.io import read_recording
+    from workstation.ui.ecg.workspace import NO_ANALYSIS
+
+    patient = window.vault.list_patients()[0]
+    recording = read_recording(shared("ludb", "data", "1.hea"))
+    session_id = window.vault.save_session(patient.id, recording)
+    before = window.tabs.count()
+    window.open_session(session_id)
+    qtbot.waitUntil(lambda: window.tabs.count() == before + 1, timeout=60000)
+    qtbot.waitUntil(lambda: window.current_workspace() is not None, timeout=60000)
+    workspace = window.current_workspace()
+    header = workspace.header.text()
+    assert NO_ANALYSIS in header and "Analysis:  on" not in header

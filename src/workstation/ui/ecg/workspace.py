@@ -42,6 +42,9 @@ from workstation.ui.ecg.view import EcgPaperView
 from workstation.ui.shell.preferences import Preferences
 from workstation.ui.workspace import Workspace
 
+#: The header's analysis line for an ECG session stored without an analysis.
+NO_ANALYSIS = "No ECG analysis stored with this session: the trace is shown as recorded"
+
 
 def _combo(items: list[tuple[str, object]], current: object) -> QComboBox:
     box = QComboBox()
@@ -246,6 +249,8 @@ class EcgWorkspace(QWidget, Workspace):
         result = opened.result
         device = result.device if result else ""
         models = ", ".join(f"{m.name} {m.version}" for m in result.models) if result else ""
+        # A session stored without an ECG analysis read "Analysis:  on ".
+        analysis = f"Analysis: {models} on {device}" if result else NO_ANALYSIS
         unusable = result.leads_unusable if result else {}
         left_out = result.left_out_text(lead_label) if result else ""
         # The header groups the leads by reason; the figures behind each reason are a hover
@@ -256,8 +261,7 @@ class EcgWorkspace(QWidget, Workspace):
         self.header.setText(
             f"<b>{p.name}</b> · {p.identifier} · session {s.id} · {s.modality.upper()} · "
             f"{s.status} · {opened.recording.source_name} · {opened.recording.duration:.1f} s "
-            f"at {opened.recording.fs:g} Hz<br><span style='color:#555'>Analysis: {models} on "
-            f"{device}</span>"
+            f"at {opened.recording.fs:g} Hz<br><span style='color:#555'>{analysis}</span>"
             + (
                 f"<br><span style='color:#8a4b00'>Leads left out of the analysis: "
                 f"{html.escape(left_out)}</span>"
