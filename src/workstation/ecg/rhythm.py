@@ -66,7 +66,9 @@ Thresholds
   usable, at least one of them shows it; its prematurity is measured from the previous beat
   so confirmed. A noise "spike" in one lead is then neither an ectopic itself nor makes the
   true beat after it look premature.
-- Pause: RR above 2.0 s (ACC/AHA Holter reporting).
+- Pause: RR above 2.0 s (ACC/AHA Holter reporting), with the other leads that beat on
+  through it (``ecg.pause_leads``): a lead that came off reads as a pause, which is named,
+  never taken back.
 - AF episode: at least two AF windows (about 20 s), shorter than the 30 s of the ESC 2020
   definition of clinical AF so that paroxysms like those annotated in CPSC 2021 are shown;
   the episode list gives every duration, so the reader can apply the 30 s criterion.
