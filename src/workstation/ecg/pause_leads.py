@@ -85,7 +85,8 @@ def beats_on_through(
 ) -> bool:
     """Whether ``lead`` beats on through the pause from ``start`` to ``end`` (samples) of
     the ``rhythm``'s beats, whose usual intervals (samples) are ``usual``."""
-    return _locked(lead, start, end, rhythm, fs) and _fills(lead, start, end, usual, fs)
+    around = _outside(lead, start, end, fs)
+    return _locked(lead, around, rhythm, fs) and _fills(lead, start, end, around, usual, fs)
 
 
 def _outside(lead: LeadBeats, start: int, end: int, fs: float) -> np.ndarray:
@@ -97,10 +98,10 @@ def _outside(lead: LeadBeats, start: int, end: int, fs: float) -> np.ndarray:
     return np.concatenate([before, after])
 
 
-def _locked(lead: LeadBeats, start: int, end: int, rhythm: np.ndarray, fs: float) -> bool:
-    """At least LOCK_SHARE of the lead's beats within USUAL_SPAN_BEATS of the pause (either
-    side, the pause's bounding beats left out) lie within LOCK_S of a ``rhythm`` beat."""
-    mine = lead.samples[_outside(lead, start, end, fs)]
+def _locked(lead: LeadBeats, around: np.ndarray, rhythm: np.ndarray, fs: float) -> bool:
+    """At least LOCK_SHARE of the lead's beats ``around`` the pause (``_outside``) lie
+    within LOCK_S of a ``rhythm`` beat."""
+    mine = lead.samples[around]
     if mine.size == 0 or rhythm.size < 2:
         return False
     at = np.clip(np.searchsorted(rhythm, mine), 1, rhythm.size - 1)
@@ -108,15 +109,23 @@ def _locked(lead: LeadBeats, start: int, end: int, rhythm: np.ndarray, fs: float
     return bool(np.mean(off <= LOCK_S * fs) >= LOCK_SHARE)
 
 
-def _fills(lead: LeadBeats, start: int, end: int, usual: tuple[float, float], fs: float) -> bool:
+def _fills(
+    lead: LeadBeats,
+    start: int,
+    end: int,
+    around: np.ndarray,
+    usual: tuple[float, float],
+    fs: float,
+) -> bool:
     """The lead's beats from the one at ``start`` to the one at ``end`` (within MATCH_S)
-    repeat its QRS and their intervals lie in the ``usual`` range give or take
+    repeat its QRS as often as its beats ``around`` the pause allow
+    (``_shape_share_needed``) and their intervals lie in the ``usual`` range give or take
     BEAT_ON_WITHIN, and neither end of the pause is left unfilled for longer than the
     range's top (the rhythm lead's beat that ends a lost lead's "pause" can be noise)."""
     guard = MATCH_S * fs
     near = (lead.samples > start - guard) & (lead.samples < end + guard)
     inside = (lead.samples > start + guard) & (lead.samples < end - guard)
-    if not inside.any() or _shape_share(lead, inside) < _shape_share_needed(lead, start, end, fs):
+    if not inside.any() or _shape_share(lead, inside) < _shape_share_needed(lead, around):
         return False
     shortest, longest = usual[0] * (1 - BEAT_ON_WITHIN), usual[1] * (1 + BEAT_ON_WITHIN)
     steps = np.diff(lead.samples[near])
@@ -129,10 +138,9 @@ def _shape_share(lead: LeadBeats, where: np.ndarray) -> float:
     return float(np.mean(lead.shape[where] >= SHAPE_MIN))
 
 
-def _shape_share_needed(lead: LeadBeats, start: int, end: int, fs: float) -> float:
-    """SHAPE_SHARE_MIN, or less where the lead's own beats around the pause repeat its QRS
-    less often (ventricular bigeminy: half its beats are PVCs), by SHAPE_SHARE_SLACK."""
-    around = _outside(lead, start, end, fs)
+def _shape_share_needed(lead: LeadBeats, around: np.ndarray) -> float:
+    """SHAPE_SHARE_MIN, or less where the lead's own beats ``around`` the pause repeat its
+    QRS less often (ventricular bigeminy: half its beats are PVCs), by SHAPE_SHARE_SLACK."""
     usual = _shape_share(lead, around) if around.size else 1.0
     return min(SHAPE_SHARE_MIN, usual - SHAPE_SHARE_SLACK)
 

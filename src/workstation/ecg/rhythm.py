@@ -357,21 +357,28 @@ def _at_agreed_beats(
     return rejudged_at_beats(q, shape, noise)
 
 
+def _both_found(p: np.ndarray, q: np.ndarray, span: tuple[int, int], fs: float) -> np.ndarray:
+    """The primary detector's beats ``p`` in ``span`` that the checking detector (``q``)
+    found too."""
+    here = p[(p >= span[0]) & (p < span[1])]
+    return here[confirmed(here, q, fs)]
+
+
 def _agreed_beats(
     filtered: np.ndarray,
     primary: list[np.ndarray],
     secondary: list[np.ndarray],
     span: tuple[int, int],
+    offset: int,
     fs: float,
 ) -> list[LeadBeats]:
-    """Each lead's beats in ``span`` that both its detectors found, with their QRS
-    correlation with the lead's median QRS over the span (a chunk): what
-    ``ecg.pause_leads`` compares a pause with."""
+    """Each lead's beats in ``span`` that both its detectors found (moved by ``offset`` to
+    the recording's samples), with their QRS correlation with the lead's median QRS over
+    the span (a chunk): what ``ecg.pause_leads`` compares a pause with."""
     out = []
     for x, p, q in zip(filtered, primary, secondary, strict=True):
-        here = p[(p >= span[0]) & (p < span[1])]
-        here = here[confirmed(here, q, fs)]
-        out.append(LeadBeats(here, morphology_correlation(x, here, fs)))
+        here = _both_found(p, q, span, fs)
+        out.append(LeadBeats(here + offset, morphology_correlation(x, here, fs)))
     return out
 
 
@@ -393,8 +400,7 @@ def _rhythm_lead(
     if len(ranked) == 1:  # nothing to pass over: no beat noise to measure (single leads)
         return ranked[0]
     for j in ranked:
-        p = primary[j][(primary[j] >= span[0]) & (primary[j] < span[1])]
-        noise = beat_noise(filtered[j], p[confirmed(p, secondary[j], fs)], fs)
+        noise = beat_noise(filtered[j], _both_found(primary[j], secondary[j], span, fs), fs)
         if noise is None or noise <= RHYTHM_LEAD_NOISE_MAX:
             return j
     return ranked[0]
@@ -426,8 +432,8 @@ def scan_rhythm(
         # To the recording's very ends (no settling margin): a lead lost at the end is
         # beaten through to the last beat by the others.
         own = (int(edges[c0]) - a, int(edges[c1]) - a)
-        for k, found in enumerate(_agreed_beats(filtered, primary, secondary, own, fs)):
-            lead_beats[k].append(LeadBeats(found.samples + a, found.shape))
+        for k, found in enumerate(_agreed_beats(filtered, primary, secondary, own, a, fs)):
+            lead_beats[k].append(found)
         for w in range(c0, c1):
             s, e = int(edges[w]) - a, int(edges[w + 1]) - a
             lo, hi = max(s, first), min(e, last)

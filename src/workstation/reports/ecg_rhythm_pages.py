@@ -126,8 +126,8 @@ def _longest_pause(pause: float | None, excluded_s: float, rhythm: Mapping[str, 
     beating = longest.get("not_seen_in") or []
     if not beating:
         return f"{pause:.2f} s"
-    seen = [p["duration_s"] for p in pauses if not p.get("not_seen_in")]
-    every = f"{max(seen):.2f} s" if seen else "none"
+    seen = _longest_seen_in_every_lead(pauses)
+    every = f"{seen['duration_s']:.2f} s" if seen else "none"
     # The pause seen in every lead first: with eleven leads named the row was cut before it.
     return f"{every} in every lead; {pause:.2f} s {not_seen_text(beating)}"
 
@@ -216,12 +216,16 @@ def strip_starts(analysis: Mapping[str, Any]) -> list[Strip]:
         return out
     longest = max(pauses, key=lambda p: p["duration_s"])
     out += _pause_strips(rhythm, longest, fs, "Longest pause")
-    if longest.get("not_seen_in"):
-        seen = [p for p in pauses if not p.get("not_seen_in")]
-        if seen:
-            best = max(seen, key=lambda p: p["duration_s"])
-            out += _pause_strips(rhythm, best, fs, "Longest pause seen in every lead")
+    seen = _longest_seen_in_every_lead(pauses)
+    if longest.get("not_seen_in") and seen:
+        out += _pause_strips(rhythm, seen, fs, "Longest pause seen in every lead")
     return out
+
+
+def _longest_seen_in_every_lead(pauses: list[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The longest stored pause no other lead beats on through (``ecg.pause_leads``)."""
+    seen = [p for p in pauses if not p.get("not_seen_in")]
+    return max(seen, key=lambda p: p["duration_s"]) if seen else None
 
 
 def _pause_strips(
