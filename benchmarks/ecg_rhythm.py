@@ -495,8 +495,9 @@ def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
 
 
 def ectopics(result: EcgAnalysis) -> int:
-    """Premature atrial and ventricular complexes counted in the record."""
-    if result.rhythm is None:
+    """Premature atrial and ventricular complexes counted in the record (none where the
+    record's findings were withheld)."""
+    if result.rhythm is None or result.rhythm.findings_withheld:
         return 0
     s = result.rhythm.summary
     return s.pac_count + s.pvc_count

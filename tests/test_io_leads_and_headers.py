@@ -17,7 +17,7 @@ from workstation.channels import canonical_lead, ecg_lead, is_ecg_label, lead_la
 from workstation.ecg.analysis import analyze_ecg, lead_selection, select_leads
 from workstation.errors import InvalidRecording
 from workstation.io import read_recording
-from workstation.recording import Modality
+from workstation.recording import Modality, Recording
 
 MODELS = Path(__file__).resolve().parents[1] / "models"
 
@@ -258,3 +258,17 @@ def test_an_annotation_before_the_start_is_dropped_with_a_warning():
     kept, warning = _within_recording([Annotation(-0.5, 0, "N"), Annotation(1.0, 0, "N")], 10.0)
     assert kept == [Annotation(1.0, 0, "N")]
     assert warning is not None and "1 annotation(s) lie outside" in warning and "-0.5 s" in warning
+
+
+def test_channels_without_an_ecg_name_are_told_apart_when_named_alike_or_not_at_all():
+    """Two channels both named "x" were one row of the report's strips and one "lead x" in
+    a pause's wording; a blank name gave "lead " with nothing after it."""
+    recording = Recording(
+        signals=_noise(3600, 3).T,
+        fs=360.0,
+        channel_names=("x", "x", " "),
+        units=("mV",) * 3,
+        modality=Modality.ECG,
+    )
+    selection = lead_selection(recording)
+    assert selection.names == ["x", "x (channel 2)", "channel 3"]

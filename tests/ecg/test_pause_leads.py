@@ -238,6 +238,21 @@ def test_several_named_pauses_are_each_given_with_their_leads() -> None:
     )
 
 
+def test_the_longest_pause_named_is_listed_even_after_three_earlier_ones() -> None:
+    """The list is cut after three with "and N more": the longest, stated "longest 9.0 s
+    at" first, fell into the "more" without the leads that beat on through it."""
+    from workstation.ecg.interpretation import pause_statement
+    from workstation.ecg.rhythm import Pause
+
+    pauses = [Pause(k * 2000, k * 2000 + 500, 2.5, ("ii",)) for k in range(1, 5)]
+    pauses.append(Pause(12000, 13800, 9.0, ("ii",)))
+    text = pause_statement(pauses, 200.0).text
+    assert text.startswith("Pauses over 2.0 s: 5, longest 9.0 s at 00:01:00; ")
+    assert "00:00:10 (2.5 s; beats go on in lead II), 00:00:20 (2.5 s;" in text
+    assert "00:01:00 (9.0 s; beats go on in lead II), and 2 more:" in text
+    assert "00:00:30" not in text and "00:00:40" not in text
+
+
 def test_a_lead_lost_at_the_end_of_the_record_is_named_too() -> None:
     """The other lead's beats were collected only from 1 s after the start to 1 s before
     the end (the detectors' settling margin), so a lead lost for the last 8 s left the

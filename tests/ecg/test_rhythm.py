@@ -202,10 +202,14 @@ def test_a_record_not_interpretable_carries_no_rhythm_findings() -> None:
     assert rhythm is not None and rhythm.findings_withheld
     assert rhythm.quality.usable_s > 0  # some windows passed: their findings were there
     summary = rhythm.summary
-    assert (summary.pac_count, summary.pvc_count, summary.af_episodes) == (0, 0, 0)
+    # null, not 0: "none found" is not what a withheld record says
+    assert (summary.pac_count, summary.pvc_count, summary.af_episodes) == (None, None, None)
+    assert summary.af_burden_pct is None
     assert rhythm.pauses == [] and summary.fastest_bpm is None
     assert {w.label for w in rhythm.windows} == {WITHHELD}  # no window still says "af"
-    assert rhythm.to_json()["findings_withheld"] is True
+    stored = rhythm.to_json()
+    assert stored["findings_withheld"] is True
+    assert stored["summary"]["pvc_count"] is None and stored["summary"]["af_burden_pct"] is None
 
 
 def test_a_pause_is_found_with_its_time() -> None:

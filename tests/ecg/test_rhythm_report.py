@@ -334,3 +334,36 @@ def test_a_pause_whose_end_is_on_its_strip_gets_no_second_strip() -> None:
     pause = {"start": 3730, "end": 4934, "duration_s": 6.02}
     analysis = {"sample_rate_hz": 200.0, "rhythm": {"af_episodes": [], "pauses": [pause]}}
     assert len(strip_starts(analysis)) == 1
+
+
+def test_a_strip_trace_taller_than_its_strip_is_cut_at_its_edge_and_says_so() -> None:
+    """Strips are 30 mm at 10 mm/mV: a QRS over 1.5 mV from the baseline (this record's,
+    made three times taller) was drawn across the next strip's title."""
+    from dataclasses import replace as with_signals
+
+    import numpy as np
+
+    from workstation.ecg.analysis import analyze_ecg
+    from workstation.io import read_recording
+    from workstation.reports.ecg_rhythm_pages import draw_strips_pages
+    from workstation.reports.settings import ReportSettings
+
+    recording = read_recording(shared("cpsc2021-sample", "data_101_8.hea"))
+
+    def strips(scale: float) -> tuple[str, bytes]:
+        scaled = with_signals(recording, signals=np.asarray(recording.signals) * scale)
+        analysis = analyze_ecg(scaled, score=False).to_json()
+        settings = ReportSettings()
+        buffer = io.BytesIO()
+        canvas = Canvas(buffer, pagesize=settings.paper.size)
+        draw_strips_pages(canvas, scaled, analysis, settings)
+        canvas.save()
+        reader = PdfReader(io.BytesIO(buffer.getvalue()))
+        text = " ".join(" ".join(p.extract_text().split()) for p in reader.pages)
+        return text, reader.pages[0].get_contents().get_data()
+
+    text, content = strips(0.3)
+    assert "AF episode 1" in text and "cut at its edge" not in text
+    text, content = strips(3.0)
+    assert "AF episode 1" in text and "(trace taller than the strip, cut at its edge)" in text
+    assert b" re W* n" in content  # each trace drawn inside its strip's clipping rectangle

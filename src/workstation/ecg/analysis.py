@@ -157,6 +157,21 @@ class LeadSelection:
     notes: list[str]
 
 
+def _distinct(names: list[str]) -> list[str]:
+    """Labels each channel can be told by: a blank label, or one a channel before already
+    has, gets the channel's number ("x (channel 2)"). Two channels named "x" were one row
+    of the report's strips, and "not seen in lead x" named neither."""
+    out: list[str] = []
+    for i, name in enumerate(names):
+        label = name
+        if not name.strip():
+            label = f"channel {i + 1}"
+        elif name in out:
+            label = f"{name} (channel {i + 1})"
+        out.append(label)
+    return out
+
+
 def lead_channels(recording: Recording) -> LeadChannels:
     """Every channel whose label names an ECG lead, in millivolts, in recording order.
 
@@ -171,7 +186,7 @@ def lead_channels(recording: Recording) -> LeadChannels:
     notes: list[str] = []
     chosen: list[tuple[str, int]] = []
     if all(lead is None for lead in leads):
-        chosen = list(zip(channel_names, range(len(channel_names)), strict=True))
+        chosen = list(zip(_distinct(channel_names), range(len(channel_names)), strict=True))
         if chosen:
             notes.append(
                 "No channel label names an ECG lead; every channel was analysed as an ECG lead "

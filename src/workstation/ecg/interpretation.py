@@ -401,10 +401,14 @@ def pause_statement(pauses: list[Pause], fs: float) -> Statement:
     if len(pauses) == 1 and disputed:
         text += f"; {not_seen_text(longest.not_seen_in)}: {COMPARE_LEADS}"
     elif disputed:
+        # The longest pause is always among those listed when it is one of them: it was
+        # stated "longest ... at" and then fell into "and N more" without its leads.
+        first = [longest] if longest.not_seen_in else []
+        shown = first + [p for p in disputed if p is not longest][: MAX_SPANS_LISTED - len(first)]
         listed = [
             f"{clock(p.start / fs)} ({p.duration_s:.1f} s; beats go on in "
             f"{leads_text(p.not_seen_in)})"
-            for p in disputed[:MAX_SPANS_LISTED]
+            for p in sorted(shown, key=lambda p: p.start)
         ]
         more = len(disputed) - MAX_SPANS_LISTED
         listed += [f"and {more} more"] if more > 0 else []

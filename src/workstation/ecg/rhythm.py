@@ -180,15 +180,19 @@ class Pause:
 
 @dataclass
 class RhythmSummary:
-    """The Holter summary: trend, AF burden and episodes, ectopy, pauses, extreme rates."""
+    """The Holter summary: trend, AF burden and episodes, ectopy, pauses, extreme rates.
+
+    The burden and the counts are None (null in the JSON) when the record's findings were
+    withheld (``RhythmAnalysis.withheld``): a zero there would read as "looked, found none"
+    to a program that reads the JSON without checking ``findings_withheld``."""
 
     analysed_s: float
     excluded_s: float
     hr_trend_bpm: list[float | None]  # per minute from the start; None where not analysed
-    af_burden_pct: float
-    af_episodes: int
-    pac_count: int
-    pvc_count: int
+    af_burden_pct: float | None
+    af_episodes: int | None
+    pac_count: int | None
+    pvc_count: int | None
     longest_pause_s: float | None
     fastest_bpm: float | None
     fastest_minute: int | None
@@ -699,14 +703,15 @@ def summarize(r: RhythmAnalysis) -> RhythmSummary:
     ]
     rated = [(v, m) for m, v in enumerate(trend) if v is not None]
     af_s = sum(e.duration_s for e in r.episodes)
+    found = not r.findings_withheld
     return RhythmSummary(
         round(analysed, 1),
         round(max(q.duration_s - analysed, 0.0), 1),
         trend,
-        round(100.0 * af_s / analysed, 1) if analysed > 0 else 0.0,
-        len(r.episodes),
-        int(np.sum(r.beat_kinds == PAC)),
-        int(np.sum(r.beat_kinds == PVC)),
+        (round(100.0 * af_s / analysed, 1) if analysed > 0 else 0.0) if found else None,
+        len(r.episodes) if found else None,
+        int(np.sum(r.beat_kinds == PAC)) if found else None,
+        int(np.sum(r.beat_kinds == PVC)) if found else None,
         max((p.duration_s for p in r.pauses), default=None),
         max(rated)[0] if rated else None,
         max(rated)[1] if rated else None,
@@ -729,10 +734,10 @@ def shown_rhythm(rhythm: dict[str, Any], quality: dict[str, Any] | None) -> dict
     minutes = len(summary.get("hr_trend_bpm") or [])
     summary |= {
         "hr_trend_bpm": [None] * minutes,
-        "af_burden_pct": 0.0,
-        "af_episodes": 0,
-        "pac_count": 0,
-        "pvc_count": 0,
+        "af_burden_pct": None,
+        "af_episodes": None,
+        "pac_count": None,
+        "pvc_count": None,
         "longest_pause_s": None,
         "fastest_bpm": None,
         "fastest_minute": None,

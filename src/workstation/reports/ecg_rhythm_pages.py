@@ -59,6 +59,7 @@ STRIPS_TOP_MM = 18.0  # the page title above the first strip
 MAX_EPISODE_ROWS = 18
 PAPER_SPEED_MM_PER_S = 25.0
 GAIN_MM_PER_MV = 10.0
+DISPLAY_FILTER_MARGIN_S = 3.0  # read either side of a strip or row: the filter settles
 FRAME_TITLE_MM = 8.0  # the trend's title line above its frame
 
 
@@ -306,7 +307,11 @@ def draw_strips_pages(
         canvas.drawString(box.x, box.top - 11, header)
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED_COLOR)
-        canvas.drawRightString(box.right, box.top - 10, "25 mm/s, 10 mm/mV")
+        canvas.drawRightString(
+            box.right,
+            box.top - 10,
+            f"25 mm/s, 10 mm/mV, filter {DISPLAY_BAND_HZ[0]:g}-{DISPLAY_BAND_HZ[1]:g} Hz",
+        )
         for row, (start_s, label, k, named) in enumerate(page):
             top = box.top - (STRIPS_TOP_MM + row * (STRIP_HEIGHT_MM + STRIP_GAP_MM)) * mm
             grid = Box(
@@ -318,17 +323,41 @@ def draw_strips_pages(
             draw_grid(canvas, grid)
             a = int(start_s * fs)
             b = min(a + int(STRIP_S * fs), recording.n_samples)
-            values = channels.read(recording, a, b)[k]
+            values = _display_trace(recording, channels, k, a, b)
             scale = TraceScale(
                 grid.x, grid.y + grid.height / 2, PAPER_SPEED_MM_PER_S, GAIN_MM_PER_MV
             )
+            centred = values - float(np.median(values)) if values.size else values
             if values.size:
-                draw_trace(canvas, values - float(np.median(values)), fs, scale)
+                draw_trace(canvas, centred, fs, scale, grid)
             canvas.setFillColor(TEXT_COLOR)
             canvas.setFont(BOLD, 8)
             title = f"Lead {lead_label(channels.names[k])}: {label}" if named else label
+            if _taller_than_strip(centred):
+                title += " (trace taller than the strip, cut at its edge)"
             canvas.drawString(grid.x, grid.top + 1.5 * mm, title)
         canvas.showPage()
+
+
+def _display_trace(
+    recording: Recording, channels: LeadChannels, k: int, a: int, b: int
+) -> np.ndarray:
+    """Samples ``a:b`` of lead ``k`` through the report's display filter, read with a margin
+    either side so the filter has settled where the trace starts. The strips were drawn
+    unfiltered: breathing wander lifted a lead off its grid where the 12-lead page and the
+    full disclosure, filtered, kept it on."""
+    margin = int(DISPLAY_FILTER_MARGIN_S * recording.fs)
+    lo, hi = max(a - margin, 0), min(b + margin, recording.n_samples)
+    return bandpass(channels.read(recording, lo, hi)[k], recording.fs, *DISPLAY_BAND_HZ)[
+        a - lo : b - lo
+    ]
+
+
+def _taller_than_strip(centred_mv: np.ndarray) -> bool:
+    """Whether a strip's trace reaches past its grid, so its title says it is cut there
+    and no one reads a cut QRS as a small one."""
+    reach = STRIP_HEIGHT_MM / 2 / GAIN_MM_PER_MV
+    return bool(np.any(np.abs(centred_mv[np.isfinite(centred_mv)]) > reach))
 
 
 # Full disclosure -------------------------------------------------------------------------
@@ -341,7 +370,6 @@ DISCLOSURE_ROWS_PER_PAGE = 30  # half an hour per page
 DISCLOSURE_MAX_PAGES = 16  # eight hours; ``full_disclosure_all`` prints every minute
 DISCLOSURE_BIN_MM = 0.2  # min-max envelope per 0.2 mm (80 ms): no QRS is thinned away
 DISCLOSURE_LABEL_MM = 16.0
-DISCLOSURE_FILTER_MARGIN_S = 3.0
 
 
 def disclosure_rows(duration_s: float, everything: bool) -> tuple[list[float], int]:
@@ -459,9 +487,7 @@ def _draw_disclosure_row(
     bottom = scale.baseline - pitch / 2
     a = int(round(start * fs))
     b = min(int(round((start + DISCLOSURE_ROW_S) * fs)), recording.n_samples)
-    margin = int(DISCLOSURE_FILTER_MARGIN_S * fs)  # the filter settles before the row
-    lo, hi = max(a - margin, 0), min(b + margin, recording.n_samples)
-    values = bandpass(channels.read(recording, lo, hi)[k], fs, *DISPLAY_BAND_HZ)[a - lo : b - lo]
+    values = _display_trace(recording, channels, k, a, b)
     canvas.setStrokeColor(Color(0.85, 0.85, 0.85))
     canvas.setLineWidth(0.1 * mm)
     for tick in range(0, int(DISCLOSURE_ROW_S) + 1, 10):  # 10 s marks on the baseline row

@@ -504,12 +504,8 @@ def draw_strip(
             strip_box.x + 2.5 * mm, scale.baseline, scale.mm_per_s, scale.mm_per_unit
         )
         draw_calibration_pulse(canvas, pulse, CALIBRATION_MM * strip.sensitivity_uv_per_mm)
-        canvas.saveState()
-        clip = canvas.beginPath()
-        clip.rect(x0, strip_box.y, strip_box.right - x0, strip_box.height)
-        canvas.clipPath(clip, stroke=0, fill=0)
-        draw_trace(canvas, strip.signals[row], strip.fs, scale)
-        canvas.restoreState()
+        within = Box(x0, strip_box.y, strip_box.right - x0, strip_box.height)
+        draw_trace(canvas, strip.signals[row], strip.fs, scale, within)
         label = f"{name}  p {probability.get(name, float('nan')):.2f}"
         label_y = scale.baseline + STRIP_ROW_MM * mm / 2 - 3 * mm
         canvas.setFillColor(LABEL_FILL)

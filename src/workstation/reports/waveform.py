@@ -94,8 +94,22 @@ def trace_points(values: np.ndarray, fs: float, scale: TraceScale) -> np.ndarray
     return np.column_stack([scale.x_of(seconds), scale.y_of(values)])
 
 
-def draw_trace(canvas: Canvas, values: np.ndarray, fs: float, scale: TraceScale) -> None:
-    """One path through every sample; a missing sample (NaN) lifts the pen instead of lying."""
+def draw_trace(
+    canvas: Canvas, values: np.ndarray, fs: float, scale: TraceScale, within: Box | None = None
+) -> None:
+    """One path through every sample; a missing sample (NaN) lifts the pen instead of lying.
+
+    With ``within``, the trace is cut at that box's edges, as a pen meets the paper's edge:
+    a tall QRS or a noise burst would otherwise be drawn over the strip and the title
+    below it."""
+    if within is not None:
+        canvas.saveState()
+        clip = canvas.beginPath()
+        clip.rect(within.x, within.y, within.width, within.height)
+        canvas.clipPath(clip, stroke=0, fill=0)
+        draw_trace(canvas, values, fs, scale)
+        canvas.restoreState()
+        return
     points = trace_points(values, fs, scale)
     path = canvas.beginPath()
     pen_down = False
