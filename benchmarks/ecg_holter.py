@@ -100,6 +100,7 @@ def main() -> None:
             "pac": summary.pac_count,
             "pvc": summary.pvc_count,
             "longest_pause_s": summary.longest_pause_s,
+            "no_qrs_stretches_s": [q.duration_s for q in result.rhythm.quiet_stretches],
             "fastest_bpm": summary.fastest_bpm,
             "slowest_bpm": summary.slowest_bpm,
             "form": result.form,

@@ -269,6 +269,7 @@ def piece_row(
     piece = resample(piece - np.median(piece), fs, SHORT_FS)
     found: set[str] = {"poor_signal_quality"}
     longest = 0.0
+    quiet = False
     counts = {k: scored(v, np.zeros(0), fs) for k, v in ectopic.items()}
     try:
         result = analyze_ecg(one_lead(piece, SHORT_FS, lead))
@@ -279,6 +280,7 @@ def piece_row(
         if result.rhythm is not None:
             beats = result.rhythm.beats * fs / result.rhythm.fs
             longest = max((p.duration_s for p in result.rhythm.pauses), default=0.0)
+            quiet = bool(result.rhythm.quiet_stretches)
             kinds = result.rhythm.beat_kinds
             counts = {
                 k: scored(ectopic[k], beats[kinds == code], fs)
@@ -294,6 +296,8 @@ def piece_row(
         "grouped": "grouped_beating" in found,
         "pauses": "pauses" in found,
         "long_pause": "pauses" in found and longest >= LONG_PAUSE_S,
+        "no_qrs_seen": quiet,
+        "pause_or_no_qrs": "pauses" in found or quiet,
         "ectopics": counts,
     }
 
@@ -312,6 +316,8 @@ def summarise(
         "grouped_beating_statements": sum(r["grouped"] for r in part),
         "pause_statement_pct": pct(sum(r["pauses"] for r in part), n),
         "long_pause_statement_pct": pct(sum(r["long_pause"] for r in part), n),
+        "no_qrs_seen_pct": pct(sum(r["no_qrs_seen"] for r in part), n),
+        "pause_or_no_qrs_pct": pct(sum(r["pause_or_no_qrs"] for r in part), n),
         "premature_atrial": ectopy_scores([r["ectopics"]["a"] for r in part]),
         "premature_ventricular": ectopy_scores([r["ectopics"]["v"] for r in part]),
         "false_af_by_patient": {

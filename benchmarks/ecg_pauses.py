@@ -53,7 +53,9 @@ Method
   to look) and how many read the record as interpreted throughout (``unstated_silent``).
   Of the stated pauses, how many name another lead as beating on through them
   (``false_pauses_flagged``, ``stated_flagged``: ``ecg.pause_leads``; a flagged pause is
-  still stated, with "compare the leads").
+  still stated, with "compare the leads"). A stretch with no QRS in any lead that no pause
+  measured (``ecg.quiet_stretches``) is counted as well: over a made pause not stated
+  (``no_qrs_seen_not_stated``), and where the heart did not pause (``false_no_qrs_seen``).
 Prints JSON.
 """
 
@@ -188,11 +190,15 @@ def _analysed(
             "other_pause": False,
             "partly": False,
             "flagged": False,
+            "no_qrs_s": 0.0,
         }
     found = codes(result)
     pauses = result.rhythm.pauses if result.rhythm is not None and "pauses" in found else []
     on = [p for p in pauses if made is None or (p.start < made[1] and p.end > made[0])]
+    quiet = result.rhythm.quiet_stretches if result.rhythm is not None else []
+    quiet_on = [q for q in quiet if made is None or (q.start < made[1] and q.end > made[0])]
     return {
+        "no_qrs_s": max((q.duration_s for q in quiet_on), default=0.0),
         "refused": "poor_signal_quality" in found,
         "pause_s": max((p.duration_s for p in on), default=0.0),
         "other_pause": len(on) < len(pauses),
@@ -423,6 +429,12 @@ def summarise(rows: list[dict]) -> dict[str, Any]:
                     s and r["flagged"] for r, s in zip(part, stated, strict=True)
                 ),
                 "other_false_pauses": sum(r["other_pause"] for r in part),
+                # Not stated as a pause, but a stretch with no QRS in any lead said over it
+                # (``ecg.quiet_stretches``; its length is the pause's less a QRS).
+                "no_qrs_seen_not_stated": sum(
+                    not s and r["no_qrs_s"] >= STATED_SHARE * r["made_s"] - 0.2
+                    for r, s in zip(part, stated, strict=True)
+                ),
                 "unstated_partly_not_interpreted": sum(r["partly"] for r in missed),
                 "unstated_silent": sum(not r["partly"] for r in missed),
             }
@@ -432,6 +444,7 @@ def summarise(rows: list[dict]) -> dict[str, Any]:
                 "false_pause_pct": pct(sum(r["pause_s"] > 0 for r in part), n),
                 "false_pauses_flagged": sum(r["pause_s"] > 0 and r["flagged"] for r in part),
                 "longest_false_pause_s": max((r["pause_s"] for r in part), default=0.0),
+                "false_no_qrs_seen": sum(r["no_qrs_s"] > 0 for r in part),
             }
         out[case] = entry
     return out

@@ -488,6 +488,7 @@ def tally(results: list[EcgAnalysis]) -> dict[str, Any]:
         "any_rhythm_statement_pct": pct(sum(bool(codes(r) & RHYTHM) for r in results), n),
         "paced_statements": sum("paced_rhythm" in codes(r) for r in results),
         "grouped_beating_statements": sum("grouped_beating" in codes(r) for r in results),
+        "no_qrs_seen_statements": sum("no_qrs_seen" in codes(r) for r in results),
         "premature_complexes_per_record": round(
             float(np.mean([ectopics(r) for r in results])) if results else 0.0, 1
         ),

@@ -22,7 +22,7 @@ from helpers import ARTIFACTS, shared
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QImage
 
-from workstation.app.ecg_trend import AF, MEASURED, PAGE_S, clock, trend_events
+from workstation.app.ecg_trend import AF, MEASURED, NO_QRS_SEEN, PAGE_S, clock, trend_events
 from workstation.dsp.filters import highpass
 from workstation.ecg.stress import retime_beats
 from workstation.ui.ecg.paper import Layout
@@ -220,7 +220,23 @@ def test_no_pause_is_claimed_over_a_window_not_interpreted(qtbot, window, tmp_pa
     workspace = import_ecg(qtbot, window, tmp_path / "arrest.hea")
     rhythm = workspace.opened.result.rhythm
     assert rhythm.excluded_s and not rhythm.pauses
-    assert "no pause over 2 s where interpreted" in workspace.trend.summary.text()
+    trend = workspace.trend
+    assert "no pause over 2 s where interpreted" in trend.summary.text()
+    # ...and the arrest is said as what the trace shows: no QRS in any lead, listed with
+    # the advice as its tooltip, and a click on it shows its start on the paper.
+    assert len(rhythm.quiet_s) == 1
+    assert "no QRS in any lead: 1 stretch(es), see the events" in trend.summary.text()
+    row = next(r for r, e in enumerate(trend.events) if e.kind == NO_QRS_SEEN)
+    item = trend.table.item(row, 0)
+    assert item.text() == "No QRS seen (any lead)"
+    assert "a sinus arrest or asystole, or the signal lost" in item.toolTip()
+    start = trend.events[row].start_s
+    assert 6.0 < start < 12.0 and trend.events[row].duration_s > 7.0
+    rect = trend.table.visualItemRect(trend.table.item(row, 1))
+    qtbot.mouseClick(trend.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert any(c.t0 <= start < c.t1 for c in workspace.paper.cells)
+    statements = workspace.opened.result.statements
+    assert any(s["text"].startswith("No QRS complex in any lead for") for s in statements)
 
 
 def test_an_ecg_session_stored_without_an_analysis_says_so_in_its_header(qtbot, window):

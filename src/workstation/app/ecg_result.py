@@ -90,6 +90,9 @@ class StoredRhythm:
     #: The record was not interpretable and the engine withheld its findings: show "not
     #: interpretable", not zero counts (``ecg.rhythm.RhythmAnalysis.withheld``).
     findings_withheld: bool = False
+    #: (start_s, end_s) with no QRS complex in any lead and no pause measured
+    #: (``ecg.quiet_stretches``).
+    quiet_s: tuple[tuple[float, float], ...] = ()
 
     @classmethod
     def from_json(cls, rhythm: dict[str, Any], quality: dict[str, Any] | None) -> StoredRhythm:
@@ -107,7 +110,15 @@ class StoredRhythm:
             tuple(rhythm.get("premature_atrial") or ()),
             tuple(rhythm.get("premature_ventricular") or ()),
             bool(rhythm.get("findings_withheld")),
+            _quiet_seconds(rhythm),
         )
+
+
+def _quiet_seconds(rhythm: dict[str, Any]) -> tuple[tuple[float, float], ...]:
+    """The stored no-QRS stretches in seconds (none in analyses stored before them)."""
+    fs = float(rhythm.get("sample_rate_hz") or 0.0)
+    stretches = rhythm.get("quiet_stretches") or []
+    return tuple((q["start"] / fs, q["end"] / fs) for q in stretches) if fs > 0 else ()
 
 
 @dataclass(frozen=True)

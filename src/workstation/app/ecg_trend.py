@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from workstation.app.ecg_result import StoredPause, StoredRhythm
 from workstation.ecg.interpretation import clock
 from workstation.ecg.pause_leads import COMPARE_LEADS, leads_text, not_seen_text
+from workstation.ecg.quiet_stretches import NO_QRS, NO_QRS_CAUSE
 from workstation.ecg.rhythm import trend_points
 
 PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
@@ -20,12 +21,14 @@ PAGE_S = 60.0  # the trend overview pages the paper one minute at a time
 AF = "AF episode"
 PAUSE = "Pause"
 NOT_INTERPRETED = "Poor signal quality"
+NO_QRS_SEEN = "No QRS seen"
 MEASURED = "Measured stretch"
 
 __all__ = [
     "AF",
     "MEASURED",
     "NOT_INTERPRETED",
+    "NO_QRS_SEEN",
     "PAGE_S",
     "PAUSE",
     "TrendEvent",
@@ -65,14 +68,16 @@ class TrendEvent:
 def trend_events(
     rhythm: StoredRhythm, measured: tuple[float, float] | None = None
 ) -> list[TrendEvent]:
-    """AF episodes, pauses, stretches not interpreted and the stretch the intervals and
-    wave masks were measured on, in order of their start: on a long record the masks are
-    drawn only there, and the reader pages to it from the list."""
+    """AF episodes, pauses, stretches with no QRS in any lead, stretches not interpreted and
+    the stretch the intervals and wave masks were measured on, in order of their start: on
+    a long record the masks are drawn only there, and the reader pages to it from the list."""
     fs = rhythm.sample_rate_hz
     events = [TrendEvent(AF, a, b) for a, b in rhythm.af_episodes]
     events += [TrendEvent(MEASURED, *measured)] if measured else []
     if fs > 0:
         events += [_pause_event(p, fs) for p in rhythm.pauses]
+    caution = f"{NO_QRS}, not measured as a pause: {NO_QRS_CAUSE}"
+    events += [TrendEvent(NO_QRS_SEEN, a, b, "any lead", caution) for a, b in rhythm.quiet_s]
     events += [TrendEvent(NOT_INTERPRETED, a, b) for a, b in rhythm.excluded_s]
     return sorted(events, key=lambda e: (e.start_s, e.kind))
 

@@ -34,6 +34,7 @@ from workstation.ecg.measurements import WIDE_QRS_MS, Measurements
 from workstation.ecg.pause_leads import COMPARE_LEADS, leads_text, not_seen_text
 from workstation.ecg.qrs import PAUSE_S
 from workstation.ecg.quality import QualityMap
+from workstation.ecg.quiet_stretches import NO_QRS, NO_QRS_CAUSE, QuietStretch
 from workstation.ecg.rhythm import COSEN_AF, P_COHERENCE_MIN, Pause, RhythmAnalysis, WindowRhythm
 from workstation.ecg.rhythm_features import NRMSSD_AF, WindowEvidence
 
@@ -385,7 +386,36 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
             out.append(Statement(code, f"{name}: {count}", {"count": float(count)}))
     if r.pauses:
         out.append(pause_statement(r.pauses, r.fs))
+    if r.quiet_stretches:
+        out.append(quiet_statement(r.quiet_stretches, r.fs))
     return out
+
+
+def quiet_statement(stretches: list[QuietStretch], fs: float) -> Statement:
+    """Stretches with no QRS complex in any lead that no pause covers
+    (``ecg.quiet_stretches``): an arrest the detectors did not measure, or a lost signal.
+    Said as what was seen, with where to look; the longest is always among those listed."""
+    longest = max(stretches, key=lambda q: q.duration_s)
+    if len(stretches) == 1:
+        text = (
+            f"{NO_QRS} for {longest.duration_s:.1f} s from "
+            f"{clock(longest.start / fs)}, not measured as a pause: {NO_QRS_CAUSE}"
+        )
+    else:
+        shown = [longest] + [q for q in stretches if q is not longest][: MAX_SPANS_LISTED - 1]
+        listed = [
+            f"{clock(q.start / fs)} ({q.duration_s:.1f} s)"
+            for q in sorted(shown, key=lambda q: q.start)
+        ]
+        more = len(stretches) - len(shown)
+        listed += [f"and {more} more"] if more > 0 else []
+        text = (
+            f"{NO_QRS}, not measured as a pause: {len(stretches)} stretches, "
+            f"longest {longest.duration_s:.1f} s from {clock(longest.start / fs)} "
+            f"({', '.join(listed)}): {NO_QRS_CAUSE}"
+        )
+    values = {"count": float(len(stretches)), "longest_s": longest.duration_s}
+    return Statement("no_qrs_seen", text, values)
 
 
 def pause_statement(pauses: list[Pause], fs: float) -> Statement:

@@ -100,6 +100,7 @@ from workstation.ecg.quality import (
     rejudged_at_beats,
     window_edges,
 )
+from workstation.ecg.quiet_stretches import QuietStretch, chunk_quiet, unexplained_stretches
 from workstation.ecg.rhythm_features import (
     NRMSSD_AF,
     PREMATURE_FRACTION,
@@ -212,6 +213,9 @@ class RhythmAnalysis:
     valid_rr: np.ndarray  # True where the RR before the beat is measured on usable signal
     episodes: list[Episode]
     pauses: list[Pause]
+    #: Stretches of PAUSE_S or more with no QRS complex in any lead that no stated pause
+    #: covers (``ecg.quiet_stretches``): an arrest the pause detector did not measure.
+    quiet_stretches: list[QuietStretch] = field(default_factory=list)
     #: The windows delineated as the record's sample (``analysis.delineated_p_shares``): the
     #: measured stretch and an even spread of the sinus windows, which stand for the windows
     #: not delineated in the sinus statement; windows delineated only because they hold a
@@ -228,9 +232,11 @@ class RhythmAnalysis:
     def withheld(self) -> RhythmAnalysis:
         """This scan without its findings, kept for its quality map. A record too little of
         which is usable is "not interpretable", and the episodes, pauses, premature
-        complexes and rates of the little that passed the gate must not show beside that
-        statement: a 60 s two-lead record of noise alone read "premature ventricular 8", a
-        2.38 s pause and 92 bpm on its report's summary page."""
+        complexes, rates and stretches without a QRS (the quiet stretches of noise alone:
+        7 of 50 noise-only 10 s records had one) of the little that passed the gate must
+        not show beside that statement: a 60 s two-lead record of noise alone read
+        "premature ventricular 8", a 2.38 s pause and 92 bpm on its report's summary
+        page."""
         return replace(
             self,
             windows=[WindowRhythm(WITHHELD, None, None) for _ in self.windows],
@@ -239,6 +245,7 @@ class RhythmAnalysis:
             valid_rr=np.zeros(0, dtype=bool),
             episodes=[],
             pauses=[],
+            quiet_stretches=[],
             findings_withheld=True,
         )
 
@@ -256,6 +263,7 @@ class RhythmAnalysis:
             "premature_ventricular": self.beats[self.beat_kinds == PVC].tolist(),
             "af_episodes": [asdict(e) for e in self.episodes],
             "pauses": [asdict(p) | {"not_seen_in": list(p.not_seen_in)} for p in self.pauses],
+            "quiet_stretches": [asdict(q) for q in self.quiet_stretches],
             "windows": {
                 "edges": self.quality.edges.tolist(),
                 "label": [w.label for w in self.windows],
@@ -423,6 +431,7 @@ def scan_rhythm(
     kinds: list[np.ndarray] = []
     beat_window: list[np.ndarray] = []
     lead_beats: list[list[LeadBeats]] = [[] for _ in leads]
+    quiet: list[tuple[int, int]] = []
     for c0 in range(0, n_windows, CHUNK_WINDOWS):
         c1 = min(c0 + CHUNK_WINDOWS, n_windows)
         a, b = max(int(edges[c0]) - pad, 0), min(int(edges[c1]) + pad, n_samples)
@@ -436,8 +445,10 @@ def scan_rhythm(
         # To the recording's very ends (no settling margin): a lead lost at the end is
         # beaten through to the last beat by the others.
         own = (int(edges[c0]) - a, int(edges[c1]) - a)
-        for k, found in enumerate(_agreed_beats(filtered, primary, secondary, own, a, fs)):
+        agreed_here = _agreed_beats(filtered, primary, secondary, own, a, fs)
+        for k, found in enumerate(agreed_here):
             lead_beats[k].append(found)
+        quiet += chunk_quiet(filtered, agreed_here, primary, own, a, fs)
         for w in range(c0, c1):
             s, e = int(edges[w]) - a, int(edges[w + 1]) - a
             lo, hi = max(s, first), min(e, last)
@@ -501,7 +512,11 @@ def scan_rhythm(
         for k, name in enumerate(leads)
     ]
     pauses = find_pauses(all_beats, valid, fs, every_lead)
-    return RhythmAnalysis(fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses)
+    covered = [(p.start, p.end) for p in pauses]
+    unexplained = unexplained_stretches(quiet, covered, all_beats, n_samples, PAUSE_S, fs)
+    return RhythmAnalysis(
+        fs, qmap, windows, all_beats, all_kinds, valid, episodes, pauses, unexplained
+    )
 
 
 def with_delineated_p(
@@ -745,5 +760,5 @@ def shown_rhythm(rhythm: dict[str, Any], quality: dict[str, Any] | None) -> dict
         "slowest_minute": None,
     }
     empty = {"beats": [], "premature_atrial": [], "premature_ventricular": []}
-    empty |= {"af_episodes": [], "pauses": []}
+    empty |= {"af_episodes": [], "pauses": [], "quiet_stretches": []}
     return rhythm | empty | {"summary": summary, "findings_withheld": True}

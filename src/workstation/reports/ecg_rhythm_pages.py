@@ -26,6 +26,7 @@ from workstation.dsp.filters import bandpass
 from workstation.ecg.analysis import LeadChannels, lead_channels
 from workstation.ecg.interpretation import clock
 from workstation.ecg.pause_leads import COMPARE_LEADS, not_seen_text
+from workstation.ecg.quiet_stretches import NO_QRS
 from workstation.ecg.rhythm import shown_rhythm, trend_points
 from workstation.eeg.paging import decimate_minmax
 from workstation.recording import Recording
@@ -105,6 +106,7 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
     return [
         ("Analysed", analysed),
         excluded,
+        *_no_qrs_row(analysis),
         ("AF burden", f"{s['af_burden_pct']:.1f} % of analysed time"),
         ("AF episodes", str(s["af_episodes"])),
         ("Premature atrial", str(s["pac_count"])),
@@ -113,6 +115,19 @@ def _summary_rows(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
         ("Fastest minute", minute(s.get("fastest_bpm"), s.get("fastest_minute"))),
         ("Slowest minute", minute(s.get("slowest_bpm"), s.get("slowest_minute"))),
     ]
+
+
+def _no_qrs_row(analysis: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The longest stretch with no QRS in any lead that no pause measured
+    (``ecg.quiet_stretches``), high on the page: where an arrest the detectors missed lies."""
+    stretches = analysis["rhythm"].get("quiet_stretches") or []
+    if not stretches:
+        return []
+    fs = float(analysis["sample_rate_hz"])
+    longest = max(stretches, key=lambda q: q["duration_s"])
+    more = f" (+{len(stretches) - 1} more)" if len(stretches) > 1 else ""
+    at = clock(longest["start"] / fs)
+    return [("No QRS, any lead", f"{longest['duration_s']:.2f} s at {at}{more}: see its strip")]
 
 
 def _longest_pause(pause: float | None, excluded_s: float, rhythm: Mapping[str, Any]) -> str:
@@ -201,17 +216,25 @@ class Strip(NamedTuple):
 
 
 def strip_starts(analysis: Mapping[str, Any]) -> list[Strip]:
-    """The strips to print: each AF episode, then the longest pause, and when other leads
-    beat on through that one (``ecg.pause_leads``), the longest pause seen in every lead
-    too: a real pause must not go without a strip behind a lead that came off. A pause
-    other leads beat on through is drawn in the lead it was read from and the first lead
-    that beats on, one above the other, so the reader can compare them."""
+    """The strips to print: each AF episode, the longest stretch with no QRS in any lead
+    that no pause measured (``ecg.quiet_stretches``, in two leads), then the longest pause,
+    and when other leads beat on through that one (``ecg.pause_leads``), the longest pause
+    seen in every lead too: a real pause must not go without a strip behind a lead that
+    came off. A pause other leads beat on through is drawn in the lead it was read from and
+    the first lead that beats on, one above the other, so the reader can compare them."""
     rhythm = analysis["rhythm"]
     fs = float(analysis["sample_rate_hz"])
     out = [
         Strip(float(e["start_s"]), f"AF episode {k + 1} from {clock(e['start_s'])}")
         for k, e in enumerate(rhythm.get("af_episodes") or [])
     ]
+    quiet = rhythm.get("quiet_stretches") or []
+    if quiet:
+        # In two leads: "in any lead" is what the reader checks.
+        both = tuple((analysis.get("leads_used") or [])[:2])
+        longest_quiet = max(quiet, key=lambda q: q["duration_s"])
+        strips = _pause_strips(rhythm, longest_quiet, fs, NO_QRS)
+        out += [strip._replace(leads=both) for strip in strips]
     pauses = rhythm.get("pauses") or []
     if not pauses:
         return out

@@ -51,6 +51,7 @@ PAGE_COLOR = QColor(230, 159, 0)  # Okabe-Ito orange
 PAUSE_COLOR = QColor(0, 114, 178)  # blue
 PAC_COLOR = QColor(0, 158, 115)  # bluish green
 PVC_COLOR = QColor(213, 94, 0)  # vermillion
+NO_QRS_COLOR = QColor(0, 0, 0)  # no QRS in any lead, not measured as a pause
 MIN_TOP_BPM = 120.0
 
 
@@ -140,7 +141,8 @@ class TrendOverview(QWidget):
         legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         legend.setToolTip(
             "Heart rate per minute; shaded: AF episodes; hatched: not interpreted (poor signal "
-            "quality); ▼ pauses over 2 s; ticks: premature atrial (upper) and ventricular "
+            "quality); ▼ pauses over 2 s (blue), stretches with no QRS in any lead that no "
+            "pause measured (black); ticks: premature atrial (upper) and ventricular "
             "(lower) beats; orange: the minute on the paper. Click the trend or an event."
         )
         middle = QHBoxLayout()
@@ -177,6 +179,7 @@ class TrendOverview(QWidget):
         fs = r.sample_rate_hz
         pauses = [p.start / fs for p in r.pauses] if fs > 0 else []
         self._marks(pauses, top * 0.95, "t", PAUSE_COLOR, 11)
+        self._marks([a for a, _ in r.quiet_s], top * 0.87, "t", NO_QRS_COLOR, 11)
         self._marks(beat_times_s(r.premature_atrial, r), top * 0.09, "|", PAC_COLOR, 9)
         self._marks(beat_times_s(r.premature_ventricular, r), top * 0.03, "|", PVC_COLOR, 9)
         self.page_region = pg.LinearRegionItem(
@@ -215,6 +218,11 @@ class TrendOverview(QWidget):
     def _summary_text(self) -> str:
         r = self.rhythm
         excluded = sum(b - a for a, b in r.excluded_s)
+        quiet = (
+            f" · <b>no QRS in any lead: {len(r.quiet_s)} stretch(es), see the events</b>"
+            if r.quiet_s
+            else ""
+        )
         if r.findings_withheld:
             return (
                 f"<b>Whole recording, {clock(self.duration_s)}</b> · not interpretable: poor "
@@ -227,8 +235,8 @@ class TrendOverview(QWidget):
         return (
             f"<b>Whole recording, {clock(self.duration_s)}</b> · AF burden "
             f"{r.af_burden_pct:.1f} % in {len(r.af_episodes)} episode(s) · premature atrial "
-            f"{r.pac_count} · premature ventricular {r.pvc_count} · {pauses} · not interpreted "
-            f"{excluded / 60:.1f} min"
+            f"{r.pac_count} · premature ventricular {r.pvc_count} · {pauses}{quiet} · not "
+            f"interpreted {excluded / 60:.1f} min"
         )
 
     @staticmethod
@@ -242,6 +250,7 @@ class TrendOverview(QWidget):
                 swatch(AF_COLOR, "AF"),
                 "▨ not interpreted",
                 f"<span style='color:{PAUSE_COLOR.name()}'>▼</span> pause",
+                f"<span style='color:{NO_QRS_COLOR.name()}'>▼</span> no QRS seen",
                 f"<span style='color:{PAC_COLOR.name()}'>|</span> PAC (upper)",
                 f"<span style='color:{PVC_COLOR.name()}'>|</span> PVC (lower)",
                 swatch(PAGE_COLOR, "on the paper"),
