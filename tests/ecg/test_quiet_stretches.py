@@ -69,7 +69,7 @@ def _runs(
     """Quiet runs of a chunk starting at recording sample 10,000; the primary detector
     found the agreed beats alone unless ``found`` (chunk samples) says otherwise."""
     found = found or [b.samples - 10_000 for b in agreed]
-    return chunk_quiet(np.stack(leads), agreed, found, (0, leads[0].size), 10_000, FS)
+    return chunk_quiet(np.stack(leads), agreed, found, (0, leads[0].size), 10_000, FS, 0.0)
 
 
 def test_quiet_is_between_the_qrs_complexes_of_every_lead() -> None:
@@ -85,6 +85,11 @@ def test_quiet_is_between_the_qrs_complexes_of_every_lead() -> None:
     later = np.roll(later, 100)
     assert max(e - s for s, e in _runs([x, later], [beats, none])) < 110
     assert _runs([np.zeros_like(x)] * 2, [none, none]) == []  # nothing to judge by
+    # Kept for the record: runs of 2 s or more, and those that may go on in the next chunk.
+    kept = chunk_quiet(
+        np.stack([x]), [beats], [beats.samples - 10_000], (0, x.size), 10_000, FS, 2.0
+    )
+    assert kept == [runs[0], runs[-1]]
 
 
 def test_a_wide_complex_or_a_small_beat_of_the_lead_own_shape_is_not_quiet() -> None:

@@ -106,13 +106,15 @@ def chunk_quiet(
     span: tuple[int, int],
     offset: int,
     fs: float,
+    min_s: float,
 ) -> list[tuple[int, int]]:
     """The runs (recording samples) in ``span`` (samples of the chunk ``filtered``, the
     detection signal of every lead) where every lead is quiet; ``agreed`` holds each
     lead's beats both its detectors found (recording samples, with their QRS shape
     correlation), ``found`` the primary detector's (chunk samples), of which those that
     repeat the lead's QRS at about its usual interval are beats however small
-    (``_small_beats``). Nothing when no lead can be judged."""
+    (``_small_beats``); of ``min_s`` or more, or reaching the span's ends. Nothing when no
+    lead can be judged."""
     references = [
         _qrs_reference(x, b.samples - offset, fs) for x, b in zip(filtered, agreed, strict=True)
     ]
@@ -137,7 +139,11 @@ def chunk_quiet(
             quiet[max(b - half, 0) : b + half + 1] = False
     a, b = span
     edges = np.flatnonzero(np.diff(np.concatenate([[False], quiet[a:b], [False]]).astype(np.int8)))
-    return [(int(s) + a + offset, int(e) + a + offset) for s, e in edges.reshape(-1, 2)]
+    runs = edges.reshape(-1, 2)
+    # Only runs that can make a stretch: long enough, or running on into the next chunk
+    # (a run between every two beats of a 24 h record was 30 MB of tuples).
+    keep = (runs[:, 1] - runs[:, 0] >= min_s * fs) | (runs[:, 0] == 0) | (runs[:, 1] == b - a)
+    return [(int(s) + a + offset, int(e) + a + offset) for s, e in runs[keep]]
 
 
 def _sharpness(x: np.ndarray, beats: np.ndarray, fs: float) -> np.ndarray:

@@ -448,7 +448,7 @@ def scan_rhythm(
         agreed_here = _agreed_beats(filtered, primary, secondary, own, a, fs)
         for k, found in enumerate(agreed_here):
             lead_beats[k].append(found)
-        quiet += chunk_quiet(filtered, agreed_here, primary, own, a, fs)
+        quiet += chunk_quiet(filtered, agreed_here, primary, own, a, fs, PAUSE_S)
         for w in range(c0, c1):
             s, e = int(edges[w]) - a, int(edges[w + 1]) - a
             lo, hi = max(s, first), min(e, last)
