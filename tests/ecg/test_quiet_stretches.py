@@ -126,6 +126,27 @@ def test_beats_shrunk_in_every_lead_go_on_at_the_rhythm_and_are_not_quiet() -> N
     assert max(e - s for s, e in runs) < every
     lone = np.sort(np.append(tall, 1700))  # one shrunken beat alone: not the rhythm
     assert max(e - s for s, e in _runs([x, x], [agreed, agreed], [lone, lone])) > 600
+    inverted = x.copy()
+    inverted[1000:2400] *= -1  # a shared electrode turned over as well as shrunk
+    assert max(e - s for s, e in _runs([inverted] * 2, [agreed] * 2, [beats] * 2)) < every
+
+
+def test_narrow_p_waves_in_an_av_block_pause_do_not_pass_for_shrunken_beats() -> None:
+    """Non-conducted P waves go on at the sinus rate through an AV-block pause, and a narrow
+    one repeats a QRS's shape and sharpness at a tenth of its size; but it comes a PR
+    interval (here 160 ms) before the QRS that is not there."""
+    n, every, pr = 4000, 200, 32
+    x = np.zeros(n)
+    tall = np.arange(every // 2, n, every)
+    tall = tall[(tall < 1000) | (tall > 2400)]
+    for b in tall:
+        x[b - 4 : b + 5] = np.hanning(9)
+    p_waves = np.arange(1100, 2400, every) - pr
+    for p in p_waves:
+        x[p - 4 : p + 5] = 0.1 * np.hanning(9)
+    agreed = LeadBeats(tall + 10_000, np.ones(tall.size))
+    found = np.sort(np.concatenate([tall, p_waves]))
+    assert max(e - s for s, e in _runs([x, x], [agreed, agreed], [found, found])) > 1200
 
 
 def test_a_stretch_is_joined_across_chunks_and_left_out_at_the_ends_or_under_a_pause() -> None:

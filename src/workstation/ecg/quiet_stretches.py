@@ -63,6 +63,11 @@ QRS_SHAPE_MIN = 0.8
 SMALL_BEAT_SHAPE_MIN = 0.95
 SHARPNESS_SHARE = 0.85
 USUAL_WITHIN = 0.25
+#: The first shrunken beat comes a usual interval (this share of it) after the last agreed
+#: one; a non-conducted P wave comes a PR interval (13-25 % of an interval) early.
+IN_STEP = 0.1
+MAX_STEPS = 3
+STEADY_WITHIN = 0.1  # a rhythm whose intervals stray less (median) has a step to keep
 EDGE_S = 0.5  # a stretch this near the recording's ends is not bounded by beats
 #: What a stretch without a QRS complex may be, and what to do: said by the statement, the
 #: app's event list and the report's strip alike.
@@ -160,26 +165,44 @@ def _sharpness(x: np.ndarray, beats: np.ndarray, fs: float) -> np.ndarray:
 
 
 def _small_beats(x: np.ndarray, primary: np.ndarray, agreed: np.ndarray, fs: float) -> np.ndarray:
-    """The primary detector's beats that repeat the lead's QRS shape (SMALL_BEAT_SHAPE_MIN)
-    and sharpness (SHARPNESS_SHARE) with another such beat at about the lead's usual interval
-    (USUAL_WITHIN of the median agreed interval) before or after: the beats of every lead
-    shrunk together (a gain step, a common electrode) go on at the rhythm, which the
-    checking detector, whose threshold the taller beats before set, no longer finds. The
-    ripple of an arrest seldom repeats the QRS shape, and two such marks a beat apart
-    seldom."""
-    if primary.size < 2 or agreed.size < MIN_REFERENCE_BEATS:
+    """The primary detector's marks that no agreed beat explains, repeat the lead's QRS
+    shape either way up (SMALL_BEAT_SHAPE_MIN) and its sharpness (SHARPNESS_SHARE), and
+    follow one another at about the lead's usual interval (USUAL_WITHIN of the median
+    agreed interval), the first of them in step with the agreed beat before (IN_STEP)
+    where the rhythm is steady, at least two of them where it is not:
+    the beats of every lead shrunk together (a gain step, a common electrode) go on at the
+    rhythm, which the checking detector, whose threshold the taller beats before set, no
+    longer finds. The ripple of an arrest seldom repeats the QRS shape; the non-conducted P
+    waves of an AV-block pause do, narrow ones, but come a PR interval early."""
+    if primary.size < 1 or agreed.size < MIN_REFERENCE_BEATS:
         return np.zeros(0, dtype=np.int64)
     usual = float(np.median(np.diff(agreed)))
-    shaped = primary[morphology_correlation(x, primary, fs) >= SMALL_BEAT_SHAPE_MIN]
-    shaped = shaped[
-        _sharpness(x, shaped, fs) >= SHARPNESS_SHARE * np.median(_sharpness(x, agreed, fs))
-    ]
-    if shaped.size < 2 or usual <= 0.0:
+    half = _span(QRS_HALF_S, fs)
+    near_agreed = np.abs(primary[:, None] - agreed[None, :]).min(axis=1) <= half
+    shape = np.abs(morphology_correlation(x, primary, fs))
+    marks = primary[~near_agreed & (shape >= SMALL_BEAT_SHAPE_MIN)]
+    sharp = _sharpness(x, marks, fs) >= SHARPNESS_SHARE * np.median(_sharpness(x, agreed, fs))
+    marks = marks[sharp]
+    if marks.size == 0 or usual <= 0.0:
         return np.zeros(0, dtype=np.int64)
-    gaps = np.diff(shaped)
-    near = np.abs(gaps / usual - 1.0) <= USUAL_WITHIN
-    paired = np.concatenate([[False], near]) | np.concatenate([near, [False]])
-    return shaped[paired]
+    linked = np.abs(np.diff(marks) / usual - 1.0) <= USUAL_WITHIN
+    chains = np.split(marks, np.flatnonzero(~linked) + 1)
+    if np.median(np.abs(np.diff(agreed) / usual - 1.0)) > STEADY_WITHIN:
+        # An irregular rhythm (AF) has no step to keep, and no P waves to mistake.
+        kept = [c for c in chains if c.size >= 2]
+    else:
+        kept = [c for c in chains if _in_step(int(c[0]), agreed, usual)]
+    return np.concatenate(kept) if kept else np.zeros(0, dtype=np.int64)
+
+
+def _in_step(mark: int, agreed: np.ndarray, usual: float) -> bool:
+    """Whether ``mark`` lies one to MAX_STEPS usual intervals (IN_STEP of one) after the
+    agreed beat before it: the first shrunken beat may be cut by the change and missed."""
+    before = agreed[agreed < mark]
+    if before.size == 0:
+        return False
+    steps = (mark - int(before[-1])) / usual
+    return 1 <= round(steps) <= MAX_STEPS and abs(steps - round(steps)) <= IN_STEP
 
 
 def unexplained_stretches(
