@@ -198,6 +198,7 @@ def test_the_holter_report_and_the_trend_events_show_the_stretch() -> None:
     from workstation.app.ecg_trend import NO_QRS_SEEN, trend_events
     from workstation.reports.ecg_rhythm_pages import (
         _summary_rows,
+        draw_rhythm_summary_page,
         draw_strips_pages,
         shown_analysis,
         strip_starts,
@@ -221,6 +222,12 @@ def test_the_holter_report_and_the_trend_events_show_the_stretch() -> None:
     canvas.save()
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(buffer.getvalue())).pages)
     assert "Lead I: No QRS complex in any lead" in " ".join(text.split())
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=settings.paper.size)
+    draw_rhythm_summary_page(canvas, analysis, settings, "Rhythm ECG (Holter)")
+    canvas.save()
+    summary = PdfReader(io.BytesIO(buffer.getvalue())).pages[0].extract_text()
+    assert "dashed: no QRS in any lead" in summary  # its time marked on the rate trend
     rhythm = StoredRhythm.from_json(analysis["rhythm"], analysis["quality"])
     events = [e for e in trend_events(rhythm) if e.kind == NO_QRS_SEEN]
     assert len(events) == 1 and events[0].start_s == pytest.approx(quiet["start"] / FS)

@@ -43,7 +43,14 @@ from workstation.reports.page_layout import (
     draw_table,
     wrap_text,
 )
-from workstation.reports.plots import Frame, draw_frame, draw_line, draw_points, draw_spans
+from workstation.reports.plots import (
+    Frame,
+    draw_frame,
+    draw_line,
+    draw_markers,
+    draw_points,
+    draw_spans,
+)
 from workstation.reports.settings import ReportSettings
 from workstation.reports.waveform import Box, TraceScale, draw_grid, draw_trace
 
@@ -194,12 +201,13 @@ def draw_rhythm_summary_page(
     draw_spans(canvas, frame, [(e["start_s"], e["end_s"]) for e in episodes], AF_COLOR)
     excluded = (analysis.get("quality") or {}).get("excluded_s") or []
     draw_spans(canvas, frame, [(a, b) for a, b in excluded], EXCLUDED_COLOR)
-    draw_frame(
-        canvas,
-        frame,
-        "Heart rate per minute (bpm); red: AF episodes, grey: not interpreted",
-        list(np.arange(0.0, top + 1, 20.0)),
-    )
+    title = "Heart rate per minute (bpm); red: AF episodes, grey: not interpreted"
+    quiet = rhythm.get("quiet_stretches") or []
+    if quiet:
+        fs = float(analysis["sample_rate_hz"])
+        draw_markers(canvas, frame, [q["start"] / fs for q in quiet], [""] * len(quiet))
+        title += ", dashed: no QRS in any lead"
+    draw_frame(canvas, frame, title, list(np.arange(0.0, top + 1, 20.0)))
     draw_line(canvas, frame, minutes, trend)
     draw_points(canvas, frame, minutes[alone], trend[alone])
     floor = frame_box.top + FRAME_TITLE_MM * mm
