@@ -23,8 +23,10 @@ References
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 
@@ -391,6 +393,19 @@ def rhythm_statements(r: RhythmAnalysis) -> list[Statement]:
     return out
 
 
+SpanT = TypeVar("SpanT", Pause, QuietStretch)
+
+
+def _listed(spans: Sequence[SpanT], keep: SpanT | None, describe: Callable[[SpanT], str]) -> str:
+    """Up to MAX_SPANS_LISTED of ``spans`` (each with a ``start`` sample) in time order,
+    ``keep`` (the longest, named before the list) always among them, then "and N more"."""
+    first = [keep] if keep is not None else []
+    shown = first + [s for s in spans if s is not keep][: MAX_SPANS_LISTED - len(first)]
+    listed = [describe(s) for s in sorted(shown, key=lambda s: s.start)]
+    more = len(spans) - len(shown)
+    return ", ".join(listed + ([f"and {more} more"] if more > 0 else []))
+
+
 def quiet_statement(stretches: list[QuietStretch], fs: float) -> Statement:
     """Stretches with no QRS complex in any lead that no pause covers
     (``ecg.quiet_stretches``): an arrest the detectors did not measure, or a lost signal.
@@ -402,17 +417,13 @@ def quiet_statement(stretches: list[QuietStretch], fs: float) -> Statement:
             f"{clock(longest.start / fs)}, not measured as a pause: {NO_QRS_CAUSE}"
         )
     else:
-        shown = [longest] + [q for q in stretches if q is not longest][: MAX_SPANS_LISTED - 1]
-        listed = [
-            f"{clock(q.start / fs)} ({q.duration_s:.1f} s)"
-            for q in sorted(shown, key=lambda q: q.start)
-        ]
-        more = len(stretches) - len(shown)
-        listed += [f"and {more} more"] if more > 0 else []
+        listed = _listed(
+            stretches, longest, lambda q: f"{clock(q.start / fs)} ({q.duration_s:.1f} s)"
+        )
         text = (
             f"{NO_QRS}, not measured as a pause: {len(stretches)} stretches, "
             f"longest {longest.duration_s:.1f} s from {clock(longest.start / fs)} "
-            f"({', '.join(listed)}): {NO_QRS_CAUSE}"
+            f"({listed}): {NO_QRS_CAUSE}"
         )
     values = {"count": float(len(stretches)), "longest_s": longest.duration_s}
     return Statement("no_qrs_seen", text, values)
@@ -433,16 +444,15 @@ def pause_statement(pauses: list[Pause], fs: float) -> Statement:
     elif disputed:
         # The longest pause is always among those listed when it is one of them: it was
         # stated "longest ... at" and then fell into "and N more" without its leads.
-        first = [longest] if longest.not_seen_in else []
-        shown = first + [p for p in disputed if p is not longest][: MAX_SPANS_LISTED - len(first)]
-        listed = [
-            f"{clock(p.start / fs)} ({p.duration_s:.1f} s; beats go on in "
-            f"{leads_text(p.not_seen_in)})"
-            for p in sorted(shown, key=lambda p: p.start)
-        ]
-        more = len(disputed) - MAX_SPANS_LISTED
-        listed += [f"and {more} more"] if more > 0 else []
-        text += f"; not seen in every lead: {', '.join(listed)}: {COMPARE_LEADS}"
+        listed = _listed(
+            disputed,
+            longest if longest.not_seen_in else None,
+            lambda p: (
+                f"{clock(p.start / fs)} ({p.duration_s:.1f} s; beats go on in "
+                f"{leads_text(p.not_seen_in)})"
+            ),
+        )
+        text += f"; not seen in every lead: {listed}: {COMPARE_LEADS}"
         if longest.not_seen_in:
             seen = [p for p in pauses if not p.not_seen_in]
             best = max(seen, key=lambda p: p.duration_s, default=None)

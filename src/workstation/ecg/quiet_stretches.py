@@ -87,17 +87,25 @@ class QuietStretch:
     duration_s: float
 
 
+def _qrs_measures(
+    x: np.ndarray, beats: np.ndarray, fs: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Steepest slope (per second) and peak-to-peak within QRS_HALF_S of each of ``beats``
+    (samples of ``x``) that has that much trace either side, and which beats those are."""
+    half = _span(QRS_HALF_S, fs)
+    inside = (beats >= half) & (beats < x.size - half)
+    around = x[beats[inside][:, None] + np.arange(-half, half + 1)[None, :]]
+    return np.max(np.abs(np.diff(around, axis=1)), axis=1) * fs, np.ptp(around, axis=1), inside
+
+
 def _qrs_reference(x: np.ndarray, beats: np.ndarray, fs: float) -> tuple[float, float] | None:
     """Median steepest slope and median peak-to-peak of the lead's QRS complexes at
     ``beats`` (samples of ``x``); None with fewer than MIN_REFERENCE_BEATS."""
-    half = max(int(round(QRS_HALF_S * fs)), 1)
-    local = beats[(beats >= half) & (beats < x.size - half)]
-    if local.size < MIN_REFERENCE_BEATS:
+    steep, size, _ = _qrs_measures(x, beats, fs)
+    if steep.size < MIN_REFERENCE_BEATS:
         return None
-    around = x[local[:, None] + np.arange(-half, half + 1)[None, :]]
-    slope = float(np.median(np.max(np.abs(np.diff(around, axis=1)), axis=1))) * fs
-    size = float(np.median(np.ptp(around, axis=1)))
-    return (slope, size) if slope > 0.0 and size > 0.0 else None
+    slope, height = float(np.median(steep)), float(np.median(size))
+    return (slope, height) if slope > 0.0 and height > 0.0 else None
 
 
 def _span(seconds: float, fs: float) -> int:
@@ -127,14 +135,13 @@ def chunk_quiet(
     if not judged:
         return []
     shallowest = min(slope for slope, _ in judged)
-    half = _span(QRS_HALF_S, fs)
+    half, reach, size = _span(QRS_HALF_S, fs), _span(SLOPE_SPAN_S, fs), _span(RANGE_SPAN_S, fs)
     quiet = np.ones(filtered.shape[1], dtype=bool)
     for x, reference, beats, primary in zip(filtered, references, agreed, found, strict=True):
-        steep = maximum_filter1d(np.abs(np.diff(x, append=x[-1:])) * fs, _span(SLOPE_SPAN_S, fs))
+        steep = maximum_filter1d(np.abs(np.diff(x, append=x[-1:])) * fs, reach)
         if reference is None:
             quiet &= steep < UNJUDGED_SLOPE_SHARE * shallowest
             continue
-        size = _span(RANGE_SPAN_S, fs)
         spread = maximum_filter1d(x, size) - minimum_filter1d(x, size)
         quiet &= (steep < QUIET_SLOPE_SHARE * reference[0]) & (
             spread < QUIET_RANGE_SHARE * reference[1]
@@ -154,11 +161,7 @@ def chunk_quiet(
 def _sharpness(x: np.ndarray, beats: np.ndarray, fs: float) -> np.ndarray:
     """Each beat's steepest slope over its peak-to-peak within QRS_HALF_S (per second):
     the same for a QRS at any size, far lower for a P wave or the ripple of a baseline."""
-    half = _span(QRS_HALF_S, fs)
-    inside = (beats >= half) & (beats < x.size - half)
-    around = x[beats[inside][:, None] + np.arange(-half, half + 1)[None, :]]
-    size = np.ptp(around, axis=1)
-    steep = np.max(np.abs(np.diff(around, axis=1)), axis=1) * fs
+    steep, size, inside = _qrs_measures(x, beats, fs)
     out = np.zeros(beats.size)
     out[inside] = np.where(size > 0, steep / np.maximum(size, 1e-12), 0.0)
     return out
